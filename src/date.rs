@@ -1,0 +1,193 @@
+//! Calendar dates without a time zone or time of day.
+//!
+//! Everything the return counts is a whole day, and the export's dates arrive as Excel serials
+//! or text; a tiny proleptic-Gregorian type keeps comparisons and birthday arithmetic exact
+//! without pulling in a date-time library.
+
+use std::fmt;
+
+/// A calendar day (proleptic Gregorian).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Date {
+    year: i32,
+    month: u8,
+    day: u8,
+}
+
+impl Date {
+    /// A date, or `None` when the day does not exist (31 April, 29 February 2023, …).
+    pub fn new(year: i32, month: u32, day: u32) -> Option<Date> {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
+            return None;
+        }
+        Some(Date {
+            year,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    pub fn month(self) -> u32 {
+        u32::from(self.month)
+    }
+
+    pub fn day(self) -> u32 {
+        u32::from(self.day)
+    }
+
+    /// Parses the two text forms the data dictionary allows: `YYYY-MM-DD` and `D/M/YYYY`
+    /// (day first, one or two digits for day and month). Surrounding whitespace is ignored.
+    pub fn parse_text(text: &str) -> Option<Date> {
+        let text = text.trim();
+        if let Some((y, rest)) = text.split_once('-') {
+            let (m, d) = rest.split_once('-')?;
+            if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+                return None;
+            }
+            return Date::new(digits(y)? as i32, digits(m)?, digits(d)?);
+        }
+        let mut parts = text.split('/');
+        let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+        if parts.next().is_some()
+            || !(1..=2).contains(&d.len())
+            || !(1..=2).contains(&m.len())
+            || y.len() != 4
+        {
+            return None;
+        }
+        Date::new(digits(y)? as i32, digits(m)?, digits(d)?)
+    }
+
+    /// Completed years between `self` (a date of birth) and `on`, by birthday arithmetic:
+    /// a child born on 29 February has a birthday on 1 March in a common year.
+    pub fn age_on(self, on: Date) -> i32 {
+        let mut age = on.year - self.year;
+        if (on.month, on.day) < (self.month, self.day) {
+            age -= 1;
+        }
+        age
+    }
+
+    /// Days since 1970-01-01 (negative before), for arithmetic and Excel serials.
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days_from_civil.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The inverse of [`Date::days_since_epoch`].
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+
+    pub fn add_days(self, days: i64) -> Date {
+        Date::from_days_since_epoch(self.days_since_epoch() + days)
+    }
+
+    /// The Excel serial number of this date in the 1900 date system.
+    pub fn to_excel_serial(self) -> f64 {
+        // 1899-12-30 is serial 0 once Excel's fictitious 1900-02-29 is accounted for.
+        (self.days_since_epoch() + 25_569) as f64
+    }
+}
+
+fn digits(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn is_leap(year: i32) -> bool {
+    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if is_leap(year) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Date {
+        Date::new(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn parses_iso_and_uk_text() {
+        assert_eq!(Date::parse_text("2024-07-01"), Some(d(2024, 7, 1)));
+        assert_eq!(Date::parse_text(" 1/7/2024 "), Some(d(2024, 7, 1)));
+        assert_eq!(Date::parse_text("01/07/2024"), Some(d(2024, 7, 1)));
+        assert_eq!(Date::parse_text("13/1/2024"), Some(d(2024, 1, 13)));
+    }
+
+    #[test]
+    fn refuses_other_text() {
+        for bad in [
+            "2024-13-01",
+            "2024-7-1",
+            "1/13/2024",
+            "31/4/2024",
+            "29/2/2023",
+            "2024/07/01",
+            "1.7.2024",
+            "45000",
+            "",
+            "1/7/24",
+            "+1/7/2024",
+        ] {
+            assert_eq!(Date::parse_text(bad), None, "{bad}");
+        }
+        assert_eq!(Date::parse_text("29/2/2024"), Some(d(2024, 2, 29)));
+    }
+
+    #[test]
+    fn age_is_birthday_arithmetic() {
+        let dob = d(2008, 3, 15);
+        assert_eq!(dob.age_on(d(2026, 3, 14)), 17);
+        assert_eq!(dob.age_on(d(2026, 3, 15)), 18);
+        let leap = d(2008, 2, 29);
+        assert_eq!(leap.age_on(d(2026, 2, 28)), 17);
+        assert_eq!(leap.age_on(d(2026, 3, 1)), 18);
+    }
+
+    #[test]
+    fn epoch_days_round_trip() {
+        assert_eq!(d(1970, 1, 1).days_since_epoch(), 0);
+        assert_eq!(d(2024, 3, 1).add_days(-1), d(2024, 2, 29));
+        for days in [-800_000, -1, 0, 59, 19_000, 20_000, 2_000_000] {
+            assert_eq!(Date::from_days_since_epoch(days).days_since_epoch(), days);
+        }
+        assert_eq!(d(2024, 7, 1).to_excel_serial(), 45_474.0);
+    }
+}

@@ -1,0 +1,3 @@
+//! Reading the case-management export.
+
+pub mod records;

@@ -1,0 +1,189 @@
+//! Reporting periods: quarters of the UK financial year (April to March).
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::date::Date;
+
+/// One quarter of a financial year, e.g. `2024-25 Q2` (July to September 2024).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Period {
+    /// The calendar year in which the financial year starts (2024 for 2024-25).
+    start_year: i32,
+    /// 1 to 4.
+    quarter: u8,
+}
+
+/// Why a period could not be read; the message shows the spellings that work.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "\"{0}\" is not a reporting period: write the financial year and quarter, e.g. \"2024-25 Q2\" (also \"2024-25Q2\" or \"2024/25 Q2\")"
+)]
+pub struct PeriodError(pub String);
+
+impl Period {
+    pub fn new(start_year: i32, quarter: u8) -> Option<Period> {
+        ((1..=4).contains(&quarter) && (1990..=9998).contains(&start_year)).then_some(Period {
+            start_year,
+            quarter,
+        })
+    }
+
+    pub fn start_year(self) -> i32 {
+        self.start_year
+    }
+
+    pub fn quarter(self) -> u8 {
+        self.quarter
+    }
+
+    /// The financial year as written in the return, e.g. `2024-25`.
+    pub fn year_label(self) -> String {
+        format!("{}-{:02}", self.start_year, (self.start_year + 1) % 100)
+    }
+
+    /// First day of the quarter.
+    pub fn start(self) -> Date {
+        let (year, month) = self.first_month();
+        Date::new(year, month, 1).expect("first of a month exists")
+    }
+
+    /// Last day of the quarter (inclusive).
+    pub fn end(self) -> Date {
+        self.shift(1).start().add_days(-1)
+    }
+
+    /// Whether `date` falls inside the quarter, both ends included.
+    pub fn contains(self, date: Date) -> bool {
+        self.start() <= date && date <= self.end()
+    }
+
+    /// The quarter `n` quarters later (negative: earlier).
+    pub fn shift(self, n: i32) -> Period {
+        let index = self.start_year * 4 + i32::from(self.quarter) - 1 + n;
+        Period {
+            start_year: index.div_euclid(4),
+            quarter: (index.rem_euclid(4) + 1) as u8,
+        }
+    }
+
+    fn first_month(self) -> (i32, u32) {
+        match self.quarter {
+            1 => (self.start_year, 4),
+            2 => (self.start_year, 7),
+            3 => (self.start_year, 10),
+            _ => (self.start_year + 1, 1),
+        }
+    }
+}
+
+impl FromStr for Period {
+    type Err = PeriodError;
+
+    /// Accepts `2024-25 Q2`, `2024-25Q2` and `2024/25 Q2` (any case, surrounding spaces
+    /// ignored). The second year must follow the first: `2024-26 Q1` is refused.
+    fn from_str(text: &str) -> Result<Period, PeriodError> {
+        let err = || PeriodError(text.to_string());
+        let t = text.trim();
+        let b = t.as_bytes();
+        if b.len() < 9 || !(b[4] == b'-' || b[4] == b'/') {
+            return Err(err());
+        }
+        let start: i32 = digits(&t[0..4]).ok_or_else(err)?;
+        let end: i32 = digits(&t[5..7]).ok_or_else(err)?;
+        let rest = t[7..].trim_start();
+        let quarter = match rest.as_bytes() {
+            [q, n] if q.eq_ignore_ascii_case(&b'q') && (b'1'..=b'4').contains(n) => n - b'0',
+            _ => return Err(err()),
+        };
+        if (start + 1) % 100 != end {
+            return Err(err());
+        }
+        Period::new(start, quarter).ok_or_else(err)
+    }
+}
+
+fn digits(s: &str) -> Option<i32> {
+    s.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} Q{}", self.year_label(), self.quarter)
+    }
+}
+
+impl serde::Serialize for Period {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> Period {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn accepts_the_three_spellings() {
+        for s in ["2024-25 Q2", "2024-25Q2", "2024/25 Q2", " 2024-25 q2 "] {
+            assert_eq!(p(s), Period::new(2024, 2).unwrap(), "{s}");
+        }
+        assert_eq!(p("1999-00 Q4").to_string(), "1999-00 Q4");
+    }
+
+    #[test]
+    fn refuses_other_text() {
+        for s in [
+            "2024-26 Q1",
+            "2024-25 Q5",
+            "2024-25 Q0",
+            "2024 Q1",
+            "Q1 2024-25",
+            "2024-25 Q12",
+            "",
+        ] {
+            assert!(s.parse::<Period>().is_err(), "{s}");
+        }
+        let msg = "2024 Q1".parse::<Period>().unwrap_err().to_string();
+        assert!(msg.contains("2024-25 Q2"), "{msg}");
+    }
+
+    #[test]
+    fn quarters_cover_the_financial_year() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(
+            (p("2024-25 Q1").start(), p("2024-25 Q1").end()),
+            (d(2024, 4, 1), d(2024, 6, 30))
+        );
+        assert_eq!(
+            (p("2024-25 Q2").start(), p("2024-25 Q2").end()),
+            (d(2024, 7, 1), d(2024, 9, 30))
+        );
+        assert_eq!(
+            (p("2024-25 Q3").start(), p("2024-25 Q3").end()),
+            (d(2024, 10, 1), d(2024, 12, 31))
+        );
+        assert_eq!(
+            (p("2024-25 Q4").start(), p("2024-25 Q4").end()),
+            (d(2025, 1, 1), d(2025, 3, 31))
+        );
+        assert!(p("2024-25 Q2").contains(d(2024, 7, 1)));
+        assert!(p("2024-25 Q2").contains(d(2024, 9, 30)));
+        assert!(!p("2024-25 Q2").contains(d(2024, 6, 30)));
+        assert!(!p("2024-25 Q2").contains(d(2024, 10, 1)));
+    }
+
+    #[test]
+    fn shifts_across_years() {
+        assert_eq!(p("2024-25 Q2").shift(-4), p("2023-24 Q2"));
+        assert_eq!(p("2024-25 Q1").shift(-1), p("2023-24 Q4"));
+        assert_eq!(p("2024-25 Q4").shift(1), p("2025-26 Q1"));
+    }
+}

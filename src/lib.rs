@@ -5,6 +5,7 @@
 //! dictionary, [`kpi`] aggregates the typed records into [`measures::Return`], and the writers
 //! turn that into the workbook, XML and JSON.
 
+pub mod atomic;
 pub mod date;
 pub mod export;
 pub mod measures;

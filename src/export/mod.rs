@@ -1,3 +1,4 @@
 //! Reading the case-management export.
 
 pub mod records;
+pub mod workbook;

@@ -6,11 +6,13 @@
 //! turn that into the workbook, XML and JSON.
 
 pub mod atomic;
+pub mod commands;
 pub mod date;
 pub mod definitions;
 pub mod export;
 pub mod measures;
 pub mod period;
+pub mod report;
 pub mod validate;
 
 /// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).

@@ -1,1 +1,126 @@
-fn main() {}
+//! The `yjb-return` command line: parses arguments and hands them to the library.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use yjb_return::commands::{self, CommandError, EXIT_FAILURE};
+use yjb_return::period::Period;
+
+/// Validate a youth justice service's case-management export and build its quarterly
+/// statutory return to the Youth Justice Board.
+///
+/// Start with `validate` on your export; fix what it lists; then `build` the return.
+/// Nothing is ever sent over a network.
+#[derive(Parser)]
+#[command(name = "yjb-return")]
+struct Cli {
+    /// Use the definitions (schemas/ and templates/) in this folder instead of the built-in ones.
+    #[arg(long, global = true, value_name = "DIR")]
+    definitions: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check an export against the data dictionary and list every problem to fix.
+    ///
+    /// Errors must be fixed before `build`; warnings are queries that may be right.
+    /// Exit status: 0 no errors, 1 errors found, 2 the file could not be read.
+    Validate {
+        /// The case-management export (.xlsx).
+        export: PathBuf,
+        /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2" or "2024/25 Q2").
+        #[arg(long, value_parser = parse_period)]
+        period: Option<Period>,
+        /// Output on the terminal: readable text, or JSON for other programs.
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// Also write an Excel report: every finding linked to its cell, and the export
+        /// with the problem cells highlighted.
+        #[arg(long, value_name = "FILE.xlsx")]
+        report: Option<PathBuf>,
+        /// List every finding on the terminal instead of the first few.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List every validation rule: its code, severity and what it checks.
+    Rules {
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        format: RulesFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RulesFormat {
+    Text,
+    Csv,
+    Json,
+    Markdown,
+}
+
+fn parse_period(s: &str) -> Result<Period, String> {
+    s.parse().map_err(|e: yjb_return::period::PeriodError| e.to_string())
+}
+
+fn main() -> ExitCode {
+    let version = format!(
+        "{} (definitions {})",
+        env!("CARGO_PKG_VERSION"),
+        commands::definitions(None, None).map_or_else(|e| e.to_string(), |d| d.version)
+    );
+    let version: &'static str = Box::leak(version.into_boxed_str());
+    let matches = Cli::command().version(version).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let mut stdout = std::io::stdout().lock();
+    match run(cli, &mut stdout) {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => {
+            let _ = stdout.flush();
+            eprintln!("yjb-return: {e}");
+            ExitCode::from(EXIT_FAILURE as u8)
+        }
+    }
+}
+
+fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
+    match cli.command {
+        Command::Validate { export, period, format, report, all } => {
+            let args = commands::validate::Args {
+                export,
+                period,
+                format: match format {
+                    OutputFormat::Text => commands::validate::Format::Text,
+                    OutputFormat::Json => commands::validate::Format::Json,
+                },
+                report,
+                all,
+                definitions: cli.definitions,
+            };
+            commands::validate::run(&args, out)
+        }
+        Command::Rules { format } => {
+            let defs = commands::definitions(cli.definitions.as_deref(), None)?;
+            let format = match format {
+                RulesFormat::Text => commands::rules::Format::Text,
+                RulesFormat::Csv => commands::rules::Format::Csv,
+                RulesFormat::Json => commands::rules::Format::Json,
+                RulesFormat::Markdown => commands::rules::Format::Markdown,
+            };
+            out.write_all(commands::rules::render(&defs, format).as_bytes())
+                .map_err(|e| CommandError::Other(e.to_string()))?;
+            Ok(commands::EXIT_OK)
+        }
+    }
+}

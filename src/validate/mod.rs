@@ -90,6 +90,7 @@ pub struct RuleRun {
     pub code: String,
     pub severity: Severity,
     pub title: String,
+    pub fix: String,
     pub status: RuleStatus,
     pub findings: usize,
 }
@@ -281,6 +282,7 @@ pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Va
                 code: rule.code.clone(),
                 severity: rule.severity,
                 title: rule.title.clone(),
+                fix: rule.fix.clone(),
                 status,
                 findings: findings.iter().filter(|f| f.code == rule.code).count(),
             }

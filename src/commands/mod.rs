@@ -1,0 +1,66 @@
+//! The commands behind the command line. Each returns the process exit status, or a
+//! [`CommandError`] whose message is a sentence for the person at the keyboard.
+
+pub mod rules;
+pub mod validate;
+
+use std::path::{Path, PathBuf};
+
+use crate::definitions::{Definitions, DefinitionsError, Source};
+use crate::period::Period;
+
+/// Exit status: the command ran and found nothing that blocks.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: the command ran and found errors.
+pub const EXIT_ERRORS: i32 = 1;
+/// Exit status: the command could not do its job (unreadable file, misuse).
+pub const EXIT_FAILURE: i32 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error("cannot read {path}: {source}")]
+    ReadInput {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message} ({code})")]
+    Unreadable {
+        path: PathBuf,
+        code: &'static str,
+        message: String,
+    },
+    #[error("cannot write {path}: {message}")]
+    Write { path: PathBuf, message: String },
+    #[error(transparent)]
+    Definitions(#[from] DefinitionsError),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Picks the definitions for a period (or the newest), from the binary or a folder.
+pub fn definitions(
+    folder: Option<&Path>,
+    period: Option<Period>,
+) -> Result<Definitions, CommandError> {
+    let source = folder.map_or(Source::Embedded, |f| Source::Folder(f.to_path_buf()));
+    Ok(match period {
+        Some(p) => Definitions::for_period(&source, p)?,
+        None => Definitions::latest(&source)?,
+    })
+}
+
+/// Reads a whole input file, with an error that names it.
+pub fn read_input(path: &Path) -> Result<Vec<u8>, CommandError> {
+    std::fs::read(path).map_err(|source| CommandError::ReadInput {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes an output file atomically, with an error that names it.
+pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
+    crate::atomic::write(path, bytes).map_err(|e| CommandError::Write {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })
+}

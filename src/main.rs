@@ -68,7 +68,8 @@ enum RulesFormat {
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {
-    s.parse().map_err(|e: yjb_return::period::PeriodError| e.to_string())
+    s.parse()
+        .map_err(|e: yjb_return::period::PeriodError| e.to_string())
 }
 
 fn main() -> ExitCode {
@@ -96,7 +97,13 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
     match cli.command {
-        Command::Validate { export, period, format, report, all } => {
+        Command::Validate {
+            export,
+            period,
+            format,
+            report,
+            all,
+        } => {
             let args = commands::validate::Args {
                 export,
                 period,

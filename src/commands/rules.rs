@@ -51,7 +51,11 @@ fn sheets(rule: &RuleDef) -> String {
 }
 
 fn text(defs: &Definitions) -> String {
-    let mut s = format!("Rules of definitions {} ({} rules)\n\n", defs.version, defs.rules.len());
+    let mut s = format!(
+        "Rules of definitions {} ({} rules)\n\n",
+        defs.version,
+        defs.rules.len()
+    );
     for r in &defs.rules {
         writeln!(s, "{}  {:<20} {}", r.code, severity(r.severity), r.title).unwrap();
         writeln!(s, "      sheets: {}; fix: {}", sheets(r), r.fix).unwrap();

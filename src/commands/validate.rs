@@ -35,7 +35,13 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
         code: e.code(),
         message: e.to_string(),
     })?;
-    Ok(validate(wb, &defs, &Options { period: args.period }))
+    Ok(validate(
+        wb,
+        &defs,
+        &Options {
+            period: args.period,
+        },
+    ))
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {

@@ -18,7 +18,7 @@ pub const MAX_COLUMNS: u32 = 512;
 /// The most a workbook may unpack to.
 pub const MAX_UNPACKED_BYTES: u64 = 1 << 30;
 /// An entry that compresses better than this (and is not tiny) is treated as a zip bomb.
-pub const MAX_COMPRESSION_RATIO: u64 = 1_000;
+pub const MAX_COMPRESSION_RATIO: u64 = 500;
 
 /// One cell as the export holds it, before any column's rules are applied.
 #[derive(Debug, Clone, PartialEq)]

@@ -39,7 +39,10 @@ pub fn line(f: &Finding) -> String {
 /// The whole terminal report. `limit` caps the findings listed (`None`: all).
 pub fn render(v: &Validation, file: &str, limit: Option<usize>) -> String {
     let mut s = String::new();
-    let period = v.period.map(|p| format!(", period {p}")).unwrap_or_default();
+    let period = v
+        .period
+        .map(|p| format!(", period {p}"))
+        .unwrap_or_default();
     writeln!(s, "{file}").unwrap();
     writeln!(
         s,
@@ -58,15 +61,28 @@ pub fn render(v: &Validation, file: &str, limit: Option<usize>) -> String {
         v.count(Severity::Info)
     )
     .unwrap();
-    for rule in v.rules.iter().filter(|r| r.status == RuleStatus::FailedInternally) {
-        writeln!(s, "  rule {} failed inside the tool: please report this", rule.code).unwrap();
+    for rule in v
+        .rules
+        .iter()
+        .filter(|r| r.status == RuleStatus::FailedInternally)
+    {
+        writeln!(
+            s,
+            "  rule {} failed inside the tool: please report this",
+            rule.code
+        )
+        .unwrap();
     }
     if v.findings.is_empty() {
         return s;
     }
     let mut by_rule: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for f in &v.findings {
-        let title = v.rules.iter().find(|r| r.code == f.code).map_or("", |r| r.title.as_str());
+        let title = v
+            .rules
+            .iter()
+            .find(|r| r.code == f.code)
+            .map_or("", |r| r.title.as_str());
         *by_rule.entry((f.code.as_str(), title)).or_default() += 1;
     }
     writeln!(s, "\nBy rule:").unwrap();

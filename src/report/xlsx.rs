@@ -32,8 +32,12 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
     );
     let bold = Format::new().set_bold();
     let title = Format::new().set_bold().set_font_size(14);
-    let warn_text = Format::new().set_bold().set_font_color(Color::RGB(0x9C0006));
-    let link = Format::new().set_font_color(Color::RGB(0x0563C1)).set_underline(rust_xlsxwriter::FormatUnderline::Single);
+    let warn_text = Format::new()
+        .set_bold()
+        .set_font_color(Color::RGB(0x9C0006));
+    let link = Format::new()
+        .set_font_color(Color::RGB(0x0563C1))
+        .set_underline(rust_xlsxwriter::FormatUnderline::Single);
 
     // Copies of the export's sheets get their own names, kept clear of the report's sheets.
     let reserved = ["Issues", "Summary", "By child"];
@@ -57,13 +61,28 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
     issues.write_string_with_format(0, 0, "Validation issues", &title)?;
     issues.write_string_with_format(1, 0, NOTICE, &warn_text)?;
     let headers = [
-        "#", "Severity", "Rule", "Sheet", "Cell", "Row", "Column", "Header as typed", "Value",
-        "Message", "How to fix", "Child", "Acknowledged",
+        "#",
+        "Severity",
+        "Rule",
+        "Sheet",
+        "Cell",
+        "Row",
+        "Column",
+        "Header as typed",
+        "Value",
+        "Message",
+        "How to fix",
+        "Child",
+        "Acknowledged",
     ];
     let top = 3u32;
     let mut r = top + 1;
     for (n, f) in v.findings.iter().enumerate() {
-        let fix = v.rules.iter().find(|rule| rule.code == f.code).map_or("", |rule| rule.fix.as_str());
+        let fix = v
+            .rules
+            .iter()
+            .find(|rule| rule.code == f.code)
+            .map_or("", |rule| rule.fix.as_str());
         write_issue(issues, r, n + 1, f, f.location.as_deref(), &target, &link)?;
         issues.write_string(r, 10, fix)?;
         r += 1;
@@ -76,10 +95,22 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
             r += 1;
         }
     }
-    let columns: Vec<TableColumn> = headers.iter().map(|h| TableColumn::new().set_header(*h)).collect();
+    let columns: Vec<TableColumn> = headers
+        .iter()
+        .map(|h| TableColumn::new().set_header(*h))
+        .collect();
     let last = r.max(top + 2) - 1;
-    issues.add_table(top, 0, last, headers.len() as u16 - 1, &Table::new().set_columns(&columns))?;
-    for (col, width) in [6, 10, 7, 16, 16, 6, 22, 18, 22, 70, 50, 12, 30].iter().enumerate() {
+    issues.add_table(
+        top,
+        0,
+        last,
+        headers.len() as u16 - 1,
+        &Table::new().set_columns(&columns),
+    )?;
+    for (col, width) in [6, 10, 7, 16, 16, 6, 22, 18, 22, 70, 50, 12, 30]
+        .iter()
+        .enumerate()
+    {
         issues.set_column_width(col as u16, *width)?;
     }
     issues.set_freeze_panes(top + 1, 0)?;
@@ -91,10 +122,18 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
     let facts = [
         ("Export", file.to_string()),
         ("Input SHA-256", v.sha256.clone()),
-        ("Period", v.period.map(|p| p.to_string()).unwrap_or_else(|| "(not given)".into())),
+        (
+            "Period",
+            v.period
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "(not given)".into()),
+        ),
         ("Definitions version", v.definitions_version.clone()),
         ("Definitions SHA-256", v.definitions_hash.clone()),
-        ("Tool version", format!("yjb-return {}", env!("CARGO_PKG_VERSION"))),
+        (
+            "Tool version",
+            format!("yjb-return {}", env!("CARGO_PKG_VERSION")),
+        ),
         ("Verdict", v.verdict().to_string()),
         ("Errors", v.count(Severity::Error).to_string()),
         ("Warnings", v.count(Severity::Warning).to_string()),
@@ -122,8 +161,17 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
         )?;
         summary.write_number(row, 4, rule.findings as f64)?;
     }
-    let columns: Vec<TableColumn> = rule_headers.iter().map(|h| TableColumn::new().set_header(*h)).collect();
-    summary.add_table(top, 0, top + v.rules.len().max(1) as u32, 4, &Table::new().set_columns(&columns))?;
+    let columns: Vec<TableColumn> = rule_headers
+        .iter()
+        .map(|h| TableColumn::new().set_header(*h))
+        .collect();
+    summary.add_table(
+        top,
+        0,
+        top + v.rules.len().max(1) as u32,
+        4,
+        &Table::new().set_columns(&columns),
+    )?;
     for (col, width) in [22, 10, 80, 28, 10].iter().enumerate() {
         summary.set_column_width(col as u16, *width)?;
     }
@@ -142,7 +190,11 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
         let row = 3 + i as u32;
         by_child.write_string(row, 0, xml_safe(child))?;
         by_child.write_number(row, 1, fs.len() as f64)?;
-        by_child.write_number(row, 2, fs.iter().filter(|f| f.severity >= Severity::Error).count() as f64)?;
+        by_child.write_number(
+            row,
+            2,
+            fs.iter().filter(|f| f.severity >= Severity::Error).count() as f64,
+        )?;
         let mut codes: Vec<&str> = fs.iter().map(|f| f.code.as_str()).collect();
         codes.dedup();
         by_child.write_string(row, 3, codes.join(", "))?;
@@ -150,14 +202,27 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
             write_link(by_child, row, 4, fs[0], loc, &target, &link)?;
         }
     }
-    let columns: Vec<TableColumn> = child_headers.iter().map(|h| TableColumn::new().set_header(*h)).collect();
-    by_child.add_table(2, 0, 2 + children.len().max(1) as u32, 4, &Table::new().set_columns(&columns))?;
+    let columns: Vec<TableColumn> = child_headers
+        .iter()
+        .map(|h| TableColumn::new().set_header(*h))
+        .collect();
+    by_child.add_table(
+        2,
+        0,
+        2 + children.len().max(1) as u32,
+        4,
+        &Table::new().set_columns(&columns),
+    )?;
     for (col, width) in [16, 10, 10, 40, 22].iter().enumerate() {
         by_child.set_column_width(col as u16, *width)?;
     }
 
     // Copies of the export, highlighted.
-    let fill = |c: u32| Format::new().set_background_color(Color::RGB(c)).set_border(FormatBorder::Thin);
+    let fill = |c: u32| {
+        Format::new()
+            .set_background_color(Color::RGB(c))
+            .set_border(FormatBorder::Thin)
+    };
     let formats = [
         (Severity::Info, fill(0xDDEBF7)),
         (Severity::Warning, fill(0xFFEB9C)),
@@ -166,11 +231,22 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
     let date_format = Format::new().set_num_format("yyyy-mm-dd");
     for sheet in &v.workbook.sheets {
         let mut marks: HashMap<(u32, u32), (Severity, Vec<String>)> = HashMap::new();
-        for f in v.findings.iter().filter(|f| f.sheet_name.as_deref() == Some(sheet.name.as_str())) {
-            let (Some(row), Some(col)) = (f.row, f.col_index.or(Some(0))) else { continue };
+        for f in v
+            .findings
+            .iter()
+            .filter(|f| f.sheet_name.as_deref() == Some(sheet.name.as_str()))
+        {
+            let (Some(row), Some(col)) = (f.row, f.col_index.or(Some(0))) else {
+                continue;
+            };
             let mark = marks.entry((row, col)).or_insert((f.severity, Vec::new()));
             mark.0 = mark.0.max(f.severity);
-            mark.1.push(format!("{} {}: {}", f.code, severity_word(f.severity), f.message));
+            mark.1.push(format!(
+                "{} {}: {}",
+                f.code,
+                severity_word(f.severity),
+                f.message
+            ));
         }
         let ws = wb.add_worksheet().set_name(&copy_names[&sheet.name])?;
         for raw in &sheet.rows {
@@ -178,15 +254,28 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
             for (c, cell) in raw.cells.iter().enumerate() {
                 let c = c as u16;
                 let mark = marks.get(&(raw.row, u32::from(c)));
-                let format = mark.and_then(|m| formats.iter().find(|(s, _)| *s == m.0.min(Severity::Error)).map(|(_, f)| f));
+                let format = mark.and_then(|m| {
+                    formats
+                        .iter()
+                        .find(|(s, _)| *s == m.0.min(Severity::Error))
+                        .map(|(_, f)| f)
+                });
                 write_cell(ws, r, c, cell, format, &date_format)?;
             }
         }
         for ((row, col), (severity, messages)) in &marks {
             let r = row - 1;
             let c = *col as u16;
-            if sheet.rows.iter().find(|x| x.row == *row).is_none_or(|x| x.cell(*col as usize).is_empty()) {
-                if let Some((_, f)) = formats.iter().find(|(s, _)| *s == (*severity).min(Severity::Error)) {
+            if sheet
+                .rows
+                .iter()
+                .find(|x| x.row == *row)
+                .is_none_or(|x| x.cell(*col as usize).is_empty())
+            {
+                if let Some((_, f)) = formats
+                    .iter()
+                    .find(|(s, _)| *s == (*severity).min(Severity::Error))
+                {
                     ws.write_blank(r, c, f)?;
                 }
             }
@@ -243,8 +332,15 @@ fn write_cell(
             ws.write_boolean_with_format(r, c, *b, f)?;
         }
         Cell::Date(d) => {
-            let dt = ExcelDateTime::from_ymd(d.year().clamp(1900, 9999) as u16, d.month() as u8, d.day() as u8)?;
-            let df = format.map_or_else(|| date_format.clone(), |f| f.clone().set_num_format("yyyy-mm-dd"));
+            let dt = ExcelDateTime::from_ymd(
+                d.year().clamp(1900, 9999) as u16,
+                d.month() as u8,
+                d.day() as u8,
+            )?;
+            let df = format.map_or_else(
+                || date_format.clone(),
+                |f| f.clone().set_num_format("yyyy-mm-dd"),
+            );
             ws.write_datetime_with_format(r, c, &dt, &df)?;
         }
     }
@@ -261,7 +357,11 @@ fn write_link(
     link: &Format,
 ) -> Result<(), XlsxError> {
     let cell = location.rsplit_once('!').map_or("A1", |(_, c)| c);
-    let cell = if cell.contains(':') { format!("A{}", cell.split(':').next().unwrap_or("1")) } else { cell.to_string() };
+    let cell = if cell.contains(':') {
+        format!("A{}", cell.split(':').next().unwrap_or("1"))
+    } else {
+        cell.to_string()
+    };
     match f.sheet_name.as_deref().and_then(|s| target(s, &cell)) {
         Some(url) => {
             ws.write_url_with_format(r, c, Url::new(url).set_text(xml_safe(location)), link)?;

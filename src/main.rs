@@ -45,6 +45,13 @@ enum Command {
         /// List every finding on the terminal instead of the first few.
         #[arg(long)]
         all: bool,
+        /// Explanations for warnings that are right, as CSV (default: the export's name with
+        /// `.acknowledgements.csv`, when that file exists).
+        #[arg(long, value_name = "FILE.csv")]
+        acknowledgements: Option<PathBuf>,
+        /// Write a CSV listing the current warnings, to fill in with explanations.
+        #[arg(long, value_name = "FILE.csv")]
+        acknowledgements_template: Option<PathBuf>,
     },
     /// List every validation rule: its code, severity and what it checks.
     Rules {
@@ -103,6 +110,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             format,
             report,
             all,
+            acknowledgements,
+            acknowledgements_template,
         } => {
             let args = commands::validate::Args {
                 export,
@@ -114,6 +123,8 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 report,
                 all,
                 definitions: cli.definitions,
+                acknowledgements,
+                acknowledgements_template,
             };
             commands::validate::run(&args, out)
         }

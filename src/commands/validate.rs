@@ -7,7 +7,7 @@ use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_
 use crate::export::workbook;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Options, Validation, validate};
+use crate::validate::{Options, Validation, acknowledge, validate};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -24,6 +24,10 @@ pub struct Args {
     pub report: Option<PathBuf>,
     pub all: bool,
     pub definitions: Option<PathBuf>,
+    /// The acknowledgements sidecar; by default `<export>.acknowledgements.csv` when present.
+    pub acknowledgements: Option<PathBuf>,
+    /// Write a sidecar listing the current warnings, to be filled in.
+    pub acknowledgements_template: Option<PathBuf>,
 }
 
 /// Reads and validates the export named in `args`, without printing anything.
@@ -55,6 +59,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         }
         Err(e) => return Err(e),
     };
+    if let Some(path) = &args.acknowledgements_template {
+        write_output(path, acknowledge::template(&v).as_bytes())?;
+    }
     if let Some(path) = &args.report {
         let bytes = report::xlsx::render(&v, &file).map_err(|e| CommandError::Write {
             path: path.clone(),

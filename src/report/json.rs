@@ -16,6 +16,7 @@ struct Report<'a> {
     /// The report names children's case ids so the officer can find them.
     contains_case_identifiers: bool,
     summary: Summary,
+    acknowledgement_notes: &'a [String],
     rules: &'a [RuleRun],
     findings: &'a [Finding],
 }
@@ -39,7 +40,11 @@ pub fn verdict_token(v: &Validation) -> &'static str {
         "incomplete"
     } else if v.has_errors() {
         "errors"
-    } else if v.count(Severity::Warning) > 0 {
+    } else if v
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Warning && f.acknowledged.is_none())
+    {
         "warnings"
     } else {
         "passed"
@@ -63,6 +68,7 @@ pub fn render(v: &Validation, file: &str) -> String {
             warnings: v.count(Severity::Warning),
             info: v.count(Severity::Info),
         },
+        acknowledgement_notes: &v.acknowledgement_notes,
         rules: &v.rules,
         findings: &v.findings,
     };

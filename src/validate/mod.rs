@@ -6,6 +6,7 @@
 //! one row against another, one sheet against another) live in [`rows`] and [`cross`]. Every
 //! rule has a code in the catalogue (`schemas/<version>/rules.json`) that gives its severity.
 
+pub mod acknowledge;
 pub mod coerce;
 pub mod cross;
 pub mod finding;
@@ -106,6 +107,8 @@ pub struct Validation {
     pub rules: Vec<RuleRun>,
     pub sheets: Vec<SheetData>,
     pub workbook: Workbook,
+    /// Problems with the acknowledgements sidecar (lines that matched nothing, say).
+    pub acknowledgement_notes: Vec<String>,
 }
 
 impl Validation {
@@ -139,8 +142,14 @@ impl Validation {
             "incomplete: some rules failed inside the tool"
         } else if self.has_errors() {
             "errors found: fix them before building the return"
-        } else if self.count(Severity::Warning) > 0 {
+        } else if self
+            .findings
+            .iter()
+            .any(|f| f.severity == Severity::Warning && f.acknowledged.is_none())
+        {
             "passed with warnings"
+        } else if self.count(Severity::Warning) > 0 {
+            "passed (every warning acknowledged)"
         } else {
             "passed"
         }
@@ -297,6 +306,7 @@ pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Va
         rules,
         sheets: matched,
         workbook,
+        acknowledgement_notes: Vec::new(),
     }
 }
 

@@ -1009,3 +1009,36 @@ fn every_rule_of_the_catalogue_is_implemented_somewhere() {
         );
     }
 }
+
+#[test]
+fn acknowledged_warnings_keep_their_explanation_and_errors_cannot_be_acknowledged() {
+    let mut v = Fixture::clean()
+        .set("Interventions", 0, "accommodation_type", "NFA")
+        .set("Children", 1, "sex", "")
+        .run();
+    let text = "code,sheet,row,column,value,explanation\n\
+        W316,Interventions,2,accommodation_suitable,Y,Supported lodgings judged suitable\n\
+        E209,Children,3,sex,,cannot acknowledge\n\
+        W420,Interventions,9,,,stale line\n";
+    let acks = acknowledge::parse(text, "ack.csv").unwrap();
+    let unused = acknowledge::apply(&mut v, &acks);
+    assert_eq!(unused.len(), 2);
+    assert!(unused[0].1.contains("errors must be fixed"));
+    assert!(unused[1].1.contains("matches no warning"));
+    let w = v.findings.iter().find(|f| f.code == "W316").unwrap();
+    assert_eq!(
+        w.acknowledged.as_deref(),
+        Some("Supported lodgings judged suitable")
+    );
+    assert!(v.has_errors());
+    let template = acknowledge::template(&v);
+    assert!(template.contains(
+        "W316,Interventions,2,accommodation_suitable,Y,Supported lodgings judged suitable"
+    ));
+    let ok = Fixture::clean()
+        .set("Interventions", 0, "accommodation_type", "NFA")
+        .run();
+    let mut ok = ok;
+    acknowledge::apply(&mut ok, &acks);
+    assert_eq!(ok.verdict(), "passed (every warning acknowledged)");
+}

@@ -39,13 +39,30 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
         code: e.code(),
         message: e.to_string(),
     })?;
-    Ok(validate(
-        wb,
-        &defs,
-        &Options {
-            period: args.period,
-        },
-    ))
+    let options = Options {
+        period: args.period,
+    };
+    let mut v = validate(wb, &defs, &options);
+    let sidecar = match &args.acknowledgements {
+        Some(path) => Some(path.clone()),
+        None => Some(acknowledge::sidecar_path(&args.export)).filter(|p| p.exists()),
+    };
+    if let Some(path) = sidecar {
+        let text = String::from_utf8_lossy(&read_input(&path)?).into_owned();
+        let acks = acknowledge::parse(&text, &path.display().to_string())
+            .map_err(|e| CommandError::Other(e.to_string()))?;
+        for (ack, why) in acknowledge::apply(&mut v, &acks) {
+            v.acknowledgement_notes.push(format!(
+                "{} line {}: {} {} row {}: {why}",
+                path.display(),
+                ack.line,
+                ack.code,
+                ack.sheet,
+                ack.row.map_or("-".to_string(), |r| r.to_string())
+            ));
+        }
+    }
+    Ok(v)
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {

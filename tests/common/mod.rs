@@ -1,0 +1,125 @@
+//! Shared helpers of the integration tests: a small clean export written as a real .xlsx.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+
+pub fn yjb() -> assert_cmd::Command {
+    assert_cmd::Command::cargo_bin("yjb-return").unwrap()
+}
+
+pub fn samples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024-25")
+}
+
+/// A sheet: name, headers, rows of cells written as text (`d:2024-01-01` is a date cell,
+/// `n:12` a number, `b:true` a boolean, anything else text; empty is no cell).
+pub struct Sheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn sheet(name: &str, headers: &str, rows: &[&str]) -> Sheet {
+    Sheet {
+        name: name.into(),
+        headers: headers.split('|').map(str::to_string).collect(),
+        rows: rows
+            .iter()
+            .map(|r| r.split('|').map(str::to_string).collect())
+            .collect(),
+    }
+}
+
+const END: &str = "PARENTS|Y|SCHOOL_FT|Y|n:20|n:15|N||N|||N|||N|N|N|N";
+const IV: &str = "intervention_id|child_id|intervention_type|start_date|end_date|release_date|ooc_outcome|accommodation_type|accommodation_suitable|ete_status|ete_suitable|ete_hours_offered|ete_hours_attended|send_identified|send_plan|mh_need|mh_planned|mh_attended|sm_need|sm_planned|sm_attended|early_help|child_protection|child_in_need|looked_after";
+
+/// A clean export: passes every rule.
+pub fn clean() -> Vec<Sheet> {
+    let i1 = format!("I1|C1|RO|d:2024-01-10|d:2024-08-20|||{END}");
+    let i2 = format!("I2|n:2|DIV|d:2024-06-01|1/9/2024||COMPLETED|{END}");
+    let i3 = format!("I3|n:2|CUST|2024-02-01||d:2024-08-01||{END}");
+    vec![
+        sheet(
+            "Service",
+            "yjs_code|yjs_name|nation|population_10_17|extract_date",
+            &["NSH01|Northshire|ENGLAND|n:48210|d:2024-10-18"],
+        ),
+        sheet(
+            "Children",
+            "Child ID|DOB|sex|ethnicity",
+            &["C1|d:2008-05-01|M|white", "n:2|d:2010-01-15|F|BLACK"],
+        ),
+        sheet("Interventions", IV, &[&i1, &i2, &i3]),
+        sheet(
+            "Offences",
+            "offence_id|child_id|offence_date|outcome_date|outcome_type|offence_category|gravity_score|custodial",
+            &[
+                "O1|C1|d:2023-12-01|d:2024-01-10|CONVICTION|VIOLENCE|n:5|b:false",
+                "O2|n:2|d:2024-05-01|d:2024-06-01|YC|THEFT|n:2|",
+            ],
+        ),
+        sheet(
+            "Victims",
+            "victim_id|intervention_id|contact_date|consented|rj_engaged|views_sought|progress_requested|progress_provided|services_requested|services_provided",
+            &[
+                "V1|I1|d:2024-02-01|Y|Y|Y|Y|Y|Y|N",
+                "V2|I2|d:2024-06-10|N||||||",
+            ],
+        ),
+        sheet(
+            "BoardAttendance",
+            "meeting_date|partner|attended|senior|disproportionality_data",
+            &[
+                "d:2024-07-15|POLICE|Y|Y|N",
+                "d:2024-07-15|PROBATION|Y|N|Y",
+                "d:2024-07-15|SOCIAL_CARE|N||N",
+                "d:2024-07-15|EDUCATION|Y|Y|N",
+                "d:2024-07-15|HEALTH|Y|Y|N",
+            ],
+        ),
+    ]
+}
+
+/// Sets one cell of a sheet (data row `index`, 0-based) to `value`.
+pub fn set(sheets: &mut [Sheet], name: &str, index: usize, column: &str, value: &str) {
+    let s = sheets.iter_mut().find(|s| s.name == name).unwrap();
+    let col = s.headers.iter().position(|h| h == column).unwrap();
+    let row = &mut s.rows[index];
+    if row.len() <= col {
+        row.resize(col + 1, String::new());
+    }
+    row[col] = value.into();
+}
+
+pub fn write_xlsx(sheets: &[Sheet], path: &Path) {
+    let mut wb = Workbook::new();
+    let date = Format::new().set_num_format("dd/mm/yyyy");
+    for s in sheets {
+        let ws = wb.add_worksheet().set_name(&s.name).unwrap();
+        for (c, h) in s.headers.iter().enumerate() {
+            ws.write_string(0, c as u16, h).unwrap();
+        }
+        for (r, row) in s.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, v) in row.iter().enumerate() {
+                let c = c as u16;
+                if v.is_empty() {
+                    continue;
+                } else if let Some(d) = v.strip_prefix("d:") {
+                    let dt = ExcelDateTime::parse_from_str(d).unwrap();
+                    ws.write_datetime_with_format(r, c, &dt, &date).unwrap();
+                } else if let Some(n) = v.strip_prefix("n:") {
+                    ws.write_number(r, c, n.parse::<f64>().unwrap()).unwrap();
+                } else if let Some(b) = v.strip_prefix("b:") {
+                    ws.write_boolean(r, c, b == "true").unwrap();
+                } else {
+                    ws.write_string(r, c, v).unwrap();
+                }
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}

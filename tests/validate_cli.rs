@@ -1,0 +1,221 @@
+//! `validate` end to end through the real binary, on exports written as real .xlsx files.
+
+mod common;
+
+use calamine::{Reader, Xlsx, open_workbook};
+use common::*;
+
+fn run(sheets: &[Sheet], args: &[&str]) -> (i32, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("export.xlsx");
+    write_xlsx(sheets, &export);
+    let out = yjb()
+        .current_dir(dir.path())
+        .arg("validate")
+        .arg(&export)
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    (out.status.code().unwrap(), stdout, dir)
+}
+
+#[test]
+fn a_clean_export_passes_with_exit_0() {
+    let (code, out, _dir) = run(&clean(), &["--period", "2024-25 Q2"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Verdict: passed"), "{out}");
+    // The aliases used in Children are named once each.
+    assert!(
+        out.contains(
+            "INFO I111 Children!B1 DOB \"DOB\": header \"DOB\" was read as column date_of_birth"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn errors_give_exit_1_and_the_cell_the_user_knows() {
+    let mut sheets = clean();
+    set(&mut sheets, "Interventions", 0, "end_date", "2024-13-01");
+    let (code, out, _dir) = run(&sheets, &["--period", "2024-25 Q2"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("ERROR E201 Interventions!E2 end_date \"2024-13-01\": not a date (use YYYY-MM-DD or DD/MM/YYYY)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn json_report_locates_every_finding() {
+    let mut sheets = clean();
+    set(&mut sheets, "Interventions", 1, "ete_status", "NEET");
+    set(&mut sheets, "Offences", 1, "offence_id", "O1");
+    let (code, out, _dir) = run(&sheets, &["--format", "json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["verdict"], "errors");
+    assert_eq!(v["contains_case_identifiers"], true);
+    let got: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["row"].as_u64().unwrap(),
+                f["column"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("E317".to_string(), 3, "ete_suitable".to_string()),
+            ("E401".to_string(), 3, "offence_id".to_string()),
+        ]
+    );
+    let dup = &v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "E401")
+        .unwrap();
+    assert_eq!(dup["related"][0]["location"], "Offences!A2");
+    assert!(
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["code"] == "E403" && r["status"] == "not_applicable")
+    );
+}
+
+#[test]
+fn the_excel_report_lists_highlights_and_links() {
+    let mut sheets = clean();
+    set(&mut sheets, "Interventions", 0, "end_date", "2024-13-01");
+    set(
+        &mut sheets,
+        "Children",
+        0,
+        "Child ID",
+        "=HYPERLINK(\"http://x\")",
+    );
+    let (code, out, dir) = run(&sheets, &["--report", "issues.xlsx", "--all"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Report written to issues.xlsx"));
+    let path = dir.path().join("issues.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
+    let names = wb.sheet_names();
+    assert_eq!(&names[..4], &["Issues", "Summary", "By child", "Service"]);
+    let issues = wb.worksheet_range("Issues").unwrap();
+    let text: Vec<String> = issues
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert!(text[1].contains("case identifiers"));
+    assert!(
+        text.iter()
+            .any(|l| l.contains("E201") && l.contains("Interventions!E2")),
+        "{text:#?}"
+    );
+    // Text beginning with = is copied as text, not turned into a formula.
+    let children = wb.worksheet_range("Children").unwrap();
+    assert_eq!(
+        children.get_value((1, 0)).unwrap().to_string(),
+        "=HYPERLINK(\"http://x\")"
+    );
+    let formulas = wb.worksheet_formula("Children").unwrap();
+    assert!(formulas.used_cells().count() == 0);
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let summary: Vec<String> = summary
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|c| c.to_string())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect();
+    assert!(
+        summary
+            .iter()
+            .any(|l| l.starts_with("E403|error|") && l.contains("not applicable")),
+        "{summary:#?}"
+    );
+    // No temporary file is left beside the report.
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+}
+
+#[test]
+fn acknowledgement_sidecar_beside_the_export_is_read() {
+    let mut sheets = clean();
+    set(&mut sheets, "Interventions", 0, "accommodation_type", "NFA");
+    let dir = tempfile::tempdir().unwrap();
+    let export = dir.path().join("q2.xlsx");
+    write_xlsx(&sheets, &export);
+    let out = yjb()
+        .arg("validate")
+        .arg(&export)
+        .arg("--acknowledgements-template")
+        .arg(dir.path().join("t.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let template = std::fs::read_to_string(dir.path().join("t.csv")).unwrap();
+    assert_eq!(
+        template,
+        "code,sheet,row,column,value,explanation\nW316,Interventions,2,accommodation_suitable,Y,\n"
+    );
+    std::fs::write(
+        dir.path().join("q2.acknowledgements.csv"),
+        template.trim_end().to_string() + "Placed with a registered host family\n",
+    )
+    .unwrap();
+    let out = yjb().arg("validate").arg(&export).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Verdict: passed (every warning acknowledged)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(acknowledged: Placed with a registered host family)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rules_lists_the_catalogue_in_every_format() {
+    let out = yjb().args(["rules", "--format", "csv"]).output().unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(csv.starts_with("code,severity,sheets,title,fix\n"));
+    assert!(csv.contains("\nW420,warning,Interventions,"));
+    let md = yjb()
+        .args(["rules", "--format", "markdown"])
+        .output()
+        .unwrap();
+    let docs =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md")).unwrap();
+    assert_eq!(String::from_utf8(md.stdout).unwrap(), docs);
+    let version = yjb().arg("--version").output().unwrap();
+    assert_eq!(
+        String::from_utf8(version.stdout).unwrap().trim(),
+        format!(
+            "yjb-return {} (definitions 2024-25)",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+}

@@ -109,6 +109,56 @@ impl Date {
     }
 }
 
+/// A UTC instant to the second, as written in manifests: `2024-10-21T09:30:00Z`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct Timestamp {
+    pub date: Date,
+    /// Seconds since midnight.
+    pub seconds: u32,
+}
+
+impl Timestamp {
+    /// The current time, from the system clock.
+    pub fn now() -> Timestamp {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs() as i64);
+        Timestamp {
+            date: Date::from_days_since_epoch(secs.div_euclid(86_400)),
+            seconds: secs.rem_euclid(86_400) as u32,
+        }
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (UTC only: outputs must not depend on a time zone).
+    pub fn parse(text: &str) -> Option<Timestamp> {
+        let (date, time) = text.trim().split_once('T')?;
+        let time = time.strip_suffix('Z')?;
+        let date = Date::parse_text(date).filter(|_| date.len() == 10 && date.contains('-'))?;
+        let mut parts = time.split(':');
+        let mut next = |max: u32| -> Option<u32> {
+            let p = parts.next()?;
+            (p.len() == 2).then_some(())?;
+            digits(p).filter(|v| *v <= max)
+        };
+        let (h, m, s) = (next(23)?, next(59)?, next(59)?);
+        parts.next().is_none().then_some(Timestamp {
+            date,
+            seconds: h * 3600 + m * 60 + s,
+        })
+    }
+
+    pub fn hms(self) -> (u32, u32, u32) {
+        (self.seconds / 3600, self.seconds / 60 % 60, self.seconds % 60)
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (h, m, s) = self.hms();
+        write!(f, "{}T{h:02}:{m:02}:{s:02}Z", self.date)
+    }
+}
+
 fn digits(s: &str) -> Option<u32> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
@@ -179,6 +229,17 @@ mod tests {
         let leap = d(2008, 2, 29);
         assert_eq!(leap.age_on(d(2026, 2, 28)), 17);
         assert_eq!(leap.age_on(d(2026, 3, 1)), 18);
+    }
+
+    #[test]
+    fn timestamps_round_trip_in_utc() {
+        let t = Timestamp::parse("2024-10-21T09:30:05Z").unwrap();
+        assert_eq!(t.to_string(), "2024-10-21T09:30:05Z");
+        assert_eq!(t.hms(), (9, 30, 5));
+        for bad in ["2024-10-21 09:30:05Z", "2024-10-21T09:30:05", "2024-10-21T24:00:00Z", "21/10/2024T09:30:05Z", "2024-10-21T09:30Z"] {
+            assert!(Timestamp::parse(bad).is_none(), "{bad}");
+        }
+        assert!(Timestamp::now().date.year() >= 2024);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod date;
 pub mod definitions;
 pub mod export;
+pub mod manifest;
 pub mod measures;
 pub mod period;
 pub mod report;

@@ -1,0 +1,83 @@
+//! The manifest each build writes beside its outputs: enough to rebuild the return from the
+//! archived input and prove the outputs identical (`reproduce`).
+
+use serde::{Deserialize, Serialize};
+
+/// Bumped when the manifest's shape changes.
+pub const MANIFEST_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub manifest_version: u32,
+    pub tool: Tool,
+    pub definitions: DefinitionsRef,
+    /// The reporting period, e.g. `2024-25 Q2`.
+    pub period: String,
+    /// RFC 3339 UTC; every output carries it, so a rebuild reuses it.
+    pub generated_at: String,
+    pub input: Input,
+    pub identity: ServiceRef,
+    /// Warnings acknowledged with an explanation, which travel with the figures.
+    #[serde(default)]
+    pub acknowledged: Vec<AcknowledgedQuery>,
+    pub outputs: Vec<Output>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tool {
+    pub name: String,
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DefinitionsRef {
+    pub version: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Input {
+    /// As given to `build`; relative paths are relative to the manifest's folder when the
+    /// build was archived.
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceRef {
+    pub yjs_code: String,
+    pub yjs_name: String,
+    pub nation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AcknowledgedQuery {
+    pub code: String,
+    pub sheet: String,
+    pub row: Option<u32>,
+    pub column: Option<String>,
+    pub explanation: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Output {
+    pub file: String,
+    pub sha256: String,
+}
+
+impl Manifest {
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("serialisable");
+        s.push('\n');
+        s
+    }
+
+    pub fn from_json(text: &str) -> Result<Manifest, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    pub fn output(&self, file: &str) -> Option<&Output> {
+        self.outputs.iter().find(|o| o.file == file)
+    }
+}

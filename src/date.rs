@@ -148,7 +148,11 @@ impl Timestamp {
     }
 
     pub fn hms(self) -> (u32, u32, u32) {
-        (self.seconds / 3600, self.seconds / 60 % 60, self.seconds % 60)
+        (
+            self.seconds / 3600,
+            self.seconds / 60 % 60,
+            self.seconds % 60,
+        )
     }
 }
 
@@ -236,7 +240,13 @@ mod tests {
         let t = Timestamp::parse("2024-10-21T09:30:05Z").unwrap();
         assert_eq!(t.to_string(), "2024-10-21T09:30:05Z");
         assert_eq!(t.hms(), (9, 30, 5));
-        for bad in ["2024-10-21 09:30:05Z", "2024-10-21T09:30:05", "2024-10-21T24:00:00Z", "21/10/2024T09:30:05Z", "2024-10-21T09:30Z"] {
+        for bad in [
+            "2024-10-21 09:30:05Z",
+            "2024-10-21T09:30:05",
+            "2024-10-21T24:00:00Z",
+            "21/10/2024T09:30:05Z",
+            "2024-10-21T09:30Z",
+        ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }
         assert!(Timestamp::now().date.year() >= 2024);

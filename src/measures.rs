@@ -12,6 +12,8 @@ pub struct Identity {
     pub yjs_code: String,
     pub yjs_name: String,
     pub nation: String,
+    /// The area's 10-17 population, the denominator of the rates shown in the workbook.
+    pub population_10_17: u64,
     pub period: Period,
     pub definitions_version: String,
     pub tool_version: String,

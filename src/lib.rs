@@ -9,6 +9,7 @@ pub mod atomic;
 pub mod commands;
 pub mod date;
 pub mod definitions;
+pub mod diff;
 pub mod export;
 pub mod manifest;
 pub mod measures;

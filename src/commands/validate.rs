@@ -34,7 +34,17 @@ pub struct Args {
 pub fn load(args: &Args) -> Result<Validation, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export)?;
-    let wb = workbook::read(&bytes).map_err(|e| CommandError::Unreadable {
+    load_bytes(args, &defs, &bytes)
+}
+
+/// Validates an export already read into memory against the given definitions (`reproduce`
+/// uses the definitions version a manifest names, not the one the period would pick today).
+pub fn load_bytes(
+    args: &Args,
+    defs: &crate::definitions::Definitions,
+    bytes: &[u8],
+) -> Result<Validation, CommandError> {
+    let wb = workbook::read(bytes).map_err(|e| CommandError::Unreadable {
         path: args.export.clone(),
         code: e.code(),
         message: e.to_string(),
@@ -42,12 +52,8 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
     let options = Options {
         period: args.period,
     };
-    let mut v = validate(wb, &defs, &options);
-    let sidecar = match &args.acknowledgements {
-        Some(path) => Some(path.clone()),
-        None => Some(acknowledge::sidecar_path(&args.export)).filter(|p| p.exists()),
-    };
-    if let Some(path) = sidecar {
+    let mut v = validate(wb, defs, &options);
+    if let Some(path) = sidecar(args) {
         let text = String::from_utf8_lossy(&read_input(&path)?).into_owned();
         let acks = acknowledge::parse(&text, &path.display().to_string())
             .map_err(|e| CommandError::Other(e.to_string()))?;
@@ -63,6 +69,14 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
         }
     }
     Ok(v)
+}
+
+/// The acknowledgements sidecar in use: the one named, or the conventional one when it exists.
+pub fn sidecar(args: &Args) -> Option<PathBuf> {
+    match &args.acknowledgements {
+        Some(path) => Some(path.clone()),
+        None => Some(acknowledge::sidecar_path(&args.export)).filter(|p| p.exists()),
+    }
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {

@@ -219,3 +219,58 @@ fn rules_lists_the_catalogue_in_every_format() {
         )
     );
 }
+
+#[test]
+fn redacted_copy_pseudonymises_identifiers_and_keeps_the_findings() {
+    let mut sheets = clean();
+    set(&mut sheets, "Interventions", 1, "ete_status", "NEET");
+    sheets[1].headers.push("notes".into());
+    set(
+        &mut sheets,
+        "Children",
+        0,
+        "notes",
+        "Jamie Smith, lives with nan",
+    );
+    let (code, before, dir) = run(&sheets, &["--format", "json", "--redact", "shareable.xlsx"]);
+    assert_eq!(code, 1);
+    let copy = dir.path().join("shareable.xlsx");
+    let mut wb: Xlsx<_> = open_workbook(&copy).unwrap();
+    let children = wb.worksheet_range("Children").unwrap();
+    let ids: Vec<String> = children.rows().skip(1).map(|r| r[0].to_string()).collect();
+    assert_eq!(ids, ["CHILD-0001", "CHILD-0002"]);
+    assert!(
+        children
+            .rows()
+            .all(|r| r.iter().all(|c| !c.to_string().contains("Jamie"))),
+        "unknown columns are emptied"
+    );
+    let orders = wb.worksheet_range("Interventions").unwrap();
+    let refs: Vec<String> = orders.rows().skip(1).map(|r| r[1].to_string()).collect();
+    assert_eq!(refs, ["CHILD-0001", "CHILD-0002", "CHILD-0002"]);
+
+    let out = yjb()
+        .current_dir(dir.path())
+        .args(["validate", "shareable.xlsx", "--format", "json"])
+        .output()
+        .unwrap();
+    let codes = |text: &str| -> Vec<(String, u64)> {
+        let v: serde_json::Value = serde_json::from_str(text).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] != "W110")
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["row"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        codes(&String::from_utf8(out.stdout).unwrap()),
+        codes(&before)
+    );
+}

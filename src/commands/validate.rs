@@ -28,6 +28,8 @@ pub struct Args {
     pub acknowledgements: Option<PathBuf>,
     /// Write a sidecar listing the current warnings, to be filled in.
     pub acknowledgements_template: Option<PathBuf>,
+    /// Write a copy of the export with identifiers pseudonymised, to share in a bug report.
+    pub redact: Option<PathBuf>,
 }
 
 /// Reads and validates the export named in `args`, without printing anything.
@@ -92,6 +94,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     if let Some(path) = &args.acknowledgements_template {
         write_output(path, acknowledge::template(&v).as_bytes())?;
+    }
+    if let Some(path) = &args.redact {
+        let bytes = report::redact::render(&v).map_err(|e| CommandError::Write {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        write_output(path, &bytes)?;
     }
     if let Some(path) = &args.report {
         let bytes = report::xlsx::render(&v, &file).map_err(|e| CommandError::Write {

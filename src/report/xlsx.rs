@@ -305,7 +305,7 @@ fn truncate_name(name: &str) -> String {
     name.chars().take(31).collect()
 }
 
-fn write_cell(
+pub(crate) fn write_cell(
     ws: &mut Worksheet,
     r: u32,
     c: u16,

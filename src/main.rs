@@ -52,6 +52,11 @@ enum Command {
         /// Write a CSV listing the current warnings, to fill in with explanations.
         #[arg(long, value_name = "FILE.csv")]
         acknowledgements_template: Option<PathBuf>,
+        /// Write a copy of the export safe to attach to a bug report: every child,
+        /// intervention, offence and victim identifier replaced by a pseudonym (the same one
+        /// wherever it appears), unknown columns emptied. Dates and codes are kept.
+        #[arg(long, value_name = "FILE.xlsx")]
+        redact: Option<PathBuf>,
     },
     /// List every validation rule: its code, severity and what it checks.
     Rules {
@@ -112,6 +117,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             all,
             acknowledgements,
             acknowledgements_template,
+            redact,
         } => {
             let args = commands::validate::Args {
                 export,
@@ -125,6 +131,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 definitions: cli.definitions,
                 acknowledgements,
                 acknowledgements_template,
+                redact,
             };
             commands::validate::run(&args, out)
         }

@@ -11,6 +11,7 @@ pub mod date;
 pub mod definitions;
 pub mod diff;
 pub mod export;
+pub mod kpi;
 pub mod manifest;
 pub mod measures;
 pub mod period;

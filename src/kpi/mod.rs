@@ -1,0 +1,120 @@
+//! The aggregation layer: from the typed export and a reporting period to the return's
+//! measures, one module per KPI, each a pure function readable beside its paragraph of
+//! `return-format.md`.
+//!
+//! Decisions where the spec is silent (also in `docs/decisions.md`):
+//! - `kpi3.GROUP.formal_plan` counts children with an identified need whose `send_plan` is
+//!   `EHCP`, `SEN_SUPPORT` or `IDP`; `NONE` or blank is not a plan. `plan_and_suitable_ete` is
+//!   those with a formal plan whose ETE at the end is suitable.
+//! - `kpi4`/`kpi5` are funnels: `planned` counts only children with the need, `attended` only
+//!   children with something planned (the dictionary makes the later columns blank otherwise).
+//! - `kpi10` sub-measures other than `consented` count only victims who consented, so
+//!   `progress_provided` ≤ `progress_requested` ≤ `consented` ≤ `victims`.
+//! - `kpi9.children` counts a child with a serious youth violence offence whether or not the
+//!   child is in `Children` or on the caseload.
+//! - An ended intervention without its end-of-intervention fields cannot pass validation; if
+//!   one reaches here all its "at the end" flags count as No.
+
+pub mod cohort;
+pub mod custody;
+pub mod fte;
+pub mod invariants;
+pub mod kpi1;
+pub mod kpi10;
+pub mod kpi2;
+pub mod kpi3;
+pub mod kpi4;
+pub mod kpi5;
+pub mod kpi6;
+pub mod kpi7;
+pub mod kpi8;
+pub mod kpi9;
+pub mod reoffending;
+#[cfg(test)]
+mod testkit;
+
+use crate::definitions::Definitions;
+use crate::export::records::{EndState, Export, Group};
+use crate::measures::Measures;
+use crate::period::Period;
+
+/// The code lists the return breaks figures down by, read from the definitions' schemas so a
+/// new reporting year can add a code without a code change. Canonical upper case, schema order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Codes {
+    pub accommodation: Vec<String>,
+    pub ete: Vec<String>,
+    pub partners: Vec<String>,
+}
+
+impl Codes {
+    pub fn from_definitions(defs: &Definitions) -> Codes {
+        let list = |sheet: &str, column: &str| {
+            defs.sheet(sheet)
+                .and_then(|s| s.column(column))
+                .map(|c| c.codes.clone())
+                .unwrap_or_default()
+        };
+        Codes {
+            accommodation: list("Interventions", "accommodation_type"),
+            ete: list("Interventions", "ete_status"),
+            partners: list("BoardAttendance", "partner"),
+        }
+    }
+}
+
+/// The groups as they appear in measure codes, `all` last.
+pub const GROUP_CODES: [&str; 5] = ["prevention", "out_of_court", "community", "custody", "all"];
+
+/// Computes every measure of the return for `period`.
+pub fn compute(export: &Export, period: Period, codes: &Codes) -> Measures {
+    let members = cohort::members(export, period);
+    let mut m = Measures::new();
+    m.extend(cohort::measures(&members));
+    m.extend(kpi1::measures(&members, codes));
+    m.extend(kpi2::measures(&members, codes));
+    m.extend(kpi3::measures(&members));
+    m.extend(kpi4::measures(&members));
+    m.extend(kpi5::measures(&members));
+    m.extend(kpi6::measures(export, period));
+    m.extend(kpi7::measures(export, period, codes));
+    m.extend(kpi8::measures(&members));
+    m.extend(kpi9::measures(export, period));
+    m.extend(kpi10::measures(export, period));
+    m.extend(fte::measures(export, period));
+    m.extend(custody::measures(export, period));
+    m.extend(reoffending::measures(export, period));
+    m
+}
+
+/// A count per group, from which the five `GROUP` measures are set (`all` = the sum).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PerGroup([i64; 4]);
+
+impl PerGroup {
+    pub fn add(&mut self, group: Group, n: i64) {
+        self.0[group as usize] += n;
+    }
+
+    /// Counts the cohort members for which `test` holds.
+    pub fn count(members: &[cohort::Member], test: impl Fn(&EndState) -> bool) -> PerGroup {
+        let mut g = PerGroup::default();
+        for member in members {
+            if test(member.end()) {
+                g.add(member.group(), 1);
+            }
+        }
+        g
+    }
+
+    /// Sets `<kpi>.<group>.<what>` for the four groups and `all`.
+    pub fn set(self, m: &mut Measures, kpi: &str, what: &str) {
+        for group in Group::ALL {
+            m.set(
+                format!("{kpi}.{}.{what}", group.code()),
+                self.0[group as usize],
+            );
+        }
+        m.set(format!("{kpi}.all.{what}"), self.0.iter().sum::<i64>());
+    }
+}

@@ -16,7 +16,9 @@ pub mod manifest;
 pub mod measures;
 pub mod period;
 pub mod report;
+pub mod return_json;
 pub mod validate;
+pub mod xml;
 
 /// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).
 pub fn hex(bytes: &[u8]) -> String {

@@ -6,6 +6,8 @@
 //! turn that into the workbook, XML and JSON.
 
 pub mod atomic;
+pub mod build;
+pub mod check;
 pub mod commands;
 pub mod date;
 pub mod definitions;
@@ -17,7 +19,9 @@ pub mod measures;
 pub mod period;
 pub mod report;
 pub mod return_json;
+pub mod template;
 pub mod validate;
+pub mod workbook;
 pub mod xml;
 
 /// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use yjb_return::commands::{self, CommandError, EXIT_FAILURE};
+use yjb_return::date::Timestamp;
 use yjb_return::period::Period;
 
 /// Validate a youth justice service's case-management export and build its quarterly
@@ -58,6 +59,70 @@ enum Command {
         #[arg(long, value_name = "FILE.xlsx")]
         redact: Option<PathBuf>,
     },
+    /// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
+    /// return.json and manifest.json into a folder.
+    ///
+    /// Refuses (exit 1) when the export has errors; warnings are listed and do not stop it.
+    /// Files appear whole or not at all, and an existing return is never overwritten without
+    /// --force.
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["out", "archive"])))]
+    Build {
+        /// The case-management export (.xlsx).
+        export: PathBuf,
+        /// The reporting period, e.g. "2024-25 Q2".
+        #[arg(long, value_parser = parse_period)]
+        period: Period,
+        /// The folder to write the return into, e.g. returns/2024-25-Q2.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// File the return in an archive: DIR/<year>-Q<n>/ with a copy of the input, so it can
+        /// be reproduced later; a resubmission gets its own numbered folder.
+        #[arg(long, value_name = "DIR")]
+        archive: Option<PathBuf>,
+        /// Replace the --out folder if it already holds a return.
+        #[arg(long, requires = "out")]
+        force: bool,
+        /// Record this generation time instead of now (UTC, e.g. 2024-10-21T09:30:00Z).
+        #[arg(long, value_name = "TIME", value_parser = parse_timestamp)]
+        generated_at: Option<Timestamp>,
+        /// Explanations for warnings that are right, as CSV (default: the export's name with
+        /// `.acknowledgements.csv`, when that file exists).
+        #[arg(long, value_name = "FILE.csv")]
+        acknowledgements: Option<PathBuf>,
+    },
+    /// Check a finished return before sending it: structure, identity, consistency of the
+    /// figures, and whether any file was edited after it was built.
+    ///
+    /// Give return.xml, return.xlsx, return.json, or the return's folder to check all three.
+    /// Exit status: 0 fit to send, 1 errors found, 2 the file could not be read.
+    Check {
+        path: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Rebuild a past return from its manifest and prove the outputs byte-for-byte identical,
+    /// or show which figures differ and why.
+    ///
+    /// Exit status: 0 reproduced, 1 not reproduced, 2 could not be attempted.
+    Reproduce {
+        /// The manifest.json written by build (or the folder holding it).
+        manifest: PathBuf,
+        /// Also write the rebuilt files into this (new) folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
+    /// Compare two returns: every figure that changed, and the percentage points moved.
+    ///
+    /// Give two return folders, or two return.json / return.xml files.
+    /// Exit status: 0 no figure changed, 1 figures changed, 2 trouble.
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+    },
     /// List every validation rule: its code, severity and what it checks.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -77,6 +142,11 @@ enum RulesFormat {
     Csv,
     Json,
     Markdown,
+}
+
+fn parse_timestamp(s: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(s)
+        .ok_or_else(|| format!("{s:?} is not a UTC time; write it like 2024-10-21T09:30:00Z"))
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {
@@ -135,6 +205,64 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             };
             commands::validate::run(&args, out)
         }
+        Command::Build {
+            export,
+            period,
+            out: dir,
+            archive,
+            force,
+            generated_at,
+            acknowledgements,
+        } => {
+            let target = match (dir, archive) {
+                (Some(dir), _) => commands::build::Target::Folder { dir, force },
+                (None, Some(root)) => commands::build::Target::Archive(root),
+                (None, None) => {
+                    return Err(CommandError::Other(
+                        "say where the return goes: --out DIR or --archive DIR".into(),
+                    ));
+                }
+            };
+            let args = commands::build::Args {
+                export,
+                period,
+                target,
+                generated_at,
+                definitions: cli.definitions,
+                acknowledgements,
+            };
+            commands::build::run(&args, out)
+        }
+        Command::Check { path, format } => commands::check::run(
+            &commands::check::Args {
+                path,
+                definitions: cli.definitions,
+                json: matches!(format, OutputFormat::Json),
+            },
+            out,
+        ),
+        Command::Reproduce {
+            manifest,
+            out: dir,
+            format,
+        } => commands::reproduce::run(
+            &commands::reproduce::Args {
+                manifest,
+                definitions: cli.definitions,
+                out: dir,
+                json: matches!(format, OutputFormat::Json),
+            },
+            out,
+        ),
+        Command::Diff { old, new, format } => commands::diff::run(
+            &commands::diff::Args {
+                old,
+                new,
+                definitions: cli.definitions,
+                json: matches!(format, OutputFormat::Json),
+            },
+            out,
+        ),
         Command::Rules { format } => {
             let defs = commands::definitions(cli.definitions.as_deref(), None)?;
             let format = match format {

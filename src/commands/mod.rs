@@ -1,6 +1,10 @@
 //! The commands behind the command line. Each returns the process exit status, or a
 //! [`CommandError`] whose message is a sentence for the person at the keyboard.
 
+pub mod build;
+pub mod check;
+pub mod diff;
+pub mod reproduce;
 pub mod rules;
 pub mod validate;
 

@@ -145,6 +145,14 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
     Ok(Workbook { sha256, sheets })
 }
 
+/// The checks made before a workbook is opened: it is a zip, not an old or encrypted file,
+/// and not a zip bomb. Used by every reader of untrusted .xlsx files (the export, and a
+/// return workbook given to `check`).
+pub fn precheck(bytes: &[u8]) -> Result<(), ReadError> {
+    sniff(bytes)?;
+    check_zip(bytes)
+}
+
 fn sniff(bytes: &[u8]) -> Result<(), ReadError> {
     if bytes.starts_with(b"PK\x03\x04") {
         Ok(())

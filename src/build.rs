@@ -1,0 +1,161 @@
+//! From a validated export to the return's files: aggregate, check the figures hang together,
+//! write the workbook, XML and JSON, and describe them in a manifest.
+//!
+//! This is pure: no file is read or written here, so `build` and `reproduce` share it and a
+//! rebuild from the same input, period, definitions and generation time is byte-identical.
+
+use crate::date::Timestamp;
+use crate::definitions::Definitions;
+use crate::export::records::Export;
+use crate::kpi;
+use crate::manifest::{
+    AcknowledgedQuery, DefinitionsRef, Input, MANIFEST_VERSION, Manifest, Output, ServiceRef, Tool,
+};
+use crate::measures::{Identity, Return};
+use crate::period::Period;
+use crate::sha256_hex;
+
+/// The files of a return, in the order they are listed in the manifest.
+pub const RETURN_XLSX: &str = "return.xlsx";
+pub const RETURN_XML: &str = "return.xml";
+pub const RETURN_JSON: &str = "return.json";
+pub const MANIFEST_JSON: &str = "manifest.json";
+
+/// What a build needs besides the export itself.
+#[derive(Debug, Clone)]
+pub struct Request<'a> {
+    pub period: Period,
+    pub generated_at: Timestamp,
+    /// As recorded in the manifest (the archived copy's name, or the path given to `build`).
+    pub input_path: String,
+    pub input_sha256: String,
+    pub input_bytes: u64,
+    pub acknowledged: &'a [AcknowledgedQuery],
+}
+
+/// A built return: its figures, its files (name, bytes) and the manifest describing them.
+#[derive(Debug)]
+pub struct Built {
+    pub ret: Return,
+    pub files: Vec<(&'static str, Vec<u8>)>,
+    pub manifest: Manifest,
+}
+
+impl Built {
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, b)| b.as_slice())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("the export has no Service row, so the return cannot name its YJS")]
+    NoService,
+    #[error(
+        "the figures do not hang together, which is a fault in this tool, not in your data; \
+         please report it with the export's definitions version ({version}):\n  {}",
+        problems.join("\n  ")
+    )]
+    Inconsistent {
+        version: String,
+        problems: Vec<String>,
+    },
+    #[error("the return template is unusable: {0}")]
+    Template(String),
+    #[error("cannot write the return workbook: {0}")]
+    Workbook(String),
+}
+
+/// The explanations of acknowledged queries as they appear in the workbook's notes.
+pub fn notes(acknowledged: &[AcknowledgedQuery]) -> Vec<String> {
+    acknowledged
+        .iter()
+        .map(|a| {
+            let mut at = a.sheet.clone();
+            if let Some(row) = a.row {
+                at.push_str(&format!(" row {row}"));
+            }
+            if let Some(col) = &a.column {
+                at.push_str(&format!(" {col}"));
+            }
+            format!("{} at {at}: {}", a.code, a.explanation)
+        })
+        .collect()
+}
+
+/// Aggregates the export for the period and writes every output in memory.
+pub fn build(export: &Export, defs: &Definitions, req: &Request) -> Result<Built, BuildError> {
+    let service = export.service.as_ref().ok_or(BuildError::NoService)?;
+    let codes = kpi::Codes::from_definitions(defs);
+    let measures = kpi::compute(export, req.period, &codes);
+    let problems = kpi::invariants::check(&measures);
+    if !problems.is_empty() {
+        return Err(BuildError::Inconsistent {
+            version: defs.version.clone(),
+            problems: problems.into_iter().map(|p| p.message).collect(),
+        });
+    }
+    let identity = Identity {
+        yjs_code: service.yjs_code.clone(),
+        yjs_name: service.yjs_name.clone(),
+        nation: service.nation.code().to_string(),
+        population_10_17: service.population_10_17,
+        period: req.period,
+        definitions_version: defs.version.clone(),
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        input_sha256: req.input_sha256.clone(),
+        generated_at: req.generated_at.to_string(),
+    };
+    let ret = Return { identity, measures };
+    let layout =
+        crate::template::Layout::load(defs).map_err(|e| BuildError::Template(e.to_string()))?;
+    let xlsx = crate::workbook::return_workbook(&ret, &layout, &notes(req.acknowledged))
+        .map_err(|e| BuildError::Workbook(e.to_string()))?;
+    let files = vec![
+        (RETURN_XLSX, xlsx),
+        (RETURN_XML, crate::xml::return_xml(&ret)),
+        (
+            RETURN_JSON,
+            crate::return_json::return_json(&ret).into_bytes(),
+        ),
+    ];
+    let manifest = Manifest {
+        manifest_version: MANIFEST_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME").to_string(),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        },
+        definitions: DefinitionsRef {
+            version: defs.version.clone(),
+            sha256: defs.hash.clone(),
+        },
+        period: req.period.to_string(),
+        generated_at: req.generated_at.to_string(),
+        input: Input {
+            path: req.input_path.clone(),
+            sha256: req.input_sha256.clone(),
+            bytes: req.input_bytes,
+        },
+        identity: ServiceRef {
+            yjs_code: service.yjs_code.clone(),
+            yjs_name: service.yjs_name.clone(),
+            nation: service.nation.code().to_string(),
+        },
+        acknowledged: req.acknowledged.to_vec(),
+        outputs: files
+            .iter()
+            .map(|(name, bytes)| Output {
+                file: name.to_string(),
+                sha256: sha256_hex(bytes),
+            })
+            .collect(),
+    };
+    Ok(Built {
+        ret,
+        files,
+        manifest,
+    })
+}

@@ -1,0 +1,241 @@
+//! `yjb-return check`: is a finished return fit to send?
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
+use crate::build::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::check::{self, Document};
+use crate::definitions::{Severity, Source};
+use crate::manifest::Manifest;
+use crate::validate::Finding;
+
+#[derive(Debug, Clone)]
+pub struct Args {
+    /// return.xml, return.xlsx, return.json, or a return's folder (all three are checked).
+    pub path: PathBuf,
+    pub definitions: Option<PathBuf>,
+    pub json: bool,
+}
+
+#[derive(Serialize)]
+struct Report<'a> {
+    verdict: &'static str,
+    tool_version: &'static str,
+    files: &'a [String],
+    summary: Summary,
+    findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+}
+
+/// Reads one return file; a file that cannot be read as a return is a finding, not a failure
+/// of the command (the user asked whether it is fit to send, and the answer is no).
+pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
+    let file = path.display().to_string();
+    let unreadable = |code: &str, message: String| {
+        Box::new(check::finding(code, &file, None, None, None, message))
+    };
+    let bytes =
+        std::fs::read(path).map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
+    let sha256 = crate::sha256_hex(&bytes);
+    let ext = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "xml" => {
+            let ret =
+                crate::xml::parse_xml(&bytes).map_err(|e| unreadable("C101", e.to_string()))?;
+            Ok(Document {
+                file,
+                ret,
+                places: Vec::new(),
+                percentages: Vec::new(),
+                sha256,
+            })
+        }
+        "json" => {
+            let text = String::from_utf8_lossy(&bytes);
+            let ret = crate::return_json::parse_return_json(&text)
+                .map_err(|e| unreadable("C001", e.to_string()))?;
+            Ok(Document {
+                file,
+                ret,
+                places: Vec::new(),
+                percentages: Vec::new(),
+                sha256,
+            })
+        }
+        "xlsx" => {
+            let read = crate::workbook::read_workbook(&bytes)
+                .map_err(|e| unreadable("C001", e.to_string()))?;
+            Ok(Document {
+                file,
+                ret: read.ret,
+                places: read.places,
+                percentages: read.percentages,
+                sha256,
+            })
+        }
+        _ => Err(unreadable(
+            "C001",
+            "not a return file: give return.xml, return.xlsx, return.json or the return's folder"
+                .to_string(),
+        )),
+    }
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+    let (folder, targets): (PathBuf, Vec<PathBuf>) = if args.path.is_dir() {
+        let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
+            .iter()
+            .map(|n| args.path.join(n))
+            .filter(|p| p.exists())
+            .collect();
+        if targets.is_empty() {
+            return Err(CommandError::Other(format!(
+                "{} holds no return.xml, return.xlsx or return.json",
+                args.path.display()
+            )));
+        }
+        (args.path.clone(), targets)
+    } else if args.path.exists() {
+        let folder = args
+            .path
+            .parent()
+            .map_or_else(PathBuf::new, Path::to_path_buf);
+        (folder, vec![args.path.clone()])
+    } else {
+        return Err(CommandError::Other(format!(
+            "{} does not exist",
+            args.path.display()
+        )));
+    };
+    let source = args
+        .definitions
+        .as_ref()
+        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
+    let manifest_path = folder.join(MANIFEST_JSON);
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .ok()
+        .and_then(|t| Manifest::from_json(&t).ok())
+        .map(|m| (manifest_path.display().to_string(), m));
+    let recorded = |doc: &Document| {
+        manifest.as_ref().and_then(|(_, m)| {
+            let name = Path::new(&doc.file)
+                .file_name()?
+                .to_string_lossy()
+                .into_owned();
+            Some(m.output(&name)?.sha256 == doc.sha256)
+        })
+    };
+
+    // The siblings a document is compared with: with a manifest, only those still exactly as
+    // built (so an edited file is blamed, not the honest ones beside it); without, all.
+    let mut siblings = Vec::new();
+    for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
+        let path = folder.join(name);
+        if path.exists()
+            && let Ok(doc) = load_document(&path)
+        {
+            siblings.push((path, doc));
+        }
+    }
+
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    let mut fatal = false;
+    for target in &targets {
+        files.push(target.display().to_string());
+        let doc = match load_document(target) {
+            Ok(doc) => doc,
+            Err(f) => {
+                fatal |= f.severity == Severity::Fatal;
+                findings.push(*f);
+                continue;
+            }
+        };
+        findings.extend(check::check_document(&doc, &source));
+        if recorded(&doc) == Some(true) {
+            continue; // exactly as built: nothing to compare
+        }
+        let others: Vec<Document> = siblings
+            .iter()
+            .filter(|(p, _)| !same_file(p, target))
+            .map(|(_, d)| d)
+            .filter(|d| manifest.is_none() || recorded(d) == Some(true))
+            .cloned()
+            .collect();
+        findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
+    }
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    let verdict = if fatal {
+        "unreadable"
+    } else if errors > 0 {
+        "errors"
+    } else if warnings > 0 {
+        "warnings"
+    } else {
+        "passed"
+    };
+    let text = if args.json {
+        let report = Report {
+            verdict,
+            tool_version: env!("CARGO_PKG_VERSION"),
+            files: &files,
+            summary: Summary { errors, warnings },
+            findings: &findings,
+        };
+        let mut s = serde_json::to_string_pretty(&report).expect("serialisable");
+        s.push('\n');
+        s
+    } else {
+        let mut s = String::new();
+        for f in &files {
+            writeln!(s, "{f}").unwrap();
+        }
+        let sentence = match verdict {
+            "passed" => "passed: fit to send",
+            "warnings" => "passed with warnings: read them before sending",
+            "unreadable" => "cannot be read as a return",
+            _ => "errors found: do not send this return",
+        };
+        writeln!(s, "Verdict: {sentence}").unwrap();
+        writeln!(s, "  {errors} error(s), {warnings} warning(s)").unwrap();
+        for f in &findings {
+            writeln!(s, "  {}", crate::report::terminal::line(f)).unwrap();
+        }
+        s
+    };
+    out.write_all(text.as_bytes())
+        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))?;
+    Ok(if fatal {
+        EXIT_FAILURE
+    } else if errors > 0 {
+        EXIT_ERRORS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}

@@ -1,0 +1,62 @@
+//! `yjb-return diff`: what changed between two returns.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::{CommandError, EXIT_ERRORS, EXIT_OK};
+use crate::build::{RETURN_JSON, RETURN_XML};
+use crate::definitions::{Definitions, Source};
+use crate::diff;
+use crate::measures::Return;
+
+#[derive(Debug, Clone)]
+pub struct Args {
+    pub old: PathBuf,
+    pub new: PathBuf,
+    pub definitions: Option<PathBuf>,
+    pub json: bool,
+}
+
+/// A return from a folder (its return.json, else return.xml) or from one of its files.
+fn load(path: &Path) -> Result<(String, Return), CommandError> {
+    let file = if path.is_dir() {
+        [RETURN_JSON, RETURN_XML]
+            .iter()
+            .map(|n| path.join(n))
+            .find(|p| p.exists())
+            .ok_or_else(|| {
+                CommandError::Other(format!(
+                    "{} holds no return.json or return.xml",
+                    path.display()
+                ))
+            })?
+    } else {
+        path.to_path_buf()
+    };
+    let doc = super::check::load_document(&file).map_err(|f| {
+        CommandError::Other(format!("{}: {} ({})", file.display(), f.message, f.code))
+    })?;
+    Ok((file.display().to_string(), doc.ret))
+}
+
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+    let (old_name, old) = load(&args.old)?;
+    let (new_name, new) = load(&args.new)?;
+    let source = args
+        .definitions
+        .as_ref()
+        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
+    // The percentages are those the newer return's workbook shows.
+    let defs = Definitions::load(&source, &new.identity.definitions_version)?;
+    let layout = crate::template::Layout::load(&defs)
+        .map_err(|e| CommandError::Other(format!("the return template is unusable: {e}")))?;
+    let d = diff::diff(&old, &new, &layout.ratios());
+    let text = if args.json {
+        diff::render_json(&d, &old_name, &new_name)
+    } else {
+        diff::render_text(&d, &old_name, &new_name)
+    };
+    out.write_all(text.as_bytes())
+        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))?;
+    Ok(if d.is_empty() { EXIT_OK } else { EXIT_ERRORS })
+}

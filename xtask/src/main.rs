@@ -1,1 +1,131 @@
-fn main() {}
+//! `cargo run -p xtask -- samples`: regenerates the fictional Northshire exports in
+//! `samples/2024-25/` (the four quarters, the flawed export and its expected findings, and
+//! the acknowledgements of the one query that is right). The output is byte-identical on
+//! every run; a test holds the committed files to it.
+
+mod flawed;
+mod northshire;
+mod xlsx;
+
+use std::path::{Path, PathBuf};
+
+/// Every sample file: name and bytes.
+pub fn samples() -> Vec<(String, Vec<u8>)> {
+    let caseload = northshire::caseload();
+    let mut out = Vec::new();
+    for (stem, _, extract) in northshire::QUARTERS {
+        let sheets =
+            northshire::snapshot(&caseload, northshire::d(extract), northshire::style(stem));
+        out.push((format!("{stem}.xlsx"), xlsx::write(&sheets)));
+        // NSH-E18's temporary accommodation was judged suitable: a query that is right.
+        let orders = &sheets[2];
+        if let Some(i) = orders
+            .rows
+            .iter()
+            .position(|r| r[0] == xlsx::t("NSH-I-0020") && r.len() > 8)
+        {
+            out.push((
+                format!("{stem}.acknowledgements.csv"),
+                format!(
+                    "code,sheet,row,column,value,explanation\n\
+                     W316,Interventions,{},accommodation_suitable,Y,\"Emergency placement with \
+                     foster-carer relatives while a kinship assessment completed; reviewed \
+                     weekly by the social worker, who judged it suitable\"\n",
+                    i + 2
+                )
+                .into_bytes(),
+            ));
+        }
+    }
+    let (sheets, defects) = flawed::flawed(&caseload);
+    out.push(("flawed-export.xlsx".into(), xlsx::write(&sheets)));
+    out.push((
+        "flawed-export.expected.csv".into(),
+        flawed::expected_csv(&defects).into_bytes(),
+    ));
+    out
+}
+
+/// The planted defects as a Markdown table, as `samples/README.md` lists them.
+pub fn defects_table(defects: &[flawed::Defect]) -> String {
+    let mut s =
+        String::from("| rule | sheet | row | column | what is wrong |\n|---|---|---|---|---|\n");
+    for d in defects {
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            d.code,
+            d.sheet,
+            d.row.map_or("-".to_string(), |r| r.to_string()),
+            d.column.unwrap_or("-"),
+            d.what
+        ));
+    }
+    s
+}
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask sits in the workspace")
+        .to_path_buf()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("samples") => {
+            let dir = args
+                .get(1)
+                .map_or_else(|| workspace().join("samples/2024-25"), PathBuf::from);
+            std::fs::create_dir_all(&dir).expect("create the samples folder");
+            for (name, bytes) in samples() {
+                std::fs::write(dir.join(&name), bytes).expect("write a sample");
+                println!("wrote {}", dir.join(name).display());
+            }
+        }
+        Some("defects") => {
+            let (_, defects) = flawed::flawed(&northshire::caseload());
+            print!("{}", defects_table(&defects));
+        }
+        _ => {
+            eprintln!("usage: cargo run -p xtask -- samples [DIR] | defects");
+            std::process::exit(2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn committed_samples_are_what_the_generator_writes() {
+        let dir = workspace().join("samples/2024-25");
+        for (name, bytes) in samples() {
+            let committed = std::fs::read(dir.join(&name)).unwrap_or_default();
+            assert!(
+                committed == bytes,
+                "samples/2024-25/{name} differs from the generator's output: \
+                 run `cargo run -p xtask -- samples` and commit the result"
+            );
+        }
+    }
+
+    #[test]
+    fn samples_readme_lists_every_planted_defect() {
+        let (_, defects) = flawed::flawed(&northshire::caseload());
+        let readme = std::fs::read_to_string(workspace().join("samples/README.md")).unwrap();
+        assert!(
+            readme.ends_with(&defects_table(&defects)),
+            "samples/README.md must end with the defects table the generator prints \
+             (`cargo run -p xtask -- defects`)"
+        );
+    }
+
+    #[test]
+    fn the_flawed_export_plants_at_least_twenty_different_defects() {
+        let (_, defects) = flawed::flawed(&northshire::caseload());
+        let codes: std::collections::BTreeSet<_> = defects.iter().map(|d| d.code).collect();
+        assert!(codes.len() >= 20, "{codes:?}");
+    }
+}

@@ -1,0 +1,107 @@
+//! The shipped samples through the real binary: every clean quarter validates with no error
+//! for its own period, and the flawed export gives exactly the findings its defects plant
+//! (`samples/2024-25/flawed-export.expected.csv`), each at its cell.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn each_clean_quarter_validates_without_errors() {
+    for q in 1..=4 {
+        let out = yjb()
+            .current_dir(samples())
+            .args([
+                "validate",
+                &format!("q{q}-export.xlsx"),
+                "--format",
+                "json",
+                "--period",
+            ])
+            .arg(format!("2024-25 Q{q}"))
+            .output()
+            .unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert_eq!(out.status.code(), Some(0), "q{q}: {text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["summary"]["errors"], 0, "q{q}");
+    }
+}
+
+#[test]
+fn the_flawed_export_gives_exactly_its_planted_findings() {
+    let out = yjb()
+        .current_dir(samples())
+        .args([
+            "validate",
+            "flawed-export.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut got: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{},{},{},{}",
+                f["code"].as_str().unwrap(),
+                f["sheet"].as_str().unwrap_or(""),
+                f["row"].as_u64().map_or(String::new(), |r| r.to_string()),
+                f["column"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    got.sort();
+    let expected = std::fs::read_to_string(samples().join("flawed-export.expected.csv")).unwrap();
+    let expected: Vec<&str> = expected.lines().skip(1).collect();
+    assert_eq!(got, expected);
+    let codes: std::collections::BTreeSet<&str> = expected
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert!(codes.len() >= 20, "{codes:?}");
+}
+
+#[test]
+fn every_quarter_builds_and_checks_clean() {
+    let out_dir = tempfile::tempdir().unwrap();
+    for q in 1..=4 {
+        let dir = out_dir.path().join(format!("q{q}"));
+        let out = yjb()
+            .current_dir(samples())
+            .args(["build", &format!("q{q}-export.xlsx"), "--period"])
+            .arg(format!("2024-25 Q{q}"))
+            .arg("--out")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let check = yjb().arg("check").arg(&dir).output().unwrap();
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "q{q}: {}",
+            String::from_utf8_lossy(&check.stdout)
+        );
+        let reproduce = yjb().arg("reproduce").arg(&dir).output().unwrap();
+        assert_eq!(
+            reproduce.status.code(),
+            Some(0),
+            "q{q}: {}",
+            String::from_utf8_lossy(&reproduce.stdout)
+        );
+    }
+}

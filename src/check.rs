@@ -94,6 +94,9 @@ pub struct Document {
     /// Where each measure sits (sheet, row), for workbook findings.
     pub places: Vec<(String, String, u32)>,
     pub percentages: Vec<ShownPercentage>,
+    /// Figures shown twice in a workbook with different values: (code, sheet, row, value
+    /// there, value first shown).
+    pub conflicts: Vec<(String, String, u32, i64, i64)>,
     pub sha256: String,
 }
 
@@ -294,6 +297,16 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
         }
         let value = doc.ret.measures.get(&problem.code).map(|v| v.to_string());
         out.push(doc.at(&problem.code, "C301", value, problem.message));
+    }
+    for (code, sheet, row, value, first) in &doc.conflicts {
+        out.push(finding(
+            "C401",
+            &format!("{}:{sheet}", doc.file),
+            Some(*row),
+            Some(code),
+            Some(value.to_string()),
+            format!("{code} is {value} here but {first} where the workbook first shows it"),
+        ));
     }
     for p in &doc.percentages {
         let (Some(n), Some(d)) = (

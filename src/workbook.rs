@@ -98,7 +98,10 @@ impl Formats {
                 .set_font_color(Color::RGB(0x1F4E79)),
             rate: Format::new().set_num_format("0.0"),
             ratio: Format::new().set_num_format("0.00"),
-            code: Format::new().set_font_color(grey).set_font_size(9),
+            code: Format::new()
+                .set_font_color(grey)
+                .set_font_size(9)
+                .set_indent(1),
             bold: Format::new().set_bold(),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
         }
@@ -159,9 +162,11 @@ pub fn return_workbook(
     cover.set_column_width(0, 26)?;
     cover.set_column_width(1, 80)?;
     cover.write_string_with_format(0, 0, &layout.title, &f.title)?;
-    cover.write_string_with_format(
+    cover.merge_range(
         1,
         0,
+        1,
+        1,
         "Counts only: nothing in this return identifies a child.",
         &f.intro,
     )?;
@@ -194,6 +199,9 @@ pub fn return_workbook(
     }
     for note in notes {
         cover.write_string_with_format(r, 1, xml_safe(note), &f.wrap)?;
+        // Wrapped text does not grow its row by itself in every spreadsheet program.
+        let lines = note.chars().count().div_ceil(90).max(1);
+        cover.set_row_height(r, 15.0 * lines as f64)?;
         r += 1;
     }
 
@@ -296,6 +304,9 @@ pub struct ReadBack {
     /// (measure code, sheet, Excel row) of every figure.
     pub places: Vec<(String, String, u32)>,
     pub percentages: Vec<ShownPercentage>,
+    /// A figure shown on several rows (the cohort, on each KPI sheet) with another value
+    /// than its first showing: (code, sheet, row, value here, value first shown).
+    pub conflicts: Vec<(String, String, u32, i64, i64)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -361,6 +372,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
     let mut measures = Measures::new();
     let mut places = Vec::new();
     let mut percentages = Vec::new();
+    let mut conflicts = Vec::new();
     for name in names.iter().filter(|n| *n != COVER) {
         let range = wb.worksheet_range(name).map_err(|e| not(&e.to_string()))?;
         let (top, left) = range.start().unwrap_or((0, 0));
@@ -438,12 +450,11 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                         });
                     }
                 };
-                if measures.get(&code).is_some() {
-                    return Err(ReadError::Cell {
-                        sheet: name.clone(),
-                        row: excel_row,
-                        message: format!("measure {code} appears twice"),
-                    });
+                if let Some(first) = measures.get(&code) {
+                    if first != value {
+                        conflicts.push((code, name.clone(), excel_row, value, first));
+                    }
+                    continue;
                 }
                 measures.set(code.clone(), value);
                 places.push((code, name.clone(), excel_row));
@@ -454,6 +465,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
         ret: Return { identity, measures },
         places,
         percentages,
+        conflicts,
     })
 }
 

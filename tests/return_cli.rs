@@ -258,6 +258,11 @@ fn an_xml_that_breaks_the_schema_is_refused() {
 /// Rewrites the first numeric cell holding `from` in a workbook's figure sheets (not the
 /// cover, not a text cell), as a person typing over a figure in Excel would.
 fn edit_first_count(path: &Path, from: &str, to: &str) {
+    edit_count_in(path, None, from, to);
+}
+
+/// As `edit_first_count`, in one sheet's part (`xl/worksheets/sheet3.xml`) when given.
+fn edit_count_in(path: &Path, part: Option<&str>, from: &str, to: &str) {
     let bytes = std::fs::read(path).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -267,8 +272,11 @@ fn edit_first_count(path: &Path, from: &str, to: &str) {
         let name = entry.name().unwrap().to_string();
         let mut data = Vec::new();
         entry.read_to_end(&mut data).unwrap();
-        if !edited && name.starts_with("xl/worksheets/sheet") && name != "xl/worksheets/sheet1.xml"
-        {
+        let wanted = match part {
+            Some(p) => name == p,
+            None => name.starts_with("xl/worksheets/sheet") && name != "xl/worksheets/sheet1.xml",
+        };
+        if !edited && wanted {
             let text = String::from_utf8(data.clone()).unwrap();
             let mut pos = 0;
             while let Some(at) = text[pos..].find("<c ") {
@@ -306,6 +314,30 @@ fn a_hand_edited_workbook_figure_is_caught() {
     // The honest files beside it are not blamed.
     let (code, out, _) = f.run(&["check", "r/return.json"]);
     assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn a_figure_shown_twice_and_edited_once_is_caught() {
+    let f = Fixture::new(&clean());
+    assert_eq!(f.build("r").0, 0);
+    // Sheet 3 is KPI 1, whose first row repeats the cohort: prevention 0, out of court 1, ….
+    edit_count_in(
+        &f.path("r/return.xlsx"),
+        Some("xl/worksheets/sheet3.xml"),
+        "1",
+        "7",
+    );
+    let (code, out, _) = f.run(&["check", "r/return.xlsx", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let conflict = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "C401" && f["column"] == "cohort.out_of_court.children")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(conflict["row"], 5);
+    assert_eq!(conflict["value"], "7");
 }
 
 #[test]

@@ -59,6 +59,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                 ret,
                 places: Vec::new(),
                 percentages: Vec::new(),
+                conflicts: Vec::new(),
                 sha256,
             })
         }
@@ -71,6 +72,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                 ret,
                 places: Vec::new(),
                 percentages: Vec::new(),
+                conflicts: Vec::new(),
                 sha256,
             })
         }
@@ -82,6 +84,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                 ret: read.ret,
                 places: read.places,
                 percentages: read.percentages,
+                conflicts: read.conflicts,
                 sha256,
             })
         }

@@ -90,7 +90,7 @@ impl Formats {
                 .set_text_wrap()
                 .set_align(FormatAlign::Center)
                 .set_background_color(Color::RGB(0xDDEBF7)),
-            label: Format::new().set_text_wrap(),
+            label: Format::new(),
             subheading: Format::new().set_bold().set_italic(),
             count: Format::new().set_num_format("#,##0"),
             percent: Format::new()
@@ -108,18 +108,16 @@ impl Formats {
     }
 }
 
-fn page_setup(ws: &mut Worksheet, id: &Identity, title: &str) {
+fn page_setup(ws: &mut Worksheet, id: &Identity) {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
     ws.set_header(format!(
-        "&L{} ({})&C{} {}&R{}",
+        "&L{} ({})&CQuarterly return {}&RPage &P of &N",
         header_safe(&id.yjs_name),
         header_safe(&id.yjs_code),
-        header_safe(title),
         id.period,
-        "Page &P of &N"
     ));
     ws.set_footer(format!(
         "&LDefinitions {} · yjb-return {}&RGenerated {}",
@@ -158,7 +156,7 @@ pub fn return_workbook(
     );
 
     let cover = wb.add_worksheet().set_name(COVER)?;
-    page_setup(cover, id, &layout.title);
+    page_setup(cover, id);
     cover.set_column_width(0, 26)?;
     cover.set_column_width(1, 80)?;
     cover.write_string_with_format(0, 0, &layout.title, &f.title)?;
@@ -219,14 +217,22 @@ fn write_section(
     f: &Formats,
 ) -> Result<(), WriteError> {
     let ws = wb.add_worksheet().set_name(&section.sheet)?;
-    page_setup(ws, &ret.identity, &section.heading);
+    page_setup(ws, &ret.identity);
     let columns: Vec<String> = if section.by_group {
         layout.groups.iter().map(|g| g.label.clone()).collect()
     } else {
         vec!["Value".to_string()]
     };
     let code_col = columns.len() as u16 + 1;
-    ws.set_column_width(0, 52)?;
+    // Wide enough for the longest label on one line: wrapped labels overlap their neighbours
+    // in programs that do not grow rows to fit.
+    let widest = section
+        .lines
+        .iter()
+        .map(|l| l.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    ws.set_column_width(0, (widest as f64 + 2.0).max(40.0))?;
     for c in 1..code_col {
         ws.set_column_width(c, 13)?;
     }

@@ -118,3 +118,116 @@ impl PerGroup {
         m.set(format!("{kpi}.all.{what}"), self.0.iter().sum::<i64>());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::definitions::Source;
+
+    /// Every measure code of return-format.md, transcribed from its tables, expanded over
+    /// GROUP, TYPE, PARTNER (statutory only: the others appear only with rows) and the code
+    /// lists: the computation must produce exactly these, no more, no fewer.
+    #[test]
+    fn computes_exactly_the_measure_codes_of_the_spec() {
+        let defs = Definitions::latest(&Source::Embedded).unwrap();
+        let codes = Codes::from_definitions(&defs);
+        let mut spec: BTreeSet<String> = BTreeSet::new();
+        let per_group = [
+            "cohort.GROUP.children",
+            "kpi1.GROUP.suitable",
+            "kpi2.GROUP.suitable",
+            "kpi2.GROUP.hours_offered",
+            "kpi2.GROUP.hours_attended",
+            "kpi3.GROUP.send_identified",
+            "kpi3.GROUP.formal_plan",
+            "kpi3.GROUP.plan_and_suitable_ete",
+            "kpi4.GROUP.need",
+            "kpi4.GROUP.planned",
+            "kpi4.GROUP.attended",
+            "kpi5.GROUP.need",
+            "kpi5.GROUP.planned",
+            "kpi5.GROUP.attended",
+            "kpi8.GROUP.early_help",
+            "kpi8.GROUP.child_protection",
+            "kpi8.GROUP.child_in_need",
+            "kpi8.GROUP.looked_after",
+            "kpi8.GROUP.any",
+        ];
+        let accommodation = [
+            "parents",
+            "family",
+            "foster",
+            "residential",
+            "supported",
+            "independent",
+            "secure",
+            "temporary",
+            "nfa",
+            "other",
+        ];
+        let ete = [
+            "school_ft",
+            "school_pt",
+            "alt_provision",
+            "ehe",
+            "college",
+            "training",
+            "apprenticeship",
+            "employment",
+            "neet",
+            "other",
+        ];
+        for g in GROUP_CODES {
+            for p in per_group {
+                spec.insert(p.replace("GROUP", g));
+            }
+            for a in accommodation {
+                spec.insert(format!("kpi1.{g}.type.{a}"));
+            }
+            for e in ete {
+                spec.insert(format!("kpi2.{g}.status.{e}"));
+            }
+        }
+        for t in ["div", "yc", "ycc", "all"] {
+            for w in ["ended", "completed", "not_completed"] {
+                spec.insert(format!("kpi6.{t}.{w}"));
+            }
+        }
+        spec.insert("kpi7.meetings".into());
+        spec.insert("kpi7.statutory_all_senior".into());
+        for p in ["police", "probation", "social_care", "education", "health"] {
+            for w in ["attended", "senior", "disproportionality_data"] {
+                spec.insert(format!("kpi7.{p}.{w}"));
+            }
+        }
+        for c in [
+            "kpi9.offences",
+            "kpi9.children",
+            "kpi9.caseload",
+            "kpi9.caseload_children",
+            "kpi10.victims",
+            "kpi10.consented",
+            "kpi10.rj_engaged",
+            "kpi10.views_sought",
+            "kpi10.progress_requested",
+            "kpi10.progress_provided",
+            "kpi10.services_requested",
+            "kpi10.services_provided",
+            "fte.children",
+            "custody.sentences",
+            "reoffending.cohort",
+            "reoffending.reoffenders",
+            "reoffending.reoffences",
+        ] {
+            spec.insert(c.into());
+        }
+        let computed: BTreeSet<String> =
+            compute(&Export::default(), "2024-25 Q2".parse().unwrap(), &codes)
+                .iter()
+                .map(|(c, _)| c.to_string())
+                .collect();
+        assert_eq!(computed, spec);
+    }
+}

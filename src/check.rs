@@ -351,21 +351,8 @@ pub fn check_against(
 ) -> Vec<Finding> {
     let mut out = Vec::new();
     let id = &doc.ret.identity;
-    let mut figures_agree = true;
-    for other in others {
-        let oid = &other.ret.identity;
-        let pairs = [
-            ("yjs_code", &id.yjs_code, &oid.yjs_code),
-            ("yjs_name", &id.yjs_name, &oid.yjs_name),
-            ("nation", &id.nation, &oid.nation),
-            (
-                "definitions_version",
-                &id.definitions_version,
-                &oid.definitions_version,
-            ),
-            ("input_sha256", &id.input_sha256, &oid.input_sha256),
-            ("generated_at", &id.generated_at, &oid.generated_at),
-        ];
+    // Identity fields that must agree: (field, here, there, where "there" is).
+    let mut differ = |pairs: &[(&str, String, String)], there: &str| {
         for (field, a, b) in pairs {
             if a != b {
                 out.push(finding(
@@ -374,23 +361,64 @@ pub fn check_against(
                     None,
                     None,
                     Some(a.clone()),
-                    format!("identity {field} is {a:?} here but {b:?} in {}", other.file),
+                    format!("identity {field} is {a:?} here but {b:?} in {there}"),
                 ));
             }
         }
-        if id.period != oid.period {
-            out.push(finding(
-                "C104",
-                &doc.file,
-                None,
-                None,
-                Some(id.period.to_string()),
-                format!(
-                    "period is {} here but {} in {}",
-                    id.period, oid.period, other.file
+    };
+    for other in others {
+        let oid = &other.ret.identity;
+        differ(
+            &[
+                ("yjs_code", id.yjs_code.clone(), oid.yjs_code.clone()),
+                ("yjs_name", id.yjs_name.clone(), oid.yjs_name.clone()),
+                ("nation", id.nation.clone(), oid.nation.clone()),
+                ("period", id.period.to_string(), oid.period.to_string()),
+                (
+                    "definitions_version",
+                    id.definitions_version.clone(),
+                    oid.definitions_version.clone(),
                 ),
-            ));
-        }
+                (
+                    "input_sha256",
+                    id.input_sha256.clone(),
+                    oid.input_sha256.clone(),
+                ),
+                (
+                    "generated_at",
+                    id.generated_at.clone(),
+                    oid.generated_at.clone(),
+                ),
+            ],
+            &other.file,
+        );
+    }
+    if let Some((manifest_file, m)) = manifest {
+        differ(
+            &[
+                ("yjs_code", id.yjs_code.clone(), m.identity.yjs_code.clone()),
+                ("period", id.period.to_string(), m.period.clone()),
+                (
+                    "definitions_version",
+                    id.definitions_version.clone(),
+                    m.definitions.version.clone(),
+                ),
+                (
+                    "input_sha256",
+                    id.input_sha256.clone(),
+                    m.input.sha256.clone(),
+                ),
+                (
+                    "generated_at",
+                    id.generated_at.clone(),
+                    m.generated_at.clone(),
+                ),
+            ],
+            manifest_file,
+        );
+    }
+    let mut figures_agree = true;
+    for other in others {
         let codes: BTreeSet<&str> = doc
             .ret
             .measures
@@ -440,40 +468,137 @@ pub fn check_against(
                 ),
             ));
         }
-        for (field, a, b) in [
-            ("yjs_code", &id.yjs_code, &m.identity.yjs_code),
-            ("input_sha256", &id.input_sha256, &m.input.sha256),
-            (
-                "definitions_version",
-                &id.definitions_version,
-                &m.definitions.version,
-            ),
-            ("generated_at", &id.generated_at, &m.generated_at),
-        ] {
-            if a != b {
-                out.push(finding(
-                    "C104",
-                    &doc.file,
-                    None,
-                    None,
-                    Some(a.clone()),
-                    format!("identity {field} is {a:?} here but {b:?} in {manifest_file}"),
-                ));
-            }
-        }
-        if id.period.to_string() != m.period {
-            out.push(finding(
-                "C104",
-                &doc.file,
-                None,
-                None,
-                Some(id.period.to_string()),
-                format!(
-                    "period is {} here but {} in {manifest_file}",
-                    id.period, m.period
-                ),
-            ));
-        }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::measures::Measures;
+
+    fn document() -> Document {
+        let defs = Definitions::latest(&Source::Embedded).unwrap();
+        let mut ret = crate::xml::tests::sample();
+        ret.measures = kpi::compute(
+            &Export::default(),
+            ret.identity.period,
+            &kpi::Codes::from_definitions(&defs),
+        );
+        Document {
+            file: "r/return.json".into(),
+            ret,
+            places: Vec::new(),
+            percentages: Vec::new(),
+            conflicts: Vec::new(),
+            sha256: "11".repeat(32),
+        }
+    }
+
+    fn codes(findings: &[Finding]) -> Vec<(String, Option<String>)> {
+        findings
+            .iter()
+            .map(|f| (f.code.clone(), f.column.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_return_passes() {
+        assert_eq!(check_document(&document(), &Source::Embedded), vec![]);
+    }
+
+    #[test]
+    fn missing_unknown_and_negative_measures() {
+        let mut doc = document();
+        let mut m = Measures::new();
+        for (code, v) in doc.ret.measures.iter() {
+            match code {
+                "kpi10.victims" => {}
+                "custody.sentences" => m.set(code, -1),
+                _ => m.set(code, v),
+            }
+        }
+        m.set("kpi11.made_up", 3);
+        m.set("kpi7.pcc.attended", 0);
+        doc.ret.measures = m;
+        let found = codes(&check_document(&doc, &Source::Embedded));
+        assert!(
+            found.contains(&("C201".into(), Some("kpi10.victims".into()))),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("C202".into(), Some("kpi11.made_up".into()))),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("C203".into(), Some("custody.sentences".into()))),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|(_, c)| c.as_deref() == Some("kpi7.pcc.attended"))
+        );
+    }
+
+    #[test]
+    fn identity_and_definitions_version() {
+        let mut doc = document();
+        doc.ret.identity.yjs_code = "N".into();
+        doc.ret.identity.definitions_version = "2019-20".into();
+        let found = codes(&check_document(&doc, &Source::Embedded));
+        assert_eq!(found[0].0, "C102");
+        assert!(found.iter().any(|(c, _)| c == "C103"), "{found:?}");
+    }
+
+    #[test]
+    fn a_resaved_file_with_the_same_figures_is_a_warning_and_an_edited_one_an_error() {
+        let doc = document();
+        let manifest = Manifest {
+            manifest_version: 1,
+            tool: crate::manifest::Tool {
+                name: "yjb-return".into(),
+                version: "0.1.0".into(),
+            },
+            definitions: crate::manifest::DefinitionsRef {
+                version: "2024-25".into(),
+                sha256: "x".into(),
+            },
+            period: "2024-25 Q2".into(),
+            generated_at: doc.ret.identity.generated_at.clone(),
+            input: crate::manifest::Input {
+                path: "input.xlsx".into(),
+                sha256: doc.ret.identity.input_sha256.clone(),
+                bytes: 1,
+            },
+            identity: crate::manifest::ServiceRef {
+                yjs_code: "NSH01".into(),
+                yjs_name: "x".into(),
+                nation: "ENGLAND".into(),
+            },
+            acknowledged: vec![],
+            outputs: vec![crate::manifest::Output {
+                file: "return.json".into(),
+                sha256: "22".repeat(32),
+            }],
+        };
+        let m = ("r/manifest.json".to_string(), manifest);
+        let mut twin = doc.clone();
+        twin.file = "r/return.xml".into();
+        let found = check_against(&doc, std::slice::from_ref(&twin), Some(&m));
+        assert_eq!(codes(&found), [("C402".to_string(), None)]);
+        assert_eq!(found[0].severity, Severity::Warning);
+
+        let mut edited = doc.clone();
+        let mut measures = Measures::new();
+        for (c, v) in doc.ret.measures.iter() {
+            measures.set(c, if c == "kpi9.offences" { 4 } else { v });
+        }
+        edited.ret.measures = measures;
+        let found = check_against(&edited, &[twin], Some(&m));
+        assert_eq!(
+            codes(&found),
+            [("C401".to_string(), Some("kpi9.offences".to_string()))]
+        );
+    }
 }

@@ -49,22 +49,7 @@ fn sample_returns_match_their_snapshots() {
     let out = tempfile::tempdir().unwrap();
     for q in 1..=4 {
         let dir = out.path().join(format!("q{q}"));
-        let result = yjb()
-            .current_dir(samples())
-            .args(["build", &format!("q{q}-export.xlsx"), "--period"])
-            .arg(format!("2024-25 Q{q}"))
-            .arg("--out")
-            .arg(&dir)
-            .args(["--generated-at", "2025-05-01T09:00:00Z"])
-            .output()
-            .unwrap();
-        assert_eq!(
-            result.status.code(),
-            Some(0),
-            "{}{}",
-            String::from_utf8_lossy(&result.stdout),
-            String::from_utf8_lossy(&result.stderr)
-        );
+        build_sample(q, &dir, &["--generated-at", "2025-05-01T09:00:00Z"]);
         for file in ["return.json", "return.xml"] {
             let text = std::fs::read_to_string(dir.join(file)).unwrap();
             assert_snapshot(&format!("2024-25-Q{q}.{file}"), &text);

@@ -51,22 +51,13 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     match ext.as_str() {
-        "xml" => {
-            let ret =
-                crate::xml::parse_xml(&bytes).map_err(|e| unreadable("C101", e.to_string()))?;
-            Ok(Document {
-                file,
-                ret,
-                places: Vec::new(),
-                percentages: Vec::new(),
-                conflicts: Vec::new(),
-                sha256,
-            })
-        }
-        "json" => {
-            let text = String::from_utf8_lossy(&bytes);
-            let ret = crate::return_json::parse_return_json(&text)
-                .map_err(|e| unreadable("C001", e.to_string()))?;
+        "xml" | "json" => {
+            let ret = if ext == "xml" {
+                crate::xml::parse_xml(&bytes).map_err(|e| unreadable("C101", e.to_string()))?
+            } else {
+                crate::return_json::parse_return_json(&String::from_utf8_lossy(&bytes))
+                    .map_err(|e| unreadable("C001", e.to_string()))?
+            };
             Ok(Document {
                 file,
                 ret,

@@ -123,3 +123,24 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) {
     }
     wb.save(path).unwrap();
 }
+
+/// Builds a sample quarter (1-4) of 2024-25 into `dir`, asserting success; extra arguments
+/// (a fixed `--generated-at`, say) are passed on.
+pub fn build_sample(q: u8, dir: &Path, extra: &[&str]) {
+    let out = yjb()
+        .current_dir(samples())
+        .args(["build", &format!("q{q}-export.xlsx"), "--period"])
+        .arg(format!("2024-25 Q{q}"))
+        .arg("--out")
+        .arg(dir)
+        .args(extra)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "q{q}: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

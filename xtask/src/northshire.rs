@@ -1020,16 +1020,7 @@ fn hours(h: Option<f64>) -> V {
 /// The export the case-management system would produce on `extract`.
 pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
     let mut v = Variety(0);
-    let mut service = Sheet::new(
-        "Service",
-        &[
-            "yjs_code",
-            "yjs_name",
-            "nation",
-            "population_10_17",
-            "extract_date",
-        ],
-    );
+    let mut service = Sheet::from_definitions("Service", "Service", &[]);
     let population = if style.extras {
         V::Formula("=48000+210".into(), POPULATION)
     } else {
@@ -1049,22 +1040,14 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
         .iter()
         .filter(|o| o.outcome_date <= extract)
         .collect();
-    let mut children = Sheet::new(
+    let mut children = Sheet::from_definitions(
         "Children",
-        &[
-            if style.aliases {
-                "Client ID"
-            } else {
-                "child_id"
-            },
-            if style.aliases {
-                "DOB"
-            } else {
-                "date_of_birth"
-            },
-            "sex",
-            "ethnicity",
-        ],
+        "Children",
+        &if style.aliases {
+            [("child_id", "Client ID"), ("date_of_birth", "DOB")].as_slice()
+        } else {
+            &[]
+        },
     );
     for child in &c.children {
         let known =
@@ -1079,48 +1062,22 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
         }
     }
 
-    let mut headers = vec![
-        "intervention_id",
-        "child_id",
-        if style.aliases {
-            "Order Type"
-        } else {
-            "intervention_type"
-        },
-        "start_date",
-        "end_date",
-        "release_date",
-        "ooc_outcome",
-        "accommodation_type",
-        "accommodation_suitable",
-        "ete_status",
-        "ete_suitable",
-        "ete_hours_offered",
-        "ete_hours_attended",
-        "send_identified",
-        "send_plan",
-        "mh_need",
-        "mh_planned",
-        "mh_attended",
-        "sm_need",
-        "sm_planned",
-        "sm_attended",
-        "early_help",
-        "child_protection",
-        "child_in_need",
-        "looked_after",
-    ];
-    if style.extras {
-        headers.push("case_worker");
-    }
-    let mut interventions = Sheet::new(
+    let mut interventions = Sheet::from_definitions(
+        "Interventions",
         if style.aliases {
             "Orders"
         } else {
             "Interventions"
         },
-        &headers,
+        if style.aliases {
+            [("intervention_type", "Order Type")].as_slice()
+        } else {
+            &[]
+        },
     );
+    if style.extras {
+        interventions.headers.push("case_worker".into());
+    }
     for (n, iv) in ivs.iter().enumerate() {
         let end = iv.end.filter(|e| *e <= extract);
         let release = iv.release.filter(|r| *r <= extract);
@@ -1173,19 +1130,7 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
         interventions.rows.push(row);
     }
 
-    let mut offence_sheet = Sheet::new(
-        "Offences",
-        &[
-            "offence_id",
-            "child_id",
-            "offence_date",
-            "outcome_date",
-            "outcome_type",
-            "offence_category",
-            "gravity_score",
-            "custodial",
-        ],
-    );
+    let mut offence_sheet = Sheet::from_definitions("Offences", "Offences", &[]);
     for o in &offences {
         offence_sheet.rows.push(vec![
             t(&o.id),
@@ -1199,21 +1144,7 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
         ]);
     }
 
-    let mut victims = Sheet::new(
-        "Victims",
-        &[
-            "victim_id",
-            "intervention_id",
-            "contact_date",
-            "consented",
-            "rj_engaged",
-            "views_sought",
-            "progress_requested",
-            "progress_provided",
-            "services_requested",
-            "services_provided",
-        ],
-    );
+    let mut victims = Sheet::from_definitions("Victims", "Victims", &[]);
     for victim in c
         .victims
         .iter()
@@ -1231,19 +1162,14 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
         victims.rows.push(row);
     }
 
-    let mut board = Sheet::new(
+    let mut board = Sheet::from_definitions(
+        "BoardAttendance",
         if style.spaced_board {
             "Board Attendance"
         } else {
             "BoardAttendance"
         },
-        &[
-            "meeting_date",
-            "partner",
-            "attended",
-            "senior",
-            "disproportionality_data",
-        ],
+        &[],
     );
     for row in c.board.iter().filter(|r| r.date <= extract) {
         board.rows.push(vec![
@@ -1259,10 +1185,7 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
         ]);
     }
 
-    let mut cohort = Sheet::new(
-        "ReoffendingCohort",
-        &["child_id", "cohort_period", "reoffences"],
-    );
+    let mut cohort = Sheet::from_definitions("ReoffendingCohort", "ReoffendingCohort", &[]);
     for row in &c.cohort {
         cohort.rows.push(vec![
             t(&row.child),

@@ -29,10 +29,26 @@ pub struct Sheet {
 }
 
 impl Sheet {
-    pub fn new(name: &str, headers: &[&str]) -> Sheet {
+    /// A sheet headed with the columns of the built-in definitions, in their order, some
+    /// renamed (`("date_of_birth", "DOB")`) the way a supplier's export names them.
+    pub fn from_definitions(canonical: &str, name: &str, renames: &[(&str, &str)]) -> Sheet {
+        let defs = yjb_return::definitions::Definitions::latest(
+            &yjb_return::definitions::Source::Embedded,
+        )
+        .expect("built-in definitions");
+        let sheet = defs.sheet(canonical).expect("a sheet of the definitions");
         Sheet {
             name: name.into(),
-            headers: headers.iter().map(|h| h.to_string()).collect(),
+            headers: sheet
+                .columns
+                .iter()
+                .map(|c| {
+                    renames
+                        .iter()
+                        .find(|(from, _)| *from == c.name)
+                        .map_or_else(|| c.name.clone(), |(_, to)| to.to_string())
+                })
+                .collect(),
             rows: Vec::new(),
         }
     }

@@ -1043,7 +1043,7 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
     let mut children = Sheet::from_definitions(
         "Children",
         "Children",
-        &if style.aliases {
+        if style.aliases {
             [("child_id", "Client ID"), ("date_of_birth", "DOB")].as_slice()
         } else {
             &[]

@@ -1,4 +1,5 @@
-//! `cargo bench --bench validate`: times reading and validating a large generated export.
+//! `cargo bench --bench validate`: times each stage of `build` (read, validate, type the
+//! records, count, write the workbook, XML and JSON) over a large generated export.
 //!
 //! No timing assertions (machines differ): it prints rows per second for each stage so a
 //! change that slows the hot path shows up when compared with the previous run.
@@ -53,12 +54,24 @@ fn main() {
         let t = Instant::now();
         let export = v.export().unwrap();
         let typed = t.elapsed();
+        let t = Instant::now();
+        let request = yjb_return::build::Request {
+            period: "2024-25 Q2".parse().unwrap(),
+            generated_at: yjb_return::date::Timestamp::parse("2024-10-21T09:30:00Z").unwrap(),
+            input_path: "big.xlsx".into(),
+            input_sha256: v.sha256.clone(),
+            input_bytes: bytes.len() as u64,
+            acknowledged: &[],
+        };
+        let built = yjb_return::build::build(&export, &defs, &request).unwrap();
+        let written = t.elapsed();
         println!(
-            "read {read:.2?} ({:.0} rows/s), validate {checked:.2?} ({:.0} rows/s), typed {typed:.2?}; {} findings, {} interventions",
+            "read {read:.2?} ({:.0} rows/s), validate {checked:.2?} ({:.0} rows/s), typed {typed:.2?}, counted and written {written:.2?}; {} findings, {} interventions, {} measures",
             rows as f64 / read.as_secs_f64(),
             rows as f64 / checked.as_secs_f64(),
             v.findings.len(),
-            export.interventions.len()
+            export.interventions.len(),
+            built.ret.measures.len()
         );
     }
 }

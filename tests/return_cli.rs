@@ -263,6 +263,11 @@ fn edit_first_count(path: &Path, from: &str, to: &str) {
 
 /// As `edit_first_count`, in one sheet's part (`xl/worksheets/sheet3.xml`) when given.
 fn edit_count_in(path: &Path, part: Option<&str>, from: &str, to: &str) {
+    edit_cell(path, part, None, from, to);
+}
+
+/// Rewrites a numeric cell holding `from`: the first in `part`, or the one at `cell` (`C7`).
+fn edit_cell(path: &Path, part: Option<&str>, cell: Option<&str>, from: &str, to: &str) {
     let bytes = std::fs::read(path).unwrap();
     let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -284,7 +289,8 @@ fn edit_count_in(path: &Path, part: Option<&str>, from: &str, to: &str) {
                 let tag_end = start + text[start..].find('>').unwrap();
                 let tag = &text[start..tag_end];
                 let value = format!("<v>{from}</v>");
-                if !tag.contains(" t=\"") && text[tag_end + 1..].starts_with(&value) {
+                let at_cell = cell.is_none_or(|c| tag.contains(&format!("r=\"{c}\"")));
+                if at_cell && !tag.contains(" t=\"") && text[tag_end + 1..].starts_with(&value) {
                     let mut t = text[..tag_end + 1].to_string();
                     t.push_str(&format!("<v>{to}</v>"));
                     t.push_str(&text[tag_end + 1 + value.len()..]);
@@ -338,6 +344,26 @@ fn a_figure_shown_twice_and_edited_once_is_caught() {
         .unwrap_or_else(|| panic!("{out}"));
     assert_eq!(conflict["row"], 5);
     assert_eq!(conflict["value"], "7");
+}
+
+#[test]
+fn a_percentage_typed_over_is_caught() {
+    let f = Fixture::new(&clean());
+    assert_eq!(f.build("r").0, 0);
+    // KPI 1, row 7: % in suitable accommodation; column C: out of court (1 of 1 = 100%).
+    edit_cell(
+        &f.path("r/return.xlsx"),
+        Some("xl/worksheets/sheet3.xml"),
+        Some("C7"),
+        "1",
+        "0.5",
+    );
+    let (code, out, _) = f.run(&["check", "r/return.xlsx"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C302") && out.contains("shows 50.0% for kpi1.out_of_court.suitable / cohort.out_of_court.children (1 / 1), which should be 100.0%"),
+        "{out}"
+    );
 }
 
 #[test]

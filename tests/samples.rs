@@ -75,6 +75,7 @@ fn every_quarter_builds_and_checks_clean() {
     for q in 1..=4 {
         let dir = out_dir.path().join(format!("q{q}"));
         build_sample(q, &dir, &[]);
+        xmllint_accepts(&dir.join("return.xml"));
         let check = yjb().arg("check").arg(&dir).output().unwrap();
         assert_eq!(
             check.status.code(),
@@ -89,5 +90,28 @@ fn every_quarter_builds_and_checks_clean() {
             "q{q}: {}",
             String::from_utf8_lossy(&reproduce.stdout)
         );
+    }
+}
+
+/// `xmllint --schema` accepts a built return.xml (required in CI, skipped elsewhere without it).
+fn xmllint_accepts(xml: &std::path::Path) {
+    let xsd = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/2024-25/return.xsd");
+    match std::process::Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(xml)
+        .output()
+    {
+        Ok(out) => assert!(
+            out.status.success(),
+            "{}: {}",
+            xml.display(),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(_) => assert!(
+            std::env::var_os("CI").is_none(),
+            "xmllint is required in CI (apt-get install libxml2-utils)"
+        ),
     }
 }

@@ -37,6 +37,9 @@ const COVER_FIELDS: [&str; 9] = [
 
 const FIRST_LINE_ROW: u32 = 4;
 
+/// The most cells a sheet of a return workbook may declare when read back.
+const MAX_CELLS: u64 = 100_000;
+
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     #[error("{0}")]
@@ -344,6 +347,20 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == COVER) {
         return Err(not("it has no Cover sheet"));
+    }
+    for name in &names {
+        // A return's sheets hold a few hundred cells; a sheet declaring millions is refused
+        // before it is materialised.
+        let declared = wb
+            .worksheet_cells_reader(name)
+            .map_err(|e| not(&e.to_string()))?
+            .dimensions()
+            .len();
+        if declared > MAX_CELLS {
+            return Err(not(&format!(
+                "sheet {name} declares {declared} cells, far more than a return holds"
+            )));
+        }
     }
     let cover = wb.worksheet_range(COVER).map_err(|e| not(&e.to_string()))?;
     let mut fields: Vec<Option<String>> = vec![None; COVER_FIELDS.len()];

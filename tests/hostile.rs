@@ -187,3 +187,56 @@ fn missing_file_and_bad_period_are_sentences() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("is not a reporting period"), "{err}");
 }
+
+#[test]
+fn check_refuses_hostile_return_files_without_crashing() {
+    let dir = tempfile::tempdir().unwrap();
+    // Not a zip at all.
+    std::fs::write(
+        dir.path().join("return.xlsx"),
+        b"<html>not a workbook</html>",
+    )
+    .unwrap();
+    let out = yjb()
+        .arg("check")
+        .arg(dir.path().join("return.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("C001"));
+    // A sheet declaring a vast range.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    wb.add_worksheet()
+        .set_name("Cover")
+        .unwrap()
+        .write_string(0, 0, "YJS code")
+        .unwrap();
+    let ws = wb.add_worksheet().set_name("KPI1").unwrap();
+    ws.write_string(0, 0, "Measure").unwrap();
+    ws.write_number(1_000_000, 200, 1.0).unwrap();
+    wb.save(dir.path().join("return.xlsx")).unwrap();
+    let out = yjb()
+        .arg("check")
+        .arg(dir.path().join("return.xlsx"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("C001") && text.contains("far more than a return holds"),
+        "{text}"
+    );
+    // Malformed XML.
+    std::fs::write(
+        dir.path().join("return.xml"),
+        b"<YouthJusticeReturn yjsCode=\"A",
+    )
+    .unwrap();
+    let out = yjb()
+        .arg("check")
+        .arg(dir.path().join("return.xml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("C101"));
+}

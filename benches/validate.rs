@@ -55,7 +55,7 @@ fn main() {
         let export = v.export().unwrap();
         let typed = t.elapsed();
         let t = Instant::now();
-        let request = yjb_return::build::Request {
+        let request = yjb_return::write::Request {
             period: "2024-25 Q2".parse().unwrap(),
             generated_at: yjb_return::date::Timestamp::parse("2024-10-21T09:30:00Z").unwrap(),
             input_path: "big.xlsx".into(),
@@ -63,7 +63,7 @@ fn main() {
             input_bytes: bytes.len() as u64,
             acknowledged: &[],
         };
-        let built = yjb_return::build::build(&export, &defs, &request).unwrap();
+        let built = yjb_return::write::build(&export, &defs, &request).unwrap();
         let written = t.elapsed();
         println!(
             "read {read:.2?} ({:.0} rows/s), validate {checked:.2?} ({:.0} rows/s), typed {typed:.2?}, counted and written {written:.2?}; {} findings, {} interventions, {} measures",

@@ -1,28 +1,29 @@
 //! `yjb-return`: validate a youth justice service's case-management export and build its
 //! quarterly statutory return to the Youth Justice Board.
 //!
-//! Data flows one way: [`export`] reads the workbook, [`validate`] applies the data
-//! dictionary, [`kpi`] aggregates the typed records into [`measures::Return`], and the writers
-//! turn that into the workbook, XML and JSON.
+//! Data flows one way, and the modules below are listed in its order:
+//! [`export`] reads the workbook, [`validate`] applies the data dictionary (its findings are
+//! rendered by [`report`]), [`kpi`] aggregates the typed records into [`measures::Return`],
+//! [`write`] turns that into the return's files and manifest, and [`audit`] reads finished
+//! returns back to check, compare and reproduce them. [`commands`] are thin: each drives these
+//! stages for one subcommand and never calls another command.
+//!
+//! Beside the pipeline sit what every stage shares: reporting [`period`]s, [`date`]s, the
+//! versioned [`definitions`], and [`atomic`] file writing.
 
-pub mod atomic;
-pub mod build;
-pub mod check;
+pub mod audit;
 pub mod commands;
-pub mod date;
-pub mod definitions;
-pub mod diff;
 pub mod export;
 pub mod kpi;
-pub mod manifest;
 pub mod measures;
-pub mod period;
 pub mod report;
-pub mod return_json;
-pub mod template;
 pub mod validate;
-pub mod workbook;
-pub mod xml;
+pub mod write;
+
+pub mod atomic;
+pub mod date;
+pub mod definitions;
+pub mod period;
 
 /// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).
 pub fn hex(bytes: &[u8]) -> String {

@@ -58,7 +58,7 @@ fn xmllint_and_the_built_in_checker_agree() {
         eprintln!("xmllint not installed: skipping the XSD comparison");
         return;
     }
-    let valid = String::from_utf8(yjb_return::xml::return_xml(&full_return())).unwrap();
+    let valid = String::from_utf8(yjb_return::write::xml::return_xml(&full_return())).unwrap();
     let one = "<Measure code=\"kpi10.victims\">0</Measure>";
     assert!(valid.contains(one));
     let cases: Vec<(&str, String, bool)> = vec![
@@ -118,7 +118,7 @@ fn xmllint_and_the_built_in_checker_agree() {
         let path = dir.path().join("return.xml");
         std::fs::write(&path, &doc).unwrap();
         let lint = xmllint_ok(&xsd, &path).unwrap();
-        let ours = yjb_return::xml::parse_xml(doc.as_bytes());
+        let ours = yjb_return::write::xml::parse_xml(doc.as_bytes());
         assert_eq!(lint, expected, "xmllint on {name}");
         assert_eq!(ours.is_ok(), expected, "parse_xml on {name}: {ours:?}");
     }

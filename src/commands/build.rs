@@ -5,18 +5,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input};
-use crate::build::{self, MANIFEST_JSON, Request};
 use crate::date::Timestamp;
 use crate::definitions::Severity;
-use crate::manifest::AcknowledgedQuery;
 use crate::period::Period;
 use crate::report;
-use crate::validate::Validation;
-
-/// The archived copy of the input inside an archive folder, and its acknowledgements sidecar
-/// (named so that `validate` finds it beside the copy by the usual convention).
-pub const ARCHIVED_INPUT: &str = "input.xlsx";
-pub const ARCHIVED_SIDECAR: &str = "input.acknowledgements.csv";
+use crate::validate::{Validation, input};
+use crate::write::archive::{ARCHIVED_INPUT, ARCHIVED_SIDECAR, archive_folder};
+use crate::write::manifest::AcknowledgedQuery;
+use crate::write::{self, MANIFEST_JSON, Request};
 
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -38,24 +34,6 @@ pub struct Args {
     pub acknowledgements: Option<PathBuf>,
 }
 
-/// The folder name of a period in an archive: `2024-25-Q2`.
-pub fn period_folder(period: Period) -> String {
-    format!("{}-Q{}", period.year_label(), period.quarter())
-}
-
-/// The first free folder for this period under an archive root.
-pub fn archive_folder(root: &Path, period: Period) -> PathBuf {
-    let base = period_folder(period);
-    let first = root.join(&base);
-    if !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|n| root.join(format!("{base}-resubmission-{n}")))
-        .find(|p| !p.exists())
-        .expect("an unused folder name")
-}
-
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let (dir, force) = match &args.target {
         Target::Folder { dir, force } => (dir.clone(), *force),
@@ -68,16 +46,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             dir.display()
         )));
     }
-    let vargs = super::validate::Args {
-        export: args.export.clone(),
-        period: Some(args.period),
-        definitions: args.definitions.clone(),
-        acknowledgements: args.acknowledgements.clone(),
-        ..Default::default()
-    };
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export)?;
-    let v = super::validate::load_bytes(&vargs, &defs, &bytes)?;
+    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let v = input::validate_bytes(&bytes, &defs, Some(args.period), sidecar.as_deref())
+        .map_err(|e| CommandError::load(&args.export, e))?;
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
@@ -96,7 +69,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .export()
         .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
     let acknowledged = acknowledged(&v);
-    let sidecar = super::validate::sidecar(&vargs);
     let input_path = match &args.target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
         Target::Folder { .. } => std::fs::canonicalize(&args.export)
@@ -113,7 +85,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         acknowledged: &acknowledged,
     };
     let built =
-        build::build(&export, &defs, &request).map_err(|e| CommandError::Other(e.to_string()))?;
+        write::build(&export, &defs, &request).map_err(|e| CommandError::Other(e.to_string()))?;
     let manifest = built.manifest.to_json();
     let mut files: Vec<(&str, &[u8])> = built
         .files
@@ -155,7 +127,7 @@ fn acknowledged(v: &Validation) -> Vec<AcknowledgedQuery> {
         .collect()
 }
 
-fn summary(v: &Validation, built: &build::Built, dir: &Path) -> String {
+fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
     let id = &built.ret.identity;
     let mut s = String::new();
     writeln!(
@@ -169,11 +141,11 @@ fn summary(v: &Validation, built: &build::Built, dir: &Path) -> String {
     .unwrap();
     for (name, what) in [
         (
-            build::RETURN_XLSX,
+            write::RETURN_XLSX,
             "the return for people: one section per KPI",
         ),
-        (build::RETURN_XML, "the file to submit to the YJB"),
-        (build::RETURN_JSON, "every figure by measure code"),
+        (write::RETURN_XML, "the file to submit to the YJB"),
+        (write::RETURN_JSON, "every figure by measure code"),
         (MANIFEST_JSON, "how it was made, for `reproduce`"),
     ] {
         writeln!(s, "  {name:<14}{what}").unwrap();

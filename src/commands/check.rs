@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::build::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
-use crate::check::{self, Document};
+use crate::audit::{self, check, check::Document};
 use crate::definitions::{Severity, Source};
-use crate::manifest::Manifest;
 use crate::validate::Finding;
+use crate::write::manifest::Manifest;
+use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -34,57 +34,6 @@ struct Report<'a> {
 struct Summary {
     errors: usize,
     warnings: usize,
-}
-
-/// Reads one return file; a file that cannot be read as a return is a finding, not a failure
-/// of the command (the user asked whether it is fit to send, and the answer is no).
-pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
-    let file = path.display().to_string();
-    let unreadable = |code: &str, message: String| {
-        Box::new(check::finding(code, &file, None, None, None, message))
-    };
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
-    let sha256 = crate::sha256_hex(&bytes);
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "xml" | "json" => {
-            let ret = if ext == "xml" {
-                crate::xml::parse_xml(&bytes).map_err(|e| unreadable("C101", e.to_string()))?
-            } else {
-                crate::return_json::parse_return_json(&String::from_utf8_lossy(&bytes))
-                    .map_err(|e| unreadable("C001", e.to_string()))?
-            };
-            Ok(Document {
-                file,
-                ret,
-                places: Vec::new(),
-                percentages: Vec::new(),
-                conflicts: Vec::new(),
-                sha256,
-            })
-        }
-        "xlsx" => {
-            let read = crate::workbook::read_workbook(&bytes)
-                .map_err(|e| unreadable("C001", e.to_string()))?;
-            Ok(Document {
-                file,
-                ret: read.ret,
-                places: read.places,
-                percentages: read.percentages,
-                conflicts: read.conflicts,
-                sha256,
-            })
-        }
-        _ => Err(unreadable(
-            "C001",
-            "not a return file: give return.xml, return.xlsx, return.json or the return's folder"
-                .to_string(),
-        )),
-    }
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
@@ -138,7 +87,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
         let path = folder.join(name);
         if path.exists()
-            && let Ok(doc) = load_document(&path)
+            && let Ok(doc) = audit::load_document(&path)
         {
             siblings.push((path, doc));
         }
@@ -149,7 +98,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let mut fatal = false;
     for target in &targets {
         files.push(target.display().to_string());
-        let doc = match load_document(target) {
+        let doc = match audit::load_document(target) {
             Ok(doc) => doc,
             Err(f) => {
                 fatal |= f.severity == Severity::Fatal;

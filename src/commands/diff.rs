@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
-use crate::build::{RETURN_JSON, RETURN_XML};
+use crate::audit::diff;
 use crate::definitions::{Definitions, Source};
-use crate::diff;
 use crate::measures::Return;
+use crate::write::{RETURN_JSON, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -33,7 +33,7 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
     } else {
         path.to_path_buf()
     };
-    let doc = super::check::load_document(&file).map_err(|f| {
+    let doc = crate::audit::load_document(&file).map_err(|f| {
         CommandError::Other(format!("{}: {} ({})", file.display(), f.message, f.code))
     })?;
     Ok((file.display().to_string(), doc.ret))
@@ -48,7 +48,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
     // The percentages are those the newer return's workbook shows.
     let defs = Definitions::load(&source, &new.identity.definitions_version)?;
-    let layout = crate::template::Layout::load(&defs)
+    let layout = crate::write::template::Layout::load(&defs)
         .map_err(|e| CommandError::Other(format!("the return template is unusable: {e}")))?;
     let d = diff::diff(&old, &new, &layout.ratios());
     let text = if args.json {

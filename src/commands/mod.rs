@@ -53,6 +53,22 @@ pub fn definitions(
     })
 }
 
+impl CommandError {
+    /// A failure to load an export, naming the file it concerns.
+    pub fn load(export: &Path, e: crate::validate::input::LoadError) -> CommandError {
+        use crate::validate::input::LoadError;
+        match e {
+            LoadError::Unreadable { code, message } => CommandError::Unreadable {
+                path: export.to_path_buf(),
+                code,
+                message,
+            },
+            LoadError::Sidecar { path, source } => CommandError::ReadInput { path, source },
+            LoadError::Acknowledgements(e) => CommandError::Other(e.to_string()),
+        }
+    }
+}
+
 /// Reads a whole input file, with an error that names it.
 pub fn read_input(path: &Path) -> Result<Vec<u8>, CommandError> {
     std::fs::read(path).map_err(|source| CommandError::ReadInput {

@@ -5,14 +5,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::build::{self, MANIFEST_JSON, RETURN_JSON, Request};
+use crate::audit::diff;
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
-use crate::diff;
-use crate::manifest::Manifest;
 use crate::period::Period;
 use crate::report;
 use crate::sha256_hex;
+use crate::write::manifest::Manifest;
+use crate::write::{self, MANIFEST_JSON, RETURN_JSON, Request};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -131,14 +131,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         ));
     }
 
-    let vargs = super::validate::Args {
-        export: input_path.clone(),
-        period: Some(period),
-        // The notes in the rebuilt workbook come from the manifest's acknowledged queries,
-        // whatever the sidecar beside the input says today.
-        ..Default::default()
-    };
-    let v = super::validate::load_bytes(&vargs, &defs, &bytes)?;
+    // The notes in the rebuilt workbook come from the manifest's acknowledged queries,
+    // whatever the sidecar beside the input says today.
+    let v = crate::validate::input::validate_bytes(&bytes, &defs, Some(period), None)
+        .map_err(|e| CommandError::load(&input_path, e))?;
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = String::new();
         for r in &outcome.reasons {
@@ -164,7 +160,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         input_bytes: bytes.len() as u64,
         acknowledged: &manifest.acknowledged,
     };
-    let built = build::build(&export, &defs, &request).map_err(|e| other(e.to_string()))?;
+    let built = write::build(&export, &defs, &request).map_err(|e| other(e.to_string()))?;
     if let Some(dir) = &args.out {
         let mut files: Vec<(&str, &[u8])> = built
             .files
@@ -205,10 +201,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     if !outcome.reproduced {
         let archived = std::fs::read_to_string(folder.join(RETURN_JSON))
             .ok()
-            .and_then(|t| crate::return_json::parse_return_json(&t).ok());
+            .and_then(|t| crate::write::json::parse_return_json(&t).ok());
         match archived {
             Some(old) => {
-                let layout = crate::template::Layout::load(&defs)
+                let layout = crate::write::template::Layout::load(&defs)
                     .map_err(|e| other(format!("the return template is unusable: {e}")))?;
                 outcome.figures = Some(diff::diff(&old, &built.ret, &layout.ratios()));
             }

@@ -4,10 +4,9 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
-use crate::export::workbook;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Options, Validation, acknowledge, validate};
+use crate::validate::{Validation, acknowledge, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -36,49 +35,9 @@ pub struct Args {
 pub fn load(args: &Args) -> Result<Validation, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export)?;
-    load_bytes(args, &defs, &bytes)
-}
-
-/// Validates an export already read into memory against the given definitions (`reproduce`
-/// uses the definitions version a manifest names, not the one the period would pick today).
-pub fn load_bytes(
-    args: &Args,
-    defs: &crate::definitions::Definitions,
-    bytes: &[u8],
-) -> Result<Validation, CommandError> {
-    let wb = workbook::read(bytes).map_err(|e| CommandError::Unreadable {
-        path: args.export.clone(),
-        code: e.code(),
-        message: e.to_string(),
-    })?;
-    let options = Options {
-        period: args.period,
-    };
-    let mut v = validate(wb, defs, &options);
-    if let Some(path) = sidecar(args) {
-        let text = String::from_utf8_lossy(&read_input(&path)?).into_owned();
-        let acks = acknowledge::parse(&text, &path.display().to_string())
-            .map_err(|e| CommandError::Other(e.to_string()))?;
-        for (ack, why) in acknowledge::apply(&mut v, &acks) {
-            v.acknowledgement_notes.push(format!(
-                "{} line {}: {} {} row {}: {why}",
-                path.display(),
-                ack.line,
-                ack.code,
-                ack.sheet,
-                ack.row.map_or("-".to_string(), |r| r.to_string())
-            ));
-        }
-    }
-    Ok(v)
-}
-
-/// The acknowledgements sidecar in use: the one named, or the conventional one when it exists.
-pub fn sidecar(args: &Args) -> Option<PathBuf> {
-    match &args.acknowledgements {
-        Some(path) => Some(path.clone()),
-        None => Some(acknowledge::sidecar_path(&args.export)).filter(|p| p.exists()),
-    }
+    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref())
+        .map_err(|e| CommandError::load(&args.export, e))
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {

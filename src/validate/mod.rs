@@ -10,6 +10,7 @@ pub mod acknowledge;
 pub mod coerce;
 pub mod cross;
 pub mod finding;
+pub mod input;
 pub mod records;
 pub mod rows;
 mod schema;

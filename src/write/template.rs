@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
+use crate::audit::diff::Ratio;
 use crate::definitions::Definitions;
-use crate::diff::Ratio;
 use crate::kpi::Codes;
 
 /// The placeholder for the group in a measure code, as the spec writes it.

@@ -98,7 +98,7 @@ mod tests {
 
     #[test]
     fn round_trips_and_sorts_by_code() {
-        let ret = crate::xml::tests::sample();
+        let ret = crate::write::xml::tests::sample();
         let text = return_json(&ret);
         assert_eq!(parse_return_json(&text).unwrap(), ret);
         let custody = text.find("custody.sentences").unwrap();
@@ -113,7 +113,7 @@ mod tests {
         let err = |t: &str| parse_return_json(t).unwrap_err().to_string();
         assert!(err("{").contains("malformed"));
         assert!(err("{}").contains("no identity"));
-        let text = return_json(&crate::xml::tests::sample());
+        let text = return_json(&crate::write::xml::tests::sample());
         assert!(err(&text.replace("\"value\": 3", "\"value\": \"3\"")).contains("kpi10.victims"));
     }
 }

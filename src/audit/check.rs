@@ -10,9 +10,9 @@ use std::collections::BTreeSet;
 use crate::definitions::{Definitions, Severity, Source};
 use crate::export::records::Export;
 use crate::kpi;
-use crate::manifest::Manifest;
 use crate::measures::Return;
 use crate::validate::Finding;
+use crate::write::manifest::Manifest;
 
 /// The check rules: code, severity, what it means. Listed by `check --rules` and in the README.
 pub const RULES: &[(&str, Severity, &str)] = &[
@@ -479,7 +479,7 @@ mod tests {
 
     fn document() -> Document {
         let defs = Definitions::latest(&Source::Embedded).unwrap();
-        let mut ret = crate::xml::tests::sample();
+        let mut ret = crate::write::xml::tests::sample();
         ret.measures = kpi::compute(
             &Export::default(),
             ret.identity.period,
@@ -556,28 +556,28 @@ mod tests {
         let doc = document();
         let manifest = Manifest {
             manifest_version: 1,
-            tool: crate::manifest::Tool {
+            tool: crate::write::manifest::Tool {
                 name: "yjb-return".into(),
                 version: "0.1.0".into(),
             },
-            definitions: crate::manifest::DefinitionsRef {
+            definitions: crate::write::manifest::DefinitionsRef {
                 version: "2024-25".into(),
                 sha256: "x".into(),
             },
             period: "2024-25 Q2".into(),
             generated_at: doc.ret.identity.generated_at.clone(),
-            input: crate::manifest::Input {
+            input: crate::write::manifest::Input {
                 path: "input.xlsx".into(),
                 sha256: doc.ret.identity.input_sha256.clone(),
                 bytes: 1,
             },
-            identity: crate::manifest::ServiceRef {
+            identity: crate::write::manifest::ServiceRef {
                 yjs_code: "NSH01".into(),
                 yjs_name: "x".into(),
                 nation: "ENGLAND".into(),
             },
             acknowledged: vec![],
-            outputs: vec![crate::manifest::Output {
+            outputs: vec![crate::write::manifest::Output {
                 file: "return.json".into(),
                 sha256: "22".repeat(32),
             }],

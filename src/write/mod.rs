@@ -3,17 +3,27 @@
 //!
 //! This is pure: no file is read or written here, so `build` and `reproduce` share it and a
 //! rebuild from the same input, period, definitions and generation time is byte-identical.
+//!
+//! One module per file format; each holds its writer and the reader that `audit` uses to read
+//! a finished return back, so the two cannot drift apart.
+
+pub mod archive;
+pub mod json;
+pub mod manifest;
+pub mod template;
+pub mod workbook;
+pub mod xml;
 
 use crate::date::Timestamp;
 use crate::definitions::Definitions;
 use crate::export::records::Export;
 use crate::kpi;
-use crate::manifest::{
-    AcknowledgedQuery, DefinitionsRef, Input, MANIFEST_VERSION, Manifest, Output, ServiceRef, Tool,
-};
 use crate::measures::{Identity, Return};
 use crate::period::Period;
 use crate::sha256_hex;
+use crate::write::manifest::{
+    AcknowledgedQuery, DefinitionsRef, Input, MANIFEST_VERSION, Manifest, Output, ServiceRef, Tool,
+};
 
 /// The files of a return, in the order they are listed in the manifest.
 pub const RETURN_XLSX: &str = "return.xlsx";
@@ -110,16 +120,16 @@ pub fn build(export: &Export, defs: &Definitions, req: &Request) -> Result<Built
         generated_at: req.generated_at.to_string(),
     };
     let ret = Return { identity, measures };
-    let layout =
-        crate::template::Layout::load(defs).map_err(|e| BuildError::Template(e.to_string()))?;
-    let xlsx = crate::workbook::return_workbook(&ret, &layout, &notes(req.acknowledged))
+    let layout = crate::write::template::Layout::load(defs)
+        .map_err(|e| BuildError::Template(e.to_string()))?;
+    let xlsx = crate::write::workbook::return_workbook(&ret, &layout, &notes(req.acknowledged))
         .map_err(|e| BuildError::Workbook(e.to_string()))?;
     let files = vec![
         (RETURN_XLSX, xlsx),
-        (RETURN_XML, crate::xml::return_xml(&ret)),
+        (RETURN_XML, crate::write::xml::return_xml(&ret)),
         (
             RETURN_JSON,
-            crate::return_json::return_json(&ret).into_bytes(),
+            crate::write::json::return_json(&ret).into_bytes(),
         ),
     ];
     let manifest = Manifest {

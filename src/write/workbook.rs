@@ -15,10 +15,10 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::check::ShownPercentage;
+use crate::audit::check::ShownPercentage;
 use crate::measures::{Identity, Measures, Return};
 use crate::report::xml_safe;
-use crate::template::{GROUP, Kind, Layout, Line, Section};
+use crate::write::template::{GROUP, Kind, Layout, Line, Section};
 
 pub const COVER: &str = "Cover";
 
@@ -507,7 +507,7 @@ mod tests {
     fn full() -> (Return, Layout) {
         let defs = Definitions::latest(&Source::Embedded).unwrap();
         let layout = Layout::load(&defs).unwrap();
-        let mut ret = crate::xml::tests::sample();
+        let mut ret = crate::write::xml::tests::sample();
         let mut m = compute(
             &Export::default(),
             ret.identity.period,

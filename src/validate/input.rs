@@ -1,0 +1,69 @@
+//! An export as `validate`, `build` and `reproduce` all take it: bytes read once (so they can
+//! be hashed), validated against one definitions version, and the acknowledgements sidecar
+//! applied. Shared here so that no command calls another.
+
+use std::path::{Path, PathBuf};
+
+use super::acknowledge::{self, AcknowledgementError};
+use super::{Options, Validation, validate};
+use crate::definitions::Definitions;
+use crate::export::workbook;
+use crate::period::Period;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The bytes are not a workbook the tool can read; `code` is the catalogue's F-code.
+    #[error("{message} ({code})")]
+    Unreadable { code: &'static str, message: String },
+    #[error("cannot read the acknowledgements file {}: {source}", path.display())]
+    Sidecar {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Acknowledgements(#[from] AcknowledgementError),
+}
+
+/// The acknowledgements sidecar in use: the one named, or the conventional one beside the
+/// export when it exists.
+pub fn sidecar(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
+    match named {
+        Some(path) => Some(path.to_path_buf()),
+        None => Some(acknowledge::sidecar_path(export)).filter(|p| p.exists()),
+    }
+}
+
+/// Validates an export already read into memory against the given definitions (`reproduce`
+/// passes the version a manifest names, not the one the period would pick today), then
+/// applies the sidecar's acknowledgements, if one is given.
+pub fn validate_bytes(
+    bytes: &[u8],
+    defs: &Definitions,
+    period: Option<Period>,
+    sidecar: Option<&Path>,
+) -> Result<Validation, LoadError> {
+    let wb = workbook::read(bytes).map_err(|e| LoadError::Unreadable {
+        code: e.code(),
+        message: e.to_string(),
+    })?;
+    let mut v = validate(wb, defs, &Options { period });
+    if let Some(path) = sidecar {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Sidecar {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        let text = String::from_utf8_lossy(&bytes);
+        let acks = acknowledge::parse(&text, &path.display().to_string())?;
+        for (ack, why) in acknowledge::apply(&mut v, &acks) {
+            v.acknowledgement_notes.push(format!(
+                "{} line {}: {} {} row {}: {why}",
+                path.display(),
+                ack.line,
+                ack.code,
+                ack.sheet,
+                ack.row.map_or("-".to_string(), |r| r.to_string())
+            ));
+        }
+    }
+    Ok(v)
+}

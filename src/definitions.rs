@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::Value;
@@ -71,8 +72,14 @@ pub struct SheetDef {
     pub required: bool,
     /// Normalised sheet-name spellings that also mean this sheet.
     pub aliases: Vec<String>,
-    pub columns: Vec<ColumnDef>,
+    /// Shared with every typed row of the sheet, which holds its values in this order.
+    pub columns: Arc<[ColumnDef]>,
+    /// The sheet's JSON Schema, the source of truth for its rules.
     pub schema: Value,
+    /// The schema compiled into checks on typed rows, which validation applies.
+    pub checks: crate::validate::schema::Compiled,
+    /// The schema compiled by `jsonschema`, which proves it is valid JSON Schema (and against
+    /// which the tests hold `checks`).
     pub validator: jsonschema::Validator,
 }
 
@@ -241,12 +248,15 @@ impl Definitions {
                 .should_validate_formats(true)
                 .build(&schema)
                 .map_err(|e| invalid(e.to_string()))?;
+            let checks =
+                crate::validate::schema::Compiled::new(&schema, &columns).map_err(invalid)?;
             sheets.push(SheetDef {
                 aliases: s.aliases.iter().map(|a| normalise(a)).collect(),
                 name: s.name,
                 required: s.required,
-                columns,
+                columns: columns.into(),
                 schema,
+                checks,
                 validator,
             });
         }

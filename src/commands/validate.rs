@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Validation, acknowledge, input};
+use crate::validate::{Cells, Validation, acknowledge, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -36,7 +36,13 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref())
+    // The report and the redacted copy are made from the export's cells.
+    let cells = if args.report.is_some() || args.redact.is_some() {
+        Cells::Keep
+    } else {
+        Cells::Drop
+    };
+    input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref(), cells)
         .map_err(|e| CommandError::load(&args.export, e))
 }
 

@@ -2,22 +2,35 @@
 //!
 //! The bytes are read once (so they can be hashed for the audit trail), sniffed rather than
 //! trusted by extension, checked for zip bombs from the central directory (the zip reader then
-//! holds every entry to its declared size), and each sheet is streamed cell by cell with a cap
-//! on rows, so a hostile or broken file is refused with a sentence, never a crash or a hang.
+//! holds every entry to its declared size), and each sheet is streamed row by row: a row's
+//! cells are handed to the caller as borrowed [`CellRef`]s and forgotten, so reading holds one
+//! row at a time whatever the sheet's size. A hostile or broken file is refused with a
+//! sentence, never a crash or a hang.
 
+use std::fmt;
 use std::io::Cursor;
 
-use calamine::{DataRef, Reader, Xlsx};
+use calamine::{CellErrorType, DataRef, Reader, Xlsx};
 
 use crate::date::Date;
 
-/// At most this many non-blank rows per sheet: a youth justice caseload is a few thousand.
-pub const MAX_ROWS: usize = 200_000;
+/// The last row number Excel has: a sheet holds at most 1,048,575 data rows under its header.
+/// A row beyond it cannot come from Excel or any tool that writes for it.
+pub const EXCEL_ROWS: u32 = 1_048_576;
 /// Cells beyond this column are ignored (an export has about thirty columns).
 pub const MAX_COLUMNS: u32 = 512;
-/// The most a workbook may unpack to.
-pub const MAX_UNPACKED_BYTES: u64 = 1 << 30;
+/// The most a workbook may unpack to: room for Excel's fullest sheet of interventions (about
+/// 540 bytes of XML per row as Excel and rust_xlsxwriter write them, so some 570 MB) beside
+/// children, offences and victims in proportion, with half as much again to spare for
+/// suppliers' extra columns. Measured, with the reasoning, in docs/decisions.md.
+pub const MAX_UNPACKED_BYTES: u64 = 3 << 30;
+/// The most text all the cells read may hold, shared strings resolved: a cell naming a shared
+/// string costs a few bytes of the file however long the string, so this is bounded apart
+/// from the unpacked size. An export of Excel's fullest sheet holds about 60 MB.
+pub const MAX_TEXT_BYTES: u64 = 1 << 30;
 /// An entry that compresses better than this (and is not tiny) is treated as a zip bomb.
+/// Sheets as spreadsheet programs write them compress about 8:1, shared strings about 10:1;
+/// deflate cannot exceed about 1,030:1.
 pub const MAX_COMPRESSION_RATIO: u64 = 500;
 
 /// One cell as the export holds it, before any column's rules are applied.
@@ -41,13 +54,63 @@ impl Cell {
 
     /// The value as a person would read it in the cell, for messages and reports.
     pub fn display(&self) -> String {
+        self.as_ref().to_string()
+    }
+
+    /// The cell borrowed, as rows are streamed.
+    pub fn as_ref(&self) -> CellRef<'_> {
         match self {
-            Cell::Empty => String::new(),
-            Cell::Text(s) => s.clone(),
-            Cell::Number(n) => format_number(*n),
-            Cell::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-            Cell::Date(d) => d.to_string(),
-            Cell::Error(e) => e.clone(),
+            Cell::Empty => CellRef::Empty,
+            Cell::Text(s) => CellRef::Text(s),
+            Cell::Number(n) => CellRef::Number(*n),
+            Cell::Bool(b) => CellRef::Bool(*b),
+            Cell::Date(d) => CellRef::Date(*d),
+            Cell::Error(e) => CellRef::Error(e),
+        }
+    }
+}
+
+/// A cell of the row being read, borrowed from the workbook: reading a sheet allocates nothing
+/// per cell. The same cases as [`Cell`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum CellRef<'a> {
+    Empty,
+    /// Trimmed text, never empty.
+    Text(&'a str),
+    Number(f64),
+    Bool(bool),
+    Date(Date),
+    Error(&'a str),
+}
+
+impl CellRef<'_> {
+    pub fn is_empty(&self) -> bool {
+        matches!(self, CellRef::Empty)
+    }
+
+    /// The cell owned, to be kept after its row is gone.
+    pub fn to_cell(&self) -> Cell {
+        match *self {
+            CellRef::Empty => Cell::Empty,
+            CellRef::Text(s) => Cell::Text(s.to_string()),
+            CellRef::Number(n) => Cell::Number(n),
+            CellRef::Bool(b) => Cell::Bool(b),
+            CellRef::Date(d) => Cell::Date(d),
+            CellRef::Error(e) => Cell::Error(e.to_string()),
+        }
+    }
+}
+
+/// The value as a person would read it in the cell: numbers without `.0`, booleans as Excel
+/// shows them.
+impl fmt::Display for CellRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CellRef::Empty => Ok(()),
+            CellRef::Text(s) | CellRef::Error(s) => f.write_str(s),
+            CellRef::Number(n) => f.write_str(&format_number(*n)),
+            CellRef::Bool(b) => f.write_str(if *b { "TRUE" } else { "FALSE" }),
+            CellRef::Date(d) => write!(f, "{d}"),
         }
     }
 }
@@ -76,6 +139,8 @@ impl RawRow {
     }
 }
 
+/// A sheet's cells kept in memory. Validation keeps them only when asked to (for the report
+/// workbook and the redacted copy); otherwise `rows` is empty and the sheet was streamed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawSheet {
     /// The sheet's name as typed in the workbook.
@@ -113,9 +178,9 @@ pub enum ReadError {
     )]
     TooLarge(String),
     #[error(
-        "sheet \"{sheet}\" holds more than {limit} rows; a caseload export is far smaller (is formatting applied to whole columns?)"
+        "sheet \"{sheet}\" holds rows beyond row {limit}, the last row Excel has: it was not written by a spreadsheet program; export the caseload again"
     )]
-    TooManyRows { sheet: String, limit: usize },
+    TooManyRows { sheet: String, limit: u32 },
 }
 
 impl ReadError {
@@ -131,18 +196,149 @@ impl ReadError {
     }
 }
 
-/// Reads every sheet of the workbook in `bytes`.
-pub fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
+/// An export opened for streaming: its hash, its sheets' names, and calamine's reader (which
+/// holds the shared strings; each sheet is unpacked only as [`Book::rows`] reads it).
+pub struct Book<'b> {
+    xlsx: Xlsx<Cursor<&'b [u8]>>,
+    sha256: String,
+    names: Vec<String>,
+    /// The most rows, and the highest row number, a sheet may have: Excel's.
+    row_limit: u32,
+    /// The text of every cell handed on so far, in bytes.
+    text_bytes: u64,
+}
+
+/// What the whole of a sheet told about formulas, known once it has been read.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Formulas {
+    /// The first cell holding a formula, if any (row, 0-based column).
+    pub first: Option<(u32, u32)>,
+    pub count: usize,
+}
+
+/// Opens the workbook in `bytes` after the checks of [`precheck`].
+pub fn open(bytes: &[u8]) -> Result<Book<'_>, ReadError> {
     let sha256 = crate::sha256_hex(bytes);
-    sniff(bytes)?;
-    check_zip(bytes)?;
-    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(e.to_string()))?;
+    precheck(bytes)?;
+    let xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(e.to_string()))?;
     let names = xlsx.sheet_names();
-    let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
-        sheets.push(read_sheet(&mut xlsx, &name)?);
+    Ok(Book {
+        xlsx,
+        sha256,
+        names,
+        row_limit: EXCEL_ROWS,
+        text_bytes: 0,
+    })
+}
+
+impl Book<'_> {
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub fn sha256(&self) -> &str {
+        &self.sha256
     }
-    Ok(Workbook { sha256, sheets })
+
+    /// The sheets' names, in the workbook's order.
+    pub fn sheet_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Streams the non-blank rows of sheet `index` to `visit`, in the order the file stores
+    /// them (Excel's: ascending), as Excel's row number and the row's cells by 0-based column
+    /// (trailing blanks left out). Blank and whitespace-only cells are `Empty`; a row holding
+    /// nothing else is skipped.
+    pub fn rows(
+        &mut self,
+        index: usize,
+        visit: &mut dyn FnMut(u32, &[CellRef<'_>]),
+    ) -> Result<Formulas, ReadError> {
+        let name = self.names.get(index).cloned().unwrap_or_default();
+        let limit = self.row_limit;
+        let damaged = |e: calamine::XlsxError| ReadError::Damaged(format!("sheet \"{name}\": {e}"));
+        let mut reader = self.xlsx.worksheet_cells_reader(&name).map_err(damaged)?;
+        let mut formulas = Formulas::default();
+        // The current row's cells, shared strings borrowed from calamine; text calamine made
+        // for a cell (an inline string) is held aside until the row is handed on.
+        let mut cells: Vec<CellRef<'_>> = Vec::new();
+        let mut owned: Vec<(usize, String)> = Vec::new();
+        let mut current: Option<u32> = None;
+        // Rows handed on, which Excel's grid bounds, and the text of their cells (shared
+        // strings resolved), which the unpacked size bounds.
+        let mut rows: u32 = 0;
+        let text_bytes = &mut self.text_bytes;
+        let mut flush = |row: u32,
+                         cells: &mut Vec<CellRef<'_>>,
+                         owned: &mut Vec<(usize, String)>|
+         -> Result<(), ReadError> {
+            rows += 1;
+            // A hand-made sheet may store one row number again and again: the count is bounded
+            // as well as the numbers.
+            if row > limit || rows > limit {
+                return Err(ReadError::TooManyRows {
+                    sheet: name.clone(),
+                    limit,
+                });
+            }
+            if owned.is_empty() {
+                visit(row, cells);
+            } else {
+                let mut with_owned = cells.clone();
+                for (col, s) in owned.iter() {
+                    with_owned[*col] = CellRef::Text(s.trim());
+                }
+                visit(row, &with_owned);
+            }
+            cells.clear();
+            owned.clear();
+            Ok(())
+        };
+        while let Some(record) = reader.next_cell_with_formula_metadata().map_err(damaged)? {
+            let (row, col) = record.pos;
+            if record.formula.is_some() {
+                formulas.count += 1;
+                formulas.first.get_or_insert((row.saturating_add(1), col));
+            }
+            if col >= MAX_COLUMNS {
+                continue;
+            }
+            let Some(slot) = Slot::of(record.value) else {
+                continue;
+            };
+            // Many cells can name one long shared string: the text they hold is bounded
+            // like the file's unpacked size, so that no file makes memory run out.
+            *text_bytes += slot.text_len() as u64;
+            if *text_bytes > MAX_TEXT_BYTES {
+                return Err(ReadError::TooLarge(format!(
+                    "its cells hold more than {} MiB of text",
+                    MAX_TEXT_BYTES >> 20
+                )));
+            }
+            let excel_row = row.saturating_add(1);
+            if let Some(previous) = current.filter(|r| *r != excel_row) {
+                flush(previous, &mut cells, &mut owned)?;
+            }
+            current = Some(excel_row);
+            let col = col as usize;
+            if cells.len() <= col {
+                cells.resize(col + 1, CellRef::Empty);
+            }
+            // A cell written twice in a row (only by hand) keeps its last value.
+            if !owned.is_empty() {
+                owned.retain(|(c, _)| *c != col);
+            }
+            match slot {
+                Slot::Ready(cell) => cells[col] = cell,
+                Slot::Owned(text) => {
+                    // Not blank, so that the row's length and blankness are right.
+                    cells[col] = CellRef::Text(" ");
+                    owned.push((col, text));
+                }
+            }
+        }
+        if let Some(last) = current {
+            flush(last, &mut cells, &mut owned)?;
+        }
+        Ok(formulas)
+    }
 }
 
 /// The checks made before a workbook is opened: it is a zip, not an old or encrypted file,
@@ -215,94 +411,75 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
     }
 }
 
-fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<RawSheet, ReadError> {
-    let damaged = |e: calamine::XlsxError| ReadError::Damaged(format!("sheet \"{name}\": {e}"));
-    let mut reader = xlsx.worksheet_cells_reader(name).map_err(damaged)?;
-    let mut sheet = RawSheet {
-        name: name.to_string(),
-        rows: Vec::new(),
-        first_formula: None,
-        formula_count: 0,
-    };
-    let mut current: Option<RawRow> = None;
-    while let Some(record) = reader.next_cell_with_formula().map_err(damaged)? {
-        let (row, col) = record.pos;
-        if record.formula.is_some() {
-            sheet.formula_count += 1;
-            sheet.first_formula.get_or_insert((row + 1, col));
-        }
-        if col >= MAX_COLUMNS {
-            continue;
-        }
-        let cell = convert(record.value);
-        if cell.is_empty() {
-            continue;
-        }
-        let excel_row = row + 1;
-        if current.as_ref().is_some_and(|r| r.row != excel_row) {
-            push_row(&mut sheet, current.take())?;
-        }
-        let raw = current.get_or_insert_with(|| RawRow {
-            row: excel_row,
-            cells: Vec::new(),
-        });
-        let col = col as usize;
-        if raw.cells.len() <= col {
-            raw.cells.resize(col + 1, Cell::Empty);
-        }
-        raw.cells[col] = cell;
-    }
-    push_row(&mut sheet, current)?;
-    // Streams normally arrive in row order; make sure of it for the rules that rely on it.
-    sheet.rows.sort_by_key(|r| r.row);
-    Ok(sheet)
+/// A cell of the row being gathered: ready to hand on, or text calamine made for it (an
+/// inline string), borrowed when the row is handed on.
+enum Slot<'a> {
+    Ready(CellRef<'a>),
+    Owned(String),
 }
 
-fn push_row(sheet: &mut RawSheet, row: Option<RawRow>) -> Result<(), ReadError> {
-    if let Some(row) = row {
-        if sheet.rows.len() >= MAX_ROWS {
-            return Err(ReadError::TooManyRows {
-                sheet: sheet.name.clone(),
-                limit: MAX_ROWS,
-            });
-        }
-        sheet.rows.push(row);
-    }
-    Ok(())
-}
-
-fn convert(value: DataRef<'_>) -> Cell {
-    match value {
-        DataRef::Empty => Cell::Empty,
-        DataRef::String(s) => text(&s),
-        DataRef::SharedString(s) => text(s),
-        DataRef::Float(f) => Cell::Number(f),
-        DataRef::Int(i) => Cell::Number(i as f64),
-        DataRef::Bool(b) => Cell::Bool(b),
-        DataRef::DateTime(dt) => {
-            if dt.is_datetime() {
+impl<'a> Slot<'a> {
+    /// Calamine's value as the dictionary reads it, or `None` when it is blank (whitespace
+    /// is blank): text trimmed, date cells as dates (a number formatted as a time, or a date
+    /// Excel cannot hold, stays a number), numbers as `f64`.
+    fn of(value: DataRef<'a>) -> Option<Slot<'a>> {
+        let owned = |s: String| (!s.trim().is_empty()).then_some(Slot::Owned(s));
+        let ready = |c: CellRef<'a>| Some(Slot::Ready(c));
+        match value {
+            DataRef::Empty => None,
+            DataRef::SharedString(s) => {
+                let t = trim(s);
+                (!t.is_empty()).then_some(Slot::Ready(CellRef::Text(t)))
+            }
+            DataRef::String(s) | DataRef::DurationIso(s) => owned(s),
+            DataRef::DateTimeIso(s) => match s.get(..10).and_then(Date::parse_text) {
+                Some(d) => ready(CellRef::Date(d)),
+                None => owned(s),
+            },
+            DataRef::Float(f) => ready(CellRef::Number(f)),
+            DataRef::Int(i) => ready(CellRef::Number(i as f64)),
+            DataRef::Bool(b) => ready(CellRef::Bool(b)),
+            DataRef::DateTime(dt) => ready(if dt.is_datetime() {
                 let (y, m, d, ..) = dt.to_ymd_hms_milli();
                 Date::new(i32::from(y), u32::from(m), u32::from(d))
-                    .map_or_else(|| Cell::Number(dt.as_f64()), Cell::Date)
+                    .map_or_else(|| CellRef::Number(dt.as_f64()), CellRef::Date)
             } else {
-                Cell::Number(dt.as_f64())
-            }
+                CellRef::Number(dt.as_f64())
+            }),
+            DataRef::Error(e) => ready(CellRef::Error(error_text(&e))),
         }
-        DataRef::DateTimeIso(s) => s
-            .get(..10)
-            .and_then(Date::parse_text)
-            .map_or_else(|| text(&s), Cell::Date),
-        DataRef::DurationIso(s) => text(&s),
-        DataRef::Error(e) => Cell::Error(e.to_string()),
+    }
+
+    /// The bytes of text the cell holds.
+    fn text_len(&self) -> usize {
+        match self {
+            Slot::Ready(CellRef::Text(s)) => s.len(),
+            Slot::Owned(s) => s.len(),
+            Slot::Ready(_) => 0,
+        }
     }
 }
 
-fn text(s: &str) -> Cell {
-    let t = s.trim();
-    if t.is_empty() {
-        Cell::Empty
-    } else {
-        Cell::Text(t.to_string())
+/// `s` without leading and trailing whitespace; most text needs no trimming, and saying so
+/// from its first and last bytes saves decoding it.
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// Excel's spelling of an error value.
+fn error_text(e: &CellErrorType) -> &'static str {
+    match e {
+        CellErrorType::Div0 => "#DIV/0!",
+        CellErrorType::NA => "#N/A",
+        CellErrorType::Name => "#NAME?",
+        CellErrorType::Null => "#NULL!",
+        CellErrorType::Num => "#NUM!",
+        CellErrorType::Ref => "#REF!",
+        CellErrorType::Value => "#VALUE!",
+        CellErrorType::GettingData => "#DATA!",
     }
 }
 
@@ -310,16 +487,159 @@ fn text(s: &str) -> Cell {
 mod tests {
     use super::*;
 
+    /// Every row a workbook streams, with its cells owned.
+    fn stream(bytes: &[u8]) -> Result<Vec<(String, Vec<RawRow>, Formulas)>, ReadError> {
+        stream_limited(bytes, EXCEL_ROWS)
+    }
+
+    fn stream_limited(
+        bytes: &[u8],
+        row_limit: u32,
+    ) -> Result<Vec<(String, Vec<RawRow>, Formulas)>, ReadError> {
+        let mut book = open(bytes)?;
+        book.row_limit = row_limit;
+        let mut sheets = Vec::new();
+        for (i, name) in book.sheet_names().to_vec().into_iter().enumerate() {
+            let mut rows = Vec::new();
+            let formulas = book.rows(i, &mut |row, cells| {
+                rows.push(RawRow {
+                    row,
+                    cells: cells.iter().map(CellRef::to_cell).collect(),
+                })
+            })?;
+            sheets.push((name, rows, formulas));
+        }
+        Ok(sheets)
+    }
+
     #[test]
     fn refuses_what_is_not_a_workbook() {
-        assert_eq!(read(b"hello, world").unwrap_err(), ReadError::NotXlsx);
-        assert_eq!(read(b"").unwrap_err(), ReadError::NotXlsx);
+        assert_eq!(open(b"hello, world").err(), Some(ReadError::NotXlsx));
+        assert_eq!(open(b"").err(), Some(ReadError::NotXlsx));
         let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
-        assert_eq!(read(&ole).unwrap_err(), ReadError::OldOrEncrypted);
+        assert_eq!(open(&ole).err(), Some(ReadError::OldOrEncrypted));
         assert!(matches!(
-            read(b"PK\x03\x04truncated").unwrap_err(),
-            ReadError::Damaged(_)
+            open(b"PK\x03\x04truncated").err(),
+            Some(ReadError::Damaged(_))
         ));
+    }
+
+    #[test]
+    fn streams_rows_with_their_numbers_and_cells_read_as_the_dictionary_says() {
+        use rust_xlsxwriter::{ExcelDateTime, Format, Formula, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet().set_name("Children").unwrap();
+        let date = Format::new().set_num_format("dd/mm/yyyy");
+        ws.write_string(0, 0, "child_id").unwrap();
+        ws.write_string(0, 2, " DOB ").unwrap();
+        ws.write_number(1, 0, 123.0).unwrap();
+        let dob = ExcelDateTime::from_ymd(2010, 2, 28).unwrap();
+        ws.write_datetime_with_format(1, 1, &dob, &date).unwrap();
+        ws.write_boolean(1, 2, true).unwrap();
+        // A whitespace-only row is blank and skipped; row numbers are kept.
+        ws.write_string(2, 0, "   ").unwrap();
+        ws.write_string(3, 3, "  C2 ").unwrap();
+        ws.write_formula(3, 4, Formula::new("=1+1").set_result("2"))
+            .unwrap();
+        ws.write_number(4, MAX_COLUMNS as u16, 9.0).unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let sheets = stream(&bytes).unwrap();
+        let (name, rows, formulas) = &sheets[0];
+        assert_eq!(name, "Children");
+        let numbers: Vec<u32> = rows.iter().map(|r| r.row).collect();
+        assert_eq!(
+            numbers,
+            vec![1, 2, 4],
+            "a row holding only a far column is blank"
+        );
+        assert_eq!(rows[0].cells[2], Cell::Text("DOB".into()));
+        assert_eq!(rows[0].cells[1], Cell::Empty);
+        assert_eq!(
+            rows[1].cells,
+            vec![
+                Cell::Number(123.0),
+                Cell::Date(Date::new(2010, 2, 28).unwrap()),
+                Cell::Bool(true)
+            ]
+        );
+        assert_eq!(rows[2].cell(3), &Cell::Text("C2".into()));
+        assert_eq!(rows[2].cell(4), &Cell::Number(2.0));
+        assert_eq!(
+            *formulas,
+            Formulas {
+                first: Some((4, 4)),
+                count: 1
+            }
+        );
+        assert_eq!(Cell::Number(123.0).display(), "123");
+        assert_eq!(Cell::Bool(false).display(), "FALSE");
+    }
+
+    /// A workbook whose one sheet holds the given `<sheetData>` content.
+    fn with_sheet_data(rows: &str) -> Vec<u8> {
+        use std::io::Write;
+        let parts = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/workbook.xml",
+                r#"<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Children" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData></worksheet>"#
+                ),
+            ),
+        ];
+        let mut buf = Cursor::new(Vec::new());
+        let mut zip = zip::ZipWriter::new(&mut buf);
+        for (name, text) in parts {
+            zip.start_file(name, zip::write::SimpleFileOptions::default())
+                .unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap();
+        buf.into_inner()
+    }
+
+    #[test]
+    fn the_last_row_excel_has_is_read_and_one_beyond_it_is_refused() {
+        let cell = |r: u32| {
+            format!(r#"<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>x{r}</t></is></c></row>"#)
+        };
+        let last = stream(&with_sheet_data(&(cell(1) + &cell(EXCEL_ROWS)))).unwrap();
+        assert_eq!(last[0].1[1].row, EXCEL_ROWS);
+        let beyond = stream(&with_sheet_data(&(cell(1) + &cell(EXCEL_ROWS + 1))));
+        let err = beyond.unwrap_err();
+        assert_eq!(err.code(), "F005");
+        assert!(err.to_string().contains("beyond row 1048576"), "{err}");
+    }
+
+    #[test]
+    fn a_row_number_stored_again_and_again_is_bounded_by_the_count_of_rows() {
+        // Rows are taken in the order the file stores them, repeats included...
+        let mut rows = String::new();
+        for _ in 0..3 {
+            rows.push_str(r#"<row r="2"><c r="A2" t="inlineStr"><is><t>a</t></is></c></row><row r="3"><c r="A3" t="inlineStr"><is><t>b</t></is></c></row>"#);
+        }
+        let file = with_sheet_data(&rows);
+        let sheets = stream(&file).unwrap();
+        let numbers: Vec<u32> = sheets[0].1.iter().map(|r| r.row).collect();
+        assert_eq!(numbers, vec![2, 3, 2, 3, 2, 3]);
+        // ... and no more of them than the grid has rows (here a grid of five rows).
+        assert_eq!(stream_limited(&file, 6).unwrap()[0].1.len(), 6);
+        assert_eq!(stream_limited(&file, 5).unwrap_err().code(), "F005");
     }
 
     #[test]

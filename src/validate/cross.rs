@@ -1,11 +1,17 @@
 //! Rules across rows and sheets: uniqueness, references, overlaps, ages and board completeness.
 //!
-//! Where a rule sets one row against another, the finding goes on the later row and names every
-//! row involved; a finding about something missing goes on the first row it concerns.
+//! Where a rule sets one row against another, the finding goes on the later row and names the
+//! others; a finding about something missing goes on the first row it concerns. Every rule is
+//! linear in the rows (sorting aside): a group of rows that clash is one finding, listing at
+//! most [`LISTED`] of them, so a supplier's placeholder id shared by thousands of rows gives
+//! one finding, not thousands each naming thousands.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
+use std::hash::Hash;
 
-use super::rows::{Check, sheet};
+use foldhash::fast::FixedState;
+
+use super::rows::{Check, columns, sheet};
 use super::{Collector, Related, Row, SheetData, column_letters, sheet_ref};
 use crate::date::Date;
 use crate::export::records::STATUTORY_PARTNERS;
@@ -21,13 +27,27 @@ pub(crate) static CHECKS: &[Check] = &[
     (&["E311"], idp_only_in_wales),
 ];
 
-fn related(s: &SheetData, rows: &[&Row], column: &str) -> Vec<Related> {
+/// At most this many rows of one group are named in its finding (the rest are counted).
+pub const LISTED: usize = 20;
+
+/// Hash maps keyed by the export's own text: a fast hasher with a fixed seed (the keys are
+/// the user's own data, and results never depend on iteration order).
+type Map<K, V> = HashMap<K, V, FixedState>;
+type Set<K> = HashSet<K, FixedState>;
+
+/// The rows as `related` entries pointing at `column`, at most [`LISTED`] of them.
+fn related<'r>(
+    s: &SheetData,
+    rows: impl IntoIterator<Item = &'r Row>,
+    column: &str,
+) -> Vec<Related> {
     let col = s
         .columns
         .get(column)
         .map(|&c| column_letters(c))
         .unwrap_or_default();
-    rows.iter()
+    rows.into_iter()
+        .take(LISTED)
         .map(|r| Related {
             sheet: s.name.clone(),
             row: r.row,
@@ -36,44 +56,72 @@ fn related(s: &SheetData, rows: &[&Row], column: &str) -> Vec<Related> {
         .collect()
 }
 
-/// Reports every row after the first of each group sharing a key, naming all rows of the group.
-fn duplicates<'r>(
+/// `rows 2, 5, 9`, naming at most [`LISTED`] rows and counting the others.
+fn row_list<'r>(rows: impl ExactSizeIterator<Item = &'r Row>) -> String {
+    let total = rows.len();
+    let listed: Vec<String> = rows.take(LISTED).map(|r| r.row.to_string()).collect();
+    let mut text = format!("rows {}", listed.join(", "));
+    if total > LISTED {
+        text.push_str(&format!(" and {} more", total - LISTED));
+    }
+    text
+}
+
+/// The rows of `s` grouped by `key` (rows without one left out), only groups of two or more,
+/// each in row order, the groups in the order of their second rows. One hash lookup a row:
+/// only a key seen twice gets a list.
+fn groups<'r, K: Hash + Eq + Copy>(
+    s: &'r SheetData,
+    key: impl Fn(&'r Row) -> Option<K>,
+) -> Vec<Vec<&'r Row>> {
+    let mut first: Map<K, usize> =
+        Map::with_capacity_and_hasher(s.rows.len(), FixedState::default());
+    let mut group_of: Map<K, usize> = Map::default();
+    let mut out: Vec<Vec<&Row>> = Vec::new();
+    for (i, row) in s.rows.iter().enumerate() {
+        let Some(k) = key(row) else { continue };
+        let earlier = *first.entry(k).or_insert(i);
+        if earlier != i {
+            let next = out.len();
+            let at = *group_of.entry(k).or_insert(next);
+            if at == next {
+                out.push(vec![&s.rows[earlier]]);
+            }
+            out[at].push(row);
+        }
+    }
+    out.sort_by_key(|group| group.get(1).map_or(0, |r| r.row));
+    out
+}
+
+/// One finding per group of rows sharing a key, on the group's second row, naming the rest.
+fn duplicates<'r, K: Hash + Eq + Copy>(
     out: &mut Collector<'_>,
     s: &'r SheetData,
     code: &str,
     column: &str,
-    key: impl Fn(&'r Row) -> Option<String>,
-    describe: impl Fn(&str) -> String,
+    key: impl Fn(&'r Row) -> Option<K>,
+    describe: impl Fn(&'r Row) -> String,
 ) {
-    let mut groups: HashMap<String, Vec<&Row>> = HashMap::new();
-    let keyed: Vec<(Option<String>, &Row)> = s.rows.iter().map(|r| (key(r), r)).collect();
-    for (k, row) in &keyed {
-        if let Some(k) = k {
-            groups.entry(k.clone()).or_default().push(row);
-        }
-    }
-    for (k, row) in &keyed {
-        let Some(k) = k else { continue };
-        let group = &groups[k];
-        if group.len() < 2 || std::ptr::eq(group[0], *row) {
+    let [at, child] = columns(s, [column, "child_id"]);
+    for group in groups(s, key) {
+        let Some(&second) = group.get(1) else {
             continue;
-        }
-        let others: Vec<&Row> = group
-            .iter()
-            .copied()
-            .filter(|r| !std::ptr::eq(*r, *row))
-            .collect();
-        let rows: Vec<String> = group.iter().map(|r| r.row.to_string()).collect();
+        };
         let f = out.at(
             code,
             s,
-            Some(row.row),
+            Some(second.row),
             Some(column),
-            row.text(column).map(str::to_string),
-            format!("{} (rows {})", describe(k), rows.join(", ")),
+            second.text_at(at).map(str::to_string),
+            format!("{} ({})", describe(second), row_list(group.iter().copied())),
         );
-        f.related = related(s, &others, column);
-        f.child_id = row.text("child_id").map(str::to_string);
+        f.related = related(
+            s,
+            group.iter().copied().filter(|r| !std::ptr::eq(*r, second)),
+            column,
+        );
+        f.child_id = second.text_at(child).map(str::to_string);
     }
 }
 
@@ -85,13 +133,19 @@ fn duplicate_ids(sheets: &[SheetData], out: &mut Collector<'_>) {
         ("Victims", "victim_id"),
     ] {
         if let Some(s) = sheet(sheets, name) {
+            let [id] = columns(s, [column]);
             duplicates(
                 out,
                 s,
                 "E401",
                 column,
-                |r| r.text(column).map(str::to_string),
-                |k| format!("{column} {k} appears more than once"),
+                |r| r.text_at(id),
+                |r| {
+                    format!(
+                        "{column} {} appears more than once",
+                        r.text_at(id).unwrap_or_default()
+                    )
+                },
             );
         }
     }
@@ -101,19 +155,20 @@ fn duplicate_board_rows(sheets: &[SheetData], out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "BoardAttendance") else {
         return;
     };
+    let [date, partner] = columns(s, ["meeting_date", "partner"]);
     duplicates(
         out,
         s,
         "E402",
         "partner",
+        |r| Some((r.date_at(date)?, r.text_at(partner)?)),
         |r| {
-            Some(format!(
-                "{} {}",
-                r.date("meeting_date")?,
-                r.text("partner")?
-            ))
+            format!(
+                "meeting and partner {} {} appear more than once",
+                r.date_at(date).map(|d| d.to_string()).unwrap_or_default(),
+                r.text_at(partner).unwrap_or_default()
+            )
         },
-        |k| format!("meeting and partner {k} appear more than once"),
     );
 }
 
@@ -121,27 +176,36 @@ fn duplicate_cohort_rows(sheets: &[SheetData], out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "ReoffendingCohort") else {
         return;
     };
+    let [child, period] = columns(s, ["child_id", "cohort_period"]);
+    let period_of = |r: &Row| match r.value(period) {
+        super::Value::Period(p) => Some(p),
+        _ => None,
+    };
     duplicates(
         out,
         s,
         "E403",
         "child_id",
+        |r| Some((r.text_at(child)?, period_of(r)?)),
         |r| {
-            Some(format!(
-                "{} in {}",
-                r.text("child_id")?,
-                r.text("cohort_period")?
-            ))
+            format!(
+                "child {} in {} appears more than once",
+                r.text_at(child).unwrap_or_default(),
+                period_of(r).map(|p| p.to_string()).unwrap_or_default()
+            )
         },
-        |k| format!("child {k} appears more than once"),
     );
 }
 
-fn ids<'a>(s: Option<&'a SheetData>, column: &str) -> Option<HashSet<&'a str>> {
+/// The ids in `column` of a sheet that has that column.
+fn ids<'a>(s: Option<&'a SheetData>, column: &str) -> Option<Set<&'a str>> {
     let s = s?;
-    s.columns
-        .contains_key(column)
-        .then(|| s.rows.iter().filter_map(|r| r.text(column)).collect())
+    let at = s.column(column)?;
+    s.columns.contains_key(column).then(|| {
+        let mut set = Set::with_capacity_and_hasher(s.rows.len(), FixedState::default());
+        set.extend(s.rows.iter().filter_map(|r| r.text_at(at)));
+        set
+    })
 }
 
 fn orphans(sheets: &[SheetData], out: &mut Collector<'_>) {
@@ -150,8 +214,9 @@ fn orphans(sheets: &[SheetData], out: &mut Collector<'_>) {
             let Some(s) = sheet(sheets, name) else {
                 continue;
             };
+            let [child] = columns(s, ["child_id"]);
             for row in &s.rows {
-                if let Some(id) = row.text("child_id")
+                if let Some(id) = row.text_at(child)
                     && !children.contains(id)
                 {
                     let f = out.at(
@@ -170,8 +235,9 @@ fn orphans(sheets: &[SheetData], out: &mut Collector<'_>) {
     if let Some(interventions) = ids(sheet(sheets, "Interventions"), "intervention_id")
         && let Some(s) = sheet(sheets, "Victims")
     {
+        let [intervention] = columns(s, ["intervention_id"]);
         for row in &s.rows {
-            if let Some(id) = row.text("intervention_id")
+            if let Some(id) = row.text_at(intervention)
                 && !interventions.contains(id)
             {
                 out.at(
@@ -188,63 +254,104 @@ fn orphans(sheets: &[SheetData], out: &mut Collector<'_>) {
 }
 
 /// Same-type interventions of one child must not overlap; intervals are closed, and an open
-/// intervention runs on for ever.
+/// intervention runs on for ever. Each run of intervals that overlap one another (a cluster:
+/// sorted by start, each begins before the latest end so far) is one finding, on its second
+/// row, naming the others.
 fn overlaps(sheets: &[SheetData], out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Interventions") else {
         return;
     };
-    type Spans<'r> = Vec<(&'r Row, Date, Option<Date>)>;
-    let mut by_child_type: BTreeMap<(&str, &str), Spans<'_>> = BTreeMap::new();
-    for row in &s.rows {
-        if let (Some(child), Some(kind), Some(start)) = (
-            row.text("child_id"),
-            row.text("intervention_type"),
-            row.date("start_date"),
-        ) {
-            by_child_type.entry((child, kind)).or_default().push((
-                row,
-                start,
-                row.date("end_date"),
-            ));
+    let [child, kind, start, end, id] = columns(
+        s,
+        [
+            "child_id",
+            "intervention_type",
+            "start_date",
+            "end_date",
+            "intervention_id",
+        ],
+    );
+    // Each (child, type) gets a number; the intervals are then sorted by it, then by start.
+    let mut group_of: Map<(&str, &str), u32> =
+        Map::with_capacity_and_hasher(s.rows.len(), FixedState::default());
+    let mut spans: Vec<(u32, Date, usize)> = Vec::with_capacity(s.rows.len());
+    for (i, row) in s.rows.iter().enumerate() {
+        if let (Some(c), Some(k), Some(from)) =
+            (row.text_at(child), row.text_at(kind), row.date_at(start))
+        {
+            let next = group_of.len() as u32;
+            let group = *group_of.entry((c, k)).or_insert(next);
+            spans.push((group, from, i));
         }
     }
-    let mut found: Vec<(&Row, &Row)> = Vec::new();
-    for list in by_child_type.values() {
-        for (i, a) in list.iter().enumerate() {
-            for b in &list[i + 1..] {
-                let a_before_b_ends = b.2.is_none_or(|end| a.1 <= end);
-                let b_before_a_ends = a.2.is_none_or(|end| b.1 <= end);
-                if a_before_b_ends && b_before_a_ends {
-                    let (first, later) = if a.0.row < b.0.row {
-                        (a.0, b.0)
-                    } else {
-                        (b.0, a.0)
-                    };
-                    found.push((first, later));
-                }
+    spans.sort_unstable_by_key(|&(group, from, i)| (group, from, i));
+    let mut clusters: Vec<Vec<&Row>> = Vec::new();
+    let mut cluster: Vec<&Row> = Vec::new();
+    // The latest end so far in the current cluster (`None`: still open, so for ever).
+    let mut reach: Option<Option<Date>> = None;
+    let mut current_group = None;
+    for &(group, from, i) in &spans {
+        let row = &s.rows[i];
+        let joins = current_group == Some(group)
+            && reach.is_some_and(|r| r.is_none_or(|until| from <= until));
+        if !joins {
+            if cluster.len() > 1 {
+                clusters.push(std::mem::take(&mut cluster));
             }
+            cluster.clear();
+            reach = Some(row.date_at(end));
+            current_group = Some(group);
+        } else {
+            let until = row.date_at(end);
+            reach = reach.map(|r| match (r, until) {
+                (Some(a), Some(b)) => Some(a.max(b)),
+                _ => None,
+            });
         }
+        cluster.push(row);
     }
-    found.sort_by_key(|(first, later)| (later.row, first.row));
-    for (first, later) in found {
-        let id = |r: &Row| r.text("intervention_id").unwrap_or("?").to_string();
+    if cluster.len() > 1 {
+        clusters.push(cluster);
+    }
+    for group in &mut clusters {
+        group.sort_by_key(|r| r.row);
+    }
+    clusters.sort_by_key(|group| group.get(1).map_or(0, |r| r.row));
+    let name = |r: &Row| r.text_at(id).unwrap_or("?").to_string();
+    for group in clusters {
+        let (Some(&first), Some(&later)) = (group.first(), group.get(1)) else {
+            continue;
+        };
+        let kind = later.text_at(kind).unwrap_or("");
+        let who = later.text_at(child).unwrap_or("");
+        let message = if group.len() == 2 {
+            format!(
+                "{kind} intervention {} overlaps {} (row {}) for child {who}",
+                name(later),
+                name(first),
+                first.row,
+            )
+        } else {
+            format!(
+                "{} {kind} interventions of child {who} overlap one another ({})",
+                group.len(),
+                row_list(group.iter().copied()),
+            )
+        };
         let f = out.at(
             "W420",
             s,
             Some(later.row),
             Some("start_date"),
-            later.text("start_date").map(str::to_string),
-            format!(
-                "{} intervention {} overlaps {} (row {}) for child {}",
-                later.text("intervention_type").unwrap_or(""),
-                id(later),
-                id(first),
-                first.row,
-                later.text("child_id").unwrap_or("")
-            ),
+            later.date_at(start).map(|d| d.to_string()),
+            message,
         );
-        f.related = related(s, &[first], "start_date");
-        f.child_id = later.text("child_id").map(str::to_string);
+        f.related = related(
+            s,
+            group.iter().copied().filter(|r| !std::ptr::eq(*r, later)),
+            "start_date",
+        );
+        f.child_id = Some(who.to_string()).filter(|w| !w.is_empty());
     }
 }
 
@@ -252,17 +359,25 @@ fn ages(sheets: &[SheetData], out: &mut Collector<'_>) {
     let Some(children) = sheet(sheets, "Children") else {
         return;
     };
-    let mut dob: HashMap<&str, Date> = HashMap::new();
+    let [id, born] = columns(children, ["child_id", "date_of_birth"]);
+    let mut dob: Map<&str, Date> =
+        Map::with_capacity_and_hasher(children.rows.len(), FixedState::default());
     for row in &children.rows {
-        if let (Some(id), Some(d)) = (row.text("child_id"), row.date("date_of_birth")) {
+        if let (Some(id), Some(d)) = (row.text_at(id), row.date_at(born)) {
             dob.entry(id).or_insert(d);
         }
     }
-    let mut check = |s: &SheetData, row: &Row, column: &str, code: &str, (min, max): (i32, i32)| {
-        let (Some(child), Some(date)) = (row.text("child_id"), row.date(column)) else {
+    // The sheet, the row, its child and date of birth, the date's column, the rule and the
+    // ages allowed.
+    let mut check = |s: &SheetData,
+                     row: &Row,
+                     (child, born): (&str, Date),
+                     (at, column): (usize, &str),
+                     code: &str,
+                     (min, max): (i32, i32)| {
+        let Some(date) = row.date_at(at) else {
             return;
         };
-        let Some(&born) = dob.get(child) else { return };
         let age = born.age_on(date);
         if age < min || age > max {
             let f = out.at(
@@ -279,23 +394,43 @@ fn ages(sheets: &[SheetData], out: &mut Collector<'_>) {
         }
     };
     if let Some(s) = sheet(sheets, "Interventions") {
+        let [child, kind, start, end, release] = columns(
+            s,
+            [
+                "child_id",
+                "intervention_type",
+                "start_date",
+                "end_date",
+                "release_date",
+            ],
+        );
         for row in &s.rows {
-            let youngest = if row.text("intervention_type") == Some("PREV") {
+            let Some(who) = row.text_at(child).and_then(|c| Some((c, *dob.get(c)?))) else {
+                continue;
+            };
+            let youngest = if row.text_at(kind) == Some("PREV") {
                 8
             } else {
                 10
             };
-            check(s, row, "start_date", "E430", (youngest, 17));
-            check(s, row, "end_date", "E432", (8, 25));
-            check(s, row, "release_date", "E432", (8, 25));
+            check(s, row, who, (start, "start_date"), "E430", (youngest, 17));
+            check(s, row, who, (end, "end_date"), "E432", (8, 25));
+            check(s, row, who, (release, "release_date"), "E432", (8, 25));
         }
     }
     if let Some(s) = sheet(sheets, "Offences") {
+        let [child, offence] = columns(s, ["child_id", "offence_date"]);
         for row in &s.rows {
-            check(s, row, "offence_date", "E431", (10, 17));
+            let Some(who) = row.text_at(child).and_then(|c| Some((c, *dob.get(c)?))) else {
+                continue;
+            };
+            check(s, row, who, (offence, "offence_date"), "E431", (10, 17));
         }
     }
 }
+
+/// The rows of one meeting, each with the meeting's date.
+type Meeting<'r> = [(Date, &'r Row)];
 
 /// Every meeting lists the five statutory partners; a missing one is reported on the meeting's
 /// first row.
@@ -306,37 +441,37 @@ fn statutory_partners_present(sheets: &[SheetData], out: &mut Collector<'_>) {
     if !s.columns.contains_key("partner") {
         return;
     }
-    let mut meetings: BTreeMap<Date, Vec<&Row>> = BTreeMap::new();
-    for row in &s.rows {
-        if let Some(date) = row.date("meeting_date") {
-            meetings.entry(date).or_default().push(row);
-        }
-    }
-    let mut missing: Vec<(u32, Date, &str, Vec<&Row>)> = Vec::new();
-    for (date, rows) in meetings {
-        let present: HashSet<&str> = rows.iter().filter_map(|r| r.text("partner")).collect();
-        let first = rows.iter().map(|r| r.row).min().unwrap_or(0);
-        for partner in STATUTORY_PARTNERS {
-            if !present.contains(partner) {
-                missing.push((first, date, partner, rows.clone()));
+    let [date, partner] = columns(s, ["meeting_date", "partner"]);
+    // Rows in order of meeting date, then row: each meeting's rows are together.
+    let mut by_meeting: Vec<(Date, &Row)> = s
+        .rows
+        .iter()
+        .filter_map(|r| Some((r.date_at(date)?, r)))
+        .collect();
+    by_meeting.sort_by_key(|&(d, r)| (d, r.row));
+    let mut missing: Vec<(Date, &str, &Meeting<'_>)> = Vec::new();
+    for meeting in by_meeting.chunk_by(|a, b| a.0 == b.0) {
+        for name in STATUTORY_PARTNERS {
+            if !meeting
+                .iter()
+                .any(|(_, r)| r.text_at(partner) == Some(name))
+            {
+                missing.push((meeting[0].0, name, meeting));
             }
         }
     }
-    missing.sort_by_key(|m| m.0);
-    for (first, date, partner, rows) in missing {
-        let others: Vec<&Row> = rows.iter().copied().filter(|r| r.row != first).collect();
-        let first_row = rows.iter().find(|r| r.row == first).copied();
+    missing.sort_by_key(|(_, _, meeting)| meeting[0].1.row);
+    for (date, name, meeting) in missing {
+        let first = meeting[0].1;
         let f = out.at(
             "E440",
             s,
-            Some(first),
+            Some(first.row),
             Some("partner"),
-            first_row
-                .and_then(|r| r.text("partner"))
-                .map(str::to_string),
-            format!("statutory partner {partner} has no row for the meeting of {date}"),
+            first.text_at(partner).map(str::to_string),
+            format!("statutory partner {name} has no row for the meeting of {date}"),
         );
-        f.related = related(s, &others, "partner");
+        f.related = related(s, meeting[1..].iter().map(|(_, r)| *r), "partner");
     }
 }
 
@@ -350,8 +485,9 @@ fn idp_only_in_wales(sheets: &[SheetData], out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Interventions") else {
         return;
     };
+    let [plan, child] = columns(s, ["send_plan", "child_id"]);
     for row in &s.rows {
-        if row.text("send_plan") == Some("IDP") {
+        if row.text_at(plan) == Some("IDP") {
             let f = out.at(
                 "E311",
                 s,
@@ -360,7 +496,7 @@ fn idp_only_in_wales(sheets: &[SheetData], out: &mut Collector<'_>) {
                 Some("IDP".to_string()),
                 "IDP (individual development plan) is a Welsh plan, but the service's nation is ENGLAND",
             );
-            f.child_id = row.text("child_id").map(str::to_string);
+            f.child_id = row.text_at(child).map(str::to_string);
         }
     }
 }

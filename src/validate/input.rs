@@ -5,9 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::acknowledge::{self, AcknowledgementError};
-use super::{Options, Validation, validate};
+use super::{Cells, Options, Validation, validate_file};
 use crate::definitions::Definitions;
-use crate::export::workbook;
 use crate::period::Period;
 
 #[derive(Debug, thiserror::Error)]
@@ -35,18 +34,21 @@ pub fn sidecar(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
 
 /// Validates an export already read into memory against the given definitions (`reproduce`
 /// passes the version a manifest names, not the one the period would pick today), then
-/// applies the sidecar's acknowledgements, if one is given.
+/// applies the sidecar's acknowledgements, if one is given. `cells` says whether the export's
+/// cells are wanted afterwards (for the report or the redacted copy).
 pub fn validate_bytes(
     bytes: &[u8],
     defs: &Definitions,
     period: Option<Period>,
     sidecar: Option<&Path>,
+    cells: Cells,
 ) -> Result<Validation, LoadError> {
-    let wb = workbook::read(bytes).map_err(|e| LoadError::Unreadable {
-        code: e.code(),
-        message: e.to_string(),
+    let mut v = validate_file(bytes, defs, &Options { period }, cells).map_err(|e| {
+        LoadError::Unreadable {
+            code: e.code(),
+            message: e.to_string(),
+        }
     })?;
-    let mut v = validate(wb, defs, &Options { period });
     if let Some(path) = sidecar {
         let bytes = std::fs::read(path).map_err(|source| LoadError::Sidecar {
             path: path.to_path_buf(),

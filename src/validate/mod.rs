@@ -1,10 +1,13 @@
 //! `validate`: apply the data dictionary to an export and list every problem.
 //!
-//! Per sheet: the header is matched to the schema's columns (aliases included), each data row's
-//! cells are read as their column's type ([`coerce`]), and the row is checked against the
-//! sheet's JSON Schema, compiled once. Rules JSON Schema cannot say (one date against another,
-//! one row against another, one sheet against another) live in [`rows`] and [`cross`]. Every
-//! rule has a code in the catalogue (`schemas/<version>/rules.json`) that gives its severity.
+//! The export is streamed one sheet at a time, in the definitions' order (so `Service`'s
+//! `extract_date` is known before other sheets' dates are checked), one row at a time: the
+//! header is matched to the schema's columns (aliases included), each data row's cells are
+//! read as their column's type ([`coerce`]) and checked against the sheet's JSON Schema,
+//! compiled once ([`schema`]), and the row is kept as typed values ([`Row`]) while its cells
+//! are dropped. Rules JSON Schema cannot say (one date against another, one row against
+//! another, one sheet against another) live in [`rows`] and [`cross`]. Every rule has a code
+//! in the catalogue (`schemas/<version>/rules.json`) that gives its severity.
 
 pub mod acknowledge;
 pub mod coerce;
@@ -12,26 +15,41 @@ pub mod cross;
 pub mod finding;
 pub mod input;
 pub mod records;
+mod row;
 pub mod rows;
-mod schema;
+pub mod schema;
+mod sheet;
 
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 use crate::date::Date;
-use crate::definitions::{Definitions, Severity, normalise};
-use crate::export::workbook::{RawSheet, Workbook};
+use crate::definitions::{ColumnDef, Definitions, Severity, normalise};
+use crate::export::workbook::{
+    self, Cell, CellRef, Formulas, RawRow, RawSheet, ReadError, Workbook,
+};
 use crate::period::Period;
 pub use finding::{Finding, Related, column_letters, sheet_ref};
+pub use row::{Row, Value};
 
 /// What the caller knows beyond the file.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
     /// The reporting period the export is meant for, when known.
     pub period: Option<Period>,
+}
+
+/// Whether [`validate_file`] keeps the export's cells once each row is typed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    /// Every cell of every sheet stays in [`Validation::workbook`]: the report workbook and
+    /// the redacted copy are made from them.
+    Keep,
+    /// Cells are dropped row by row; the workbook lists only the sheets' names.
+    Drop,
 }
 
 /// A sheet of the export, matched to its definition.
@@ -49,30 +67,14 @@ pub struct SheetData {
     pub missing: Vec<String>,
     /// Data rows, read as their columns' types (blank and unreadable cells left out).
     pub rows: Vec<Row>,
+    /// The definition's columns, in the order a [`Row`] holds their values.
+    pub layout: Arc<[ColumnDef]>,
 }
 
-/// One data row, as the schema sees it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Row {
-    pub row: u32,
-    pub values: Map<String, Value>,
-}
-
-impl Row {
-    pub fn text(&self, column: &str) -> Option<&str> {
-        self.values.get(column).and_then(Value::as_str)
-    }
-
-    pub fn date(&self, column: &str) -> Option<Date> {
-        self.text(column).and_then(Date::parse_text)
-    }
-
-    pub fn flag(&self, column: &str) -> Option<bool> {
-        self.values.get(column).and_then(Value::as_bool)
-    }
-
-    pub fn number(&self, column: &str) -> Option<f64> {
-        self.values.get(column).and_then(Value::as_f64)
+impl SheetData {
+    /// The position of `column` in the definition, which indexes a [`Row`]'s values.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.layout.iter().position(|c| c.name == name)
     }
 }
 
@@ -244,21 +246,128 @@ impl<'d> Collector<'d> {
     }
 }
 
-/// Applies every rule of the definitions to a workbook.
+/// Applies every rule of the definitions to a workbook whose cells are already in memory.
+/// The workbook is kept whole in the result.
 pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Validation {
+    let names: Vec<String> = workbook.sheets.iter().map(|s| s.name.clone()).collect();
+    let mut read = |index: usize, visit: &mut dyn FnMut(u32, &[CellRef<'_>])| {
+        let Some(sheet) = workbook.sheets.get(index) else {
+            return Ok(Formulas::default());
+        };
+        for raw in &sheet.rows {
+            let cells: Vec<CellRef<'_>> = raw.cells.iter().map(Cell::as_ref).collect();
+            visit(raw.row, &cells);
+        }
+        Ok(Formulas {
+            first: sheet.first_formula,
+            count: sheet.formula_count,
+        })
+    };
+    match check::<std::convert::Infallible>(&names, &mut read, defs, options, false) {
+        Ok((findings, rules, sheets, _)) => Validation {
+            sha256: workbook.sha256.clone(),
+            definitions_version: defs.version.clone(),
+            definitions_hash: defs.hash.clone(),
+            period: options.period,
+            findings,
+            rules,
+            sheets,
+            workbook,
+            acknowledgement_notes: Vec::new(),
+        },
+        Err(never) => match never {},
+    }
+}
+
+/// Streams the workbook in `bytes` through every rule of the definitions. Only the sheets
+/// the definitions name are read, unless every cell is to be kept.
+pub fn validate_file(
+    bytes: &[u8],
+    defs: &Definitions,
+    options: &Options,
+    cells: Cells,
+) -> Result<Validation, ReadError> {
+    let mut book = workbook::open(bytes)?;
+    let names = book.sheet_names().to_vec();
+    let mut read =
+        |index: usize, visit: &mut dyn FnMut(u32, &[CellRef<'_>])| book.rows(index, visit);
+    let (findings, rules, sheets, kept) =
+        check(&names, &mut read, defs, options, cells == Cells::Keep)?;
+    Ok(Validation {
+        sha256: book.sha256().to_string(),
+        definitions_version: defs.version.clone(),
+        definitions_hash: defs.hash.clone(),
+        period: options.period,
+        findings,
+        rules,
+        sheets,
+        workbook: Workbook {
+            sha256: book.sha256().to_string(),
+            sheets: kept,
+        },
+        acknowledgement_notes: Vec::new(),
+    })
+}
+
+/// Reads sheet `index` of the workbook, handing each non-blank row to the visitor.
+type ReadSheet<'a, E> =
+    dyn FnMut(usize, &mut dyn FnMut(u32, &[CellRef<'_>])) -> Result<Formulas, E> + 'a;
+
+/// What [`check`] learned: the findings (sorted), every rule's run, the matched sheets, and
+/// every sheet of the workbook (with its cells when they were kept).
+type Checked = (Vec<Finding>, Vec<RuleRun>, Vec<SheetData>, Vec<RawSheet>);
+
+/// The per-sheet loop, then the rules across rows and sheets.
+fn check<E>(
+    names: &[String],
+    read: &mut ReadSheet<'_, E>,
+    defs: &Definitions,
+    options: &Options,
+    keep_cells: bool,
+) -> Result<Checked, E> {
     let mut out = Collector::new(defs);
-    let sheets = match_sheets(&workbook, defs, &mut out);
+    let found = match_sheets(names, defs, &mut out);
+    let mut kept: Vec<RawSheet> = names
+        .iter()
+        .map(|name| RawSheet {
+            name: name.clone(),
+            rows: Vec::new(),
+            first_formula: None,
+            formula_count: 0,
+        })
+        .collect();
     let mut matched: Vec<SheetData> = Vec::new();
     let mut extract_date = None;
-    for (def_index, raw) in sheets.iter().enumerate() {
-        let Some(raw) = raw else { continue };
-        let def = &defs.sheets[def_index];
-        let mut sheet = match_header(raw, def, &mut out);
-        schema::read_rows(raw, def, &mut sheet, extract_date, &mut out);
+    for (def, index) in defs.sheets.iter().zip(&found) {
+        let Some(index) = *index else { continue };
+        let mut cells = keep_cells.then(Vec::new);
+        let (sheet, formulas) = sheet::read(
+            &names[index],
+            def,
+            extract_date,
+            &mut |visit| read(index, visit),
+            cells.as_mut(),
+            &mut out,
+        )?;
         if def.name == "Service" {
             extract_date = service_checks(&sheet, options, &mut out);
         }
+        kept[index].first_formula = formulas.first;
+        kept[index].formula_count = formulas.count;
+        kept[index].rows = cells.unwrap_or_default();
         matched.push(sheet);
+    }
+    if keep_cells {
+        // The report copies every sheet, those the definitions do not know included.
+        for (index, sheet) in kept.iter_mut().enumerate() {
+            if !found.contains(&Some(index)) {
+                let mut rows = Vec::new();
+                let formulas = read(index, &mut |row, cells| rows.push(owned(row, cells)))?;
+                sheet.rows = rows;
+                sheet.first_formula = formulas.first;
+                sheet.formula_count = formulas.count;
+            }
+        }
     }
     let mut failed: Vec<&'static [&'static str]> = Vec::new();
     for (codes, check) in rows::CHECKS.iter().chain(cross::CHECKS) {
@@ -269,6 +378,10 @@ pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Va
     }
     let mut findings = out.findings;
     sort_findings(&mut findings, defs);
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for f in &findings {
+        *counts.entry(f.code.as_str()).or_default() += 1;
+    }
     let rules = defs
         .rules
         .iter()
@@ -294,32 +407,31 @@ pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Va
                 title: rule.title.clone(),
                 fix: rule.fix.clone(),
                 status,
-                findings: findings.iter().filter(|f| f.code == rule.code).count(),
+                findings: counts.get(rule.code.as_str()).copied().unwrap_or(0),
             }
         })
         .collect();
-    Validation {
-        sha256: workbook.sha256.clone(),
-        definitions_version: defs.version.clone(),
-        definitions_hash: defs.hash.clone(),
-        period: options.period,
-        findings,
-        rules,
-        sheets: matched,
-        workbook,
-        acknowledgement_notes: Vec::new(),
+    Ok((findings, rules, matched, kept))
+}
+
+/// A streamed row, owned.
+fn owned(row: u32, cells: &[CellRef<'_>]) -> RawRow {
+    RawRow {
+        row,
+        cells: cells.iter().map(CellRef::to_cell).collect(),
     }
 }
 
-/// Finds each defined sheet in the workbook by normalised name or alias.
-fn match_sheets<'w>(
-    workbook: &'w Workbook,
+/// Finds each defined sheet in the workbook by normalised name or alias: for each sheet of the
+/// definitions, the index of the workbook sheet that is it.
+fn match_sheets(
+    names: &[String],
     defs: &Definitions,
     out: &mut Collector<'_>,
-) -> Vec<Option<&'w RawSheet>> {
-    let mut found: Vec<Option<&RawSheet>> = vec![None; defs.sheets.len()];
-    for raw in &workbook.sheets {
-        let name = normalise(&raw.name);
+) -> Vec<Option<usize>> {
+    let mut found: Vec<Option<usize>> = vec![None; defs.sheets.len()];
+    for (index, raw) in names.iter().enumerate() {
+        let name = normalise(raw);
         let Some(i) = defs
             .sheets
             .iter()
@@ -333,15 +445,15 @@ fn match_sheets<'w>(
                 Some(&defs.sheets[i].name),
                 format!(
                     "sheets \"{}\" and \"{}\" are both sheet {}; only the first is read",
-                    first.name, raw.name, defs.sheets[i].name
+                    names[first], raw, defs.sheets[i].name
                 ),
             );
         } else {
-            found[i] = Some(raw);
+            found[i] = Some(index);
         }
     }
-    for (def, raw) in defs.sheets.iter().zip(&found) {
-        if raw.is_none() && def.required {
+    for (def, index) in defs.sheets.iter().zip(&found) {
+        if index.is_none() && def.required {
             out.about(
                 "E101",
                 Some(&def.name),
@@ -364,6 +476,7 @@ fn match_header(
         headers: HashMap::new(),
         missing: Vec::new(),
         rows: Vec::new(),
+        layout: def.columns.clone(),
     };
     let header = raw.rows.first().filter(|r| r.row == 1);
     let mut unknown = Vec::new();
@@ -422,7 +535,7 @@ fn match_header(
             column_letters(index)
         ));
     }
-    for col in &def.columns {
+    for col in def.columns.iter() {
         if !sheet.columns.contains_key(&col.name) {
             sheet.missing.push(col.name.clone());
         }
@@ -461,16 +574,21 @@ fn match_header(
             format!("header \"{typed}\" was read as column {name}"),
         );
     }
-    if let Some((row, col)) = raw.first_formula {
+    sheet
+}
+
+/// Formula cells are read by their cached values: said once per sheet, on the first.
+fn formula_warning(sheet: &SheetData, formulas: Formulas, out: &mut Collector<'_>) {
+    if let Some((row, col)) = formulas.first {
         let f = out.at(
             "W112",
-            &sheet,
+            sheet,
             Some(row),
             None,
             None,
             format!(
                 "the sheet holds {} formula cell(s); their last calculated values were used (a formula never calculated reads as blank)",
-                raw.formula_count
+                formulas.count
             ),
         );
         f.col_index = Some(col);
@@ -485,7 +603,6 @@ fn match_header(
             .find(|(_, i)| **i == col)
             .map(|(n, _)| n.clone());
     }
-    sheet
 }
 
 /// Service must hold one row; its extract_date bounds every other date.

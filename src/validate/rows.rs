@@ -18,26 +18,35 @@ pub(crate) fn sheet<'a>(sheets: &'a [SheetData], name: &str) -> Option<&'a Sheet
     sheets.iter().find(|s| s.name == name)
 }
 
-/// Reports `later` on `row` when it is before `earlier` (both present).
+/// The positions of the named columns in the sheet's definition, for reading rows by index
+/// (`usize::MAX`, which reads as blank, where the definition lacks one).
+pub(crate) fn columns<const N: usize>(s: &SheetData, names: [&str; N]) -> [usize; N] {
+    names.map(|n| s.column(n).unwrap_or(usize::MAX))
+}
+
+/// Reports the column at `later` on `row` when its date is before the one at `earlier`
+/// (both present); `names` are theirs.
 fn not_before(
     out: &mut Collector<'_>,
     sheet: &SheetData,
     row: &Row,
     code: &str,
-    (earlier, later): (&str, &str),
+    (earlier, later): (usize, usize),
+    (earlier_name, later_name): (&str, &str),
+    child: usize,
 ) {
-    if let (Some(a), Some(b)) = (row.date(earlier), row.date(later))
+    if let (Some(a), Some(b)) = (row.date_at(earlier), row.date_at(later))
         && b < a
     {
         let f = out.at(
             code,
             sheet,
             Some(row.row),
-            Some(later),
+            Some(later_name),
             Some(b.to_string()),
-            format!("{later} {b} is before {earlier} {a}"),
+            format!("{later_name} {b} is before {earlier_name} {a}"),
         );
-        f.child_id = row.text("child_id").map(str::to_string);
+        f.child_id = row.text_at(child).map(str::to_string);
     }
 }
 
@@ -45,11 +54,45 @@ fn intervention_dates(sheets: &[SheetData], out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Interventions") else {
         return;
     };
+    let [kind, start, end, release, child] = columns(
+        s,
+        [
+            "intervention_type",
+            "start_date",
+            "end_date",
+            "release_date",
+            "child_id",
+        ],
+    );
     for row in &s.rows {
-        not_before(out, s, row, "E301", ("start_date", "end_date"));
-        if row.text("intervention_type") == Some("CUST") {
-            not_before(out, s, row, "E303", ("start_date", "release_date"));
-            not_before(out, s, row, "E304", ("release_date", "end_date"));
+        not_before(
+            out,
+            s,
+            row,
+            "E301",
+            (start, end),
+            ("start_date", "end_date"),
+            child,
+        );
+        if row.text_at(kind) == Some("CUST") {
+            not_before(
+                out,
+                s,
+                row,
+                "E303",
+                (start, release),
+                ("start_date", "release_date"),
+                child,
+            );
+            not_before(
+                out,
+                s,
+                row,
+                "E304",
+                (release, end),
+                ("release_date", "end_date"),
+                child,
+            );
         }
     }
 }
@@ -58,11 +101,11 @@ fn hours_attended_within_offered(sheets: &[SheetData], out: &mut Collector<'_>) 
     let Some(s) = sheet(sheets, "Interventions") else {
         return;
     };
+    let [offered, attended, child] =
+        columns(s, ["ete_hours_offered", "ete_hours_attended", "child_id"]);
     for row in &s.rows {
-        if let (Some(offered), Some(attended)) = (
-            row.number("ete_hours_offered"),
-            row.number("ete_hours_attended"),
-        ) && attended > offered
+        if let (Some(offered), Some(attended)) = (row.number_at(offered), row.number_at(attended))
+            && attended > offered
         {
             let f = out.at(
                 "E308",
@@ -72,7 +115,7 @@ fn hours_attended_within_offered(sheets: &[SheetData], out: &mut Collector<'_>) 
                 Some(crate::export::workbook::format_number(attended)),
                 format!("{attended} hours attended but only {offered} offered"),
             );
-            f.child_id = row.text("child_id").map(str::to_string);
+            f.child_id = row.text_at(child).map(str::to_string);
         }
     }
 }
@@ -81,7 +124,16 @@ fn outcome_after_offence(sheets: &[SheetData], out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Offences") else {
         return;
     };
+    let [offence, outcome, child] = columns(s, ["offence_date", "outcome_date", "child_id"]);
     for row in &s.rows {
-        not_before(out, s, row, "E320", ("offence_date", "outcome_date"));
+        not_before(
+            out,
+            s,
+            row,
+            "E320",
+            (offence, outcome),
+            ("offence_date", "outcome_date"),
+            child,
+        );
     }
 }

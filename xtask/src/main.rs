@@ -3,6 +3,7 @@
 //! the acknowledgements of the one query that is right). The output is byte-identical on
 //! every run; a test holds the committed files to it.
 
+mod bench;
 mod flawed;
 mod northshire;
 mod xlsx;
@@ -87,10 +88,58 @@ fn main() {
             let (_, defects) = flawed::flawed(&northshire::caseload());
             print!("{}", defects_table(&defects));
         }
+        Some("bench") => bench_command(&args[1..]),
+        Some("bench-generate") => {
+            let n = args[1].parse().expect("a number of interventions");
+            std::fs::write(&args[2], bench::export(n)).expect("write the export");
+        }
+        Some("bench-stages") => print!("{}", bench::stages(Path::new(&args[1]))),
+        Some("bench-floor") => println!("{}", bench::floor(Path::new(&args[1]))),
+        Some("bench-range") => println!("{}", bench::range(Path::new(&args[1]))),
         _ => {
-            eprintln!("usage: cargo run -p xtask -- samples [DIR] | defects");
+            eprintln!(
+                "usage: cargo run -p xtask -- samples [DIR] | defects\n       \
+                 cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]"
+            );
             std::process::exit(2);
         }
+    }
+}
+
+/// `bench [--sizes N,N,...] [--rounds R] [--dir DIR] [--chart FILE.svg]`.
+fn bench_command(args: &[String]) {
+    let mut sizes = vec![10_000, 50_000, 200_000];
+    let mut rounds = 5;
+    let mut dir = workspace().join("target/bench");
+    let mut chart = None;
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--sizes" => {
+                sizes = value
+                    .split(',')
+                    .map(|n| {
+                        n.replace('_', "")
+                            .parse()
+                            .expect("a number of interventions")
+                    })
+                    .collect();
+            }
+            "--rounds" => rounds = value.parse().expect("a number of rounds"),
+            "--dir" => dir = PathBuf::from(value),
+            "--chart" => chart = Some(PathBuf::from(value)),
+            other => panic!("unknown option {other}"),
+        }
+    }
+    let tool = bench::tool(&workspace());
+    let results = bench::run(&dir, &sizes, rounds, &tool);
+    std::fs::write(dir.join("results.csv"), bench::csv(&results)).expect("write results.csv");
+    print!("{}", bench::table(&results));
+    println!("\nEvery measurement: {}", dir.join("results.csv").display());
+    if let Some(path) = chart {
+        std::fs::write(&path, bench::chart(&results)).expect("write the chart");
+        println!("Chart: {}", path.display());
     }
 }
 

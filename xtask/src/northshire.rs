@@ -5,6 +5,8 @@
 //! documented in `samples/README.md`) and generated children (`NSH-1001` …) from a small
 //! seeded generator, so the files are identical on every run.
 
+use std::collections::HashSet;
+
 use yjb_return::date::Date;
 
 use crate::xlsx::{Sheet, V, t};
@@ -739,9 +741,30 @@ fn edge_cases(b: &mut Builder) {
     );
 }
 
-fn generated(b: &mut Builder, rng: &mut Rng) {
+/// How many generated children to make: a fixed number (the samples), or as many as it takes
+/// for a number of interventions to have started by an extract date (the benchmark's exports).
+#[derive(Debug, Clone, Copy)]
+pub enum Size {
+    Children(u32),
+    Interventions(usize, Date),
+}
+
+/// The generated children `NSH-1001` onwards.
+fn generated(b: &mut Builder, rng: &mut Rng, size: Size) {
     let first_dob = d("2008-04-02");
-    for n in 0..70u32 {
+    let mut started = match size {
+        Size::Children(_) => 0,
+        Size::Interventions(_, extract) => b.c.ivs.iter().filter(|i| i.start <= extract).count(),
+    };
+    for n in 0u32.. {
+        let enough = match size {
+            Size::Children(children) => n >= children,
+            Size::Interventions(wanted, _) => started >= wanted,
+        };
+        if enough {
+            break;
+        }
+        let before = b.c.ivs.len();
         let id = format!("NSH-{}", 1001 + n);
         let dob = first_dob.add_days(rng.range(0, 1800));
         let sex = rng.pick(&[("M", 75), ("F", 23), ("U", 2)]);
@@ -839,6 +862,12 @@ fn generated(b: &mut Builder, rng: &mut Rng) {
             }
             cursor = end.add_days(rng.range(15, 60));
         }
+        if let Size::Interventions(_, extract) = size {
+            started += b.c.ivs[before..]
+                .iter()
+                .filter(|i| i.start <= extract)
+                .count();
+        }
     }
 }
 
@@ -910,6 +939,11 @@ fn cohort(b: &mut Builder, rng: &mut Rng) {
 
 /// The whole made-up caseload, the same on every run.
 pub fn caseload() -> Caseload {
+    caseload_of(Size::Children(70))
+}
+
+/// The caseload with as many generated children as `size` asks for.
+pub fn caseload_of(size: Size) -> Caseload {
     let mut rng = Rng::new(20240401);
     let mut b = Builder {
         c: Caseload::default(),
@@ -918,7 +952,7 @@ pub fn caseload() -> Caseload {
         next_victim: 0,
     };
     edge_cases(&mut b);
-    generated(&mut b, &mut rng);
+    generated(&mut b, &mut rng, size);
     board(&mut b, &mut rng);
     cohort(&mut b, &mut rng);
     b.c
@@ -1049,10 +1083,15 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
             &[]
         },
     );
+    // Sets, so that the benchmark's large caseloads are written in linear time.
+    let known: HashSet<&str> = ivs
+        .iter()
+        .map(|i| i.child.as_str())
+        .chain(offences.iter().map(|o| o.child.as_str()))
+        .collect();
+    let iv_ids: HashSet<&str> = ivs.iter().map(|i| i.id.as_str()).collect();
     for child in &c.children {
-        let known =
-            ivs.iter().any(|i| i.child == child.id) || offences.iter().any(|o| o.child == child.id);
-        if known {
+        if known.contains(child.id.as_str()) {
             children.rows.push(vec![
                 id_cell(&child.id),
                 v.date(child.dob),
@@ -1148,7 +1187,7 @@ pub fn snapshot(c: &Caseload, extract: Date, style: Style) -> Vec<Sheet> {
     for victim in c
         .victims
         .iter()
-        .filter(|x| x.contact <= extract && ivs.iter().any(|i| i.id == x.iv))
+        .filter(|x| x.contact <= extract && iv_ids.contains(x.iv.as_str()))
     {
         let mut row = vec![
             t(&victim.id),

@@ -19,14 +19,14 @@ use crate::date::Date;
 pub const EXCEL_ROWS: u32 = 1_048_576;
 /// Cells beyond this column are ignored (an export has about thirty columns).
 pub const MAX_COLUMNS: u32 = 512;
-/// The most a workbook may unpack to: room for Excel's fullest sheet of interventions (about
-/// 540 bytes of XML per row as Excel and rust_xlsxwriter write them, so some 570 MB) beside
-/// children, offences and victims in proportion, with half as much again to spare for
-/// suppliers' extra columns. Measured, with the reasoning, in docs/decisions.md.
+/// The most a workbook may unpack to. Measured: an export unpacks to about 1 KB per
+/// intervention in all (Excel's fullest Interventions sheet, every row complete, is about
+/// 1.26 GB); this leaves room for the other sheets and suppliers' extra columns. The
+/// reasoning is in docs/decisions.md.
 pub const MAX_UNPACKED_BYTES: u64 = 3 << 30;
 /// The most text all the cells read may hold, shared strings resolved: a cell naming a shared
 /// string costs a few bytes of the file however long the string, so this is bounded apart
-/// from the unpacked size. An export of Excel's fullest sheet holds about 60 MB.
+/// from the unpacked size. A 1,000,000-intervention export holds 96 MB.
 pub const MAX_TEXT_BYTES: u64 = 1 << 30;
 /// An entry that compresses better than this (and is not tiny) is treated as a zip bomb.
 /// Sheets as spreadsheet programs write them compress about 8:1, shared strings about 10:1;
@@ -204,8 +204,9 @@ pub struct Book<'b> {
     names: Vec<String>,
     /// The most rows, and the highest row number, a sheet may have: Excel's.
     row_limit: u32,
-    /// The text of every cell handed on so far, in bytes.
+    /// The text of every cell handed on so far, in bytes, and the most there may be.
     text_bytes: u64,
+    text_limit: u64,
 }
 
 /// What the whole of a sheet told about formulas, known once it has been read.
@@ -228,6 +229,7 @@ pub fn open(bytes: &[u8]) -> Result<Book<'_>, ReadError> {
         names,
         row_limit: EXCEL_ROWS,
         text_bytes: 0,
+        text_limit: MAX_TEXT_BYTES,
     })
 }
 
@@ -253,6 +255,7 @@ impl Book<'_> {
     ) -> Result<Formulas, ReadError> {
         let name = self.names.get(index).cloned().unwrap_or_default();
         let limit = self.row_limit;
+        let text_limit = self.text_limit;
         let damaged = |e: calamine::XlsxError| ReadError::Damaged(format!("sheet \"{name}\": {e}"));
         let mut reader = self.xlsx.worksheet_cells_reader(&name).map_err(damaged)?;
         let mut formulas = Formulas::default();
@@ -291,7 +294,9 @@ impl Book<'_> {
             owned.clear();
             Ok(())
         };
-        while let Some(record) = reader.next_cell_with_formula_metadata().map_err(damaged)? {
+        // (`next_cell_with_formula_metadata` would spare the text of derived shared formulas,
+        // but costs every cell a sixth more time: formulas are rare in exports.)
+        while let Some(record) = reader.next_cell_with_formula().map_err(damaged)? {
             let (row, col) = record.pos;
             if record.formula.is_some() {
                 formulas.count += 1;
@@ -306,10 +311,10 @@ impl Book<'_> {
             // Many cells can name one long shared string: the text they hold is bounded
             // like the file's unpacked size, so that no file makes memory run out.
             *text_bytes += slot.text_len() as u64;
-            if *text_bytes > MAX_TEXT_BYTES {
+            if *text_bytes > text_limit {
                 return Err(ReadError::TooLarge(format!(
                     "its cells hold more than {} MiB of text",
-                    MAX_TEXT_BYTES >> 20
+                    text_limit >> 20
                 )));
             }
             let excel_row = row.saturating_add(1);
@@ -640,6 +645,30 @@ mod tests {
         // ... and no more of them than the grid has rows (here a grid of five rows).
         assert_eq!(stream_limited(&file, 6).unwrap()[0].1.len(), 6);
         assert_eq!(stream_limited(&file, 5).unwrap_err().code(), "F005");
+    }
+
+    #[test]
+    fn cells_repeating_a_long_shared_string_are_bounded_by_the_text_they_hold() {
+        // Forty cells naming one shared string of 32,000 characters (Excel's most, nearly):
+        // 1.28 MB of text from a file of a few kilobytes.
+        use rust_xlsxwriter::Workbook;
+        let long = "x".repeat(32_000);
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet();
+        for r in 0..40 {
+            ws.write_string(r, 0, &long).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let read = |limit: u64| {
+            let mut book = open(&bytes)?;
+            book.text_limit = limit;
+            book.rows(0, &mut |_, _| {})
+        };
+        assert!(bytes.len() < 50_000, "{}", bytes.len());
+        assert!(read(2 << 20).is_ok());
+        let err = read(1 << 20).unwrap_err();
+        assert_eq!(err.code(), "F004");
+        assert!(err.to_string().contains("more than 1 MiB of text"), "{err}");
     }
 
     #[test]

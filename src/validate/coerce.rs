@@ -12,18 +12,31 @@ use crate::definitions::{ColumnDef, ColumnType};
 use crate::export::workbook::{CellRef, format_number};
 use crate::period::Period;
 
-/// Why a cell could not be read as its column's type: the rule code and the advice.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Why a cell could not be read as its column's type: the rule code and the advice. (Small
+/// and allocation-free: it is returned for every cell, read or not.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CoerceError {
     pub code: &'static str,
-    pub message: String,
+    advice: &'static str,
 }
 
-fn err(code: &'static str, message: impl Into<String>) -> CoerceError {
-    CoerceError {
-        code,
-        message: message.into(),
+impl CoerceError {
+    /// The advice for the person, about the cell that could not be read.
+    pub fn message(&self, cell: CellRef<'_>) -> String {
+        match cell {
+            CellRef::Error(e) if self.code == EXCEL_ERROR => {
+                format!("the cell holds the Excel error {e}, not a value")
+            }
+            _ => self.advice.to_string(),
+        }
     }
+}
+
+/// The code of a cell holding an Excel error value.
+const EXCEL_ERROR: &str = "E212";
+
+fn err(code: &'static str, advice: &'static str) -> CoerceError {
+    CoerceError { code, advice }
 }
 
 /// Reads `cell` as the type of `column`; text the value holds is appended to `text` (the
@@ -33,10 +46,10 @@ pub fn coerce(
     column: &ColumnDef,
     text: &mut String,
 ) -> Result<Value, CoerceError> {
-    if let CellRef::Error(e) = cell {
+    if let CellRef::Error(_) = cell {
         return Err(err(
-            "E212",
-            format!("the cell holds the Excel error {e}, not a value"),
+            EXCEL_ERROR,
+            "the cell holds an Excel error, not a value",
         ));
     }
     if cell.is_empty() {
@@ -140,16 +153,14 @@ fn yes_no(cell: CellRef<'_>) -> Result<bool, CoerceError> {
         CellRef::Bool(b) => Ok(b),
         CellRef::Number(1.0) => Ok(true),
         CellRef::Number(0.0) => Ok(false),
-        CellRef::Text(t) => {
-            let is = |words: [&str; 4]| words.iter().any(|w| t.eq_ignore_ascii_case(w));
-            if is(["y", "yes", "true", "1"]) {
-                Ok(true)
-            } else if is(["n", "no", "false", "0"]) {
-                Ok(false)
-            } else {
-                Err(bad())
-            }
-        }
+        CellRef::Text(t) => match t.as_bytes() {
+            // Y and N first: nearly every export spells them so.
+            [b'Y' | b'y' | b'1'] => Ok(true),
+            [b'N' | b'n' | b'0'] => Ok(false),
+            _ if t.eq_ignore_ascii_case("yes") || t.eq_ignore_ascii_case("true") => Ok(true),
+            _ if t.eq_ignore_ascii_case("no") || t.eq_ignore_ascii_case("false") => Ok(false),
+            _ => Err(bad()),
+        },
         _ => Err(bad()),
     }
 }
@@ -308,6 +319,16 @@ mod tests {
         );
         assert_eq!(code_of(t("2023 Q2"), ColumnType::Period), "E207");
         assert_eq!(code_of(CellRef::Error("#N/A"), ColumnType::Text), "E212");
+        let e = coerce(
+            CellRef::Error("#N/A"),
+            &column(ColumnType::Date, &[]),
+            &mut String::new(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.message(CellRef::Error("#N/A")),
+            "the cell holds the Excel error #N/A, not a value"
+        );
         assert_eq!(ok(CellRef::Empty, ColumnType::Date).0, Value::Blank);
         assert_eq!(shown(CellRef::Number(7.0)), "7");
     }

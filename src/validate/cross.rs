@@ -6,13 +6,15 @@
 //! most [`LISTED`] of them, so a supplier's placeholder id shared by thousands of rows gives
 //! one finding, not thousands each naming thousands.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
+use std::ops::Deref;
 
 use foldhash::fast::FixedState;
 
 use super::rows::{Check, columns, sheet};
-use super::{Collector, Related, Row, SheetData, column_letters, sheet_ref};
+use super::{Collector, Related, Row, SheetData, Value, column_letters, sheet_ref};
 use crate::date::Date;
 use crate::export::records::STATUTORY_PARTNERS;
 
@@ -34,6 +36,116 @@ pub const LISTED: usize = 20;
 /// the user's own data, and results never depend on iteration order).
 type Map<K, V> = HashMap<K, V, FixedState>;
 type Set<K> = HashSet<K, FixedState>;
+
+/// The sheets the rules read, with the children's ids numbered once, when first needed, for
+/// the rules that look a row's child up (orphans, ages, overlaps): each row's child is hashed
+/// once, not once per rule.
+pub(crate) struct Sheets<'a> {
+    list: &'a [SheetData],
+    children: OnceCell<Children<'a>>,
+}
+
+impl<'a> Sheets<'a> {
+    pub(crate) fn new(list: &'a [SheetData]) -> Sheets<'a> {
+        Sheets {
+            list,
+            children: OnceCell::new(),
+        }
+    }
+
+    fn children(&self) -> &Children<'a> {
+        self.children.get_or_init(|| Children::new(self.list))
+    }
+}
+
+impl Deref for Sheets<'_> {
+    type Target = [SheetData];
+
+    fn deref(&self) -> &[SheetData] {
+        self.list
+    }
+}
+
+/// No child named on a row.
+const NONE: u32 = u32::MAX;
+
+/// Every `child_id` of sheets Children, Interventions and Offences, numbered, those of sheet
+/// Children first; the date of birth Children gives each; and each row's child.
+struct Children<'a> {
+    /// Children numbered below this are in sheet Children; `None` when the sheet, or its
+    /// `child_id` column, is absent (then no reference can be checked).
+    listed: Option<u32>,
+    /// By number: the first date of birth sheet Children gives the child.
+    dob: Vec<Option<Date>>,
+    ids: Vec<&'a str>,
+    /// The number of each row's child (`NONE` when blank), by row of Interventions and of
+    /// Offences.
+    interventions: Vec<u32>,
+    offences: Vec<u32>,
+}
+
+impl<'a> Children<'a> {
+    fn new(sheets: &'a [SheetData]) -> Children<'a> {
+        let rows = |name| sheet(sheets, name).map_or(0, |s| s.rows.len());
+        let mut number: Map<&str, u32> = Map::with_capacity_and_hasher(
+            rows("Children") + rows("Interventions") / 2,
+            FixedState::default(),
+        );
+        let mut index = Children {
+            listed: None,
+            dob: Vec::new(),
+            ids: Vec::new(),
+            interventions: Vec::new(),
+            offences: Vec::new(),
+        };
+        let mut intern = |id: &'a str, index: &mut Children<'a>| -> u32 {
+            *number.entry(id).or_insert_with(|| {
+                index.ids.push(id);
+                index.dob.push(None);
+                (index.ids.len() - 1) as u32
+            })
+        };
+        if let Some(s) = sheet(sheets, "Children") {
+            let [child, born] = columns(s, ["child_id", "date_of_birth"]);
+            for row in &s.rows {
+                if let Some(id) = row.text_at(child) {
+                    let n = intern(id, &mut index) as usize;
+                    if index.dob[n].is_none() {
+                        index.dob[n] = row.date_at(born);
+                    }
+                }
+            }
+            if s.columns.contains_key("child_id") {
+                index.listed = Some(index.ids.len() as u32);
+            }
+        }
+        for name in ["Interventions", "Offences"] {
+            let Some(s) = sheet(sheets, name) else {
+                continue;
+            };
+            let [child] = columns(s, ["child_id"]);
+            let numbers = s
+                .rows
+                .iter()
+                .map(|r| r.text_at(child).map_or(NONE, |id| intern(id, &mut index)))
+                .collect();
+            match name {
+                "Interventions" => index.interventions = numbers,
+                _ => index.offences = numbers,
+            }
+        }
+        index
+    }
+
+    /// The numbers of the children of `sheet`'s rows.
+    fn of(&self, sheet: &str) -> &[u32] {
+        match sheet {
+            "Interventions" => &self.interventions,
+            "Offences" => &self.offences,
+            _ => &[],
+        }
+    }
+}
 
 /// The rows as `related` entries pointing at `column`, at most [`LISTED`] of them.
 fn related<'r>(
@@ -125,7 +237,7 @@ fn duplicates<'r, K: Hash + Eq + Copy>(
     }
 }
 
-fn duplicate_ids(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn duplicate_ids(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     for (name, column) in [
         ("Children", "child_id"),
         ("Interventions", "intervention_id"),
@@ -151,7 +263,7 @@ fn duplicate_ids(sheets: &[SheetData], out: &mut Collector<'_>) {
     }
 }
 
-fn duplicate_board_rows(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn duplicate_board_rows(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "BoardAttendance") else {
         return;
     };
@@ -172,7 +284,7 @@ fn duplicate_board_rows(sheets: &[SheetData], out: &mut Collector<'_>) {
     );
 }
 
-fn duplicate_cohort_rows(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn duplicate_cohort_rows(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "ReoffendingCohort") else {
         return;
     };
@@ -197,28 +309,16 @@ fn duplicate_cohort_rows(sheets: &[SheetData], out: &mut Collector<'_>) {
     );
 }
 
-/// The ids in `column` of a sheet that has that column.
-fn ids<'a>(s: Option<&'a SheetData>, column: &str) -> Option<Set<&'a str>> {
-    let s = s?;
-    let at = s.column(column)?;
-    s.columns.contains_key(column).then(|| {
-        let mut set = Set::with_capacity_and_hasher(s.rows.len(), FixedState::default());
-        set.extend(s.rows.iter().filter_map(|r| r.text_at(at)));
-        set
-    })
-}
-
-fn orphans(sheets: &[SheetData], out: &mut Collector<'_>) {
-    if let Some(children) = ids(sheet(sheets, "Children"), "child_id") {
+fn orphans(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
+    let children = sheets.children();
+    if let Some(listed) = children.listed {
         for name in ["Interventions", "Offences"] {
             let Some(s) = sheet(sheets, name) else {
                 continue;
             };
-            let [child] = columns(s, ["child_id"]);
-            for row in &s.rows {
-                if let Some(id) = row.text_at(child)
-                    && !children.contains(id)
-                {
+            for (row, &n) in s.rows.iter().zip(children.of(name)) {
+                if n != NONE && n >= listed {
+                    let id = children.ids[n as usize];
                     let f = out.at(
                         "E410",
                         s,
@@ -232,7 +332,15 @@ fn orphans(sheets: &[SheetData], out: &mut Collector<'_>) {
             }
         }
     }
-    if let Some(interventions) = ids(sheet(sheets, "Interventions"), "intervention_id")
+    let interventions = sheet(sheets, "Interventions").and_then(|s| {
+        let at = s.column("intervention_id")?;
+        s.columns.contains_key("intervention_id").then(|| {
+            let mut set = Set::with_capacity_and_hasher(s.rows.len(), FixedState::default());
+            set.extend(s.rows.iter().filter_map(|r| r.text_at(at)));
+            set
+        })
+    });
+    if let Some(interventions) = interventions
         && let Some(s) = sheet(sheets, "Victims")
     {
         let [intervention] = columns(s, ["intervention_id"]);
@@ -257,7 +365,7 @@ fn orphans(sheets: &[SheetData], out: &mut Collector<'_>) {
 /// intervention runs on for ever. Each run of intervals that overlap one another (a cluster:
 /// sorted by start, each begins before the latest end so far) is one finding, on its second
 /// row, naming the others.
-fn overlaps(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn overlaps(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Interventions") else {
         return;
     };
@@ -271,20 +379,29 @@ fn overlaps(sheets: &[SheetData], out: &mut Collector<'_>) {
             "intervention_id",
         ],
     );
-    // Each (child, type) gets a number; the intervals are then sorted by it, then by start.
-    let mut group_of: Map<(&str, &str), u32> =
-        Map::with_capacity_and_hasher(s.rows.len(), FixedState::default());
-    let mut spans: Vec<(u32, Date, usize)> = Vec::with_capacity(s.rows.len());
-    for (i, row) in s.rows.iter().enumerate() {
-        if let (Some(c), Some(k), Some(from)) =
-            (row.text_at(child), row.text_at(kind), row.date_at(start))
-        {
-            let next = group_of.len() as u32;
-            let group = *group_of.entry((c, k)).or_insert(next);
-            spans.push((group, from, i));
+    // Each (child, type) is a group: the child's number beside the type's place in its code
+    // list (a type off the list, itself an error, numbered after them). The intervals are
+    // sorted by group, then by start.
+    let numbers = sheets.children().of("Interventions");
+    let mut off_list: Map<&str, u64> = Map::default();
+    let mut spans: Vec<(u64, Date, usize)> = Vec::with_capacity(s.rows.len());
+    for (i, (row, &n)) in s.rows.iter().zip(numbers).enumerate() {
+        let (Some(k), Some(from)) = (row.text_at(kind), row.date_at(start)) else {
+            continue;
+        };
+        if n == NONE {
+            continue;
         }
+        let type_number = match row.value(kind) {
+            Value::Code(code) => u64::from(code),
+            _ => {
+                let next = (1 << 16) + off_list.len() as u64;
+                *off_list.entry(k).or_insert(next)
+            }
+        };
+        spans.push(((u64::from(n) << 32) | type_number, from, i));
     }
-    spans.sort_unstable_by_key(|&(group, from, i)| (group, from, i));
+    spans.sort_unstable();
     let mut clusters: Vec<Vec<&Row>> = Vec::new();
     let mut cluster: Vec<&Row> = Vec::new();
     // The latest end so far in the current cluster (`None`: still open, so for ever).
@@ -355,18 +472,11 @@ fn overlaps(sheets: &[SheetData], out: &mut Collector<'_>) {
     }
 }
 
-fn ages(sheets: &[SheetData], out: &mut Collector<'_>) {
-    let Some(children) = sheet(sheets, "Children") else {
+fn ages(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
+    if sheet(sheets, "Children").is_none() {
         return;
-    };
-    let [id, born] = columns(children, ["child_id", "date_of_birth"]);
-    let mut dob: Map<&str, Date> =
-        Map::with_capacity_and_hasher(children.rows.len(), FixedState::default());
-    for row in &children.rows {
-        if let (Some(id), Some(d)) = (row.text_at(id), row.date_at(born)) {
-            dob.entry(id).or_insert(d);
-        }
     }
+    let children = sheets.children();
     // The sheet, the row, its child and date of birth, the date's column, the rule and the
     // ages allowed.
     let mut check = |s: &SheetData,
@@ -393,19 +503,22 @@ fn ages(sheets: &[SheetData], out: &mut Collector<'_>) {
             f.child_id = Some(child.to_string());
         }
     };
+    let born = |n: u32| -> Option<(&str, Date)> {
+        let n = n as usize;
+        Some((*children.ids.get(n)?, (*children.dob.get(n)?)?))
+    };
     if let Some(s) = sheet(sheets, "Interventions") {
-        let [child, kind, start, end, release] = columns(
+        let [kind, start, end, release] = columns(
             s,
             [
-                "child_id",
                 "intervention_type",
                 "start_date",
                 "end_date",
                 "release_date",
             ],
         );
-        for row in &s.rows {
-            let Some(who) = row.text_at(child).and_then(|c| Some((c, *dob.get(c)?))) else {
+        for (row, &n) in s.rows.iter().zip(children.of("Interventions")) {
+            let Some(who) = born(n) else {
                 continue;
             };
             let youngest = if row.text_at(kind) == Some("PREV") {
@@ -419,9 +532,9 @@ fn ages(sheets: &[SheetData], out: &mut Collector<'_>) {
         }
     }
     if let Some(s) = sheet(sheets, "Offences") {
-        let [child, offence] = columns(s, ["child_id", "offence_date"]);
-        for row in &s.rows {
-            let Some(who) = row.text_at(child).and_then(|c| Some((c, *dob.get(c)?))) else {
+        let [offence] = columns(s, ["offence_date"]);
+        for (row, &n) in s.rows.iter().zip(children.of("Offences")) {
+            let Some(who) = born(n) else {
                 continue;
             };
             check(s, row, who, (offence, "offence_date"), "E431", (10, 17));
@@ -434,7 +547,7 @@ type Meeting<'r> = [(Date, &'r Row)];
 
 /// Every meeting lists the five statutory partners; a missing one is reported on the meeting's
 /// first row.
-fn statutory_partners_present(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn statutory_partners_present(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "BoardAttendance") else {
         return;
     };
@@ -475,7 +588,7 @@ fn statutory_partners_present(sheets: &[SheetData], out: &mut Collector<'_>) {
     }
 }
 
-fn idp_only_in_wales(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn idp_only_in_wales(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let nation = sheet(sheets, "Service")
         .and_then(|s| s.rows.first())
         .and_then(|r| r.text("nation"));

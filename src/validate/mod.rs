@@ -370,8 +370,9 @@ fn check<E>(
         }
     }
     let mut failed: Vec<&'static [&'static str]> = Vec::new();
+    let shared = cross::Sheets::new(&matched);
     for (codes, check) in rows::CHECKS.iter().chain(cross::CHECKS) {
-        let result = catch_unwind(AssertUnwindSafe(|| check(&matched, &mut out)));
+        let result = catch_unwind(AssertUnwindSafe(|| check(&shared, &mut out)));
         if result.is_err() {
             failed.push(codes);
         }

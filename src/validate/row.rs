@@ -82,14 +82,19 @@ impl Rows {
         }
     }
 
-    /// Starts row `row`: its values are pushed with [`Rows::push`], its text appended to
-    /// [`Rows::text`], one value per column.
-    pub(crate) fn start(&mut self, row: u32) {
-        self.rows.push((row, self.store.values.len()));
+    /// Starts row `row` with `n` blank values (one per column), and returns where they
+    /// are: each is then set with [`Rows::set`], its text appended to [`Rows::text`].
+    pub(crate) fn start(&mut self, row: u32, n: usize) -> usize {
+        let at = self.store.values.len();
+        self.rows.push((row, at));
+        self.store.values.resize(at + n, Value::Blank);
+        at
     }
 
-    pub(crate) fn push(&mut self, value: Value) {
-        self.store.values.push(value);
+    pub(crate) fn set(&mut self, index: usize, value: Value) {
+        if let Some(slot) = self.store.values.get_mut(index) {
+            *slot = value;
+        }
     }
 
     /// The text every row so far holds; a `Value::Text` points into it.
@@ -131,9 +136,11 @@ impl Row {
     pub(crate) fn new(row: u32, values: Vec<Value>, text: &str, columns: Arc<[ColumnDef]>) -> Row {
         debug_assert_eq!(values.len(), columns.len());
         let mut rows = Rows::new(columns);
-        rows.start(row);
+        let at = rows.start(row, values.len());
         rows.text().push_str(text);
-        values.into_iter().for_each(|v| rows.push(v));
+        for (i, v) in values.into_iter().enumerate() {
+            rows.set(at + i, v);
+        }
         rows.finish().remove(0)
     }
 

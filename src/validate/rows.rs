@@ -1,12 +1,10 @@
 //! Rules that compare two cells of one row, which JSON Schema cannot express.
 
+use super::cross::Sheets;
 use super::{Collector, Row, SheetData};
 
 /// A rule implemented in code: the catalogue codes it can report, and the check.
-pub(crate) type Check = (
-    &'static [&'static str],
-    fn(&[SheetData], &mut Collector<'_>),
-);
+pub(crate) type Check = (&'static [&'static str], fn(&Sheets<'_>, &mut Collector<'_>));
 
 pub(crate) static CHECKS: &[Check] = &[
     (&["E301", "E303", "E304"], intervention_dates),
@@ -50,7 +48,7 @@ fn not_before(
     }
 }
 
-fn intervention_dates(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn intervention_dates(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Interventions") else {
         return;
     };
@@ -97,7 +95,7 @@ fn intervention_dates(sheets: &[SheetData], out: &mut Collector<'_>) {
     }
 }
 
-fn hours_attended_within_offered(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn hours_attended_within_offered(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Interventions") else {
         return;
     };
@@ -120,7 +118,7 @@ fn hours_attended_within_offered(sheets: &[SheetData], out: &mut Collector<'_>) 
     }
 }
 
-fn outcome_after_offence(sheets: &[SheetData], out: &mut Collector<'_>) {
+fn outcome_after_offence(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
     let Some(s) = sheet(sheets, "Offences") else {
         return;
     };

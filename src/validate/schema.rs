@@ -54,6 +54,8 @@ pub struct Violation<'s> {
 /// A sheet's schema, compiled.
 pub struct Compiled {
     root: Node<RowCheck>,
+    /// Whether a row is valid, flattened: most rows are, and for them this is all the work.
+    valid: Pred,
 }
 
 impl std::fmt::Debug for Compiled {
@@ -85,7 +87,7 @@ enum RowCheck {
     OneOf(Vec<Node<RowCheck>>),
     Not(Box<Node<RowCheck>>),
     If {
-        condition: Box<Node<RowCheck>>,
+        condition: Pred,
         then: Option<Box<Node<RowCheck>>>,
         otherwise: Option<Box<Node<RowCheck>>>,
     },
@@ -113,6 +115,179 @@ enum Bound {
     Maximum,
     ExclusiveMinimum,
     ExclusiveMaximum,
+}
+
+/// A condition (`if`), which only ever decides a branch, flattened for speed: it is read for
+/// every row and every rule, and the common shape "this column holds this code" becomes one
+/// test instead of a walk through nested subschemas. It means exactly what its subschema does.
+enum Pred {
+    Always(bool),
+    /// The column has a value.
+    Has(usize),
+    /// The column has no value or its value passes (a `properties` entry).
+    Blank(usize, ValuePred),
+    /// The column has a value and it passes (a `properties` entry with `required`).
+    Holds(usize, ValuePred),
+    All(Vec<Pred>),
+    Any(Vec<Pred>),
+    One(Vec<Pred>),
+    Not(Box<Pred>),
+    If(Box<[Pred; 3]>),
+}
+
+/// A condition on one column's value.
+enum ValuePred {
+    Always(bool),
+    In(Literals),
+    Not(Box<ValuePred>),
+    All(Vec<ValuePred>),
+    Any(Vec<ValuePred>),
+    /// Any other check, evaluated as compiled.
+    Check(Box<Node<ValueCheck>>),
+}
+
+impl Pred {
+    fn of_row(node: Node<RowCheck>) -> Pred {
+        let checks = match node.body {
+            Body::True => return Pred::Always(true),
+            Body::False => return Pred::Always(false),
+            Body::Checks(checks) => checks,
+        };
+        let mut all: Vec<Pred> = Vec::new();
+        for check in checks {
+            match check {
+                RowCheck::Type(types) => all.push(Pred::Always(types.0 & Types::OBJECT != 0)),
+                RowCheck::Required(columns) => all.extend(columns.into_iter().map(Pred::Has)),
+                RowCheck::Properties(props) => all.extend(
+                    props
+                        .into_iter()
+                        .map(|(c, node)| Pred::Blank(c, ValuePred::of(node))),
+                ),
+                RowCheck::AllOf(nodes) => all.push(Pred::all(nodes.into_iter().map(Pred::of_row))),
+                RowCheck::AnyOf(nodes) => {
+                    all.push(Pred::Any(nodes.into_iter().map(Pred::of_row).collect()));
+                }
+                RowCheck::OneOf(nodes) => {
+                    all.push(Pred::One(nodes.into_iter().map(Pred::of_row).collect()));
+                }
+                RowCheck::Not(node) => all.push(Pred::Not(Box::new(Pred::of_row(*node)))),
+                RowCheck::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => {
+                    let branch = |n: Option<Box<Node<RowCheck>>>| {
+                        n.map_or(Pred::Always(true), |n| Pred::of_row(*n))
+                    };
+                    all.push(Pred::If(Box::new([
+                        condition,
+                        branch(then),
+                        branch(otherwise),
+                    ])));
+                }
+            }
+        }
+        // "Column c holds X" is `properties: {c: X}` beside `required: [c]`: one test.
+        let required: Vec<usize> = all
+            .iter()
+            .filter_map(|p| match p {
+                Pred::Has(c) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        let mut merged = Vec::with_capacity(all.len());
+        for p in all {
+            match p {
+                Pred::Blank(c, v) if required.contains(&c) => merged.push(Pred::Holds(c, v)),
+                other => merged.push(other),
+            }
+        }
+        let holds: Vec<usize> = merged
+            .iter()
+            .filter_map(|p| match p {
+                Pred::Holds(c, _) => Some(*c),
+                _ => None,
+            })
+            .collect();
+        merged.retain(|p| !matches!(p, Pred::Has(c) if holds.contains(c)));
+        Pred::all(merged)
+    }
+
+    fn all(preds: impl IntoIterator<Item = Pred>) -> Pred {
+        let mut preds: Vec<Pred> = preds.into_iter().collect();
+        if preds.len() == 1 {
+            preds.pop().unwrap_or(Pred::Always(true))
+        } else {
+            Pred::All(preds)
+        }
+    }
+
+    fn holds(&self, row: &RowView<'_>) -> bool {
+        match self {
+            Pred::Always(b) => *b,
+            Pred::Has(c) => row.has(*c),
+            Pred::Blank(c, v) => !row.has(*c) || v.holds(row, *c),
+            Pred::Holds(c, v) => row.has(*c) && v.holds(row, *c),
+            Pred::All(preds) => preds.iter().all(|p| p.holds(row)),
+            Pred::Any(preds) => preds.iter().any(|p| p.holds(row)),
+            Pred::One(preds) => preds.iter().filter(|p| p.holds(row)).count() == 1,
+            Pred::Not(p) => !p.holds(row),
+            Pred::If(parts) => {
+                let [condition, then, otherwise] = &**parts;
+                if condition.holds(row) {
+                    then.holds(row)
+                } else {
+                    otherwise.holds(row)
+                }
+            }
+        }
+    }
+}
+
+impl ValuePred {
+    fn of(node: Node<ValueCheck>) -> ValuePred {
+        let checks = match node.body {
+            Body::True => return ValuePred::Always(true),
+            Body::False => return ValuePred::Always(false),
+            Body::Checks(checks) => checks,
+        };
+        let mut all: Vec<ValuePred> = Vec::new();
+        for check in checks {
+            all.push(match check {
+                ValueCheck::Const(literals, _) | ValueCheck::Enum(literals, _) => {
+                    ValuePred::In(literals)
+                }
+                ValueCheck::Not(node) => ValuePred::Not(Box::new(ValuePred::of(*node))),
+                ValueCheck::AllOf(nodes) => {
+                    ValuePred::All(nodes.into_iter().map(ValuePred::of).collect())
+                }
+                ValueCheck::AnyOf(nodes) => {
+                    ValuePred::Any(nodes.into_iter().map(ValuePred::of).collect())
+                }
+                other => ValuePred::Check(Box::new(Node {
+                    rule: None,
+                    hint: None,
+                    body: Body::Checks(vec![other]),
+                })),
+            });
+        }
+        if all.len() == 1 {
+            all.pop().unwrap_or(ValuePred::Always(true))
+        } else {
+            ValuePred::All(all)
+        }
+    }
+
+    fn holds(&self, row: &RowView<'_>, column: usize) -> bool {
+        match self {
+            ValuePred::Always(b) => *b,
+            ValuePred::In(literals) => literals.matches(row, column),
+            ValuePred::Not(p) => !p.holds(row, column),
+            ValuePred::All(preds) => preds.iter().all(|p| p.holds(row, column)),
+            ValuePred::Any(preds) => preds.iter().any(|p| p.holds(row, column)),
+            ValuePred::Check(node) => node.valid(row, column),
+        }
+    }
 }
 
 /// JSON types, as a bit set.
@@ -264,12 +439,15 @@ impl Compiled {
         // The sheet's own annotations name no rule: its keywords report generic codes.
         root.rule = None;
         root.hint = None;
-        Ok(Compiled { root })
+        let valid = Pred::of_row(row_node(schema, columns)?);
+        Ok(Compiled { root, valid })
     }
 
     /// Every violation of the schema by `row`, as `jsonschema` lists them.
     pub fn check<'s>(&'s self, row: &RowView<'_>, out: &mut Vec<Violation<'s>>) {
-        self.root.errors(row, Ctx::default(), out);
+        if !self.valid.holds(row) {
+            self.root.errors(row, Ctx::default(), out);
+        }
     }
 }
 
@@ -440,7 +618,7 @@ fn row_node(schema: &Json, columns: &[ColumnDef]) -> Result<Node<RowCheck>, Stri
                         .transpose()
                 };
                 RowCheck::If {
-                    condition: Box::new(row_node(value, columns)?),
+                    condition: Pred::of_row(row_node(value, columns)?),
                     then: branch("then")?,
                     otherwise: branch("else")?,
                 }
@@ -615,7 +793,7 @@ impl RowCheck {
                 then,
                 otherwise,
             } => {
-                let branch = if condition.valid(row) {
+                let branch = if condition.holds(row) {
                     then
                 } else {
                     otherwise
@@ -667,7 +845,7 @@ impl RowCheck {
                 then,
                 otherwise,
             } => {
-                let branch = if condition.valid(row) {
+                let branch = if condition.holds(row) {
                     then
                 } else {
                     otherwise

@@ -68,12 +68,21 @@ pub(super) fn read<E>(
     Ok((sheet, formulas))
 }
 
+/// How one column of the definition is read.
+struct Plan {
+    /// Its column in the workbook (`usize::MAX` when the header lacks it: reads as blank).
+    source: usize,
+    /// Recorded at the end of an intervention: ignored while it is open.
+    at_end: bool,
+    date: bool,
+}
+
 /// Reading one sheet's data rows: where each column is, and the scratch space one row needs.
 struct Typing<'d> {
     def: &'d SheetDef,
     columns: Arc<[ColumnDef]>,
-    /// The workbook column of each column of the definition, where the header has it.
-    source: Vec<Option<usize>>,
+    /// How to read each column of the definition.
+    plan: Vec<Plan>,
     /// The workbook columns of `end_date` and `release_date`, when the sheet has fields
     /// recorded "at the end".
     end_columns: Option<[Option<usize>; 2]>,
@@ -91,7 +100,15 @@ impl<'d> Typing<'d> {
         Typing {
             def,
             columns: def.columns.clone(),
-            source: def.columns.iter().map(|c| at(&c.name)).collect(),
+            plan: def
+                .columns
+                .iter()
+                .map(|c| Plan {
+                    source: at(&c.name).unwrap_or(usize::MAX),
+                    at_end: c.at_end,
+                    date: c.kind == ColumnType::Date,
+                })
+                .collect(),
             end_columns: def
                 .columns
                 .iter()
@@ -118,20 +135,23 @@ impl<'d> Typing<'d> {
             .end_columns
             .is_some_and(|[end, release]| !cell(end).is_empty() || !cell(release).is_empty());
         self.bad.fill(false);
-        self.rows.start(row);
-        for (i, col) in self.columns.iter().enumerate() {
-            let source = self.source[i];
-            if source.is_none() || (col.at_end && !ended) {
-                self.rows.push(Value::Blank);
+        // Every value starts blank; a column that is absent, ignored or blank stays so.
+        let at = self.rows.start(row, self.columns.len());
+        for (i, plan) in self.plan.iter().enumerate() {
+            if plan.at_end && !ended {
                 continue;
             }
-            let raw = cell(source);
+            let raw = cells.get(plan.source).copied().unwrap_or(CellRef::Empty);
+            if raw.is_empty() {
+                continue;
+            }
+            let col = &self.columns[i];
             match coerce(raw, col, self.rows.text()) {
                 Ok(value) => {
-                    if let (ColumnType::Date, Value::Date(date)) = (col.kind, value) {
+                    if let (true, Value::Date(date)) = (plan.date, value) {
                         self.date_range(sheet, row, col, raw, date, out);
                     }
-                    self.rows.push(value);
+                    self.rows.set(at + i, value);
                 }
                 Err(e) => {
                     out.at(
@@ -140,10 +160,9 @@ impl<'d> Typing<'d> {
                         Some(row),
                         Some(&col.name),
                         Some(shown(raw)),
-                        e.message,
+                        e.message(raw),
                     );
                     self.bad[i] = true;
-                    self.rows.push(Value::Blank);
                 }
             }
         }

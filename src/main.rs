@@ -33,7 +33,7 @@ enum Command {
     Validate {
         /// The case-management export (.xlsx).
         export: PathBuf,
-        /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2" or "2024/25 Q2").
+        /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2", "2024/25 Q2" or "Q2 2024-25").
         #[arg(long, value_parser = parse_period)]
         period: Option<Period>,
         /// Output on the terminal: readable text, or JSON for other programs.

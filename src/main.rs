@@ -58,6 +58,10 @@ enum Command {
         /// wherever it appears), unknown columns emptied. Dates and codes are kept.
         #[arg(long, value_name = "FILE.xlsx")]
         redact: Option<PathBuf>,
+        /// Replace the files named by --report, --redact or --acknowledgements-template if
+        /// they already exist (never the export itself).
+        #[arg(long)]
+        force: bool,
     },
     /// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
     /// return.json and manifest.json into a folder.
@@ -79,7 +83,8 @@ enum Command {
         /// be reproduced later; a resubmission gets its own numbered folder.
         #[arg(long, value_name = "DIR")]
         archive: Option<PathBuf>,
-        /// Replace the --out folder if it already holds a return.
+        /// Replace the --out folder if it holds a return this tool built (nothing else is ever
+        /// replaced).
         #[arg(long, requires = "out")]
         force: bool,
         /// Record this generation time instead of now (UTC, e.g. 2024-10-21T09:30:00Z).
@@ -188,6 +193,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             acknowledgements,
             acknowledgements_template,
             redact,
+            force,
         } => {
             let args = commands::validate::Args {
                 export,
@@ -202,6 +208,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 acknowledgements,
                 acknowledgements_template,
                 redact,
+                force,
             };
             commands::validate::run(&args, out)
         }

@@ -51,6 +51,15 @@ fn other(message: String) -> CommandError {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+    if let Some(dir) = &args.out
+        && std::fs::symlink_metadata(dir).is_ok()
+    {
+        return Err(other(format!(
+            "{} already exists: --out takes a new folder for the rebuilt files (nothing was \
+             changed)",
+            dir.display()
+        )));
+    }
     let manifest_path = if args.manifest.is_dir() {
         args.manifest.join(MANIFEST_JSON)
     } else {
@@ -59,7 +68,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let folder = manifest_path
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
-    let text = super::read_input(&manifest_path)?;
+    let text = super::read_input(&manifest_path, crate::files::Kind::Manifest)?;
     let manifest = Manifest::from_json(&String::from_utf8_lossy(&text)).map_err(|e| {
         other(format!(
             "{} is not a manifest written by build: {e}",
@@ -88,7 +97,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             folder.join(p)
         }
     };
-    let bytes = std::fs::read(&input_path).map_err(|e| {
+    let bytes = crate::files::read(&input_path, crate::files::Kind::Export).map_err(|e| {
         other(format!(
             "cannot read the archived input {} named by the manifest ({e}); it should have \
              SHA-256 {}",
@@ -169,10 +178,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .collect();
         let m = built.manifest.to_json();
         files.push((MANIFEST_JSON, m.as_bytes()));
-        crate::atomic::write_dir(dir, &files, false).map_err(|e| CommandError::Write {
-            path: dir.clone(),
-            message: e.to_string(),
-        })?;
+        let mut staging =
+            crate::atomic::Staging::write(dir, &files, &crate::write::archive::BUILD_FILES)
+                .map_err(|e| super::write_error(dir, &e, None))?;
+        staging
+            .place_new(dir)
+            .map_err(|e| super::write_error(dir, &e, None))?;
     }
 
     for expected in &manifest.outputs {

@@ -60,7 +60,7 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     (
         "C302",
         Severity::Error,
-        "a percentage shown in the workbook does not match its counts",
+        "a percentage, rate or ratio shown in the workbook does not match its counts",
     ),
     (
         "C401",
@@ -74,12 +74,16 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     ),
 ];
 
-/// A percentage as shown in a workbook cell.
+/// A percentage, rate or ratio as a workbook cell shows it: numerator / denominator × `per`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ShownPercentage {
+pub struct Shown {
     pub numerator: String,
-    pub denominator: String,
-    /// The cell's value as a percentage (50.0 for 50%), `None` when the cell is empty.
+    /// A measure code; `None` for a rate, whose denominator is the 10-17 population.
+    pub denominator: Option<String>,
+    /// 100 for a percentage, 1 for a ratio, 10,000 for a rate per 10,000.
+    pub per: f64,
+    /// The number in the cell (0.5 for 50%: the cell holds a fraction formatted as a
+    /// percentage), `None` when the cell is empty.
     pub value: Option<f64>,
     pub sheet: String,
     pub row: u32,
@@ -93,7 +97,7 @@ pub struct Document {
     pub ret: Return,
     /// Where each measure sits (sheet, row), for workbook findings.
     pub places: Vec<(String, String, u32)>,
-    pub percentages: Vec<ShownPercentage>,
+    pub shown: Vec<Shown>,
     /// Figures shown twice in a workbook with different values: (code, sheet, row, value
     /// there, value first shown).
     pub conflicts: Vec<(String, String, u32, i64, i64)>,
@@ -159,6 +163,12 @@ fn expected_codes(defs: &Definitions, ret: &Return) -> (BTreeSet<String>, Vec<St
     let required = empty.iter().map(|(c, _)| c.to_string()).collect();
     let partners = codes.partners.iter().map(|p| p.to_lowercase()).collect();
     (required, partners)
+}
+
+/// The start of a hash, as shown in a message (by characters: a tampered manifest can hold
+/// any text where a hash belongs).
+fn short(hash: &str) -> String {
+    hash.chars().take(12).collect()
 }
 
 fn is_hex64(s: &str) -> bool {
@@ -308,38 +318,59 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             format!("{code} is {value} here but {first} where the workbook first shows it"),
         ));
     }
-    for p in &doc.percentages {
-        let (Some(n), Some(d)) = (
-            doc.ret.measures.get(&p.numerator),
-            doc.ret.measures.get(&p.denominator),
-        ) else {
-            continue;
-        };
-        let expected = (d != 0).then(|| n as f64 * 100.0 / d as f64);
-        let agrees = match (expected, p.value) {
-            (Some(e), Some(v)) => (e - v).abs() < 0.05,
-            (None, None) => true,
-            _ => false,
-        };
-        if !agrees {
-            let shown = p.value.map_or("empty".to_string(), |v| format!("{v:.1}%"));
-            let should = expected.map_or("empty (the denominator is 0)".to_string(), |e| {
-                format!("{e:.1}%")
-            });
-            out.push(finding(
-                "C302",
-                &format!("{}:{}", doc.file, p.sheet),
-                Some(p.row),
-                Some(&p.numerator),
-                Some(shown.clone()),
-                format!(
-                    "shows {shown} for {} / {} ({n} / {d}), which should be {should}",
-                    p.numerator, p.denominator
-                ),
-            ));
+    for p in &doc.shown {
+        if let Some(f) = shown_mismatch(doc, p) {
+            out.push(f);
         }
     }
     out
+}
+
+/// C302 for a percentage, rate or ratio the workbook shows that its counts do not give.
+/// Agreement is to half the last decimal shown, since that is all a reader sees.
+fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
+    let n = doc.ret.measures.get(&p.numerator)?;
+    let (d, over) = match &p.denominator {
+        Some(code) => (doc.ret.measures.get(code)?, code.clone()),
+        None => (
+            i64::try_from(doc.ret.identity.population_10_17).ok()?,
+            "population_10_17".to_string(),
+        ),
+    };
+    let (decimals, unit, operator) = match (&p.denominator, p.per) {
+        (Some(_), per) if per == 100.0 => (1, "%", "/".to_string()),
+        (Some(_), _) => (2, "", "÷".to_string()),
+        (None, per) => (
+            1,
+            "",
+            format!("per {} of", crate::write::template::thousands(per as u32)),
+        ),
+    };
+    let expected = (d != 0).then(|| n as f64 * p.per / d as f64);
+    let value = p.value.map(|v| if unit == "%" { v * 100.0 } else { v });
+    let tolerance = 0.5 / 10f64.powi(decimals);
+    let agrees = match (expected, value) {
+        (Some(e), Some(v)) => (e - v).abs() < tolerance,
+        (None, None) => true,
+        _ => false,
+    };
+    if agrees {
+        return None;
+    }
+    let show = |v: f64| format!("{v:.prec$}{unit}", prec = decimals as usize);
+    let shown = value.map_or("empty".to_string(), show);
+    let should = expected.map_or("empty (the denominator is 0)".to_string(), show);
+    Some(finding(
+        "C302",
+        &format!("{}:{}", doc.file, p.sheet),
+        Some(p.row),
+        Some(&p.numerator),
+        Some(shown.clone()),
+        format!(
+            "shows {shown} for {} {operator} {over} ({n} / {d}), which should be {should}",
+            p.numerator
+        ),
+    ))
 }
 
 /// Compares a document with the other files of the same return (its manifest, and the other
@@ -463,8 +494,8 @@ pub fn check_against(
                 format!(
                     "this file is not the one {manifest_file} records (SHA-256 {}…, expected \
                      {}…), though its figures agree with the other files",
-                    &doc.sha256[..12],
-                    &expected.sha256[..12.min(expected.sha256.len())]
+                    short(&doc.sha256),
+                    short(&expected.sha256)
                 ),
             ));
         }
@@ -489,7 +520,7 @@ mod tests {
             file: "r/return.json".into(),
             ret,
             places: Vec::new(),
-            percentages: Vec::new(),
+            shown: Vec::new(),
             conflicts: Vec::new(),
             sha256: "11".repeat(32),
         }

@@ -16,8 +16,8 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
     let unreadable = |code: &str, message: String| {
         Box::new(check::finding(code, &file, None, None, None, message))
     };
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
+    let bytes = crate::files::read(path, crate::files::Kind::ReturnFile)
+        .map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
     let sha256 = crate::sha256_hex(&bytes);
     let ext = path
         .extension()
@@ -36,7 +36,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                 file,
                 ret,
                 places: Vec::new(),
-                percentages: Vec::new(),
+                shown: Vec::new(),
                 conflicts: Vec::new(),
                 sha256,
             })
@@ -48,7 +48,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                 file,
                 ret: read.ret,
                 places: read.places,
-                percentages: read.percentages,
+                shown: read.shown,
                 conflicts: read.conflicts,
                 sha256,
             })

@@ -67,9 +67,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .as_ref()
         .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
     let manifest_path = folder.join(MANIFEST_JSON);
-    let manifest = std::fs::read_to_string(&manifest_path)
+    let manifest = crate::files::read(&manifest_path, crate::files::Kind::Manifest)
         .ok()
-        .and_then(|t| Manifest::from_json(&t).ok())
+        .and_then(|t| Manifest::from_json(&String::from_utf8_lossy(&t)).ok())
         .map(|m| (manifest_path.display().to_string(), m));
     let recorded = |doc: &Document| {
         manifest.as_ref().and_then(|(_, m)| {

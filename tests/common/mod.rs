@@ -144,3 +144,37 @@ pub fn build_sample(q: u8, dir: &Path, extra: &[&str]) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Rewrites one part (`xl/sharedStrings.xml`, say) of an xlsx's zip with `edit`, keeping the
+/// rest: how the hostile fixtures are made from a real workbook.
+pub fn edit_part(bytes: &[u8], part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut found = false;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == part {
+            let edited = edit(&String::from_utf8(data.clone()).unwrap());
+            assert_ne!(edited.as_bytes(), data, "{part} was not changed");
+            data = edited.into_bytes();
+            found = true;
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(found, "no part {part}");
+    out.finish().unwrap().into_inner()
+}
+
+/// The clean export's bytes.
+pub fn clean_bytes() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.xlsx");
+    write_xlsx(&clean(), &path);
+    std::fs::read(path).unwrap()
+}

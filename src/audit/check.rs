@@ -72,6 +72,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "the file is not byte-for-byte the one the manifest records, though its figures agree (opened and saved again?)",
     ),
+    (
+        "C403",
+        Severity::Error,
+        "no file of the return is byte-for-byte what the manifest records, so nothing shows the figures are the ones built",
+    ),
 ];
 
 /// A percentage, rate or ratio as a workbook cell shows it: numerator / denominator × `per`.
@@ -140,6 +145,19 @@ pub fn finding(
 }
 
 impl Document {
+    /// A document read from a file that shows each figure once and nothing derived (XML,
+    /// JSON); its hash is filled in by whoever read the bytes.
+    pub fn of(file: &str, ret: Return) -> Document {
+        Document {
+            file: file.to_string(),
+            ret,
+            places: Vec::new(),
+            shown: Vec::new(),
+            conflicts: Vec::new(),
+            sha256: String::new(),
+        }
+    }
+
     fn place(&self, code: &str) -> (String, Option<u32>) {
         self.places
             .iter()
@@ -241,19 +259,22 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             return out;
         }
     };
-    if let Ok(in_force) = Definitions::for_period(source, id.period)
-        && in_force.version != defs.version
-    {
+    let in_force = match Definitions::for_period(source, id.period) {
+        Ok(in_force) if in_force.version == defs.version => None,
+        Ok(in_force) => Some(format!(
+            "a {} return is made under definitions {}, not {}",
+            id.period, in_force.version, defs.version
+        )),
+        Err(e) => Some(format!("{e}: no return can be made for {}", id.period)),
+    };
+    if let Some(message) = in_force {
         out.push(finding(
             "C103",
             file,
             None,
             None,
             Some(id.definitions_version.clone()),
-            format!(
-                "a {} return is made under definitions {}, not {}",
-                id.period, in_force.version, defs.version
-            ),
+            message,
         ));
     }
 
@@ -373,80 +394,87 @@ fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
     ))
 }
 
+/// Whether a document is byte-for-byte the file the manifest records: `None` when there is
+/// no manifest or it does not list the file.
+pub fn as_built(doc: &Document, manifest: Option<&(String, Manifest)>) -> Option<bool> {
+    let (_, m) = manifest?;
+    let name = std::path::Path::new(&doc.file)
+        .file_name()?
+        .to_string_lossy();
+    Some(m.output(&name)?.sha256 == doc.sha256)
+}
+
+/// The identity fields every file of a return must agree on.
+fn identity_fields(id: &crate::measures::Identity) -> [(&'static str, String); 8] {
+    [
+        ("yjs_code", id.yjs_code.clone()),
+        ("yjs_name", id.yjs_name.clone()),
+        ("nation", id.nation.clone()),
+        ("population_10_17", id.population_10_17.to_string()),
+        ("period", id.period.to_string()),
+        ("definitions_version", id.definitions_version.clone()),
+        ("input_sha256", id.input_sha256.clone()),
+        ("generated_at", id.generated_at.clone()),
+    ]
+}
+
 /// Compares a document with the other files of the same return (its manifest, and the other
-/// renderings of the figures).
+/// renderings of the figures). The files are always compared with each other: a file whose
+/// bytes the manifest records is trusted over one whose bytes it does not (the edited file is
+/// blamed, not the honest ones beside it), but two files the manifest both records that
+/// disagree mean the manifest was edited too, and both are reported.
 pub fn check_against(
     doc: &Document,
     others: &[Document],
     manifest: Option<&(String, Manifest)>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let id = &doc.ret.identity;
-    // Identity fields that must agree: (field, here, there, where "there" is).
-    let mut differ = |pairs: &[(&str, String, String)], there: &str| {
-        for (field, a, b) in pairs {
-            if a != b {
-                out.push(finding(
-                    "C104",
-                    &doc.file,
-                    None,
-                    None,
-                    Some(a.clone()),
-                    format!("identity {field} is {a:?} here but {b:?} in {there}"),
-                ));
-            }
+    let built = as_built(doc, manifest);
+    // Whether a disagreement with `other` is this document's to report.
+    let blamed =
+        |other: &Document| !(built == Some(true) && as_built(other, manifest) == Some(false));
+    let both_built = |other: &Document| {
+        if built == Some(true) && as_built(other, manifest) == Some(true) {
+            let file = manifest.map_or("the manifest", |(f, _)| f.as_str());
+            format!(", though {file} records both files as built (was it edited too?)")
+        } else {
+            String::new()
         }
     };
-    for other in others {
-        let oid = &other.ret.identity;
-        differ(
-            &[
-                ("yjs_code", id.yjs_code.clone(), oid.yjs_code.clone()),
-                ("yjs_name", id.yjs_name.clone(), oid.yjs_name.clone()),
-                ("nation", id.nation.clone(), oid.nation.clone()),
-                ("period", id.period.to_string(), oid.period.to_string()),
-                (
-                    "definitions_version",
-                    id.definitions_version.clone(),
-                    oid.definitions_version.clone(),
-                ),
-                (
-                    "input_sha256",
-                    id.input_sha256.clone(),
-                    oid.input_sha256.clone(),
-                ),
-                (
-                    "generated_at",
-                    id.generated_at.clone(),
-                    oid.generated_at.clone(),
-                ),
-            ],
-            &other.file,
-        );
+    let mut identity_differs = |field: &str, here: &str, there: &str, place: &str, also: &str| {
+        if here != there {
+            out.push(finding(
+                "C104",
+                &doc.file,
+                None,
+                None,
+                Some(here.to_string()),
+                format!("identity {field} is {here:?} here but {there:?} in {place}{also}"),
+            ));
+        }
+    };
+    let fields = identity_fields(&doc.ret.identity);
+    for other in others.iter().filter(|o| blamed(o)) {
+        let also = both_built(other);
+        for ((field, here), (_, there)) in fields.iter().zip(identity_fields(&other.ret.identity)) {
+            identity_differs(field, here, &there, &other.file, &also);
+        }
     }
     if let Some((manifest_file, m)) = manifest {
-        differ(
-            &[
-                ("yjs_code", id.yjs_code.clone(), m.identity.yjs_code.clone()),
-                ("period", id.period.to_string(), m.period.clone()),
-                (
-                    "definitions_version",
-                    id.definitions_version.clone(),
-                    m.definitions.version.clone(),
-                ),
-                (
-                    "input_sha256",
-                    id.input_sha256.clone(),
-                    m.input.sha256.clone(),
-                ),
-                (
-                    "generated_at",
-                    id.generated_at.clone(),
-                    m.generated_at.clone(),
-                ),
-            ],
-            manifest_file,
-        );
+        let recorded = [
+            ("yjs_code", m.identity.yjs_code.as_str()),
+            ("yjs_name", m.identity.yjs_name.as_str()),
+            ("nation", m.identity.nation.as_str()),
+            ("period", m.period.as_str()),
+            ("definitions_version", m.definitions.version.as_str()),
+            ("input_sha256", m.input.sha256.as_str()),
+            ("generated_at", m.generated_at.as_str()),
+        ];
+        for (field, there) in recorded {
+            if let Some((_, here)) = fields.iter().find(|(f, _)| *f == field) {
+                identity_differs(field, here, there, manifest_file, "");
+            }
+        }
     }
     let mut figures_agree = true;
     for other in others {
@@ -457,34 +485,52 @@ pub fn check_against(
             .chain(other.ret.measures.iter())
             .map(|(c, _)| c)
             .collect();
+        let also = both_built(other);
         for code in codes {
             let (a, b) = (doc.ret.measures.get(code), other.ret.measures.get(code));
-            if a != b {
-                figures_agree = false;
-                let show = |v: Option<i64>| v.map_or("absent".to_string(), |v| v.to_string());
-                out.push(doc.at(
-                    code,
-                    "C401",
-                    a.map(|v| v.to_string()),
-                    format!(
-                        "{code} is {} here but {} in {}",
-                        show(a),
-                        show(b),
-                        other.file
-                    ),
-                ));
+            if a == b {
+                continue;
             }
+            figures_agree = false;
+            if !blamed(other) {
+                continue;
+            }
+            let show = |v: Option<i64>| v.map_or("absent".to_string(), |v| v.to_string());
+            out.push(doc.at(
+                code,
+                "C401",
+                a.map(|v| v.to_string()),
+                format!(
+                    "{code} is {} here but {} in {}{also}",
+                    show(a),
+                    show(b),
+                    other.file
+                ),
+            ));
         }
     }
-    if let Some((manifest_file, m)) = manifest {
+    if let (Some(false), Some((manifest_file, m))) = (built, manifest) {
         let name = std::path::Path::new(&doc.file)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(expected) = m.output(&name)
-            && expected.sha256 != doc.sha256
-            && figures_agree
-        {
+        let expected = m.output(&name).map_or(String::new(), |o| short(&o.sha256));
+        let any_built = others.iter().any(|o| as_built(o, manifest) == Some(true));
+        if !any_built {
+            out.push(finding(
+                "C403",
+                &doc.file,
+                None,
+                None,
+                None,
+                format!(
+                    "this file is not the one {manifest_file} records (SHA-256 {}…, expected \
+                     {expected}…), and no file of the return is: nothing shows that these \
+                     figures are the ones built (edited in every file, or only one file left?)",
+                    short(&doc.sha256)
+                ),
+            ));
+        } else if figures_agree {
             out.push(finding(
                 "C402",
                 &doc.file,
@@ -493,9 +539,8 @@ pub fn check_against(
                 None,
                 format!(
                     "this file is not the one {manifest_file} records (SHA-256 {}…, expected \
-                     {}…), though its figures agree with the other files",
-                    short(&doc.sha256),
-                    short(&expected.sha256)
+                     {expected}…), though its figures agree with the other files",
+                    short(&doc.sha256)
                 ),
             ));
         }
@@ -582,54 +627,158 @@ mod tests {
         assert!(found.iter().any(|(c, _)| c == "C103"), "{found:?}");
     }
 
-    #[test]
-    fn a_resaved_file_with_the_same_figures_is_a_warning_and_an_edited_one_an_error() {
-        let doc = document();
-        let manifest = Manifest {
-            manifest_version: 1,
-            tool: crate::write::manifest::Tool {
-                name: "yjb-return".into(),
-                version: "0.1.0".into(),
-            },
-            definitions: crate::write::manifest::DefinitionsRef {
-                version: "2024-25".into(),
-                sha256: "x".into(),
-            },
-            period: "2024-25 Q2".into(),
-            generated_at: doc.ret.identity.generated_at.clone(),
-            input: crate::write::manifest::Input {
-                path: "input.xlsx".into(),
-                sha256: doc.ret.identity.input_sha256.clone(),
-                bytes: 1,
-            },
-            identity: crate::write::manifest::ServiceRef {
-                yjs_code: "NSH01".into(),
-                yjs_name: "x".into(),
-                nation: "ENGLAND".into(),
-            },
-            acknowledged: vec![],
-            outputs: vec![crate::write::manifest::Output {
-                file: "return.json".into(),
-                sha256: "22".repeat(32),
-            }],
-        };
-        let m = ("r/manifest.json".to_string(), manifest);
-        let mut twin = doc.clone();
-        twin.file = "r/return.xml".into();
-        let found = check_against(&doc, std::slice::from_ref(&twin), Some(&m));
-        assert_eq!(codes(&found), [("C402".to_string(), None)]);
-        assert_eq!(found[0].severity, Severity::Warning);
+    /// A manifest recording `docs` as built.
+    fn manifest_recording(docs: &[&Document]) -> (String, Manifest) {
+        let mut m = crate::write::manifest::tests::manifest_of(&docs[0].ret);
+        m.outputs = docs
+            .iter()
+            .map(|d| crate::write::manifest::Output {
+                file: d.file.rsplit('/').next().unwrap().to_string(),
+                sha256: d.sha256.clone(),
+            })
+            .collect();
+        ("r/manifest.json".to_string(), m)
+    }
 
+    fn with_figure(doc: &Document, code: &str, value: i64) -> Document {
         let mut edited = doc.clone();
         let mut measures = Measures::new();
         for (c, v) in doc.ret.measures.iter() {
-            measures.set(c, if c == "kpi9.offences" { 4 } else { v });
+            measures.set(c, if c == code { value } else { v });
         }
         edited.ret.measures = measures;
-        let found = check_against(&edited, &[twin], Some(&m));
+        edited
+    }
+
+    fn twin(doc: &Document, file: &str, sha: &str) -> Document {
+        let mut twin = doc.clone();
+        twin.file = file.into();
+        twin.sha256 = sha.repeat(32);
+        twin
+    }
+
+    #[test]
+    fn a_resaved_file_with_the_same_figures_is_a_warning_and_an_edited_one_an_error() {
+        let json = document();
+        let xml = twin(&json, "r/return.xml", "33");
+        let m = manifest_recording(&[&twin(&json, "r/return.json", "22"), &xml]);
+        let found = check_against(&json, std::slice::from_ref(&xml), Some(&m));
+        assert_eq!(codes(&found), [("C402".to_string(), None)]);
+        assert_eq!(found[0].severity, Severity::Warning);
+
+        let edited = with_figure(&json, "kpi9.offences", 4);
+        let found = check_against(&edited, std::slice::from_ref(&xml), Some(&m));
         assert_eq!(
             codes(&found),
             [("C401".to_string(), Some("kpi9.offences".to_string()))]
+        );
+        // The honest file beside it is not blamed.
+        assert_eq!(check_against(&xml, &[edited], Some(&m)), vec![]);
+    }
+
+    #[test]
+    fn a_figure_edited_with_its_hash_in_the_manifest_is_still_caught() {
+        let json = document();
+        let xml = twin(&json, "r/return.xml", "33");
+        let edited = twin(
+            &with_figure(&json, "kpi9.offences", 4),
+            "r/return.xml",
+            "44",
+        );
+        // The manifest was edited to record the edited XML's hash.
+        let m = manifest_recording(&[&json, &edited]);
+        let found = check_against(&edited, std::slice::from_ref(&json), Some(&m));
+        assert_eq!(
+            codes(&found),
+            [("C401".to_string(), Some("kpi9.offences".to_string()))]
+        );
+        assert!(found[0].message.contains("was it edited too?"), "{found:?}");
+        let found = check_against(&json, std::slice::from_ref(&edited), Some(&m));
+        assert_eq!(codes(&found).len(), 1, "both are reported: {found:?}");
+        let _ = xml;
+    }
+
+    #[test]
+    fn no_file_as_the_manifest_records_is_an_error() {
+        let json = document();
+        let m = manifest_recording(&[&twin(&json, "r/return.json", "22")]);
+        // A lone file, or every file edited consistently: the figures agree, nothing is as built.
+        let xml = twin(&json, "r/return.xml", "33");
+        for others in [&[][..], std::slice::from_ref(&xml)] {
+            let found = check_against(&json, others, Some(&m));
+            assert_eq!(codes(&found), [("C403".to_string(), None)], "{found:?}");
+            assert_eq!(found[0].severity, Severity::Error);
+        }
+    }
+
+    #[test]
+    fn the_population_is_compared_across_files() {
+        let json = document();
+        let mut xlsx = twin(&json, "r/return.xlsx", "55");
+        xlsx.ret.identity.population_10_17 = 1;
+        let found = check_against(&xlsx, std::slice::from_ref(&json), None);
+        assert_eq!(codes(&found), [("C104".to_string(), None)]);
+        assert!(found[0].message.contains("population_10_17"), "{found:?}");
+    }
+
+    #[test]
+    fn a_period_no_definitions_cover_is_c103() {
+        let mut doc = document();
+        doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
+        let found = check_document(&doc, &Source::Embedded);
+        let c103: Vec<_> = found.iter().filter(|f| f.code == "C103").collect();
+        assert_eq!(c103.len(), 1, "{found:?}");
+        assert!(
+            c103[0].message.contains("no definitions cover 2019-20 Q2"),
+            "{c103:?}"
+        );
+    }
+
+    #[test]
+    fn a_rate_or_ratio_typed_over_is_c302() {
+        let mut doc = document();
+        let mut m = Measures::new();
+        for (c, v) in doc.ret.measures.iter() {
+            let v = match c {
+                "kpi9.children" | "kpi9.offences" => 5,
+                "reoffending.reoffenders" => 4,
+                "reoffending.reoffences" => 9,
+                "reoffending.cohort" => 10,
+                _ => v,
+            };
+            m.set(c, v);
+        }
+        doc.ret.measures = m;
+        doc.ret.identity.population_10_17 = 50_000;
+        let shown = |numerator: &str, denominator: Option<&str>, per: f64, value: f64| Shown {
+            numerator: numerator.into(),
+            denominator: denominator.map(str::to_string),
+            per,
+            value: Some(value),
+            sheet: "KPI9".into(),
+            row: 9,
+        };
+        // 5 per 10,000 of 50,000 is 1.0; 9 ÷ 4 is 2.25.
+        doc.shown = vec![
+            shown("kpi9.children", None, 10_000.0, 1.0),
+            shown(
+                "reoffending.reoffences",
+                Some("reoffending.reoffenders"),
+                1.0,
+                2.25,
+            ),
+        ];
+        assert_eq!(check_document(&doc, &Source::Embedded), vec![]);
+        doc.shown[0].value = Some(1.2);
+        doc.shown[1].value = Some(2.0);
+        let found = check_document(&doc, &Source::Embedded);
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "shows 1.2 for kpi9.children per 10,000 of population_10_17 (5 / 50000), which should be 1.0",
+                "shows 2.00 for reoffending.reoffences ÷ reoffending.reoffenders (9 / 4), which should be 2.25",
+            ]
         );
     }
 }

@@ -33,12 +33,8 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                     .map_err(|e| unreadable("C001", e.to_string()))?
             };
             Ok(Document {
-                file,
-                ret,
-                places: Vec::new(),
-                shown: Vec::new(),
-                conflicts: Vec::new(),
                 sha256,
+                ..Document::of(&file, ret)
             })
         }
         "xlsx" => {

@@ -71,18 +71,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .ok()
         .and_then(|t| Manifest::from_json(&String::from_utf8_lossy(&t)).ok())
         .map(|m| (manifest_path.display().to_string(), m));
-    let recorded = |doc: &Document| {
-        manifest.as_ref().and_then(|(_, m)| {
-            let name = Path::new(&doc.file)
-                .file_name()?
-                .to_string_lossy()
-                .into_owned();
-            Some(m.output(&name)?.sha256 == doc.sha256)
-        })
-    };
-
-    // The siblings a document is compared with: with a manifest, only those still exactly as
-    // built (so an edited file is blamed, not the honest ones beside it); without, all.
+    // Every other readable file of the return is compared with each document; which of two
+    // disagreeing files is blamed is `check_against`'s business.
     let mut siblings = Vec::new();
     for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
         let path = folder.join(name);
@@ -107,15 +97,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             }
         };
         findings.extend(check::check_document(&doc, &source));
-        if recorded(&doc) == Some(true) {
-            continue; // exactly as built: nothing to compare
-        }
         let others: Vec<Document> = siblings
             .iter()
             .filter(|(p, _)| !same_file(p, target))
-            .map(|(_, d)| d)
-            .filter(|d| manifest.is_none() || recorded(d) == Some(true))
-            .cloned()
+            .map(|(_, d)| d.clone())
             .collect();
         findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
     }

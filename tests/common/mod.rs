@@ -178,3 +178,23 @@ pub fn clean_bytes() -> Vec<u8> {
     write_xlsx(&clean(), &path);
     std::fs::read(path).unwrap()
 }
+
+/// In a worksheet part's XML, replaces the cell `cell` (`B6`) by a number cell holding
+/// `value`, as a person typing over it in Excel would.
+pub fn set_number(xml: &str, cell: &str, value: &str) -> String {
+    let start = xml
+        .find(&format!("<c r=\"{cell}\""))
+        .unwrap_or_else(|| panic!("no cell {cell}"));
+    let rest = &xml[start..];
+    let open_end = rest.find('>').unwrap();
+    let len = if rest[..open_end].ends_with('/') {
+        open_end + 1
+    } else {
+        rest.find("</c>").unwrap() + "</c>".len()
+    };
+    format!(
+        "{}<c r=\"{cell}\"><v>{value}</v></c>{}",
+        &xml[..start],
+        &xml[start + len..]
+    )
+}

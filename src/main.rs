@@ -151,7 +151,9 @@ enum RulesFormat {
 
 fn parse_timestamp(s: &str) -> Result<Timestamp, String> {
     Timestamp::parse(s)
-        .ok_or_else(|| format!("{s:?} is not a UTC time; write it like 2024-10-21T09:30:00Z"))
+        .ok_or_else(|| {
+        format!("{s:?} is not a UTC time between the years 1900 and 9999; write it like 2024-10-21T09:30:00Z")
+    })
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {

@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
+use crate::definitions::Definitions;
 use crate::files::Kind;
 use crate::period::Period;
 use crate::report;
@@ -34,13 +35,15 @@ pub struct Args {
     pub force: bool,
 }
 
-/// Reads and validates the export named in `args`, without printing anything.
-pub fn load(args: &Args) -> Result<Validation, CommandError> {
+/// Reads and validates the export named in `args`, without printing anything; returns the
+/// definitions it was validated against with the result.
+pub fn load(args: &Args) -> Result<(Definitions, Validation), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref())
-        .map_err(|e| CommandError::load(&args.export, e))
+    let v = input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref())
+        .map_err(|e| CommandError::load(&args.export, e))?;
+    Ok((defs, v))
 }
 
 /// The files `validate` writes, with the option that names each.
@@ -119,8 +122,8 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
-    let v = match load(args) {
-        Ok(v) => v,
+    let (defs, v) = match load(args) {
+        Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
             out.write_all(report::json::unreadable(&file, code, &message).as_bytes())
                 .map_err(io_error)?;
@@ -132,7 +135,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         write_output(path, acknowledge::template(&v).as_bytes(), args.force)?;
     }
     if let Some(path) = &args.redact {
-        let bytes = report::redact::render(&v).map_err(|e| CommandError::Write {
+        let bytes = report::redact::render(&v, &defs).map_err(|e| CommandError::Write {
             path: path.clone(),
             message: e.to_string(),
         })?;

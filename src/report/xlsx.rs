@@ -12,7 +12,8 @@ use rust_xlsxwriter::{
     Workbook, Worksheet, XlsxError,
 };
 
-use super::xml_safe;
+// Every string this report writes is also cut to what one Excel cell holds.
+use super::cell_text as xml_safe;
 use crate::definitions::Severity;
 use crate::export::workbook::Cell;
 use crate::validate::{Finding, RuleStatus, Validation, sheet_ref};
@@ -40,15 +41,11 @@ pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
         .set_underline(rust_xlsxwriter::FormatUnderline::Single);
 
     // Copies of the export's sheets get their own names, kept clear of the report's sheets.
-    let reserved = ["Issues", "Summary", "By child"];
+    let mut taken: Vec<String> = ["Issues", "Summary", "By child"].map(String::from).to_vec();
     let mut copy_names: HashMap<String, String> = HashMap::new();
     for sheet in &v.workbook.sheets {
-        let mut name = sheet.name.clone();
-        while reserved.iter().any(|r| r.eq_ignore_ascii_case(&name))
-            || copy_names.values().any(|n| n.eq_ignore_ascii_case(&name))
-        {
-            name = truncate_name(&format!("{name} (export)"));
-        }
+        let name = super::sheet_name(&sheet.name, &taken);
+        taken.push(name.clone());
         copy_names.insert(sheet.name.clone(), name);
     }
     let target = |sheet: &str, cell: &str| -> Option<String> {
@@ -299,10 +296,6 @@ fn severity_word(s: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Fatal => "fatal",
     }
-}
-
-fn truncate_name(name: &str) -> String {
-    name.chars().take(31).collect()
 }
 
 pub(crate) fn write_cell(

@@ -66,6 +66,7 @@ pub fn validate_bytes(
                 ack.row.map_or("-".to_string(), |r| r.to_string())
             ));
         }
+        acknowledge::identifying_explanations(&mut v);
     }
     Ok(v)
 }

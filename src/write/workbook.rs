@@ -156,7 +156,7 @@ pub fn return_workbook(
             ))
             .set_author("yjb-return")
             .set_company(xml_safe(&id.yjs_name))
-            .set_comment("Counts only: no child's identifier appears in this workbook.")
+            .set_comment("Counts only; the acknowledged queries are the officer's own words.")
             .set_creation_datetime(&created(&id.generated_at)?),
     );
 
@@ -170,7 +170,7 @@ pub fn return_workbook(
         0,
         1,
         1,
-        "Counts only: nothing in this return identifies a child.",
+        "Counts only: no figure identifies a child. The acknowledged queries are the officer's own words.",
         &f.intro,
     )?;
     let values = [

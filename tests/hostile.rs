@@ -510,3 +510,25 @@ fn devices_and_oversized_files_are_refused_before_reading() {
     );
     assert!(started.elapsed() < Duration::from_secs(30));
 }
+
+#[test]
+fn figures_at_the_edge_of_a_64_bit_number_are_findings_not_overflows() {
+    let dir = built();
+    let xml = std::fs::read_to_string(dir.path().join("r/return.xml")).unwrap();
+    std::fs::write(
+        dir.path().join("r/return.xml"),
+        xml.replace(">0<", ">9223372036854775807<"),
+    )
+    .unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r/return.xml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C301"), "{out}");
+    let json = std::fs::read_to_string(dir.path().join("r/return.json")).unwrap();
+    std::fs::write(
+        dir.path().join("r/return.json"),
+        json.replace("\"value\": 0", "\"value\": -9223372036854775808"),
+    )
+    .unwrap();
+    let (code, out, err) = run_in(dir.path(), &["diff", "r/return.json", "r/return.xml"]);
+    assert_eq!(code, 1, "{out}{err}");
+}

@@ -109,7 +109,7 @@ pub fn diff(old: &Return, new: &Return, ratios: &[Ratio]) -> Diff {
                 code: code.to_string(),
                 old: a,
                 new: b,
-                change: b.unwrap_or(0) - a.unwrap_or(0),
+                change: b.unwrap_or(0).saturating_sub(a.unwrap_or(0)),
             })
         })
         .collect();

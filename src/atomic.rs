@@ -36,8 +36,7 @@ fn exists() -> io::Error {
 fn file_name(path: &Path) -> io::Result<String> {
     match path.file_name() {
         Some(name) => Ok(name.to_string_lossy().into_owned()),
-        None => Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
+        None => Err(io::Error::other(
             "the path must end in a file or folder name",
         )),
     }
@@ -113,10 +112,9 @@ impl Staging {
         let mut names: Vec<String> = removable.iter().map(|n| n.to_string()).collect();
         for (name, _) in files {
             if Path::new(name).file_name() != Some(std::ffi::OsStr::new(name)) {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidInput,
-                    format!("{name:?} is not a plain file name"),
-                ));
+                return Err(io::Error::other(format!(
+                    "{name:?} is not a plain file name"
+                )));
             }
             names.push(name.to_string());
         }
@@ -267,14 +265,11 @@ fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Repla
     }
     if let Err(e) = fs::rename(from, to) {
         if fs::rename(&old, to).is_err() {
-            return Err(io::Error::new(
-                e.kind(),
-                format!(
-                    "the new folder could not be put in place ({}); the old one is kept at {}",
-                    crate::files::sentence(&e),
-                    old.display()
-                ),
-            ));
+            return Err(io::Error::other(format!(
+                "the new folder could not be put in place ({}); the old one is kept at {}",
+                crate::io_words::describe(&e),
+                old.display()
+            )));
         }
         return Err(e);
     }

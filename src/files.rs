@@ -1,6 +1,6 @@
 //! The user's files as the tool reads them: only regular files, never more than a size that
-//! kind of file can sensibly have, and with failures said in words rather than the operating
-//! system's.
+//! kind of file can sensibly have, and with failures said in words ([`crate::io_words`])
+//! rather than the operating system's.
 //!
 //! Every input is read whole into memory (an export must be hashed for the audit trail before
 //! it is parsed), so without a cap `validate /dev/zero`, or a manifest naming a huge file,
@@ -58,7 +58,7 @@ impl Kind {
 /// Why a file could not be read; each is the end of a sentence naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{}", sentence(.0))]
+    #[error("{}", crate::io_words::describe(.0))]
     Io(#[from] io::Error),
     #[error("it is not a regular file (a folder, a device or a pipe): give the path of a file")]
     NotAFile,
@@ -97,38 +97,6 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
         });
     }
     Ok(bytes)
-}
-
-/// What went wrong with a file operation, in words: the operating system's own wording
-/// ("os error 13") never reaches the user. An error the tool made itself keeps its message.
-pub fn sentence(e: &io::Error) -> String {
-    use io::ErrorKind as K;
-    if e.get_ref().is_some() {
-        return e.to_string();
-    }
-    let words = match e.kind() {
-        K::NotFound => "it does not exist (check the name and the folder)",
-        K::PermissionDenied => "permission denied: your account may not use it",
-        K::AlreadyExists => "it already exists",
-        K::IsADirectory => "it is a folder, not a file",
-        K::NotADirectory => "part of the path is a file, not a folder",
-        K::DirectoryNotEmpty => "the folder is not empty",
-        K::StorageFull => "the disk is full",
-        K::ReadOnlyFilesystem => "the disk is read-only",
-        K::InvalidFilename => "the name is not one the system allows",
-        K::FileTooLarge => "the file is too large for the disk",
-        K::CrossesDevices => "it would have to move between disks",
-        K::Interrupted | K::TimedOut | K::WouldBlock => "the system was interrupted: try again",
-        K::UnexpectedEof => "the file ended early",
-        K::OutOfMemory => "there is not enough memory",
-        _ => {
-            return match e.raw_os_error() {
-                Some(n) => format!("the system refused (error {n})"),
-                None => "the system refused".to_string(),
-            };
-        }
-    };
-    words.to_string()
 }
 
 #[cfg(test)]
@@ -170,20 +138,5 @@ mod tests {
                 Err(FileError::NotAFile)
             ));
         }
-    }
-
-    #[test]
-    fn the_system_wording_is_replaced_by_a_sentence() {
-        let e = io::Error::from(io::ErrorKind::NotFound);
-        assert_eq!(
-            sentence(&e),
-            "it does not exist (check the name and the folder)"
-        );
-        let e = io::Error::from_raw_os_error(13);
-        assert!(!sentence(&e).contains("os error"), "{}", sentence(&e));
-        let e = io::Error::other("a sentence of our own");
-        assert_eq!(sentence(&e), "a sentence of our own");
-        let e = io::Error::from_raw_os_error(9999);
-        assert_eq!(sentence(&e), "the system refused (error 9999)");
     }
 }

@@ -164,7 +164,7 @@ fn an_extract_date_after_today_and_an_impossible_population_are_errors() {
             )
         })
         .collect();
-    assert!(found.contains(&("E451", "extract_date")), "{out}");
+    assert!(found.contains(&("E453", "extract_date")), "{out}");
     assert!(found.contains(&("E210", "population_10_17")), "{out}");
 }
 

@@ -42,6 +42,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "the identity differs from the manifest or the other files of the return",
     ),
     (
+        "C105",
+        Severity::Warning,
+        "the return is provisional: its figures will change, so it is not fit to send",
+    ),
+    (
         "C201",
         Severity::Error,
         "a measure the definitions require is missing",
@@ -228,6 +233,22 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     if id.population_10_17 == 0 {
         out.push(bad_id("population_10_17", "0", "must be more than 0"));
     }
+    if id.provisional {
+        out.push(finding(
+            "C105",
+            file,
+            None,
+            None,
+            None,
+            format!(
+                "this {} return is provisional: it was built before the quarter's records were \
+                 complete (or marked provisional by the officer), so its figures will change \
+                 and it is not fit to send; build it again from a full export with `build` \
+                 (without --provisional)",
+                id.period
+            ),
+        ));
+    }
     if !is_hex64(&id.input_sha256) {
         out.push(bad_id(
             "input_sha256",
@@ -259,23 +280,27 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             return out;
         }
     };
-    let in_force = match Definitions::for_period(source, id.period) {
-        Ok(in_force) if in_force.version == defs.version => None,
-        Ok(in_force) => Some(format!(
-            "a {} return is made under definitions {}, not {}",
-            id.period, in_force.version, defs.version
-        )),
-        Err(e) => Some(format!("{e}: no return can be made for {}", id.period)),
-    };
-    if let Some(message) = in_force {
-        out.push(finding(
+    match Definitions::version_for(source, id.period) {
+        Ok(in_force) if in_force != defs.version => out.push(finding(
             "C103",
             file,
             None,
             None,
             Some(id.definitions_version.clone()),
-            message,
-        ));
+            format!(
+                "a {} return is made under definitions {in_force}, not {}",
+                id.period, defs.version
+            ),
+        )),
+        Ok(_) => {}
+        Err(e) => out.push(finding(
+            "C103",
+            file,
+            None,
+            None,
+            Some(id.period.to_string()),
+            e.to_string(),
+        )),
     }
 
     let (required, partners) = expected_codes(&defs, &doc.ret);
@@ -405,13 +430,14 @@ pub fn as_built(doc: &Document, manifest: Option<&(String, Manifest)>) -> Option
 }
 
 /// The identity fields every file of a return must agree on.
-fn identity_fields(id: &crate::measures::Identity) -> [(&'static str, String); 8] {
+fn identity_fields(id: &crate::measures::Identity) -> [(&'static str, String); 9] {
     [
         ("yjs_code", id.yjs_code.clone()),
         ("yjs_name", id.yjs_name.clone()),
         ("nation", id.nation.clone()),
         ("population_10_17", id.population_10_17.to_string()),
         ("period", id.period.to_string()),
+        ("provisional", id.provisional.to_string()),
         ("definitions_version", id.definitions_version.clone()),
         ("input_sha256", id.input_sha256.clone()),
         ("generated_at", id.generated_at.clone()),
@@ -462,16 +488,17 @@ pub fn check_against(
     }
     if let Some((manifest_file, m)) = manifest {
         let recorded = [
-            ("yjs_code", m.identity.yjs_code.as_str()),
-            ("yjs_name", m.identity.yjs_name.as_str()),
-            ("nation", m.identity.nation.as_str()),
-            ("period", m.period.as_str()),
-            ("definitions_version", m.definitions.version.as_str()),
-            ("input_sha256", m.input.sha256.as_str()),
-            ("generated_at", m.generated_at.as_str()),
+            ("yjs_code", m.identity.yjs_code.clone()),
+            ("yjs_name", m.identity.yjs_name.clone()),
+            ("nation", m.identity.nation.clone()),
+            ("period", m.period.clone()),
+            ("provisional", m.provisional.to_string()),
+            ("definitions_version", m.definitions.version.clone()),
+            ("input_sha256", m.input.sha256.clone()),
+            ("generated_at", m.generated_at.clone()),
         ];
-        for (field, there) in recorded {
-            if let Some((_, here)) = fields.iter().find(|(f, _)| *f == field) {
+        for (field, there) in &recorded {
+            if let Some((_, here)) = fields.iter().find(|(f, _)| f == field) {
                 identity_differs(field, here, there, manifest_file, "");
             }
         }
@@ -618,6 +645,28 @@ mod tests {
     }
 
     #[test]
+    fn a_period_before_the_kpis_began_is_not_fit_to_send() {
+        let mut doc = document();
+        doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
+        let found = check_document(&doc, &Source::Embedded);
+        let c103: Vec<&Finding> = found.iter().filter(|f| f.code == "C103").collect();
+        assert_eq!(c103.len(), 1, "{found:?}");
+        assert!(
+            c103[0]
+                .message
+                .contains("the key performance indicators began in 2023-24 Q1"),
+            "{}",
+            c103[0].message
+        );
+        doc.ret.identity.period = "2023-24 Q1".parse().unwrap();
+        assert!(
+            !check_document(&doc, &Source::Embedded)
+                .iter()
+                .any(|f| f.code == "C103")
+        );
+    }
+
+    #[test]
     fn identity_and_definitions_version() {
         let mut doc = document();
         doc.ret.identity.yjs_code = "N".into();
@@ -719,19 +768,6 @@ mod tests {
         let found = check_against(&xlsx, std::slice::from_ref(&json), None);
         assert_eq!(codes(&found), [("C104".to_string(), None)]);
         assert!(found[0].message.contains("population_10_17"), "{found:?}");
-    }
-
-    #[test]
-    fn a_period_no_definitions_cover_is_c103() {
-        let mut doc = document();
-        doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
-        let found = check_document(&doc, &Source::Embedded);
-        let c103: Vec<_> = found.iter().filter(|f| f.code == "C103").collect();
-        assert_eq!(c103.len(), 1, "{found:?}");
-        assert!(
-            c103[0].message.contains("no definitions cover 2019-20 Q2"),
-            "{c103:?}"
-        );
     }
 
     #[test]

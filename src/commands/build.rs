@@ -11,7 +11,7 @@ use crate::definitions::Severity;
 use crate::files::Kind;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Validation, input};
+use crate::validate::{Options, Validation, input};
 use crate::write::archive::{
     ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, MAX_SUBMISSIONS, check_replaceable,
     first_free_submission, period_folder, submission_folder,
@@ -37,6 +37,9 @@ pub struct Args {
     pub generated_at: Option<Timestamp>,
     pub definitions: Option<PathBuf>,
     pub acknowledgements: Option<PathBuf>,
+    /// Build a provisional return: allowed from an export taken before the period ended, and
+    /// marked provisional in every output.
+    pub provisional: bool,
 }
 
 /// Refuses, before the work of a build, a target that could never take the return.
@@ -75,15 +78,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    let v = input::validate_bytes(&bytes, &defs, Some(args.period), sidecar.as_deref())
-        .map_err(|e| CommandError::load(&args.export, e))?;
+    let v = input::validate_bytes(
+        &bytes,
+        &defs,
+        &Options {
+            period: Some(args.period),
+            provisional: args.provisional,
+        },
+        sidecar.as_deref(),
+    )
+    .map_err(|e| CommandError::load(&args.export, e))?;
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
-        text.push_str(
-            "\nThe return was not built: fix the errors above in the case-management system, \
-             export again and rerun build. `validate --report issues.xlsx` lists them all.\n",
-        );
+        text.push('\n');
+        text.push_str(&refusal(&v, args));
         write_out(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
             EXIT_FAILURE
@@ -104,6 +113,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     let request = Request {
         period: args.period,
+        provisional: args.provisional,
         generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
         input_path,
         input_sha256: v.sha256.clone(),
@@ -193,6 +203,34 @@ fn place(
             )))
         }
     }
+}
+
+/// Why the return was not built and what to do next: a period the export does not cover is
+/// fixed on the command line; anything else in the case-management system.
+fn refusal(v: &Validation, args: &Args) -> String {
+    let blocking: Vec<&str> = v
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
+        .map(|f| f.code.as_str())
+        .collect();
+    let period = args.period;
+    if !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451") {
+        let early = if blocking.contains(&"E451") {
+            ", or add --provisional for an early look (a provisional return is not fit to send)"
+        } else {
+            ""
+        };
+        return format!(
+            "The return was not built: the export does not cover {period}. Check --period{early}.\n"
+        );
+    }
+    format!(
+        "The return was not built: fix the errors above in the case-management system, export \
+         again and rerun build. To list them all in a workbook, run:\n  yjb-return validate \
+         \"{}\" --period \"{period}\" --report issues.xlsx\n",
+        args.export.display()
+    )
 }
 
 /// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.

@@ -94,7 +94,7 @@ pub fn write_error(path: &Path, e: &std::io::Error, force: Option<&str>) -> Comm
         (std::io::ErrorKind::AlreadyExists, None) => {
             "it already exists: name a new one (nothing was overwritten)".to_string()
         }
-        _ => crate::files::sentence(e),
+        _ => crate::io_words::describe(e),
     };
     CommandError::Write {
         path: path.to_path_buf(),

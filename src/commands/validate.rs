@@ -8,7 +8,7 @@ use crate::definitions::Definitions;
 use crate::files::Kind;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Validation, acknowledge, input};
+use crate::validate::{Options, Validation, acknowledge, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -21,6 +21,8 @@ pub enum Format {
 pub struct Args {
     pub export: PathBuf,
     pub period: Option<Period>,
+    /// The export is for a provisional return: taken before the period ended is allowed.
+    pub provisional: bool,
     pub format: Format,
     pub report: Option<PathBuf>,
     pub all: bool,
@@ -41,8 +43,16 @@ pub fn load(args: &Args) -> Result<(Definitions, Validation), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    let v = input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref())
-        .map_err(|e| CommandError::load(&args.export, e))?;
+    let v = input::validate_bytes(
+        &bytes,
+        &defs,
+        &Options {
+            period: args.period,
+            provisional: args.provisional,
+        },
+        sidecar.as_deref(),
+    )
+    .map_err(|e| CommandError::load(&args.export, e))?;
     Ok((defs, v))
 }
 

@@ -80,11 +80,11 @@ pub fn first_free_submission(root: &Path, period: Period) -> u32 {
 /// empty folder is also fine: replacing it deletes nothing). Otherwise, the end of a sentence
 /// saying what the folder holds.
 pub fn check_replaceable(dir: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| files::sentence(&e))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| crate::io_words::describe(&e))?;
     let mut foreign = Vec::new();
     let mut count = 0;
     for entry in entries {
-        let entry = entry.map_err(|e| files::sentence(&e))?;
+        let entry = entry.map_err(|e| crate::io_words::describe(&e))?;
         count += 1;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());

@@ -384,7 +384,7 @@ fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
         ),
     };
     let (decimals, unit, operator) = match (&p.denominator, p.per) {
-        (Some(_), per) if per == 100.0 => (1, "%", "/".to_string()),
+        (Some(_), 100.0) => (1, "%", "/".to_string()),
         (Some(_), _) => (2, "", "÷".to_string()),
         (None, per) => (
             1,

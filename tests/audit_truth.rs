@@ -90,21 +90,8 @@ impl Built {
     }
 
     fn codes(&self, target: &str) -> (i32, Vec<(String, String)>) {
-        let (code, out, err) = self.run(&["check", target, "--format", "json"]);
-        let v: serde_json::Value =
-            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}{err}"));
-        let found = v["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| {
-                (
-                    f["code"].as_str().unwrap().to_string(),
-                    f["column"].as_str().unwrap_or("").to_string(),
-                )
-            })
-            .collect();
-        (code, found)
+        let (code, out, _) = self.run(&["check", target, "--format", "json"]);
+        (code, findings(&out))
     }
 }
 

@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{clean_bytes, edit_part, yjb};
+use common::{clean_bytes, edit_part, run_in, yjb};
 
 /// Runs `validate` on `bytes` saved as an .xlsx and returns (exit code, stdout, stderr).
 fn validate_bytes(bytes: &[u8], extra: &[&str]) -> (i32, String, String) {
@@ -217,13 +217,8 @@ fn check_refuses_hostile_return_files_without_crashing() {
     ws.write_string(0, 0, "Measure").unwrap();
     ws.write_number(1_000_000, 200, 1.0).unwrap();
     wb.save(dir.path().join("return.xlsx")).unwrap();
-    let out = yjb()
-        .arg("check")
-        .arg(dir.path().join("return.xlsx"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (code, text, _) = run_in(dir.path(), &["check", "return.xlsx"]);
+    assert_eq!(code, 2);
     assert!(
         text.contains("C001") && text.contains("the cover has no"),
         "{text}"
@@ -234,13 +229,8 @@ fn check_refuses_hostile_return_files_without_crashing() {
         ws.write_number(r, 0, 1.0).unwrap();
     }
     wb.save(dir.path().join("return.xlsx")).unwrap();
-    let out = yjb()
-        .arg("check")
-        .arg(dir.path().join("return.xlsx"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (code, text, _) = run_in(dir.path(), &["check", "return.xlsx"]);
+    assert_eq!(code, 2);
     assert!(
         text.contains("C001") && text.contains("far more than a return holds"),
         "{text}"
@@ -258,29 +248,6 @@ fn check_refuses_hostile_return_files_without_crashing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("C101"));
-}
-
-/// Runs the binary in `dir`, returning (exit code, stdout, stderr); a crash (a signal, a
-/// panic's exit 101) fails the test, and so does output that is not a sentence.
-fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = yjb().current_dir(dir).args(args).output().unwrap();
-    let code = out.status.code().expect("ended by a signal: a crash");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!([0, 1, 2].contains(&code), "exit {code}: {stdout}{stderr}");
-    for text in [&stdout, &stderr] {
-        for raw in [
-            "panicked",
-            "RUST_BACKTRACE",
-            "os error",
-            "zip::",
-            "Expecting",
-            "XlsxError",
-        ] {
-            assert!(!text.contains(raw), "library or system wording: {text}");
-        }
-    }
-    (code, stdout, stderr)
 }
 
 /// A folder holding the clean export and its Q2 return, built by the real binary.

@@ -32,8 +32,7 @@ impl Fixture {
     }
 
     fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.command(args).output().unwrap();
-        decode(out)
+        run_in(self.dir.path(), args)
     }
 
     fn build_args<'a>(&self, target: &'a [&'a str]) -> Vec<&'a str> {

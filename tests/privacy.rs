@@ -6,15 +6,6 @@ mod common;
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::*;
 
-fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
-    let out = yjb().current_dir(dir).args(args).output().unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
 fn exported(sheets: &[Sheet]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     write_xlsx(sheets, &dir.path().join("export.xlsx"));
@@ -152,20 +143,10 @@ fn an_extract_date_after_today_and_an_impossible_population_are_errors() {
     let dir = exported(&sheets);
     let (code, out, _) = run_in(dir.path(), &["validate", "export.xlsx", "--format", "json"]);
     assert_eq!(code, 1, "{out}");
-    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let found: Vec<(&str, &str)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap(),
-                f["column"].as_str().unwrap_or(""),
-            )
-        })
-        .collect();
-    assert!(found.contains(&("E453", "extract_date")), "{out}");
-    assert!(found.contains(&("E210", "population_10_17")), "{out}");
+    let found = findings(&out);
+    let has = |code: &str, column: &str| found.iter().any(|(c, col)| c == code && col == column);
+    assert!(has("E453", "extract_date"), "{out}");
+    assert!(has("E210", "population_10_17"), "{out}");
 }
 
 #[test]

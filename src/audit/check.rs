@@ -429,21 +429,6 @@ pub fn as_built(doc: &Document, manifest: Option<&(String, Manifest)>) -> Option
     Some(m.output(&name)?.sha256 == doc.sha256)
 }
 
-/// The identity fields every file of a return must agree on.
-fn identity_fields(id: &crate::measures::Identity) -> [(&'static str, String); 9] {
-    [
-        ("yjs_code", id.yjs_code.clone()),
-        ("yjs_name", id.yjs_name.clone()),
-        ("nation", id.nation.clone()),
-        ("population_10_17", id.population_10_17.to_string()),
-        ("period", id.period.to_string()),
-        ("provisional", id.provisional.to_string()),
-        ("definitions_version", id.definitions_version.clone()),
-        ("input_sha256", id.input_sha256.clone()),
-        ("generated_at", id.generated_at.clone()),
-    ]
-}
-
 /// Compares a document with the other files of the same return (its manifest, and the other
 /// renderings of the figures). The files are always compared with each other: a file whose
 /// bytes the manifest records is trusted over one whose bytes it does not (the edited file is
@@ -479,15 +464,19 @@ pub fn check_against(
             ));
         }
     };
-    let fields = identity_fields(&doc.ret.identity);
+    let fields = crate::audit::diff::identity_fields(&doc.ret.identity);
     for other in others.iter().filter(|o| blamed(o)) {
         let also = both_built(other);
-        for ((field, here), (_, there)) in fields.iter().zip(identity_fields(&other.ret.identity)) {
+        for ((field, here), (_, there)) in fields
+            .iter()
+            .zip(crate::audit::diff::identity_fields(&other.ret.identity))
+        {
             identity_differs(field, here, &there, &other.file, &also);
         }
     }
     if let Some((manifest_file, m)) = manifest {
         let recorded = [
+            ("tool_version", m.tool.version.clone()),
             ("yjs_code", m.identity.yjs_code.clone()),
             ("yjs_name", m.identity.yjs_name.clone()),
             ("nation", m.identity.nation.clone()),
@@ -543,30 +532,27 @@ pub fn check_against(
             .unwrap_or_default();
         let expected = m.output(&name).map_or(String::new(), |o| short(&o.sha256));
         let any_built = others.iter().any(|o| as_built(o, manifest) == Some(true));
-        if !any_built {
-            out.push(finding(
+        let verdict = if !any_built {
+            Some((
                 "C403",
-                &doc.file,
-                None,
-                None,
-                None,
-                format!(
-                    "this file is not the one {manifest_file} records (SHA-256 {}…, expected \
-                     {expected}…), and no file of the return is: nothing shows that these \
-                     figures are the ones built (edited in every file, or only one file left?)",
-                    short(&doc.sha256)
-                ),
-            ));
+                "and no file of the return is: nothing shows that these figures are the ones \
+                 built (edited in every file, or only one file left?)",
+            ))
         } else if figures_agree {
+            Some(("C402", "though its figures agree with the other files"))
+        } else {
+            None
+        };
+        if let Some((code, why)) = verdict {
             out.push(finding(
-                "C402",
+                code,
                 &doc.file,
                 None,
                 None,
                 None,
                 format!(
                     "this file is not the one {manifest_file} records (SHA-256 {}…, expected \
-                     {expected}…), though its figures agree with the other files",
+                     {expected}…), {why}",
                     short(&doc.sha256)
                 ),
             ));

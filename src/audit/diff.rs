@@ -69,7 +69,8 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn identity_fields(id: &Identity) -> [(&'static str, String); 10] {
+/// The identity fields of a return, as text, in the order they are shown.
+pub(crate) fn identity_fields(id: &Identity) -> [(&'static str, String); 10] {
     [
         ("yjs_code", id.yjs_code.clone()),
         ("yjs_name", id.yjs_name.clone()),

@@ -268,18 +268,6 @@ const NOT_NAMES: &[&str] = &[
     "training",
     "institution",
     "accommodation",
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
     "monday",
     "tuesday",
     "wednesday",
@@ -390,7 +378,10 @@ fn identifying(explanation: &str, ids: &HashSet<&str>) -> Option<String> {
             && w.chars().count() >= 2
             && chars.all(|c| c.is_lowercase() || c == '\'' || c == '-')
     };
-    let ordinary = |w: &str| NOT_NAMES.contains(&w.to_lowercase().as_str());
+    let ordinary = |w: &str| {
+        let w = w.to_lowercase();
+        NOT_NAMES.contains(&w.as_str()) || MONTHS.contains(&w.as_str())
+    };
     let raw: Vec<&str> = explanation.split_whitespace().collect();
     for i in 1..words.len() {
         let (a, b) = (words[i - 1], words[i]);

@@ -696,56 +696,38 @@ mod tests {
         assert!((ratio.value.unwrap() - 2.25).abs() < 1e-9);
     }
 
-    /// Rewrites one part of a workbook's zip with `edit`.
-    pub(crate) fn edit_part(bytes: &[u8], part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
-        use std::io::{Read, Write};
-        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
-        let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
-        for i in 0..zip.len() {
-            let mut entry = zip.by_index(i).unwrap();
-            let name = entry.name().unwrap().to_string();
-            let mut data = Vec::new();
-            entry.read_to_end(&mut data).unwrap();
-            if name == part {
-                data = edit(&String::from_utf8(data).unwrap()).into_bytes();
-            }
-            out.start_file(name, zip::write::SimpleFileOptions::default())
-                .unwrap();
-            out.write_all(&data).unwrap();
-        }
-        out.finish().unwrap().into_inner()
-    }
-
     #[test]
-    fn a_cleared_column_heading_is_a_sentence_not_a_panic() {
-        let (ret, layout) = full();
-        let bytes = return_workbook(&ret, &layout, &[]).unwrap();
-        // The first group heading of the cohort sheet (sheet2) is a shared string; clearing
-        // it is what a user deleting "Prevention" in Excel does.
-        for heading in ["Prevention", "Measure code"] {
-            let edited = edit_part(&bytes, "xl/sharedStrings.xml", |xml| {
-                xml.replacen(&format!("<t>{heading}</t>"), "<t></t>", 1)
-            });
-            let err = read_workbook(&edited).unwrap_err().to_string();
+    fn a_header_row_with_a_heading_cleared_is_a_sentence_not_a_panic() {
+        let row = |cells: &[(u32, &str)]| -> BTreeMap<u32, Value> {
+            cells
+                .iter()
+                .map(|(c, t)| (*c, Value::Text(t.to_string())))
+                .collect()
+        };
+        let groups = groups_of(
+            "Cohort",
+            4,
+            &row(&[(0, "Measure"), (1, "Out of court"), (2, "Measure code")]),
+        );
+        assert_eq!(groups.unwrap(), [Some("out_of_court".to_string())]);
+        let single = groups_of(
+            "KPI7",
+            4,
+            &row(&[(0, "Measure"), (1, "Value"), (2, "Measure code")]),
+        );
+        assert_eq!(single.unwrap(), [None]);
+        // "Prevention" cleared: the headings after Measure are empty.
+        for cells in [
+            &[(0, "Measure"), (2, "Out of court"), (3, "Measure code")][..],
+            &[(0, "Measure"), (1, "Measure code")][..],
+            &[(0, "Measure"), (1, "Prevention"), (2, "All")][..],
+        ] {
+            let err = groups_of("Cohort", 4, &row(cells)).unwrap_err().to_string();
             assert!(
-                err.contains("the header row should read Measure") && err.contains("row 4"),
-                "{heading}: {err}"
+                err.starts_with("sheet Cohort row 4: the header row should read Measure"),
+                "{err}"
             );
         }
-    }
-
-    #[test]
-    fn one_far_cell_is_one_cell_not_a_vast_range() {
-        let (ret, layout) = full();
-        let bytes = return_workbook(&ret, &layout, &[]).unwrap();
-        let edited = edit_part(&bytes, "xl/worksheets/sheet2.xml", |xml| {
-            xml.replace(
-                "</sheetData>",
-                "<row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row></sheetData>",
-            )
-        });
-        let back = read_workbook(&edited).unwrap();
-        assert_eq!(back.ret, ret);
     }
 
     #[test]

@@ -214,3 +214,43 @@ pub fn set_number(xml: &str, cell: &str, value: &str) -> String {
         &xml[start + len..]
     )
 }
+
+/// Runs the binary in `dir`, returning (exit code, stdout, stderr); a crash (a signal, a
+/// panic's exit 101) fails the test, and so does output that is not a sentence.
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = yjb().current_dir(dir).args(args).output().unwrap();
+    let code = out.status.code().expect("ended by a signal: a crash");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!([0, 1, 2].contains(&code), "exit {code}: {stdout}{stderr}");
+    for text in [&stdout, &stderr] {
+        for raw in [
+            "panicked",
+            "RUST_BACKTRACE",
+            "os error",
+            "zip::",
+            "Expecting",
+            "XlsxError",
+        ] {
+            assert!(!text.contains(raw), "library or system wording: {text}");
+        }
+    }
+    (code, stdout, stderr)
+}
+
+/// The (code, column) of every finding in a `--format json` report of `validate` or `check`.
+pub fn findings(json: &str) -> Vec<(String, String)> {
+    let v: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|_| panic!("not JSON: {json}"));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["column"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}

@@ -144,3 +144,68 @@ fn counts_are_numbers_and_every_sheet_prints_landscape_one_page_wide() {
     // The warning banner spans the table, so it wraps rather than being cut off.
     assert!(issues.contains("<mergeCell ref=\"A2:M2\"/>"), "banner not merged");
 }
+
+#[test]
+fn terminal_and_report_show_findings_with_fixes_and_rejected_acknowledgements() {
+    let mut sheets = clean();
+    sheets
+        .iter_mut()
+        .find(|s| s.name == "Interventions")
+        .unwrap()
+        .name = "Orders".into();
+    set(&mut sheets, "Orders", 0, "end_date", "2024-13-01");
+    let dir = tempfile::tempdir().unwrap();
+    write_xlsx(&sheets, &dir.path().join("export.xlsx"));
+    std::fs::write(
+        dir.path().join("export.acknowledgements.csv"),
+        "code,sheet,row,column,value,explanation\n\
+         E201,Interventions,2,end_date,2024-13-01,a typo we will fix\n\
+         W316,Interventions,9,accommodation_suitable,Y,no such row\n",
+    )
+    .unwrap();
+    let out = yjb()
+        .current_dir(dir.path())
+        .args(["validate", "export.xlsx", "--report", "issues.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    // Safe on any console code page: nothing but ASCII of the tool's own.
+    assert!(stdout.is_ascii(), "{stdout}");
+    assert!(stdout.contains("  1 error, 0 warnings, 1 note\n"), "{stdout}");
+    // Each finding under its sheet, named as typed, with how to fix it.
+    let finding = "\nInterventions (sheet \"Orders\")\n  \
+         ERROR E201 Orders!E2 end_date \"2024-13-01\": not a date (use YYYY-MM-DD or DD/MM/YYYY)\n    \
+         fix: Use a date cell, or text as YYYY-MM-DD or DD/MM/YYYY.\n";
+    assert!(stdout.contains(finding), "{stdout}");
+    assert!(stdout.contains("\nChildren\n  NOTE I111 Children!B1"), "{stdout}");
+    // The per-rule counts come after the findings, folded.
+    assert!(
+        stdout.ends_with("\nBy rule: E201 (1), I111 (1)\n\nReport written to issues.xlsx\n"),
+        "{stdout}"
+    );
+    // Both rejected acknowledgements, before the findings.
+    let rejected = stdout.find("Acknowledgements not applied").expect(&stdout);
+    assert!(rejected < stdout.find(finding).unwrap());
+    assert!(
+        stdout.contains("line 2: E201 Interventions row 2: only warnings can be acknowledged"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("line 3: W316 Interventions row 9: matches no warning in this export"),
+        "{stdout}"
+    );
+
+    let mut wb: Xlsx<_> = open_workbook(dir.path().join("issues.xlsx")).unwrap();
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let lines: Vec<String> = summary
+        .rows()
+        .map(|r| r.iter().map(text).collect::<Vec<_>>().join("|"))
+        .collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("Acknowledgements not applied|"))
+        .expect("listed on Summary");
+    assert!(lines[at + 1].contains("line 2: E201 Interventions row 2: only warnings"));
+    assert!(lines[at + 2].contains("line 3: W316 Interventions row 9: matches no warning"));
+}

@@ -30,7 +30,11 @@ fn entries(help: &str) -> Vec<(String, String)> {
 #[test]
 fn check_reproduce_and_diff_describe_every_argument() {
     for (command, arguments, exit) in [
-        ("check", &["<RETURN>", "--format <FORMAT>"][..], "2 the file could not be read"),
+        (
+            "check",
+            &["<RETURN>", "--format <FORMAT>"][..],
+            "2 the file could not be read",
+        ),
         (
             "reproduce",
             &["<MANIFEST>", "--out <DIR>", "--format <FORMAT>"][..],
@@ -59,6 +63,9 @@ fn check_reproduce_and_diff_describe_every_argument() {
             );
         }
         // --format says what its values give.
-        assert!(help.contains("text to read, or json for other programs"), "{help}");
+        assert!(
+            help.contains("text to read, or json for other programs"),
+            "{help}"
+        );
     }
 }

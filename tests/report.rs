@@ -87,7 +87,11 @@ fn counts_are_numbers_and_every_sheet_prints_landscape_one_page_wide() {
     let (report, json, _dir) = flawed_report();
     let mut wb: Xlsx<_> = open_workbook(&report).unwrap();
     let summary = wb.worksheet_range("Summary").unwrap();
-    for (label, key) in [("Errors", "errors"), ("Warnings", "warnings"), ("Notes", "info")] {
+    for (label, key) in [
+        ("Errors", "errors"),
+        ("Warnings", "warnings"),
+        ("Notes", "info"),
+    ] {
         let row = summary
             .rows()
             .find(|r| text(&r[0]) == label)
@@ -126,7 +130,10 @@ fn counts_are_numbers_and_every_sheet_prints_landscape_one_page_wide() {
         let setup = &xml[xml.find("<pageSetup ").unwrap()..];
         let setup = &setup[..setup.find("/>").unwrap()];
         assert!(setup.contains("paperSize=\"9\""), "{sheet}: {setup}");
-        assert!(setup.contains("orientation=\"landscape\""), "{sheet}: {setup}");
+        assert!(
+            setup.contains("orientation=\"landscape\""),
+            "{sheet}: {setup}"
+        );
         // One page wide (Excel's default, so not written) and as many tall as it takes.
         assert!(!setup.contains("fitToWidth"), "{sheet}: {setup}");
         assert!(setup.contains("fitToHeight=\"0\""), "{sheet}: {setup}");
@@ -142,7 +149,10 @@ fn counts_are_numbers_and_every_sheet_prints_landscape_one_page_wide() {
     let width: f64 = col[..col.find('"').unwrap()].parse().unwrap();
     assert!(width >= "BoardAttendance!D12".len() as f64 + 1.0, "{width}");
     // The warning banner spans the table, so it wraps rather than being cut off.
-    assert!(issues.contains("<mergeCell ref=\"A2:M2\"/>"), "banner not merged");
+    assert!(
+        issues.contains("<mergeCell ref=\"A2:M2\"/>"),
+        "banner not merged"
+    );
 }
 
 #[test]
@@ -172,13 +182,19 @@ fn terminal_and_report_show_findings_with_fixes_and_rejected_acknowledgements() 
     let stdout = String::from_utf8(out.stdout).unwrap();
     // Safe on any console code page: nothing but ASCII of the tool's own.
     assert!(stdout.is_ascii(), "{stdout}");
-    assert!(stdout.contains("  1 error, 0 warnings, 1 note\n"), "{stdout}");
+    assert!(
+        stdout.contains("  1 error, 0 warnings, 1 note\n"),
+        "{stdout}"
+    );
     // Each finding under its sheet, named as typed, with how to fix it.
     let finding = "\nInterventions (sheet \"Orders\")\n  \
          ERROR E201 Orders!E2 end_date \"2024-13-01\": not a date (use YYYY-MM-DD or DD/MM/YYYY)\n    \
          fix: Use a date cell, or text as YYYY-MM-DD or DD/MM/YYYY.\n";
     assert!(stdout.contains(finding), "{stdout}");
-    assert!(stdout.contains("\nChildren\n  NOTE I111 Children!B1"), "{stdout}");
+    assert!(
+        stdout.contains("\nChildren\n  NOTE I111 Children!B1"),
+        "{stdout}"
+    );
     // The per-rule counts come after the findings, folded.
     assert!(
         stdout.ends_with("\nBy rule: E201 (1), I111 (1)\n\nReport written to issues.xlsx\n"),
@@ -204,7 +220,7 @@ fn terminal_and_report_show_findings_with_fixes_and_rejected_acknowledgements() 
         .collect();
     let at = lines
         .iter()
-        .position(|l| l.starts_with("Acknowledgements not applied|"))
+        .position(|l| l.starts_with("Acknowledgements not applied: "))
         .expect("listed on Summary");
     assert!(lines[at + 1].contains("line 2: E201 Interventions row 2: only warnings"));
     assert!(lines[at + 2].contains("line 3: W316 Interventions row 9: matches no warning"));

@@ -439,9 +439,7 @@ fn diff_reports_exactly_the_measures_a_known_change_moves() {
     let (code, out, _) = f.run(&["diff", "before/return.xml", "after/return.json"]);
     assert_eq!(code, 1);
     assert!(
-        out.contains(
-            "  kpi1.all.suitable        2 -> 1  (-1)  In suitable accommodation (All)\n"
-        ),
+        out.contains("  kpi1.all.suitable        2 -> 1  (-1)  In suitable accommodation (All)\n"),
         "{out}"
     );
     assert!(

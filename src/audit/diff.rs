@@ -60,7 +60,8 @@ impl Labels {
                         if !nested {
                             parent = trimmed.to_string();
                         }
-                        own.entry(line.code.as_str()).or_insert_with(|| base.clone());
+                        own.entry(line.code.as_str())
+                            .or_insert_with(|| base.clone());
                         for (group, code) in layout.expand(section, &line.code) {
                             let label = match group {
                                 Some(g) => format!("{base} ({})", g.label),
@@ -260,12 +261,7 @@ fn nobody(denominator: &str) -> &'static str {
 /// Rows of `[what, old, new, change, label]` in aligned columns: `what` and `change` to the
 /// left, the two values to the right so that their digits line up, the label as free text.
 fn aligned(rows: &[[String; 5]]) -> String {
-    let width = |i: usize| {
-        rows.iter()
-            .map(|r| r[i].chars().count())
-            .max()
-            .unwrap_or(0)
-    };
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
     let (what, old, new, change) = (width(0), width(1), width(2), width(3));
     let mut s = String::new();
     for [w, o, n, c, label] in rows {
@@ -319,11 +315,7 @@ pub fn render_text(d: &Diff, old_name: &str, new_name: &str) -> String {
         writeln!(
             s,
             "\n{}:",
-            plural(
-                d.percentages.len(),
-                "percentage moved",
-                "percentages moved"
-            )
+            plural(d.percentages.len(), "percentage moved", "percentages moved")
         )
         .unwrap();
         let rows: Vec<[String; 5]> = d
@@ -473,9 +465,8 @@ mod tests {
         assert_eq!(d.percentages[0].new, Some(50.0));
         assert_eq!(d.percentages[0].points, None);
         assert!(
-            render_text(&d, "a", "b").contains(
-                "  kpi1.all.suitable / cohort.all.children  no children -> 50.0%\n"
-            ),
+            render_text(&d, "a", "b")
+                .contains("  kpi1.all.suitable / cohort.all.children  no children -> 50.0%\n"),
             "{}",
             render_text(&d, "a", "b")
         );
@@ -511,7 +502,10 @@ mod tests {
         assert_eq!(labels.code("kpi1.unknown"), None);
         // Percentages: a repeated label names its count, a nested one its parent.
         assert_eq!(
-            labels.ratio("kpi8.out_of_court.early_help", "cohort.out_of_court.children"),
+            labels.ratio(
+                "kpi8.out_of_court.early_help",
+                "cohort.out_of_court.children"
+            ),
             Some("On an Early Help plan: % of the cohort (Out of court)")
         );
         assert_eq!(
@@ -524,7 +518,10 @@ mod tests {
         );
         // Every percentage and every measure the workbook shows has a label.
         for r in layout.ratios() {
-            assert!(labels.ratio(&r.numerator, &r.denominator).is_some(), "{r:?}");
+            assert!(
+                labels.ratio(&r.numerator, &r.denominator).is_some(),
+                "{r:?}"
+            );
         }
         for code in layout.measure_codes() {
             assert!(labels.code(&code).is_some(), "{code}");
@@ -534,7 +531,9 @@ mod tests {
         let new = ret(&[("kpi1.community.suitable", 4)], "aa");
         let text = render_text(&diff(&old, &new, &layout), "a", "b");
         assert!(
-            text.contains("  kpi1.community.suitable  3 -> 4  (+1)  In suitable accommodation (Community)\n"),
+            text.contains(
+                "  kpi1.community.suitable  3 -> 4  (+1)  In suitable accommodation (Community)\n"
+            ),
             "{text}"
         );
     }

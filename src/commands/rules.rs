@@ -200,8 +200,7 @@ mod tests {
     fn every_format_lists_every_check_code() {
         let defs = Definitions::load(&Source::Embedded, "2024-25").unwrap();
         assert!(!check::RULES.is_empty());
-        let json: serde_json::Value =
-            serde_json::from_str(&render(&defs, Format::Json)).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&render(&defs, Format::Json)).unwrap();
         let codes: Vec<&str> = json["checks"]
             .as_array()
             .unwrap()
@@ -219,7 +218,10 @@ mod tests {
                 "{code}"
             );
             assert!(
-                markdown.contains(&format!("| {code} | {sev} | {} |\n", title.replace('|', "\\|"))),
+                markdown.contains(&format!(
+                    "| {code} | {sev} | {} |\n",
+                    title.replace('|', "\\|")
+                )),
                 "{code}"
             );
         }

@@ -195,7 +195,10 @@ mod tests {
     #[test]
     fn by_rule_folds_onto_as_few_lines_as_fit() {
         let items: Vec<String> = (0..3).map(|i| format!("E20{i} (1)")).collect();
-        assert_eq!(fold("By rule:", &items), "By rule: E200 (1), E201 (1), E202 (1)\n");
+        assert_eq!(
+            fold("By rule:", &items),
+            "By rule: E200 (1), E201 (1), E202 (1)\n"
+        );
         // 20 items of 10 characters with their comma: 9 fit after the label, then 9 more.
         let items: Vec<String> = (10..30).map(|i| format!("E2{i} (1)")).collect();
         let folded = fold("By rule:", &items);

@@ -239,7 +239,11 @@ fn fit_rows(ws: &mut Worksheet, row: u32, lines: u32) -> Result<(), XlsxError> {
 }
 
 fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
-    ExcelDateTime::from_ymd(d.year().clamp(1900, 9999) as u16, d.month() as u8, d.day() as u8)
+    ExcelDateTime::from_ymd(
+        d.year().clamp(1900, 9999) as u16,
+        d.month() as u8,
+        d.day() as u8,
+    )
 }
 
 /// Names for the copies of the export's sheets, kept clear of the report's own sheets.
@@ -314,13 +318,7 @@ fn issues_sheet(
     ws.write_string_with_format(0, 0, "Validation issues", &styles.title)?;
     notice(ws, 1, ISSUE_COLUMNS.len() as u16, styles)?;
     let headers = ISSUE_COLUMNS.map(|(h, _, _)| h);
-    ws.add_table(
-        top,
-        0,
-        last,
-        headers.len() as u16 - 1,
-        &table(&headers),
-    )?;
+    ws.add_table(top, 0, last, headers.len() as u16 - 1, &table(&headers))?;
     let out = IssueRows {
         styles,
         target,
@@ -485,12 +483,12 @@ fn summary_sheet(
     }
     if !v.acknowledgement_notes.is_empty() {
         row += 1;
-        ws.write_string_with_format(row, 0, "Acknowledgements not applied", &styles.bold)?;
+        // Nothing beside it, so the heading runs on across the empty cells to its right.
         ws.write_string_with_format(
             row,
-            1,
-            "These lines of the acknowledgements file changed nothing: correct or delete them.",
-            &styles.top,
+            0,
+            "Acknowledgements not applied: these lines of the acknowledgements file changed nothing; correct or delete them",
+            &styles.bold,
         )?;
         row += 1;
         for note in &v.acknowledgement_notes {
@@ -918,7 +916,10 @@ mod tests {
 
     #[test]
     fn page_headers_name_the_file_not_its_folder_and_escape_ampersands() {
-        let page = Page::new("/data/exports/Q2 R&D export.xlsx", Date::new(2024, 10, 21).unwrap());
+        let page = Page::new(
+            "/data/exports/Q2 R&D export.xlsx",
+            Date::new(2024, 10, 21).unwrap(),
+        );
         assert_eq!(page.file, "Q2 R&D export.xlsx");
         assert_eq!(header_safe(&page.file), "Q2 R&&D export.xlsx");
         let long = Page::new(&"a".repeat(300), Date::new(2024, 10, 21).unwrap());

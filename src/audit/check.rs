@@ -42,6 +42,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "the identity differs from the manifest or the other files of the return",
     ),
     (
+        "C105",
+        Severity::Warning,
+        "the return is provisional: its figures will change, so it is not fit to send",
+    ),
+    (
         "C201",
         Severity::Error,
         "a measure the definitions require is missing",
@@ -200,6 +205,22 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     if id.population_10_17 == 0 {
         out.push(bad_id("population_10_17", "0", "must be more than 0"));
     }
+    if id.provisional {
+        out.push(finding(
+            "C105",
+            file,
+            None,
+            None,
+            None,
+            format!(
+                "this {} return is provisional: it was built before the quarter's records were \
+                 complete (or marked provisional by the officer), so its figures will change \
+                 and it is not fit to send; build it again from a full export with `build` \
+                 (without --provisional)",
+                id.period
+            ),
+        ));
+    }
     if !is_hex64(&id.input_sha256) {
         out.push(bad_id(
             "input_sha256",
@@ -231,20 +252,27 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             return out;
         }
     };
-    if let Ok(in_force) = Definitions::for_period(source, id.period)
-        && in_force.version != defs.version
-    {
-        out.push(finding(
+    match Definitions::version_for(source, id.period) {
+        Ok(in_force) if in_force != defs.version => out.push(finding(
             "C103",
             file,
             None,
             None,
             Some(id.definitions_version.clone()),
             format!(
-                "a {} return is made under definitions {}, not {}",
-                id.period, in_force.version, defs.version
+                "a {} return is made under definitions {in_force}, not {}",
+                id.period, defs.version
             ),
-        ));
+        )),
+        Ok(_) => {}
+        Err(e) => out.push(finding(
+            "C103",
+            file,
+            None,
+            None,
+            Some(id.period.to_string()),
+            e.to_string(),
+        )),
     }
 
     let (required, partners) = expected_codes(&defs, &doc.ret);
@@ -375,6 +403,11 @@ pub fn check_against(
                 ("nation", id.nation.clone(), oid.nation.clone()),
                 ("period", id.period.to_string(), oid.period.to_string()),
                 (
+                    "provisional",
+                    id.provisional.to_string(),
+                    oid.provisional.to_string(),
+                ),
+                (
                     "definitions_version",
                     id.definitions_version.clone(),
                     oid.definitions_version.clone(),
@@ -398,6 +431,11 @@ pub fn check_against(
             &[
                 ("yjs_code", id.yjs_code.clone(), m.identity.yjs_code.clone()),
                 ("period", id.period.to_string(), m.period.clone()),
+                (
+                    "provisional",
+                    id.provisional.to_string(),
+                    m.provisional.to_string(),
+                ),
                 (
                     "definitions_version",
                     id.definitions_version.clone(),
@@ -542,6 +580,28 @@ mod tests {
     }
 
     #[test]
+    fn a_period_before_the_kpis_began_is_not_fit_to_send() {
+        let mut doc = document();
+        doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
+        let found = check_document(&doc, &Source::Embedded);
+        let c103: Vec<&Finding> = found.iter().filter(|f| f.code == "C103").collect();
+        assert_eq!(c103.len(), 1, "{found:?}");
+        assert!(
+            c103[0]
+                .message
+                .contains("the key performance indicators began in 2023-24 Q1"),
+            "{}",
+            c103[0].message
+        );
+        doc.ret.identity.period = "2023-24 Q1".parse().unwrap();
+        assert!(
+            !check_document(&doc, &Source::Embedded)
+                .iter()
+                .any(|f| f.code == "C103")
+        );
+    }
+
+    #[test]
     fn identity_and_definitions_version() {
         let mut doc = document();
         doc.ret.identity.yjs_code = "N".into();
@@ -565,6 +625,7 @@ mod tests {
                 sha256: "x".into(),
             },
             period: "2024-25 Q2".into(),
+            provisional: false,
             generated_at: doc.ret.identity.generated_at.clone(),
             input: crate::write::manifest::Input {
                 path: "input.xlsx".into(),

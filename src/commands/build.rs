@@ -9,7 +9,7 @@ use crate::date::Timestamp;
 use crate::definitions::Severity;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Validation, input};
+use crate::validate::{Options, Validation, input};
 use crate::write::archive::{ARCHIVED_INPUT, ARCHIVED_SIDECAR, archive_folder};
 use crate::write::manifest::AcknowledgedQuery;
 use crate::write::{self, MANIFEST_JSON, Request};
@@ -32,6 +32,9 @@ pub struct Args {
     pub generated_at: Option<Timestamp>,
     pub definitions: Option<PathBuf>,
     pub acknowledgements: Option<PathBuf>,
+    /// Build a provisional return: allowed from an export taken before the period ended, and
+    /// marked provisional in every output.
+    pub provisional: bool,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
@@ -49,15 +52,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    let v = input::validate_bytes(&bytes, &defs, Some(args.period), sidecar.as_deref())
-        .map_err(|e| CommandError::load(&args.export, e))?;
+    let v = input::validate_bytes(
+        &bytes,
+        &defs,
+        &Options {
+            period: Some(args.period),
+            provisional: args.provisional,
+        },
+        sidecar.as_deref(),
+    )
+    .map_err(|e| CommandError::load(&args.export, e))?;
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
-        text.push_str(
-            "\nThe return was not built: fix the errors above in the case-management system, \
-             export again and rerun build. `validate --report issues.xlsx` lists them all.\n",
-        );
+        text.push('\n');
+        text.push_str(&refusal(&v, args));
         write_out(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
             EXIT_FAILURE
@@ -78,6 +87,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     let request = Request {
         period: args.period,
+        provisional: args.provisional,
         generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
         input_path,
         input_sha256: v.sha256.clone(),
@@ -109,6 +119,34 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     })?;
     write_out(out, &summary(&v, &built, &dir))?;
     Ok(EXIT_OK)
+}
+
+/// Why the return was not built and what to do next: a period the export does not cover is
+/// fixed on the command line; anything else in the case-management system.
+fn refusal(v: &Validation, args: &Args) -> String {
+    let blocking: Vec<&str> = v
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
+        .map(|f| f.code.as_str())
+        .collect();
+    let period = args.period;
+    if !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451") {
+        let early = if blocking.contains(&"E451") {
+            ", or add --provisional for an early look (a provisional return is not fit to send)"
+        } else {
+            ""
+        };
+        return format!(
+            "The return was not built: the export does not cover {period}. Check --period{early}.\n"
+        );
+    }
+    format!(
+        "The return was not built: fix the errors above in the case-management system, export \
+         again and rerun build. To list them all in a workbook, run:\n  yjb-return validate \
+         \"{}\" --period \"{period}\" --report issues.xlsx\n",
+        args.export.display()
+    )
 }
 
 /// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.

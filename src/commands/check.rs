@@ -119,6 +119,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .collect();
         findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
     }
+    // A provisional return says so in every file: once is enough.
+    let mut provisional_said = false;
+    findings.retain(|f| f.code != "C105" || !std::mem::replace(&mut provisional_said, true));
     let errors = findings
         .iter()
         .filter(|f| f.severity >= Severity::Error)
@@ -152,7 +155,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         for f in &files {
             writeln!(s, "{f}").unwrap();
         }
+        let provisional = findings.iter().any(|f| f.code == "C105");
         let sentence = match verdict {
+            "warnings" if provisional => "provisional: NOT fit to send (read the warnings)",
             "passed" => "passed: fit to send",
             "warnings" => "passed with warnings: read them before sending",
             "unreadable" => "cannot be read as a return",

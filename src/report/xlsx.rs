@@ -841,7 +841,11 @@ mod tests {
         );
         let bytes = std::fs::read(path).unwrap();
         let defs = Definitions::latest(&Source::Embedded).unwrap();
-        validate_bytes(&bytes, &defs, "2024-25 Q2".parse().ok(), None).unwrap()
+        let options = crate::validate::Options {
+            period: "2024-25 Q2".parse().ok(),
+            provisional: false,
+        };
+        validate_bytes(&bytes, &defs, &options, None).unwrap()
     }
 
     #[test]

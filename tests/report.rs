@@ -121,7 +121,7 @@ fn counts_are_numbers_and_every_sheet_prints_landscape_one_page_wide() {
         value[quoted.len() + 1..].to_string()
     };
     assert_eq!(titles("Issues"), "$4:$4");
-    assert_eq!(titles("By child"), "$3:$3");
+    assert_eq!(titles("By child"), "$4:$4");
     assert_eq!(titles("Interventions"), "$1:$1");
     assert!(titles("Summary").starts_with('$'));
     for (i, sheet) in sheets.iter().enumerate() {

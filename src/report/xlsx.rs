@@ -68,20 +68,31 @@ pub fn render_dated(v: &Validation, file: &str, date: Date) -> Result<Vec<u8>, X
             .set_comment(NOTICE)
             .set_creation_datetime(&excel_date(date)?),
     );
-    let styles = Styles::new();
-    let page = Page::new(file, date);
-    let copy_names = copy_names(&v.workbook.sheets);
-    let target = |sheet: &str, cell: &str| -> Option<String> {
-        let copy = copy_names.get(sheet)?;
-        Some(format!("internal:{}!{cell}", sheet_ref(copy)))
+    let report = Report {
+        v,
+        file,
+        styles: Styles::new(),
+        page: Page::new(file, date),
+        copies: copy_names(&v.workbook.sheets),
     };
-    issues_sheet(&mut wb, v, &styles, &page, &target)?;
-    summary_sheet(&mut wb, v, file, &styles, &page)?;
-    by_child_sheet(&mut wb, v, &styles, &page, &target)?;
+    report.issues(&mut wb)?;
+    report.summary(&mut wb)?;
+    report.by_child(&mut wb)?;
     for sheet in &v.workbook.sheets {
-        copy_sheet(&mut wb, v, sheet, &copy_names[&sheet.name], &styles, &page)?;
+        report.copy(&mut wb, sheet)?;
     }
     wb.save_to_buffer()
+}
+
+/// What every sheet of the report is written from.
+struct Report<'a> {
+    v: &'a Validation,
+    /// The export's name as given on the command line.
+    file: &'a str,
+    styles: Styles,
+    page: Page,
+    /// Each export sheet's name → the name of its copy in the report.
+    copies: HashMap<String, String>,
 }
 
 /// The formats the report uses, made once.
@@ -274,16 +285,20 @@ fn notice(ws: &mut Worksheet, row: u32, columns: u16, styles: &Styles) -> Result
     Ok(())
 }
 
-/// A sheet written top to bottom: in constant-memory mode when its rows come `in_order`,
-/// keeping one row in memory and the rest in an unnamed temporary file that the operating
-/// system removes even if the tool is killed. Should the temporary folder refuse the file, the
+/// A sheet named `name`, written top to bottom: in constant-memory mode when its rows come
+/// `in_order`, keeping one row in memory and the rest in an unnamed temporary file that the
+/// operating system removes even if the tool is killed. Should the temporary folder refuse the file, the
 /// sheet is kept in memory instead: the report still appears, at some cost in memory.
-fn streaming_sheet(wb: &mut Workbook, in_order: bool) -> Result<&mut Worksheet, XlsxError> {
+fn streaming_sheet<'w>(
+    wb: &'w mut Workbook,
+    name: &str,
+    in_order: bool,
+) -> Result<&'w mut Worksheet, XlsxError> {
     if !(in_order && wb.add_worksheet_with_constant_memory().is_ok()) {
         wb.add_worksheet();
     }
     let last = wb.worksheets().len().saturating_sub(1);
-    wb.worksheet_from_index(last)
+    wb.worksheet_from_index(last)?.set_name(name)
 }
 
 fn table(headers: &[&str]) -> Table {
@@ -292,57 +307,6 @@ fn table(headers: &[&str]) -> Table {
         .map(|h| TableColumn::new().set_header(*h))
         .collect();
     Table::new().set_columns(&columns)
-}
-
-type Target<'a> = dyn Fn(&str, &str) -> Option<String> + 'a;
-
-fn issues_sheet(
-    wb: &mut Workbook,
-    v: &Validation,
-    styles: &Styles,
-    page: &Page,
-    target: &Target<'_>,
-) -> Result<(), XlsxError> {
-    let ws = streaming_sheet(wb, true)?;
-    ws.set_name("Issues")?;
-    let top = 3u32;
-    let rows: usize = v.findings.iter().map(|f| 1 + f.related.len()).sum();
-    let last = top + (rows as u32).max(1);
-    let widths = issue_widths(v);
-    for (col, width) in widths.iter().enumerate() {
-        ws.set_column_width(col as u16, *width)?;
-    }
-    page.apply(ws, "Validation issues", top)?;
-    ws.set_freeze_panes(top + 1, 0)?;
-    // Strictly top to bottom: this sheet keeps one row in memory.
-    ws.write_string_with_format(0, 0, "Validation issues", &styles.title)?;
-    notice(ws, 1, ISSUE_COLUMNS.len() as u16, styles)?;
-    let headers = ISSUE_COLUMNS.map(|(h, _, _)| h);
-    ws.add_table(top, 0, last, headers.len() as u16 - 1, &table(&headers))?;
-    let out = IssueRows {
-        styles,
-        target,
-        widths,
-    };
-    let mut r = top + 1;
-    for (n, f) in v.findings.iter().enumerate() {
-        let fix = v
-            .rules
-            .iter()
-            .find(|rule| rule.code == f.code)
-            .map_or("", |rule| rule.fix.as_str());
-        out.write(ws, r, n + 1, f, f.location.as_deref(), fix)?;
-        r += 1;
-        for rel in &f.related {
-            let mut also = f.clone();
-            also.row = Some(rel.row);
-            also.value = None;
-            also.message = format!("also involved in finding #{}", n + 1);
-            out.write(ws, r, n + 1, &also, Some(&rel.location), "")?;
-            r += 1;
-        }
-    }
-    Ok(())
 }
 
 /// The Issues columns' widths for these findings.
@@ -369,24 +333,112 @@ fn issue_widths(v: &Validation) -> [f64; 13] {
     widths
 }
 
-/// Writes the rows of the Issues table.
-struct IssueRows<'a> {
-    styles: &'a Styles,
-    target: &'a Target<'a>,
-    widths: [f64; 13],
+/// What one cell of a copy is marked with: the worst severity and every finding's message.
+struct Mark {
+    severity: Severity,
+    messages: Vec<String>,
 }
 
-impl IssueRows<'_> {
-    fn write(
+/// A row of the Issues table: the finding's number, the finding (or a copy standing for
+/// another row it involves), the cell it points at and how to fix it.
+struct IssueRow<'a> {
+    n: usize,
+    finding: &'a Finding,
+    location: Option<&'a str>,
+    fix: &'a str,
+}
+
+/// The row of the table's header on the Issues and By child sheets, under the title and the
+/// privacy notice.
+const TOP: u32 = 3;
+
+impl Report<'_> {
+    /// The head of a sheet that is one table: column widths, print setup, title and privacy
+    /// notice, and the table's header on row [`TOP`], the table holding `rows` rows (at least
+    /// one, as Excel requires). Everything above the table's rows is written first, as a
+    /// streaming sheet needs.
+    fn table_head(
+        &self,
+        ws: &mut Worksheet,
+        title: &str,
+        headers: &[&str],
+        widths: &[f64],
+        rows: usize,
+    ) -> Result<(), XlsxError> {
+        for (col, width) in widths.iter().enumerate() {
+            ws.set_column_width(col as u16, *width)?;
+        }
+        self.page.apply(ws, title, TOP)?;
+        ws.set_freeze_panes(TOP + 1, 0)?;
+        ws.write_string_with_format(0, 0, title, &self.styles.title)?;
+        notice(ws, 1, headers.len() as u16, &self.styles)?;
+        ws.add_table(
+            TOP,
+            0,
+            TOP + rows.max(1) as u32,
+            headers.len() as u16 - 1,
+            &table(headers),
+        )
+        .map(|_| ())
+    }
+
+    /// Where a link to `cell` of an export sheet goes: the cell in the sheet's copy.
+    fn target(&self, sheet: &str, cell: &str) -> Option<String> {
+        let copy = self.copies.get(sheet)?;
+        Some(format!("internal:{}!{cell}", sheet_ref(copy)))
+    }
+
+    /// Issues: every finding, and every other row a finding involves, one table row each.
+    fn issues(&self, wb: &mut Workbook) -> Result<(), XlsxError> {
+        let v = self.v;
+        let ws = streaming_sheet(wb, "Issues", true)?;
+        let rows: usize = v.findings.iter().map(|f| 1 + f.related.len()).sum();
+        let widths = issue_widths(v);
+        let headers = ISSUE_COLUMNS.map(|(h, _, _)| h);
+        self.table_head(ws, "Validation issues", &headers, &widths, rows)?;
+        let mut r = TOP + 1;
+        for (n, f) in v.findings.iter().enumerate() {
+            let fix = v
+                .rules
+                .iter()
+                .find(|rule| rule.code == f.code)
+                .map_or("", |rule| rule.fix.as_str());
+            let row = IssueRow {
+                n: n + 1,
+                finding: f,
+                location: f.location.as_deref(),
+                fix,
+            };
+            self.issue(ws, r, &row, &widths)?;
+            r += 1;
+            for rel in &f.related {
+                let mut also = f.clone();
+                also.row = Some(rel.row);
+                also.value = None;
+                also.message = format!("also involved in finding #{}", n + 1);
+                let row = IssueRow {
+                    n: n + 1,
+                    finding: &also,
+                    location: Some(&rel.location),
+                    fix: "",
+                };
+                self.issue(ws, r, &row, &widths)?;
+                r += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// One row of the Issues table, its height fitted to its wrapped text.
+    fn issue(
         &self,
         ws: &mut Worksheet,
         r: u32,
-        n: usize,
-        f: &Finding,
-        location: Option<&str>,
-        fix: &str,
+        row: &IssueRow<'_>,
+        widths: &[f64; 13],
     ) -> Result<(), XlsxError> {
-        let (styles, target) = (self.styles, self.target);
+        let styles = &self.styles;
+        let (f, fix) = (row.finding, row.fix);
         let text = |col: usize| {
             if WRAPPED.contains(&col) {
                 &styles.wrap
@@ -407,11 +459,11 @@ impl IssueRows<'_> {
         let lines = cells
             .iter()
             .filter(|(col, _)| WRAPPED.contains(col))
-            .filter_map(|(col, value)| Some(wrapped_lines((*value)?, self.widths[*col])))
+            .filter_map(|(col, value)| Some(wrapped_lines((*value)?, widths[*col])))
             .max()
             .unwrap_or(1);
         fit_rows(ws, r, lines)?;
-        ws.write_number_with_format(r, 0, n as f64, &styles.top)?;
+        ws.write_number_with_format(r, 0, row.n as f64, &styles.top)?;
         ws.write_string_with_format(
             r,
             1,
@@ -419,11 +471,11 @@ impl IssueRows<'_> {
             styles.fill(f.severity, false),
         )?;
         ws.write_string_with_format(r, 2, &f.code, &styles.top)?;
-        if let Some(loc) = location {
-            write_link(ws, r, 4, f, loc, target, styles)?;
+        if let Some(loc) = row.location {
+            self.link(ws, r, 4, f, loc)?;
         }
-        if let Some(row) = f.row {
-            ws.write_number_with_format(r, 5, f64::from(row), &styles.top)?;
+        if let Some(excel_row) = f.row {
+            ws.write_number_with_format(r, 5, f64::from(excel_row), &styles.top)?;
         }
         for (col, value) in cells {
             if let Some(value) = value.filter(|s| !s.is_empty()) {
@@ -432,245 +484,244 @@ impl IssueRows<'_> {
         }
         Ok(())
     }
-}
-
-fn summary_sheet(
-    wb: &mut Workbook,
-    v: &Validation,
-    file: &str,
-    styles: &Styles,
-    page: &Page,
-) -> Result<(), XlsxError> {
-    let ws = wb.add_worksheet().set_name("Summary")?;
-    let widths = [22.0, 10.0, 70.0, 28.0, 10.0];
-    for (col, width) in widths.iter().enumerate() {
-        ws.set_column_width(col as u16, *width)?;
-    }
-    ws.write_string_with_format(0, 0, "Validation summary", &styles.title)?;
-    notice(ws, 1, widths.len() as u16, styles)?;
-    let facts = [
-        ("Export", file.to_string()),
-        ("Input SHA-256", v.sha256.clone()),
-        (
-            "Period",
-            v.period
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "(not given)".into()),
-        ),
-        ("Definitions version", v.definitions_version.clone()),
-        ("Definitions SHA-256", v.definitions_hash.clone()),
-        (
-            "Tool version",
-            format!("yjb-return {}", env!("CARGO_PKG_VERSION")),
-        ),
-        ("Verdict", v.verdict().to_string()),
-    ];
-    let mut row = 3u32;
-    for (k, val) in &facts {
-        ws.write_string_with_format(row, 0, *k, &styles.bold)?;
-        ws.write_string(row, 1, xml_safe(val))?;
-        row += 1;
-    }
-    // Counts are numbers, so Excel neither flags them as text nor refuses to add them up.
-    for (k, severity) in [
-        ("Errors", Severity::Error),
-        ("Warnings", Severity::Warning),
-        ("Notes", Severity::Info),
-    ] {
-        ws.write_string_with_format(row, 0, k, &styles.bold)?;
-        ws.write_number_with_format(row, 1, v.count(severity) as f64, &styles.top)?;
-        row += 1;
-    }
-    if !v.acknowledgement_notes.is_empty() {
-        row += 1;
-        // Nothing beside it, so the heading runs on across the empty cells to its right.
-        ws.write_string_with_format(
+    /// Summary: the facts of the run, the counts, acknowledgements not applied, and every rule
+    /// with its status and number of findings.
+    fn summary(&self, wb: &mut Workbook) -> Result<(), XlsxError> {
+        let (v, file, styles, page) = (self.v, self.file, &self.styles, &self.page);
+        let ws = wb.add_worksheet().set_name("Summary")?;
+        let widths = [22.0, 10.0, 70.0, 28.0, 10.0];
+        for (col, width) in widths.iter().enumerate() {
+            ws.set_column_width(col as u16, *width)?;
+        }
+        ws.write_string_with_format(0, 0, "Validation summary", &styles.title)?;
+        notice(ws, 1, widths.len() as u16, styles)?;
+        let facts = [
+            ("Export", file.to_string()),
+            ("Input SHA-256", v.sha256.clone()),
+            (
+                "Period",
+                v.period
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "(not given)".into()),
+            ),
+            ("Definitions version", v.definitions_version.clone()),
+            ("Definitions SHA-256", v.definitions_hash.clone()),
+            (
+                "Tool version",
+                format!("yjb-return {}", env!("CARGO_PKG_VERSION")),
+            ),
+            ("Verdict", v.verdict().to_string()),
+        ];
+        let mut row = 3u32;
+        for (k, val) in &facts {
+            ws.write_string_with_format(row, 0, *k, &styles.bold)?;
+            ws.write_string(row, 1, xml_safe(val))?;
+            row += 1;
+        }
+        // Counts are numbers, so Excel neither flags them as text nor refuses to add them up.
+        for (k, severity) in [
+            ("Errors", Severity::Error),
+            ("Warnings", Severity::Warning),
+            ("Notes", Severity::Info),
+        ] {
+            ws.write_string_with_format(row, 0, k, &styles.bold)?;
+            ws.write_number_with_format(row, 1, v.count(severity) as f64, &styles.top)?;
+            row += 1;
+        }
+        if !v.acknowledgement_notes.is_empty() {
+            row += 1;
+            // Nothing beside it, so the heading runs on across the empty cells to its right.
+            ws.write_string_with_format(
             row,
             0,
             "Acknowledgements not applied: these lines of the acknowledgements file changed nothing; correct or delete them",
             &styles.bold,
         )?;
-        row += 1;
-        for note in &v.acknowledgement_notes {
-            let note = xml_safe(note);
-            fit_rows(ws, row, wrapped_lines(&note, widths[1..].iter().sum()))?;
-            ws.merge_range(row, 1, row, 4, &note, &styles.wrap)?;
             row += 1;
+            for note in &v.acknowledgement_notes {
+                let note = xml_safe(note);
+                fit_rows(ws, row, wrapped_lines(&note, widths[1..].iter().sum()))?;
+                ws.merge_range(row, 1, row, 4, &note, &styles.wrap)?;
+                row += 1;
+            }
         }
-    }
-    let top = row + 1;
-    for (i, rule) in v.rules.iter().enumerate() {
-        let row = top + 1 + i as u32;
-        ws.write_string_with_format(row, 0, &rule.code, &styles.top)?;
-        ws.write_string_with_format(
-            row,
-            1,
-            severity_word(rule.severity),
-            styles.fill(rule.severity, false),
+        let top = row + 1;
+        for (i, rule) in v.rules.iter().enumerate() {
+            let row = top + 1 + i as u32;
+            ws.write_string_with_format(row, 0, &rule.code, &styles.top)?;
+            ws.write_string_with_format(
+                row,
+                1,
+                severity_word(rule.severity),
+                styles.fill(rule.severity, false),
+            )?;
+            fit_rows(ws, row, wrapped_lines(&rule.title, widths[2]))?;
+            ws.write_string_with_format(row, 2, &rule.title, &styles.wrap)?;
+            ws.write_string_with_format(
+                row,
+                3,
+                match rule.status {
+                    RuleStatus::Ran => "ran",
+                    RuleStatus::NotApplicable => "not applicable (sheet absent)",
+                    RuleStatus::FailedInternally => "FAILED INSIDE THE TOOL",
+                },
+                &styles.top,
+            )?;
+            ws.write_number_with_format(row, 4, rule.findings as f64, &styles.top)?;
+        }
+        ws.add_table(
+            top,
+            0,
+            top + v.rules.len().max(1) as u32,
+            4,
+            &table(&["Rule", "Severity", "What it checks", "Status", "Findings"]),
         )?;
-        fit_rows(ws, row, wrapped_lines(&rule.title, widths[2]))?;
-        ws.write_string_with_format(row, 2, &rule.title, &styles.wrap)?;
-        ws.write_string_with_format(
-            row,
-            3,
-            match rule.status {
-                RuleStatus::Ran => "ran",
-                RuleStatus::NotApplicable => "not applicable (sheet absent)",
-                RuleStatus::FailedInternally => "FAILED INSIDE THE TOOL",
-            },
-            &styles.top,
-        )?;
-        ws.write_number_with_format(row, 4, rule.findings as f64, &styles.top)?;
+        page.apply(ws, "Validation summary", top)?;
+        Ok(())
     }
-    ws.add_table(
-        top,
-        0,
-        top + v.rules.len().max(1) as u32,
-        4,
-        &table(&["Rule", "Severity", "What it checks", "Status", "Findings"]),
-    )?;
-    page.apply(ws, "Validation summary", top)?;
-    Ok(())
-}
 
-fn by_child_sheet(
-    wb: &mut Workbook,
-    v: &Validation,
-    styles: &Styles,
-    page: &Page,
-    target: &Target<'_>,
-) -> Result<(), XlsxError> {
-    let ws = streaming_sheet(wb, true)?;
-    ws.set_name("By child")?;
-    let mut children: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for f in &v.findings {
-        if let Some(child) = &f.child_id {
-            children.entry(child).or_default().push(f);
+    /// By child: per child, how many findings, how many errors, which rules, and a link to the
+    /// first.
+    fn by_child(&self, wb: &mut Workbook) -> Result<(), XlsxError> {
+        let v = self.v;
+        let styles = &self.styles;
+        let ws = streaming_sheet(wb, "By child", true)?;
+        let mut children: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for f in &v.findings {
+            if let Some(child) = &f.child_id {
+                children.entry(child).or_default().push(f);
+            }
         }
+        let headers = ["Child", "Findings", "Errors", "Rules", "First cell"];
+        let widths = [16.0, 10.0, 10.0, 30.0, 24.0];
+        self.table_head(ws, "Findings by child", &headers, &widths, children.len())?;
+        for (i, (child, fs)) in children.iter().enumerate() {
+            let row = TOP + 1 + i as u32;
+            ws.write_string(row, 0, xml_safe(child))?;
+            ws.write_number(row, 1, fs.len() as f64)?;
+            ws.write_number(
+                row,
+                2,
+                fs.iter().filter(|f| f.severity >= Severity::Error).count() as f64,
+            )?;
+            let mut codes: Vec<&str> = fs.iter().map(|f| f.code.as_str()).collect();
+            codes.dedup();
+            let codes = codes.join(", ");
+            fit_rows(ws, row, wrapped_lines(&codes, widths[3]))?;
+            ws.write_string_with_format(row, 3, codes, &styles.wrap)?;
+            if let Some(first) = fs.first()
+                && let Some(loc) = first.location.as_deref()
+            {
+                self.link(ws, row, 4, first, loc)?;
+            }
+        }
+        Ok(())
     }
-    let headers = ["Child", "Findings", "Errors", "Rules", "First cell"];
-    let widths = [16.0, 10.0, 10.0, 30.0, 24.0];
-    for (col, width) in widths.iter().enumerate() {
-        ws.set_column_width(col as u16, *width)?;
-    }
-    let top = 2u32;
-    page.apply(ws, "Findings by child", top)?;
-    ws.set_freeze_panes(top + 1, 0)?;
-    // Strictly top to bottom: this sheet keeps one row in memory.
-    ws.write_string_with_format(0, 0, "Findings by child", &styles.title)?;
-    notice(ws, 1, headers.len() as u16, styles)?;
-    ws.add_table(
-        top,
-        0,
-        top + children.len().max(1) as u32,
-        4,
-        &table(&headers),
-    )?;
-    for (i, (child, fs)) in children.iter().enumerate() {
-        let row = top + 1 + i as u32;
-        ws.write_string(row, 0, xml_safe(child))?;
-        ws.write_number(row, 1, fs.len() as f64)?;
-        ws.write_number(
-            row,
-            2,
-            fs.iter().filter(|f| f.severity >= Severity::Error).count() as f64,
-        )?;
-        let mut codes: Vec<&str> = fs.iter().map(|f| f.code.as_str()).collect();
-        codes.dedup();
-        let codes = codes.join(", ");
-        fit_rows(ws, row, wrapped_lines(&codes, widths[3]))?;
-        ws.write_string_with_format(row, 3, codes, &styles.wrap)?;
-        if let Some(first) = fs.first()
-            && let Some(loc) = first.location.as_deref()
+
+    /// A copy of an export sheet, each cell with a finding coloured by its worst severity and
+    /// carrying the messages as a note.
+    fn copy(&self, wb: &mut Workbook, sheet: &RawSheet) -> Result<(), XlsxError> {
+        let (v, styles, page) = (self.v, &self.styles, &self.page);
+        let name = self.copies.get(&sheet.name).unwrap_or(&sheet.name);
+        // Row → column → mark, in the order the sheet is written.
+        let mut marks: BTreeMap<u32, BTreeMap<u32, Mark>> = BTreeMap::new();
+        for f in v
+            .findings
+            .iter()
+            .filter(|f| f.sheet_name.as_deref() == Some(sheet.name.as_str()))
         {
-            write_link(ws, row, 4, first, loc, target, styles)?;
-        }
-    }
-    Ok(())
-}
-
-/// What one cell of a copy is marked with: the worst severity and every finding's message.
-struct Mark {
-    severity: Severity,
-    messages: Vec<String>,
-}
-
-fn copy_sheet(
-    wb: &mut Workbook,
-    v: &Validation,
-    sheet: &RawSheet,
-    name: &str,
-    styles: &Styles,
-    page: &Page,
-) -> Result<(), XlsxError> {
-    // Row → column → mark, in the order the sheet is written.
-    let mut marks: BTreeMap<u32, BTreeMap<u32, Mark>> = BTreeMap::new();
-    for f in v
-        .findings
-        .iter()
-        .filter(|f| f.sheet_name.as_deref() == Some(sheet.name.as_str()))
-    {
-        let Some(row) = f.row.filter(|r| *r >= 1) else {
-            continue;
-        };
-        let mark = marks
-            .entry(row)
-            .or_default()
-            .entry(f.col_index.unwrap_or(0))
-            .or_insert(Mark {
-                severity: f.severity,
-                messages: Vec::new(),
-            });
-        mark.severity = mark.severity.max(f.severity);
-        mark.messages.push(format!(
-            "{} {}: {}",
-            f.code,
-            severity_word(f.severity),
-            f.message
-        ));
-    }
-    // Rows arrive sorted from the reader; were they not, a constant-memory sheet would drop
-    // the out-of-order ones, so such a sheet is written the ordinary way.
-    let ws = streaming_sheet(wb, sheet.rows.is_sorted_by_key(|r| r.row))?;
-    ws.set_name(name)?;
-    let widths = column_widths(sheet);
-    for (col, width) in widths.iter().enumerate() {
-        ws.set_column_width(col as u16, *width)?;
-    }
-    page.apply(ws, name, 0)?;
-    ws.set_freeze_panes(1, 0)?;
-    let mut rows = sheet.rows.iter().peekable();
-    let mut marked = marks.iter().peekable();
-    loop {
-        let r = match (rows.peek(), marked.peek()) {
-            (Some(raw), Some((m, _))) => raw.row.min(**m),
-            (Some(raw), None) => raw.row,
-            (None, Some((m, _))) => **m,
-            (None, None) => break,
-        };
-        let row_marks = marked.next_if(|(m, _)| **m == r).map(|(_, m)| m);
-        let mut written = false;
-        while let Some(raw) = rows.next_if(|x| x.row == r) {
-            write_copy_row(ws, raw, row_marks.filter(|_| !written), &widths, styles)?;
-            written = true;
-        }
-        if !written {
-            let empty = RawRow {
-                row: r,
-                cells: Vec::new(),
+            let Some(row) = f.row.filter(|r| *r >= 1) else {
+                continue;
             };
-            write_copy_row(ws, &empty, row_marks, &widths, styles)?;
+            let mark = marks
+                .entry(row)
+                .or_default()
+                .entry(f.col_index.unwrap_or(0))
+                .or_insert(Mark {
+                    severity: f.severity,
+                    messages: Vec::new(),
+                });
+            mark.severity = mark.severity.max(f.severity);
+            mark.messages.push(format!(
+                "{} {}: {}",
+                f.code,
+                severity_word(f.severity),
+                f.message
+            ));
         }
-        for (col, mark) in row_marks.into_iter().flatten() {
-            let note = Note::new(xml_safe(&mark.messages.join("\n")))
-                .set_author("yjb-return")
-                .add_author_prefix(false)
-                .set_width(360)
-                .set_height(120);
-            ws.insert_note(r - 1, *col as u16, &note)?;
+        // Rows arrive sorted from the reader; were they not, a constant-memory sheet would drop
+        // the out-of-order ones, so such a sheet is written the ordinary way.
+        let ws = streaming_sheet(wb, name, sheet.rows.is_sorted_by_key(|r| r.row))?;
+        let widths = column_widths(sheet);
+        for (col, width) in widths.iter().enumerate() {
+            ws.set_column_width(col as u16, *width)?;
         }
+        page.apply(ws, name, 0)?;
+        ws.set_freeze_panes(1, 0)?;
+        let mut rows = sheet.rows.iter().peekable();
+        let mut marked = marks.iter().peekable();
+        loop {
+            let r = match (rows.peek(), marked.peek()) {
+                (Some(raw), Some((m, _))) => raw.row.min(**m),
+                (Some(raw), None) => raw.row,
+                (None, Some((m, _))) => **m,
+                (None, None) => break,
+            };
+            let row_marks = marked.next_if(|(m, _)| **m == r).map(|(_, m)| m);
+            let mut written = false;
+            while let Some(raw) = rows.next_if(|x| x.row == r) {
+                write_copy_row(ws, raw, row_marks.filter(|_| !written), &widths, styles)?;
+                written = true;
+            }
+            if !written {
+                let empty = RawRow {
+                    row: r,
+                    cells: Vec::new(),
+                };
+                write_copy_row(ws, &empty, row_marks, &widths, styles)?;
+            }
+            for (col, mark) in row_marks.into_iter().flatten() {
+                let note = Note::new(xml_safe(&mark.messages.join("\n")))
+                    .set_author("yjb-return")
+                    .add_author_prefix(false)
+                    .set_width(360)
+                    .set_height(120);
+                ws.insert_note(r - 1, *col as u16, &note)?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
+
+    /// A link from a report cell to the cell `location` names in the export's copy.
+    fn link(
+        &self,
+        ws: &mut Worksheet,
+        r: u32,
+        c: u16,
+        f: &Finding,
+        location: &str,
+    ) -> Result<(), XlsxError> {
+        let cell = location.rsplit_once('!').map_or("A1", |(_, c)| c);
+        let cell = if cell.contains(':') {
+            format!("A{}", cell.split(':').next().unwrap_or("1"))
+        } else {
+            cell.to_string()
+        };
+        match f.sheet_name.as_deref().and_then(|s| self.target(s, &cell)) {
+            Some(url) => {
+                ws.write_url_with_format(
+                    r,
+                    c,
+                    Url::new(url).set_text(xml_safe(location)),
+                    &self.styles.link,
+                )?;
+            }
+            None => {
+                ws.write_string_with_format(r, c, xml_safe(location), &self.styles.top)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// One row of a copy, its marked cells filled (blank ones too, so the colour shows).
@@ -792,37 +843,6 @@ pub(crate) fn write_cell(
                 |f| f.clone().set_num_format("yyyy-mm-dd"),
             );
             ws.write_datetime_with_format(r, c, &dt, &df)?;
-        }
-    }
-    Ok(())
-}
-
-fn write_link(
-    ws: &mut Worksheet,
-    r: u32,
-    c: u16,
-    f: &Finding,
-    location: &str,
-    target: &Target<'_>,
-    styles: &Styles,
-) -> Result<(), XlsxError> {
-    let cell = location.rsplit_once('!').map_or("A1", |(_, c)| c);
-    let cell = if cell.contains(':') {
-        format!("A{}", cell.split(':').next().unwrap_or("1"))
-    } else {
-        cell.to_string()
-    };
-    match f.sheet_name.as_deref().and_then(|s| target(s, &cell)) {
-        Some(url) => {
-            ws.write_url_with_format(
-                r,
-                c,
-                Url::new(url).set_text(xml_safe(location)),
-                &styles.link,
-            )?;
-        }
-        None => {
-            ws.write_string_with_format(r, c, xml_safe(location), &styles.top)?;
         }
     }
     Ok(())

@@ -16,6 +16,10 @@ fn definitions() -> &'static Definitions {
 fuzz_target!(|data: &[u8]| {
     if let Ok(workbook) = yjb_return::export::workbook::read(data) {
         let period = "2024-25 Q2".parse().ok();
-        let _ = validate(workbook, definitions(), &Options { period });
+        let options = Options {
+            period,
+            ..Options::default()
+        };
+        let _ = validate(workbook, definitions(), &options);
     }
 });

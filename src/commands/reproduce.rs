@@ -264,7 +264,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         outcome.headline = headline(&outcome, same_input);
         let layout = crate::write::template::Layout::load(&defs)
             .map_err(|e| other(format!("the return template is unusable: {e}")))?;
-        let ratios = layout.ratios();
         for name in ACCOUNTED {
             let path = folder.join(name);
             if !path.exists() {
@@ -276,7 +275,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                     Ok(doc) => Account {
                         file: name.to_string(),
                         unreadable: None,
-                        figures: Some(diff::diff(&doc.ret, &built.ret, &ratios)),
+                        figures: Some(diff::diff(&doc.ret, &built.ret, &layout)),
                     },
                     Err(f) => Account {
                         file: name.to_string(),

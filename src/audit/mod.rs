@@ -18,6 +18,15 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
     };
     let bytes = crate::files::read(path, crate::files::Kind::ReturnFile)
         .map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
+    // A file that is not a return but another of the tool's files is named for what it is,
+    // with the command that takes it.
+    let another = |code: &str, message: String| {
+        let what = crate::recognise::recognise(&bytes);
+        match crate::recognise::advice(&what, path, crate::recognise::Wanted::Return) {
+            Some(advice) => unreadable("C001", advice),
+            None => unreadable(code, message),
+        }
+    };
     let sha256 = crate::sha256_hex(&bytes);
     let ext = path
         .extension()
@@ -26,11 +35,10 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
     match ext.as_str() {
         "xml" | "json" => {
             let ret = if ext == "xml" {
-                crate::write::xml::parse_xml(&bytes)
-                    .map_err(|e| unreadable("C101", e.to_string()))?
+                crate::write::xml::parse_xml(&bytes).map_err(|e| another("C101", e.to_string()))?
             } else {
                 crate::write::json::parse_return_json(&String::from_utf8_lossy(&bytes))
-                    .map_err(|e| unreadable("C001", e.to_string()))?
+                    .map_err(|e| another("C001", e.to_string()))?
             };
             Ok(Document {
                 sha256,
@@ -39,7 +47,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
         }
         "xlsx" => {
             let read = crate::write::workbook::read_workbook(&bytes)
-                .map_err(|e| unreadable("C001", e.to_string()))?;
+                .map_err(|e| another("C001", e.to_string()))?;
             Ok(Document {
                 file,
                 ret: read.ret,
@@ -49,7 +57,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                 sha256,
             })
         }
-        _ => Err(unreadable(
+        _ => Err(another(
             "C001",
             "not a return file: give return.xml, return.xlsx, return.json or the return's folder"
                 .to_string(),

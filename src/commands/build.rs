@@ -57,11 +57,32 @@ fn check_target(target: &Target) -> Result<(), CommandError> {
             path.display()
         )));
     }
+    if let Target::Folder { dir, .. } = target
+        && holds_current_folder(dir)
+    {
+        return Err(CommandError::Other(format!(
+            "--out {} is the folder this command runs in (or holds it), which cannot be \
+             replaced by a return: name a new folder inside it, e.g. --out returns{}2024-25-Q2 \
+             (nothing was changed)",
+            dir.display(),
+            std::path::MAIN_SEPARATOR
+        )));
+    }
     match target {
         Target::Folder { dir, .. } if !force => Err(exists(dir)),
         Target::Folder { dir, .. } => check_replaceable(dir)
             .map_err(|why| CommandError::Other(format!("cannot replace {}: {why}", dir.display()))),
         Target::Archive(_) => Ok(()),
+    }
+}
+
+/// Whether `dir` is the current folder or one holding it: replacing it would pull the folder
+/// from under the terminal (Linux then shows an empty, deleted folder; other systems refuse
+/// with "resource busy").
+fn holds_current_folder(dir: &Path) -> bool {
+    match (std::fs::canonicalize(dir), std::env::current_dir()) {
+        (Ok(dir), Ok(here)) => std::fs::canonicalize(here).is_ok_and(|here| here.starts_with(dir)),
+        _ => false,
     }
 }
 
@@ -88,6 +109,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         sidecar.as_deref(),
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
+    super::note_if_open_in_excel(&args.export);
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));

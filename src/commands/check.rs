@@ -45,8 +45,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .collect();
         if targets.is_empty() {
             return Err(CommandError::Other(format!(
-                "{} holds no return.xml, return.xlsx or return.json",
-                args.path.display()
+                "{} holds no return.xml, return.xlsx or return.json{}",
+                args.path.display(),
+                crate::recognise::folder_advice(
+                    &args.path,
+                    crate::recognise::Wanted::Return,
+                    "check"
+                )
+                .map(|a| format!("; {a}"))
+                .unwrap_or_default()
             )));
         }
         (args.path.clone(), targets)
@@ -58,8 +65,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         (folder, vec![args.path.clone()])
     } else {
         return Err(CommandError::Other(format!(
-            "{} does not exist",
-            args.path.display()
+            "{} does not exist; {}",
+            args.path.display(),
+            crate::files::nearby(&args.path, crate::files::Kind::ReturnFile)
         )));
     };
     let source = args

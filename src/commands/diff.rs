@@ -26,8 +26,11 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
             .find(|p| p.exists())
             .ok_or_else(|| {
                 CommandError::Other(format!(
-                    "{} holds no return.json or return.xml",
-                    path.display()
+                    "{} holds no return.json or return.xml{}",
+                    path.display(),
+                    crate::recognise::folder_advice(path, crate::recognise::Wanted::Return, "diff")
+                        .map(|a| format!("; {a}"))
+                        .unwrap_or_default()
                 ))
             })?
     } else {

@@ -22,7 +22,7 @@ pub const EXIT_FAILURE: i32 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}: {source}{}", in_excel(.path))]
     ReadInput {
         path: PathBuf,
         source: crate::files::FileError,
@@ -58,10 +58,15 @@ impl CommandError {
     pub fn load(export: &Path, e: crate::validate::input::LoadError) -> CommandError {
         use crate::validate::input::LoadError;
         match e {
-            LoadError::Unreadable { code, message } => CommandError::Unreadable {
-                path: export.to_path_buf(),
+            LoadError::Unreadable {
                 code,
                 message,
+                what,
+            } => CommandError::Unreadable {
+                path: export.to_path_buf(),
+                code,
+                message: crate::recognise::advice(&what, export, crate::recognise::Wanted::Export)
+                    .unwrap_or_else(|| format!("{message}{}", in_excel(export))),
             },
             LoadError::Sidecar { path, source } => CommandError::ReadInput { path, source },
             LoadError::Acknowledgements(e) => CommandError::Other(e.to_string()),
@@ -76,6 +81,37 @@ pub fn read_input(path: &Path, kind: crate::files::Kind) -> Result<Vec<u8>, Comm
         path: path.to_path_buf(),
         source,
     })
+}
+
+/// Says on stderr, never as an error, that an export which was read and validated looks open
+/// in Excel (its lock file is beside it): Excel lets others read an open workbook, but what
+/// was read is its last saved copy. (A failed read says so in its own sentence.)
+pub fn note_if_open_in_excel(path: &Path) {
+    if let Some(lock) = crate::files::excel_lock(path) {
+        eprintln!(
+            "note: {} looks open in Excel ({} is beside it): what was read is its last saved \
+             copy; if you changed it, save it and close it in Excel first, then run this again",
+            path.display(),
+            lock_name(&lock)
+        );
+    }
+}
+
+/// The end of a failure's sentence when Excel's lock file is beside the file.
+fn in_excel(path: &Path) -> String {
+    crate::files::excel_lock(path).map_or_else(String::new, |lock| {
+        format!(
+            "; it looks open in Excel ({} is beside it): close it in Excel first",
+            lock_name(&lock)
+        )
+    })
+}
+
+fn lock_name(lock: &Path) -> String {
+    lock.file_name().map_or_else(
+        || lock.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 /// Writes an output file whole or not at all, replacing an existing one only when `replace`
@@ -94,10 +130,10 @@ pub fn write_error(path: &Path, e: &std::io::Error, force: Option<&str>) -> Comm
         (std::io::ErrorKind::AlreadyExists, None) => {
             "it already exists: name a new one (nothing was overwritten)".to_string()
         }
-        _ => crate::io_words::describe(e),
+        _ => crate::io_words::writing(path, e),
     };
     CommandError::Write {
         path: path.to_path_buf(),
-        message,
+        message: format!("{message}{}", in_excel(path)),
     }
 }

@@ -16,6 +16,7 @@ use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
 use crate::files::Kind;
 use crate::period::Period;
+use crate::recognise::{self, Wanted};
 use crate::report;
 use crate::sha256_hex;
 use crate::write::manifest::Manifest;
@@ -85,7 +86,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         )));
     }
     let manifest_path = if args.manifest.is_dir() {
-        args.manifest.join(MANIFEST_JSON)
+        let path = args.manifest.join(MANIFEST_JSON);
+        if !path.exists() {
+            return Err(other(format!(
+                "{} holds no {MANIFEST_JSON}; {}",
+                args.manifest.display(),
+                recognise::folder_advice(&args.manifest, Wanted::Manifest, "reproduce")
+                    .unwrap_or_else(|| {
+                        "give the folder of a return built by build, or its manifest.json"
+                            .to_string()
+                    })
+            )));
+        }
+        path
     } else {
         args.manifest.clone()
     };
@@ -94,10 +107,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .map_or_else(PathBuf::new, Path::to_path_buf);
     let text = super::read_input(&manifest_path, Kind::Manifest)?;
     let manifest = Manifest::from_json(&String::from_utf8_lossy(&text)).map_err(|_| {
+        let what = recognise::recognise(&text);
         other(format!(
-            "{} is not a manifest written by build: give the manifest.json of a built return, \
-             or its folder",
-            manifest_path.display()
+            "{}: {}",
+            manifest_path.display(),
+            recognise::advice(&what, &manifest_path, Wanted::Manifest).unwrap_or_else(|| {
+                "not a manifest written by build: give the manifest.json of a built return, or \
+                 its folder"
+                    .to_string()
+            })
         ))
     })?;
     let period: Period = manifest.period.parse().map_err(|e| {

@@ -53,6 +53,7 @@ pub fn load(args: &Args) -> Result<(Definitions, Validation), CommandError> {
         sidecar.as_deref(),
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
+    super::note_if_open_in_excel(&args.export);
     Ok((defs, v))
 }
 

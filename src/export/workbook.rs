@@ -109,6 +109,14 @@ pub enum ReadError {
         "this is an old-style .xls workbook or a password-protected one: open it in Excel, remove any password and save it as an Excel workbook (.xlsx)"
     )]
     OldOrEncrypted,
+    #[error(
+        "this is an old-style .xls workbook: open it in Excel and save it as an Excel workbook (.xlsx) with File > Save As"
+    )]
+    OldXls,
+    #[error(
+        "this workbook is password-protected, so it cannot be read: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, and clear it), save it and close it"
+    )]
+    Encrypted,
     #[error("the workbook is damaged and cannot be read ({0}): export the caseload again")]
     Damaged(String),
     #[error(
@@ -126,7 +134,7 @@ impl ReadError {
     pub fn code(&self) -> &'static str {
         match self {
             ReadError::NotXlsx | ReadError::WrongKind(_) => "F001",
-            ReadError::OldOrEncrypted => "F002",
+            ReadError::OldOrEncrypted | ReadError::OldXls | ReadError::Encrypted => "F002",
             ReadError::Damaged(_) => "F003",
             ReadError::TooLarge(_) => "F004",
             ReadError::TooManyRows { .. } => "F005",
@@ -282,11 +290,33 @@ fn sniff(bytes: &[u8]) -> Result<(), ReadError> {
     if bytes.starts_with(b"PK\x03\x04") {
         Ok(())
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Err(ReadError::OldOrEncrypted)
+        Err(compound_kind(bytes))
     } else if bytes.starts_with(b"PK\x05\x06") {
         Err(ReadError::Damaged("the zip archive is empty".into()))
     } else {
         Err(ReadError::NotXlsx)
+    }
+}
+
+/// Tells an old .xls from a password-protected .xlsx: both are OLE compound files, told apart
+/// by the names of their streams, which the file's directory holds in UTF-16LE, each ended by
+/// a NUL: an encrypted .xlsx has `EncryptionInfo` and `EncryptedPackage`, an .xls `Workbook`
+/// (Excel 97 and later) or `Book` (Excel 5).
+fn compound_kind(bytes: &[u8]) -> ReadError {
+    let has = |name: &str| {
+        let needle: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        bytes.windows(needle.len()).any(|w| w == needle)
+    };
+    if has("EncryptedPackage") || has("EncryptionInfo") {
+        ReadError::Encrypted
+    } else if has("Workbook") || has("Book") {
+        ReadError::OldXls
+    } else {
+        ReadError::OldOrEncrypted
     }
 }
 
@@ -309,7 +339,7 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
             _ => {}
         }
         if entry.encrypted() {
-            return Err(ReadError::OldOrEncrypted);
+            return Err(ReadError::Encrypted);
         }
         let size = entry.size();
         total = total.saturating_add(size);
@@ -438,6 +468,28 @@ mod tests {
         assert_eq!(read(b"").unwrap_err(), ReadError::NotXlsx);
         let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
         assert_eq!(read(&ole).unwrap_err(), ReadError::OldOrEncrypted);
+        // The stream names of a directory entry, UTF-16LE and NUL-ended.
+        let with = |name: &str| {
+            let mut bytes = ole.to_vec();
+            bytes.extend(name.encode_utf16().chain([0]).flat_map(u16::to_le_bytes));
+            bytes
+        };
+        assert_eq!(read(&with("Workbook")).unwrap_err(), ReadError::OldXls);
+        assert_eq!(read(&with("Book")).unwrap_err(), ReadError::OldXls);
+        assert_eq!(
+            read(&with("EncryptedPackage")).unwrap_err(),
+            ReadError::Encrypted
+        );
+        assert_eq!(
+            read(&with("EncryptionInfo")).unwrap_err(),
+            ReadError::Encrypted
+        );
+        // A name that merely ends like one is not it.
+        assert_eq!(
+            read(&with("NotAWorkbookX")).unwrap_err(),
+            ReadError::OldOrEncrypted
+        );
+        assert_eq!(ReadError::Encrypted.code(), "F002");
         assert!(matches!(
             read(b"PK\x03\x04truncated").unwrap_err(),
             ReadError::Damaged(_)

@@ -8,12 +8,18 @@ use super::acknowledge::{self, AcknowledgementError};
 use super::{Options, Validation, validate};
 use crate::definitions::Definitions;
 use crate::export::workbook;
+use crate::recognise::{What, of_sheets, recognise};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The bytes are not a workbook the tool can read; `code` is the catalogue's F-code.
+    /// The bytes are not a workbook the tool can read; `code` is the catalogue's F-code, and
+    /// `what` what they are instead when they are another of the tool's files.
     #[error("{message} ({code})")]
-    Unreadable { code: &'static str, message: String },
+    Unreadable {
+        code: &'static str,
+        message: String,
+        what: What,
+    },
     #[error("cannot read the acknowledgements file {}: {source}", path.display())]
     Sidecar {
         path: PathBuf,
@@ -44,7 +50,24 @@ pub fn validate_bytes(
     let wb = workbook::read(bytes).map_err(|e| LoadError::Unreadable {
         code: e.code(),
         message: e.to_string(),
+        what: match e {
+            workbook::ReadError::NotXlsx | workbook::ReadError::WrongKind(_) => recognise(bytes),
+            _ => What::Unknown,
+        },
     })?;
+    // A return workbook, the issues report or a scorecard opens as a workbook: told here,
+    // before it is reported as an export missing every sheet.
+    let names: Vec<&str> = wb.sheets.iter().map(|s| s.name.as_str()).collect();
+    match of_sheets(&names) {
+        What::Export { .. } | What::Unknown => {}
+        what => {
+            return Err(LoadError::Unreadable {
+                code: "F001",
+                message: "this is not a case-management export".to_string(),
+                what,
+            });
+        }
+    }
     let mut v = validate(wb, defs, options);
     if let Some(path) = sidecar {
         let bytes = crate::files::read(path, crate::files::Kind::Csv).map_err(|source| {

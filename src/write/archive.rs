@@ -102,7 +102,7 @@ pub fn check_replaceable(dir: &Path) -> Result<(), String> {
         return Err(format!(
             "it holds {}, which build never writes, so it is not a return's folder{}; \
              --force replaces only a folder holding a return, and nothing was changed",
-            listing(&foreign),
+            crate::io_words::list(&foreign, 5),
             if archive {
                 " (it looks like an archive of returns: use --archive to file a resubmission)"
             } else {
@@ -123,20 +123,6 @@ pub fn check_replaceable(dir: &Path) -> Result<(), String> {
         )
     })?;
     Ok(())
-}
-
-/// Up to five names, then how many more.
-fn listing(names: &[String]) -> String {
-    const SHOWN: usize = 5;
-    let mut shown: Vec<String> = names.iter().take(SHOWN).cloned().collect();
-    if names.len() > SHOWN {
-        shown.push(format!("{} more", names.len() - SHOWN));
-    }
-    match shown.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        Some((last, _)) => last.clone(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -57,9 +57,11 @@ enum Command {
         /// Write a CSV listing the current warnings, to fill in with explanations.
         #[arg(long, value_name = "FILE.csv")]
         acknowledgements_template: Option<PathBuf>,
-        /// Write a copy of the export safe to attach to a bug report: every child,
-        /// intervention, offence and victim identifier replaced by a pseudonym (the same one
-        /// wherever it appears), unknown columns emptied. Dates and codes are kept.
+        /// Write a copy of the export for a bug report: every child, intervention, offence and
+        /// victim identifier replaced by a pseudonym (the same one wherever it appears), unknown
+        /// columns emptied. Dates, dates of birth included, and codes are kept (the rules need
+        /// them), so the copy is pseudonymised, not anonymous: share it only as your
+        /// information-sharing rules allow.
         #[arg(long, value_name = "FILE.xlsx")]
         redact: Option<PathBuf>,
         /// Replace the files named by --report, --redact or --acknowledgements-template if
@@ -317,8 +319,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 RulesFormat::Json => commands::rules::Format::Json,
                 RulesFormat::Markdown => commands::rules::Format::Markdown,
             };
-            out.write_all(commands::rules::render(&defs, format).as_bytes())
-                .map_err(|e| CommandError::Other(e.to_string()))?;
+            commands::print(out, &commands::rules::render(&defs, format))?;
             Ok(commands::EXIT_OK)
         }
     }

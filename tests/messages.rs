@@ -434,3 +434,130 @@ fn an_old_xls_and_a_password_protected_workbook_are_told_apart() {
          Password, and clear it), save it and close it (F002)"
     );
 }
+
+/// The 2024-25 Q2 sample export (one warning, W316, acknowledged by its sidecar) copied into
+/// a fresh folder under `name`, its sidecar keeping the sample's name.
+fn renamed_sample(name: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = common::samples();
+    std::fs::copy(samples.join("q2-export.xlsx"), dir.path().join(name)).unwrap();
+    std::fs::copy(
+        samples.join("q2-export.acknowledgements.csv"),
+        dir.path().join("q2-export.acknowledgements.csv"),
+    )
+    .unwrap();
+    dir
+}
+
+const NOT_FOUND: &str = "Note: no acknowledgements were read: \
+    q2-export-v2.acknowledgements.csv was not found beside the export \
+    (q2-export.acknowledgements.csv is there: was the export renamed? rename that file to \
+    match, or give it with --acknowledgements).";
+
+#[test]
+fn a_renamed_export_says_which_acknowledgements_file_it_looked_for() {
+    let dir = renamed_sample("q2-export-v2.xlsx");
+    let (code, out, _) = run_in(
+        dir.path(),
+        &["validate", "q2-export-v2.xlsx", "--period", "2024-25 Q2"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(&format!("\n{NOT_FOUND}\n")), "{out}");
+    let (code, out, _) = run_in(
+        dir.path(),
+        &[
+            "build",
+            "q2-export-v2.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--out",
+            "r",
+        ],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains(NOT_FOUND), "{out}");
+    // Under its own name the sidecar is read, and nothing is said.
+    let dir = renamed_sample("q2-export.xlsx");
+    let (_, out, _) = run_in(
+        dir.path(),
+        &["validate", "q2-export.xlsx", "--period", "2024-25 Q2"],
+    );
+    assert!(!out.contains("no acknowledgements"), "{out}");
+    // Nor when there is no warning to acknowledge.
+    let w = workspace();
+    let (_, out, _) = run_in(
+        w.path(),
+        &["validate", "q2-export.xlsx", "--period", "2024-25 Q2"],
+    );
+    assert!(!out.contains("no acknowledgements"), "{out}");
+}
+
+#[test]
+fn the_files_validate_writes_are_each_said_in_one_line() {
+    let dir = renamed_sample("q2-export-v2.xlsx");
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "q2-export-v2.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--acknowledgements-template",
+            "explain.csv",
+            "--redact",
+            "shareable.xlsx",
+            "--report",
+            "issues.xlsx",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let lines = [
+        "Acknowledgements template written to explain.csv: 1 warning(s), one a line; write why \
+         each is right in its explanation column, then save it as \
+         q2-export-v2.acknowledgements.csv beside the export, or give it with \
+         --acknowledgements.",
+        "Redacted copy written to shareable.xlsx: identifiers replaced by pseudonyms, unknown \
+         columns emptied; dates (of birth too) and codes are kept, so it is pseudonymised, not \
+         anonymous: share it only as your information-sharing rules allow.",
+        "Report written to issues.xlsx",
+    ];
+    assert!(
+        out.ends_with(&format!("\n\n{}\n", lines.join("\n"))),
+        "{out}"
+    );
+    // Beside JSON, on stderr: standard output stays a document.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "q2-export-v2.xlsx",
+            "--format",
+            "json",
+            "--acknowledgements-template",
+            "q2-export-v2.acknowledgements.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&out).is_ok(),
+        "{out}"
+    );
+    assert_eq!(
+        err,
+        "Acknowledgements template written to q2-export-v2.acknowledgements.csv: 1 \
+         warning(s), one a line; write why each is right in its explanation column, it is \
+         read from there next time.\n"
+    );
+}
+
+#[test]
+fn redacts_help_says_pseudonymised_not_anonymous() {
+    let (code, out, _) = run_in(Path::new("."), &["validate", "--help"]);
+    assert_eq!(code, 0);
+    let help = out.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(!help.contains("safe to attach"), "{help}");
+    assert!(
+        help.contains("Dates, dates of birth included, and codes are kept (the rules need them), so the copy is pseudonymised, not anonymous"),
+        "{help}"
+    );
+}

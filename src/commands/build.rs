@@ -115,7 +115,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
         text.push('\n');
         text.push_str(&refusal(&v, args));
-        write_out(out, &text)?;
+        super::print(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
             EXIT_FAILURE
         } else {
@@ -163,6 +163,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     }
     let (dir, kept) = place(&args.target, args.period, &files)?;
     let mut text = summary(&v, &built, &dir);
+    if let Some(note) = super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+    {
+        writeln!(text, "\n{note}").unwrap();
+    }
     if let Some(kept) = kept {
         writeln!(
             text,
@@ -171,7 +175,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         )
         .unwrap();
     }
-    write_out(out, &text)?;
+    super::print(out, &text)?;
     Ok(EXIT_OK)
 }
 
@@ -329,9 +333,4 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
         }
     }
     s
-}
-
-fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CommandError> {
-    out.write_all(text.as_bytes())
-        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))
 }

@@ -59,7 +59,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         diff::render_text(&d, &old_name, &new_name)
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))?;
+    super::print(out, &text)?;
     Ok(if d.is_empty() { EXIT_OK } else { EXIT_ERRORS })
 }

@@ -97,6 +97,56 @@ pub fn note_if_open_in_excel(path: &Path) {
     }
 }
 
+/// When no acknowledgements file was named and none was found under the export's name, while
+/// the export has warnings that could be acknowledged: the line saying which name was looked
+/// for (an export renamed after its explanations were written no longer finds them), and any
+/// acknowledgements files that are beside it under other names.
+pub fn sidecar_not_found(
+    export: &Path,
+    named: Option<&Path>,
+    v: &crate::validate::Validation,
+) -> Option<String> {
+    use crate::definitions::Severity;
+    let open = v
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Warning && f.acknowledged.is_none());
+    let looked_for = crate::validate::acknowledge::sidecar_path(export);
+    if named.is_some() || !open || looked_for.exists() {
+        return None;
+    }
+    let name = |p: &Path| {
+        p.file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    };
+    let folder = looked_for
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut others: Vec<String> = std::fs::read_dir(folder)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.to_lowercase().ends_with(".acknowledgements.csv"))
+        .collect();
+    others.sort();
+    let beside = if others.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " ({} {} there: was the export renamed? rename that file to match, or give it \
+             with --acknowledgements)",
+            crate::io_words::list(&others, 3),
+            if others.len() == 1 { "is" } else { "are" }
+        )
+    };
+    Some(format!(
+        "Note: no acknowledgements were read: {} was not found beside the export{beside}.",
+        name(&looked_for)
+    ))
+}
+
 /// The end of a failure's sentence when Excel's lock file is beside the file.
 fn in_excel(path: &Path) -> String {
     crate::files::excel_lock(path).map_or_else(String::new, |lock| {
@@ -112,6 +162,33 @@ fn lock_name(lock: &Path) -> String {
         || lock.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     )
+}
+
+/// Writes the command's text to standard output. A reader that went away early (`| more`
+/// closed) is not a failure; anything else is said in words.
+pub fn print(out: &mut dyn std::io::Write, text: &str) -> Result<(), CommandError> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::Other(format!(
+            "cannot write the output: {}",
+            crate::io_words::describe(&e)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// A workbook (the issues report, the redacted copy) that could not be made, in words: the
+/// spreadsheet library's wording never reaches the user.
+pub fn workbook_error(path: &Path, e: &rust_xlsxwriter::XlsxError) -> CommandError {
+    let message = match e {
+        rust_xlsxwriter::XlsxError::IoError(e) => crate::io_words::writing(path, e),
+        _ => "the spreadsheet library refused to make it, which is a fault in this tool: \
+              please report it (with `--redact`'s copy of the export, if it can be made)"
+            .to_string(),
+    };
+    CommandError::Write {
+        path: path.to_path_buf(),
+        message,
+    }
 }
 
 /// Writes an output file whole or not at all, replacing an existing one only when `replace`

@@ -207,7 +207,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             &outcome.input,
             Some(report::terminal::DEFAULT_LIMIT),
         ));
-        write_all(out, &text)?;
+        super::print(out, &text)?;
         return Ok(EXIT_ERRORS);
     }
     let export = v
@@ -320,7 +320,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         render_text(&outcome)
     };
-    write_all(out, &text)?;
+    super::print(out, &text)?;
     Ok(if outcome.reproduced {
         EXIT_OK
     } else {
@@ -393,9 +393,4 @@ fn render_text(o: &Outcome) -> String {
         }
     }
     s
-}
-
-fn write_all(out: &mut dyn Write, text: &str) -> Result<(), CommandError> {
-    out.write_all(text.as_bytes())
-        .map_err(|e| other(format!("cannot write the output: {e}")))
 }

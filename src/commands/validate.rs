@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
-use crate::definitions::Definitions;
+use crate::definitions::{Definitions, Severity};
 use crate::files::Kind;
 use crate::period::Period;
 use crate::report;
@@ -136,44 +136,58 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let (defs, v) = match load(args) {
         Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
-            out.write_all(report::json::unreadable(&file, code, &message).as_bytes())
-                .map_err(io_error)?;
+            super::print(out, &report::json::unreadable(&file, code, &message))?;
             return Ok(EXIT_FAILURE);
         }
         Err(e) => return Err(e),
     };
+    // What was written, one line each: on the terminal after the findings, or on stderr
+    // beside JSON (which stays a document for other programs).
+    let mut written = String::new();
     if let Some(path) = &args.acknowledgements_template {
         write_output(path, acknowledge::template(&v).as_bytes(), args.force)?;
+        written.push_str(&template_written(path, &args.export, &v));
     }
     if let Some(path) = &args.redact {
-        let bytes = report::redact::render(&v, &defs).map_err(|e| CommandError::Write {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
+        let bytes =
+            report::redact::render(&v, &defs).map_err(|e| super::workbook_error(path, &e))?;
         write_output(path, &bytes, args.force)?;
+        written.push_str(&format!(
+            "Redacted copy written to {}: identifiers replaced by pseudonyms, unknown columns \
+             emptied; dates (of birth too) and codes are kept, so it is pseudonymised, not \
+             anonymous: share it only as your information-sharing rules allow.\n",
+            path.display()
+        ));
     }
     if let Some(path) = &args.report {
-        let bytes = report::xlsx::render(&v, &file).map_err(|e| CommandError::Write {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
+        let bytes = report::xlsx::render(&v, &file).map_err(|e| super::workbook_error(path, &e))?;
         write_output(path, &bytes, args.force)?;
+        written.push_str(&format!("Report written to {}\n", path.display()));
     }
     let text = match args.format {
-        Format::Json => report::json::render(&v, &file),
+        Format::Json => {
+            eprint!("{written}");
+            report::json::render(&v, &file)
+        }
         Format::Text => {
             let mut t = report::terminal::render(
                 &v,
                 &file,
                 (!args.all).then_some(report::terminal::DEFAULT_LIMIT),
             );
-            if let Some(path) = &args.report {
-                t.push_str(&format!("\nReport written to {}\n", path.display()));
+            if let Some(note) =
+                super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+            {
+                t.push_str(&format!("\n{note}\n"));
+            }
+            if !written.is_empty() {
+                t.push('\n');
+                t.push_str(&written);
             }
             t
         }
     };
-    out.write_all(text.as_bytes()).map_err(io_error)?;
+    super::print(out, &text)?;
     Ok(if v.internal_failures() > 0 {
         EXIT_FAILURE
     } else if v.has_errors() {
@@ -183,6 +197,27 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     })
 }
 
-fn io_error(e: std::io::Error) -> CommandError {
-    CommandError::Other(format!("cannot write the output: {e}"))
+/// The line saying what the acknowledgements template holds and where it must go to be read.
+fn template_written(path: &Path, export: &Path, v: &Validation) -> String {
+    let open = v
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    let conventional = acknowledge::sidecar_path(export);
+    let place = if resolved(path) == resolved(&conventional) {
+        "it is read from there next time".to_string()
+    } else {
+        format!(
+            "then save it as {} beside the export, or give it with --acknowledgements",
+            conventional
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        )
+    };
+    format!(
+        "Acknowledgements template written to {}: {open} warning(s), one a line; write why \
+         each is right in its explanation column, {place}.\n",
+        path.display()
+    )
 }

@@ -76,7 +76,10 @@ pub enum BuildError {
     },
     #[error("the return template is unusable: {0}")]
     Template(String),
-    #[error("cannot write the return workbook: {0}")]
+    #[error(
+        "the return workbook could not be made, which is a fault in this tool, not in your \
+         data: please report it ({0})"
+    )]
     Workbook(String),
 }
 

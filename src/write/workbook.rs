@@ -4,8 +4,13 @@
 //! One sheet per section, because each prints on its own A4 landscape page and a board member
 //! can go straight to the KPI they care about. Every figure is a value, never a formula, so
 //! any reader (and `check`) sees the number. The measure code sits in the last column of each
-//! row, `GROUP` standing for the column's group as in the spec, so the figures can be read
-//! back by code; a percentage row shows `numerator / denominator`.
+//! row so the figures can be read back by code; a percentage row shows `numerator /
+//! denominator`. On a sheet with a column per group the code shown is the All column's real
+//! code (`kpi1.all.suitable`), never the spec's `GROUP` placeholder, and a footnote says that
+//! each other column has its group in place of `all`; the reader does the same.
+//!
+//! The cover is written for people and read back exactly: the population is a number cell
+//! shown with a thousands separator, the generation time as `29 Nov 2026 10:21:05 UTC`.
 
 use std::collections::BTreeMap;
 use std::io::Cursor;
@@ -23,12 +28,14 @@ use crate::write::template::{GROUP, Kind, Layout, Line, Section};
 
 pub const COVER: &str = "Cover";
 
+const POPULATION: &str = "Population aged 10-17";
+
 /// The cover's identity rows: label, then how to read the value back.
 const COVER_FIELDS: [&str; 10] = [
     "YJS code",
     "YJS name",
     "Nation",
-    "Population aged 10-17",
+    POPULATION,
     "Period",
     "Status",
     "Definitions version",
@@ -38,6 +45,27 @@ const COVER_FIELDS: [&str; 10] = [
 ];
 
 const FIRST_LINE_ROW: u32 = 4;
+
+/// The group whose column's code a by-group sheet shows (the spec's `all`, always present).
+const ALL: &str = "all";
+
+/// Under a sheet that shows percentages or ratios: why some cells are blank.
+const BLANK_NOTE: &str = "Blank: nobody to count, the denominator is 0 (a blank is not 0%).";
+
+/// Under a sheet with a column per group: how to read the measure codes.
+fn codes_note(layout: &Layout) -> String {
+    let others: Vec<String> = layout
+        .groups
+        .iter()
+        .filter(|g| g.code != ALL)
+        .map(|g| g.code.clone())
+        .collect();
+    format!(
+        "Measure codes are those of the All column; in each other column the group takes the \
+         place of \"{ALL}\" ({}).",
+        others.join(", ")
+    )
+}
 
 /// The cover's Status of a final return, and the start of a provisional one's (read back by
 /// `check`; a workbook written before provisional returns existed has no Status row).
@@ -57,6 +85,19 @@ pub enum WriteError {
     Xlsx(#[from] XlsxError),
     #[error("the generation time {0:?} is not a UTC time")]
     Time(String),
+}
+
+/// The generation time as the cover shows it (`29 Nov 2026 10:21:05 UTC`); a text that is
+/// not a UTC time (none is, from a build) is shown as it is.
+fn written_time(generated_at: &str) -> String {
+    crate::date::Timestamp::parse(generated_at)
+        .map_or_else(|| xml_safe(generated_at).into_owned(), |t| t.written())
+}
+
+/// The generation time read back from the cover: as [`written_time`] writes it, or as a
+/// returns written before it did (`2026-11-29T10:21:05Z`).
+fn read_time(text: &str) -> String {
+    crate::date::Timestamp::parse_written(text).map_or_else(|| text.to_string(), |t| t.to_string())
 }
 
 fn created(generated_at: &str) -> Result<ExcelDateTime, WriteError> {
@@ -83,6 +124,8 @@ struct Formats {
     rate: Format,
     ratio: Format,
     code: Format,
+    note: Format,
+    population: Format,
     bold: Format,
     wrap: Format,
     warning: Format,
@@ -117,6 +160,13 @@ impl Formats {
                 .set_font_color(grey)
                 .set_font_size(9)
                 .set_indent(1),
+            note: Format::new()
+                .set_italic()
+                .set_font_color(grey)
+                .set_font_size(9),
+            population: Format::new()
+                .set_num_format("#,##0")
+                .set_align(FormatAlign::Left),
             bold: Format::new().set_bold().set_align(FormatAlign::Top),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             warning: Format::new()
@@ -145,7 +195,7 @@ fn page_setup(ws: &mut Worksheet, id: &Identity) {
         "&LDefinitions {} · yjb-return {}&RGenerated {}",
         header_safe(&id.definitions_version),
         header_safe(&id.tool_version),
-        header_safe(&id.generated_at)
+        header_safe(&written_time(&id.generated_at))
     ));
 }
 
@@ -194,7 +244,7 @@ pub fn return_workbook(
         xml_safe(&id.yjs_code).into_owned(),
         xml_safe(&id.yjs_name).into_owned(),
         xml_safe(&id.nation).into_owned(),
-        id.population_10_17.to_string(),
+        String::new(), // the population, written as a number below
         id.period.to_string(),
         if id.provisional {
             PROVISIONAL_WORDS.to_string()
@@ -204,7 +254,7 @@ pub fn return_workbook(
         xml_safe(&id.definitions_version).into_owned(),
         xml_safe(&id.tool_version).into_owned(),
         xml_safe(&id.input_sha256).into_owned(),
-        xml_safe(&id.generated_at).into_owned(),
+        written_time(&id.generated_at),
     ];
     for (i, (label, value)) in COVER_FIELDS.iter().zip(values.iter()).enumerate() {
         let r = 3 + i as u32;
@@ -212,6 +262,8 @@ pub fn return_workbook(
         if *label == "Status" && id.provisional {
             cover.write_string_with_format(r, 1, value, &f.warning)?;
             cover.set_row_height(r, 45)?;
+        } else if *label == POPULATION {
+            cover.write_number_with_format(r, 1, id.population_10_17 as f64, &f.population)?;
         } else {
             cover.write_string(r, 1, value)?;
         }
@@ -321,8 +373,26 @@ fn write_section(
                 (_, None) => {}
             }
         }
-        ws.write_string_with_format(r, code_col, line.code_text(), &f.code)?;
+        let code = if section.by_group {
+            line.code_text().replace(GROUP, ALL)
+        } else {
+            line.code_text()
+        };
+        ws.write_string_with_format(r, code_col, code, &f.code)?;
         r += 1;
+    }
+    // Footnotes, below the table, for whoever reads the printed page.
+    r += 1;
+    if section
+        .lines
+        .iter()
+        .any(|l| matches!(l.kind, Kind::Percent | Kind::Ratio))
+    {
+        ws.write_string_with_format(r, 0, BLANK_NOTE, &f.note)?;
+        r += 1;
+    }
+    if section.by_group {
+        ws.write_string_with_format(r, 0, codes_note(layout), &f.note)?;
     }
     Ok(())
 }
@@ -466,7 +536,7 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
         definitions_version: field(6)?,
         tool_version: field(7)?,
         input_sha256: field(8)?,
-        generated_at: field(9)?,
+        generated_at: read_time(&field(9)?),
     };
 
     let mut measures = Measures::new();
@@ -497,7 +567,7 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                 }
             };
             let fill = |pattern: &str, g: &Option<String>| match g {
-                Some(g) => pattern.replace(GROUP, g),
+                Some(g) => in_column(pattern, g),
                 None => pattern.to_string(),
             };
             if let Some((numerator, denominator, per)) = derived(&code_text) {
@@ -597,6 +667,22 @@ fn derived(code_text: &str) -> Option<(&str, Option<&str>, f64)> {
     Some((n, None, per.parse().ok()?))
 }
 
+/// A code shown on a by-group sheet, for the column of group `g`: the All column's code with
+/// `g` in place of `all` (`kpi1.all.suitable` -> `kpi1.community.suitable`), or the spec's
+/// `GROUP` placeholder filled in, as returns written before showed it. A code of neither form
+/// is kept whole, and the figures it then reads twice are told apart as conflicts.
+fn in_column(code: &str, g: &str) -> String {
+    if code.contains(GROUP) {
+        return code.replace(GROUP, g);
+    }
+    let mut parts = code.splitn(3, '.');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(head), Some(ALL), Some(rest)) => format!("{head}.{g}.{rest}"),
+        (Some(head), Some(ALL), None) => format!("{head}.{g}"),
+        _ => code.to_string(),
+    }
+}
+
 /// The group code of a column header (`Out of court` → `out_of_court`).
 fn group_code(label: &str) -> String {
     label.trim().to_lowercase().replace([' ', '-'], "_")
@@ -694,6 +780,85 @@ mod tests {
             Some("reoffending.reoffenders")
         );
         assert!((ratio.value.unwrap() - 2.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_cover_and_the_codes_read_as_people_write_them_and_back_exactly() {
+        let (mut ret, layout) = full();
+        ret.identity.generated_at = "2026-11-29T10:21:05Z".into();
+        let bytes = return_workbook(&ret, &layout, &[]).unwrap();
+        let mut wb = Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
+        let cover = read_cells(&mut wb, COVER).unwrap();
+        let value = |label: &str| {
+            cover
+                .values()
+                .find(|row| row.get(&0) == Some(&Value::Text(label.into())))
+                .and_then(|row| row.get(&1).cloned())
+                .unwrap()
+        };
+        assert_eq!(value(POPULATION), Value::Number(48_210.0));
+        assert_eq!(
+            value("Generated at"),
+            Value::Text("29 Nov 2026 10:21:05 UTC".into())
+        );
+        let kpi1 = read_cells(&mut wb, "KPI1 Accommodation").unwrap();
+        let texts: Vec<String> = kpi1
+            .values()
+            .flat_map(|row| row.values().map(Value::text))
+            .collect();
+        assert!(
+            texts.contains(&"kpi1.all.suitable".to_string()),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"kpi1.all.suitable / cohort.all.children".to_string()));
+        assert!(texts.contains(&BLANK_NOTE.to_string()));
+        assert!(texts.contains(&codes_note(&layout)), "{texts:?}");
+        for name in wb.sheet_names() {
+            for row in read_cells(&mut wb, &name).unwrap().values() {
+                for cell in row.values() {
+                    assert!(!cell.text().contains(GROUP), "{name}: {}", cell.text());
+                }
+            }
+        }
+        // KPI 9 has no group columns: no note on codes.
+        let kpi9 = read_cells(&mut wb, "KPI9 Serious violence").unwrap();
+        assert!(
+            !kpi9
+                .values()
+                .flat_map(|row| row.values())
+                .any(|c| c.text().starts_with("Measure codes are"))
+        );
+        assert_eq!(read_workbook(&bytes).unwrap().ret, ret);
+    }
+
+    #[test]
+    fn each_columns_code_is_the_all_columns_with_its_group() {
+        assert_eq!(
+            in_column("kpi1.all.suitable", "community"),
+            "kpi1.community.suitable"
+        );
+        assert_eq!(
+            in_column("kpi1.all.type.nfa", "out_of_court"),
+            "kpi1.out_of_court.type.nfa"
+        );
+        assert_eq!(in_column("caseload.all", "custody"), "caseload.custody");
+        // As returns written before showed it.
+        assert_eq!(
+            in_column("kpi1.GROUP.suitable", "custody"),
+            "kpi1.custody.suitable"
+        );
+        // Only the second part is the group: "all" elsewhere stays.
+        assert_eq!(in_column("x.y.all", "community"), "x.y.all");
+        assert_eq!(in_column("kpi1.suitable", "community"), "kpi1.suitable");
+    }
+
+    #[test]
+    fn a_cover_written_before_reads_back() {
+        assert_eq!(read_time("2024-10-21T09:30:00Z"), "2024-10-21T09:30:00Z");
+        assert_eq!(
+            read_time("21 Oct 2024 09:30:00 UTC"),
+            "2024-10-21T09:30:00Z"
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ fn shown(text: &str) -> String {
     const MAX: usize = 40;
     if text.chars().count() > MAX {
         let start: String = text.chars().take(MAX).collect();
-        format!("{start:?}…")
+        format!("{start:?}...")
     } else {
         format!("{text:?}")
     }
@@ -259,7 +259,7 @@ mod tests {
     fn long_or_strange_text_is_quoted_short_and_escaped() {
         let long = "x".repeat(1000);
         let msg = long.parse::<Period>().unwrap_err().to_string();
-        assert!(msg.len() < 250 && msg.contains('…'), "{msg}");
+        assert!(msg.len() < 250 && msg.contains("..."), "{msg}");
         let msg = "2024\n25 Q1".parse::<Period>().unwrap_err().to_string();
         assert!(!msg.contains('\n'), "{msg}");
     }

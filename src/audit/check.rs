@@ -385,7 +385,7 @@ fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
     };
     let (decimals, unit, operator) = match (&p.denominator, p.per) {
         (Some(_), 100.0) => (1, "%", "/".to_string()),
-        (Some(_), _) => (2, "", "÷".to_string()),
+        (Some(_), _) => (2, "", "/".to_string()),
         (None, per) => (
             1,
             "",
@@ -551,8 +551,8 @@ pub fn check_against(
                 None,
                 None,
                 format!(
-                    "this file is not the one {manifest_file} records (SHA-256 {}…, expected \
-                     {expected}…), {why}",
+                    "this file is not the one {manifest_file} records (SHA-256 {}..., expected \
+                     {expected}...), {why}",
                     short(&doc.sha256)
                 ),
             ));
@@ -799,7 +799,7 @@ mod tests {
             messages,
             [
                 "shows 1.2 for kpi9.children per 10,000 of population_10_17 (5 / 50000), which should be 1.0",
-                "shows 2.00 for reoffending.reoffences ÷ reoffending.reoffenders (9 / 4), which should be 2.25",
+                "shows 2.00 for reoffending.reoffences / reoffending.reoffenders (9 / 4), which should be 2.25",
             ]
         );
     }

@@ -326,7 +326,7 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
         if warnings.len() > report::terminal::DEFAULT_LIMIT {
             writeln!(
                 s,
-                "  …and {} more (`validate --all` lists them)",
+                "  ...and {} more (`validate --all` lists them)",
                 warnings.len() - report::terminal::DEFAULT_LIMIT
             )
             .unwrap();

@@ -84,6 +84,39 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     ),
 ];
 
+/// A cell of a return workbook: its sheet, Excel row and 0-based column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub sheet: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl Place {
+    /// The cell as Excel names it, to type into its Name Box: `Cohort!B5`,
+    /// `'KPI1 Accommodation'!B5`.
+    pub fn reference(&self) -> String {
+        format!(
+            "{}!{}{}",
+            crate::validate::finding::sheet_ref(&self.sheet),
+            crate::validate::column_letters(self.col),
+            self.row
+        )
+    }
+}
+
+/// A figure shown on several rows of a workbook (the cohort, on each KPI sheet) with another
+/// value than where it is first shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub code: String,
+    pub place: Place,
+    pub value: i64,
+    /// The first showing, which is the one read as the return's figure.
+    pub first: Place,
+    pub first_value: i64,
+}
+
 /// A percentage, rate or ratio as a workbook cell shows it: numerator / denominator × `per`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Shown {
@@ -95,8 +128,7 @@ pub struct Shown {
     /// The number in the cell (0.5 for 50%: the cell holds a fraction formatted as a
     /// percentage), `None` when the cell is empty.
     pub value: Option<f64>,
-    pub sheet: String,
-    pub row: u32,
+    pub place: Place,
 }
 
 /// A return read from one file.
@@ -105,12 +137,11 @@ pub struct Document {
     /// The file's name as the user gave it.
     pub file: String,
     pub ret: Return,
-    /// Where each measure sits (sheet, row), for workbook findings.
-    pub places: Vec<(String, String, u32)>,
+    /// The cell of each measure, for workbook findings (its first showing).
+    pub places: Vec<(String, Place)>,
     pub shown: Vec<Shown>,
-    /// Figures shown twice in a workbook with different values: (code, sheet, row, value
-    /// there, value first shown).
-    pub conflicts: Vec<(String, String, u32, i64, i64)>,
+    /// Figures shown twice in a workbook with different values.
+    pub conflicts: Vec<Conflict>,
     pub sha256: String,
 }
 
@@ -123,14 +154,50 @@ pub fn finding(
     value: Option<String>,
     message: String,
 ) -> Finding {
-    let severity = RULES
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or(Severity::Error, |(_, s, _)| *s);
     let location = Some(match row {
         Some(r) => format!("{sheet}!{r}:{r}"),
         None => sheet.to_string(),
     });
+    finding_with(code, sheet, row, column, value, message, location)
+}
+
+/// A finding about one cell of a return workbook, located as Excel names the cell
+/// (`return.xlsx:Cohort!B5`).
+pub fn finding_in(
+    code: &str,
+    file: &str,
+    place: &Place,
+    column: Option<&str>,
+    value: Option<String>,
+    message: String,
+) -> Finding {
+    let mut f = finding_with(
+        code,
+        &format!("{file}:{}", place.sheet),
+        Some(place.row),
+        column,
+        value,
+        message,
+        Some(format!("{file}:{}", place.reference())),
+    );
+    f.sheet_name = Some(place.sheet.clone());
+    f.col_index = Some(place.col);
+    f
+}
+
+fn finding_with(
+    code: &str,
+    sheet: &str,
+    row: Option<u32>,
+    column: Option<&str>,
+    value: Option<String>,
+    message: String,
+    location: Option<String>,
+) -> Finding {
+    let severity = RULES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or(Severity::Error, |(_, s, _)| *s);
     Finding {
         code: code.to_string(),
         severity,
@@ -163,18 +230,16 @@ impl Document {
         }
     }
 
-    fn place(&self, code: &str) -> (String, Option<u32>) {
-        self.places
-            .iter()
-            .find(|(c, _, _)| c == code)
-            .map_or((self.file.clone(), None), |(_, s, r)| {
-                (format!("{}:{s}", self.file), Some(*r))
-            })
+    /// The cell a measure is (first) shown in, in a workbook.
+    pub fn place(&self, code: &str) -> Option<&Place> {
+        self.places.iter().find(|(c, _)| c == code).map(|(_, p)| p)
     }
 
     fn at(&self, code: &str, rule: &str, value: Option<String>, message: String) -> Finding {
-        let (sheet, row) = self.place(code);
-        finding(rule, &sheet, row, Some(code), value, message)
+        match self.place(code) {
+            Some(place) => finding_in(rule, &self.file, place, Some(code), value, message),
+            None => finding(rule, &self.file, None, Some(code), value, message),
+        }
     }
 }
 
@@ -354,14 +419,20 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
         let value = doc.ret.measures.get(&problem.code).map(|v| v.to_string());
         out.push(doc.at(&problem.code, "C301", value, problem.message));
     }
-    for (code, sheet, row, value, first) in &doc.conflicts {
-        out.push(finding(
+    for c in &doc.conflicts {
+        out.push(finding_in(
             "C401",
-            &format!("{}:{sheet}", doc.file),
-            Some(*row),
-            Some(code),
-            Some(value.to_string()),
-            format!("{code} is {value} here but {first} where the workbook first shows it"),
+            &doc.file,
+            &c.place,
+            Some(&c.code),
+            Some(c.value.to_string()),
+            format!(
+                "{} is {} here but {} in {}, where the workbook first shows it",
+                c.code,
+                c.value,
+                c.first_value,
+                c.first.reference()
+            ),
         ));
     }
     for p in &doc.shown {
@@ -406,10 +477,10 @@ fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
     let show = |v: f64| format!("{v:.prec$}{unit}", prec = decimals as usize);
     let shown = value.map_or("empty".to_string(), show);
     let should = expected.map_or("empty (the denominator is 0)".to_string(), show);
-    Some(finding(
+    Some(finding_in(
         "C302",
-        &format!("{}:{}", doc.file, p.sheet),
-        Some(p.row),
+        &doc.file,
+        &p.place,
         Some(&p.numerator),
         Some(shown.clone()),
         format!(
@@ -777,8 +848,11 @@ mod tests {
             denominator: denominator.map(str::to_string),
             per,
             value: Some(value),
-            sheet: "KPI9".into(),
-            row: 9,
+            place: Place {
+                sheet: "KPI9".into(),
+                row: 9,
+                col: 1,
+            },
         };
         // 5 per 10,000 of 50,000 is 1.0; 9 ÷ 4 is 2.25.
         doc.shown = vec![

@@ -21,7 +21,7 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::audit::check::Shown;
+use crate::audit::check::{Conflict, Place, Shown};
 use crate::measures::{Identity, Measures, Return};
 use crate::report::xml_safe;
 use crate::write::template::{GROUP, Kind, Layout, Line, Section};
@@ -409,13 +409,13 @@ fn present(ret: &Return, layout: &Layout, section: &Section, line: &Line) -> boo
 #[derive(Debug, Clone)]
 pub struct ReadBack {
     pub ret: Return,
-    /// (measure code, sheet, Excel row) of every figure.
-    pub places: Vec<(String, String, u32)>,
+    /// The cell of every figure (its first showing).
+    pub places: Vec<(String, Place)>,
     /// Every percentage, rate and ratio the workbook shows.
     pub shown: Vec<Shown>,
     /// A figure shown on several rows (the cohort, on each KPI sheet) with another value
-    /// than its first showing: (code, sheet, row, value here, value first shown).
-    pub conflicts: Vec<(String, String, u32, i64, i64)>,
+    /// than its first showing.
+    pub conflicts: Vec<Conflict>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -428,6 +428,9 @@ pub enum ReadError {
         row: u32,
         message: String,
     },
+    /// A figure's cell that cannot be read: `cell` as Excel names it (`Cohort!B5`).
+    #[error("{cell}: {message}")]
+    At { cell: String, message: String },
 }
 
 /// A cell of a return workbook as the reader keeps it.
@@ -541,6 +544,7 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
 
     let mut measures = Measures::new();
     let mut places = Vec::new();
+    let mut firsts: BTreeMap<String, Place> = BTreeMap::new();
     let mut shown = Vec::new();
     let mut conflicts = Vec::new();
     for name in names.iter().filter(|n| *n != COVER) {
@@ -570,6 +574,11 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                 Some(g) => in_column(pattern, g),
                 None => pattern.to_string(),
             };
+            let place = |k: usize| Place {
+                sheet: name.clone(),
+                row: excel_row,
+                col: u32::try_from(k + 1).unwrap_or(u32::MAX),
+            };
             if let Some((numerator, denominator, per)) = derived(&code_text) {
                 for (k, g) in groups.iter().enumerate() {
                     shown.push(Shown {
@@ -577,8 +586,7 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                         denominator: denominator.map(|d| fill(d, g)),
                         per,
                         value: number(k + 1),
-                        sheet: name.clone(),
-                        row: excel_row,
+                        place: place(k),
                     });
                 }
                 continue;
@@ -588,9 +596,8 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                 let value = match cell(k + 1) {
                     Some(Value::Number(f)) if f.fract() == 0.0 && f.abs() < 1e15 => *f as i64,
                     other => {
-                        return Err(ReadError::Cell {
-                            sheet: name.clone(),
-                            row: excel_row,
+                        return Err(ReadError::At {
+                            cell: place(k).reference(),
                             message: format!(
                                 "measure {code} holds {:?}, not a whole number",
                                 other.map(Value::text).unwrap_or_default()
@@ -598,14 +605,21 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                         });
                     }
                 };
-                if let Some(first) = measures.get(&code) {
-                    if first != value {
-                        conflicts.push((code, name.clone(), excel_row, value, first));
+                if let (Some(first_value), Some(first)) = (measures.get(&code), firsts.get(&code)) {
+                    if first_value != value {
+                        conflicts.push(Conflict {
+                            code,
+                            place: place(k),
+                            value,
+                            first: first.clone(),
+                            first_value,
+                        });
                     }
                     continue;
                 }
                 measures.set(code.clone(), value);
-                places.push((code, name.clone(), excel_row));
+                firsts.insert(code.clone(), place(k));
+                places.push((code, place(k)));
             }
         }
     }
@@ -753,13 +767,20 @@ mod tests {
             .find(|p| p.numerator == "kpi1.custody.suitable")
             .unwrap();
         assert_eq!(empty.value, None, "zero denominator leaves the cell empty");
-        let (_, sheet, row) = back
+        let (_, place) = back
             .places
             .iter()
-            .find(|(c, _, _)| c == "kpi7.pcc.attended")
+            .find(|(c, _)| c == "kpi7.pcc.attended")
             .unwrap();
-        assert_eq!(sheet, "KPI7 Management board");
-        assert!(*row > 4);
+        assert_eq!(place.sheet, "KPI7 Management board");
+        assert!(place.row > 4);
+        assert_eq!(place.col, 1, "the Value column, B");
+        let (_, place) = back
+            .places
+            .iter()
+            .find(|(c, _)| c == "kpi1.community.suitable")
+            .unwrap();
+        assert_eq!(place.reference(), "'KPI1 Accommodation'!D6");
         // Partners without rows are not shown.
         assert!(back.ret.measures.get("kpi7.courts.attended").is_none());
         // Rates and ratios are read back too: 3 children per 10,000 of 48,210; 9 ÷ 4.

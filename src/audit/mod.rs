@@ -4,10 +4,107 @@
 pub mod check;
 pub mod diff;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::definitions::{Severity, Source};
 use crate::validate::Finding;
+use crate::write::manifest::Manifest;
+use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use check::Document;
+
+/// What checking some files of one return found (`check` reports it; `scorecard` refuses a
+/// quarter with errors).
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The files checked, as given.
+    pub files: Vec<String>,
+    pub findings: Vec<Finding>,
+    /// Some file could not be read as a return at all.
+    pub fatal: bool,
+    /// The files that could be read, in the order checked.
+    pub documents: Vec<Document>,
+    /// The manifest beside them, when there is a readable one.
+    pub manifest: Option<Manifest>,
+}
+
+/// Checks return files of one folder as `check` does: each file on its own, then against the
+/// manifest beside it and the other files of the return.
+pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Checked {
+    let manifest_path = folder.join(MANIFEST_JSON);
+    let manifest = std::fs::read_to_string(&manifest_path)
+        .ok()
+        .and_then(|t| Manifest::from_json(&t).ok())
+        .map(|m| (manifest_path.display().to_string(), m));
+    let recorded = |doc: &Document| {
+        manifest.as_ref().and_then(|(_, m)| {
+            let name = Path::new(&doc.file)
+                .file_name()?
+                .to_string_lossy()
+                .into_owned();
+            Some(m.output(&name)?.sha256 == doc.sha256)
+        })
+    };
+
+    // The siblings a document is compared with: with a manifest, only those still exactly as
+    // built (so an edited file is blamed, not the honest ones beside it); without, all.
+    let mut siblings = Vec::new();
+    for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
+        let path = folder.join(name);
+        if path.exists()
+            && let Ok(doc) = load_document(&path)
+        {
+            siblings.push((path, doc));
+        }
+    }
+
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    let mut documents = Vec::new();
+    let mut fatal = false;
+    for target in targets {
+        files.push(target.display().to_string());
+        // A file already read as a sibling is not read twice.
+        let loaded = match siblings.iter().find(|(p, _)| p == target) {
+            Some((_, doc)) => Ok(doc.clone()),
+            None => load_document(target),
+        };
+        let doc = match loaded {
+            Ok(doc) => doc,
+            Err(f) => {
+                fatal |= f.severity == Severity::Fatal;
+                findings.push(*f);
+                continue;
+            }
+        };
+        findings.extend(check::check_document(&doc, source));
+        // A file exactly as built has nothing to be compared for.
+        if recorded(&doc) != Some(true) {
+            let others: Vec<Document> = siblings
+                .iter()
+                .filter(|(p, _)| !same_file(p, target))
+                .map(|(_, d)| d)
+                .filter(|d| manifest.is_none() || recorded(d) == Some(true))
+                .cloned()
+                .collect();
+            findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
+        }
+        documents.push(doc);
+    }
+    Checked {
+        files,
+        findings,
+        fatal,
+        documents,
+        manifest: manifest.map(|(_, m)| m),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
 
 /// Reads one return file; a file that cannot be read as a return is a finding, not a failure
 /// of the command (the user asked whether it is fit to send, and the answer is no).

@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::audit::{self, check, check::Document};
+use crate::audit;
 use crate::definitions::{Severity, Source};
 use crate::validate::Finding;
-use crate::write::manifest::Manifest;
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -66,59 +65,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .definitions
         .as_ref()
         .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let manifest_path = folder.join(MANIFEST_JSON);
-    let manifest = std::fs::read_to_string(&manifest_path)
-        .ok()
-        .and_then(|t| Manifest::from_json(&t).ok())
-        .map(|m| (manifest_path.display().to_string(), m));
-    let recorded = |doc: &Document| {
-        manifest.as_ref().and_then(|(_, m)| {
-            let name = Path::new(&doc.file)
-                .file_name()?
-                .to_string_lossy()
-                .into_owned();
-            Some(m.output(&name)?.sha256 == doc.sha256)
-        })
-    };
-
-    // The siblings a document is compared with: with a manifest, only those still exactly as
-    // built (so an edited file is blamed, not the honest ones beside it); without, all.
-    let mut siblings = Vec::new();
-    for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
-        let path = folder.join(name);
-        if path.exists()
-            && let Ok(doc) = audit::load_document(&path)
-        {
-            siblings.push((path, doc));
-        }
-    }
-
-    let mut findings = Vec::new();
-    let mut files = Vec::new();
-    let mut fatal = false;
-    for target in &targets {
-        files.push(target.display().to_string());
-        let doc = match audit::load_document(target) {
-            Ok(doc) => doc,
-            Err(f) => {
-                fatal |= f.severity == Severity::Fatal;
-                findings.push(*f);
-                continue;
-            }
-        };
-        findings.extend(check::check_document(&doc, &source));
-        if recorded(&doc) == Some(true) {
-            continue; // exactly as built: nothing to compare
-        }
-        let others: Vec<Document> = siblings
-            .iter()
-            .filter(|(p, _)| !same_file(p, target))
-            .map(|(_, d)| d)
-            .filter(|d| manifest.is_none() || recorded(d) == Some(true))
-            .cloned()
-            .collect();
-        findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
-    }
+    let checked = audit::check_files(&folder, &targets, &source);
+    let (files, findings, fatal) = (checked.files, checked.findings, checked.fatal);
     let errors = findings
         .iter()
         .filter(|f| f.severity >= Severity::Error)
@@ -174,11 +122,4 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         EXIT_OK
     })
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }

@@ -57,6 +57,7 @@ fn main() {
         let t = Instant::now();
         let request = yjb_return::write::Request {
             period: "2024-25 Q2".parse().unwrap(),
+            provisional: false,
             generated_at: yjb_return::date::Timestamp::parse("2024-10-21T09:30:00Z").unwrap(),
             input_path: "big.xlsx".into(),
             input_sha256: v.sha256.clone(),

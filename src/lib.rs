@@ -26,6 +26,7 @@ pub mod atomic;
 pub mod csv;
 pub mod date;
 pub mod definitions;
+pub mod io_words;
 pub mod period;
 
 /// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).

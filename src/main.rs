@@ -36,6 +36,10 @@ enum Command {
         /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2" or "2024/25 Q2").
         #[arg(long, value_parser = parse_period)]
         period: Option<Period>,
+        /// The export is for a provisional return: one taken before the period ended is then
+        /// allowed (with --period).
+        #[arg(long, requires = "period")]
+        provisional: bool,
         /// Output on the terminal: readable text, or JSON for other programs.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
@@ -79,6 +83,11 @@ enum Command {
         /// be reproduced later; a resubmission gets its own numbered folder.
         #[arg(long, value_name = "DIR")]
         archive: Option<PathBuf>,
+        /// Build a provisional return: allowed from an export taken before the period ended
+        /// (an early look), and marked "provisional" in every file; `check` says it is not fit
+        /// to send.
+        #[arg(long)]
+        provisional: bool,
         /// Replace the --out folder if it already holds a return.
         #[arg(long, requires = "out")]
         force: bool,
@@ -230,6 +239,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
         Command::Validate {
             export,
             period,
+            provisional,
             format,
             report,
             all,
@@ -240,6 +250,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             let args = commands::validate::Args {
                 export,
                 period,
+                provisional,
                 format: match format {
                     OutputFormat::Text => commands::validate::Format::Text,
                     OutputFormat::Json => commands::validate::Format::Json,
@@ -258,6 +269,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             period,
             out: dir,
             archive,
+            provisional,
             force,
             generated_at,
             acknowledgements,
@@ -278,6 +290,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 generated_at,
                 definitions: cli.definitions,
                 acknowledgements,
+                provisional,
             };
             commands::build::run(&args, out)
         }

@@ -15,6 +15,9 @@ pub struct Identity {
     /// The area's 10-17 population, the denominator of the rates shown in the workbook.
     pub population_10_17: u64,
     pub period: Period,
+    /// Built with `--provisional` (from an export taken before the period ended, or at the
+    /// officer's choice): the figures will change, and the return is not fit to send.
+    pub provisional: bool,
     pub definitions_version: String,
     pub tool_version: String,
     pub input_sha256: String,

@@ -58,6 +58,31 @@ impl Period {
         self.start() <= date && date <= self.end()
     }
 
+    /// The quarter that holds `date`.
+    pub fn containing(date: Date) -> Period {
+        let (year, quarter) = match date.month() {
+            4..=6 => (date.year(), 1),
+            7..=9 => (date.year(), 2),
+            10..=12 => (date.year(), 3),
+            _ => (date.year() - 1, 4),
+        };
+        Period {
+            start_year: year,
+            quarter,
+        }
+    }
+
+    /// The latest quarter an export taken on `extract` covers whole: the quarter that ended
+    /// on or before that day.
+    pub fn latest_complete(extract: Date) -> Period {
+        let current = Period::containing(extract);
+        if extract == current.end() {
+            current
+        } else {
+            current.shift(-1)
+        }
+    }
+
     /// The quarter `n` quarters later (negative: earlier).
     pub fn shift(self, n: i32) -> Period {
         let index = self.start_year * 4 + i32::from(self.quarter) - 1 + n;
@@ -178,6 +203,19 @@ mod tests {
         assert!(p("2024-25 Q2").contains(d(2024, 9, 30)));
         assert!(!p("2024-25 Q2").contains(d(2024, 6, 30)));
         assert!(!p("2024-25 Q2").contains(d(2024, 10, 1)));
+    }
+
+    #[test]
+    fn the_quarter_holding_a_date_and_the_last_complete_one() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(Period::containing(d(2024, 4, 1)), p("2024-25 Q1"));
+        assert_eq!(Period::containing(d(2024, 9, 30)), p("2024-25 Q2"));
+        assert_eq!(Period::containing(d(2025, 1, 1)), p("2024-25 Q4"));
+        assert_eq!(Period::containing(d(2025, 3, 31)), p("2024-25 Q4"));
+        assert_eq!(Period::latest_complete(d(2024, 10, 18)), p("2024-25 Q2"));
+        assert_eq!(Period::latest_complete(d(2024, 9, 30)), p("2024-25 Q2"));
+        assert_eq!(Period::latest_complete(d(2024, 9, 29)), p("2024-25 Q1"));
+        assert_eq!(Period::latest_complete(d(2025, 2, 14)), p("2024-25 Q3"));
     }
 
     #[test]

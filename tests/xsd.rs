@@ -38,6 +38,7 @@ fn full_return() -> Return {
             nation: "ENGLAND".into(),
             population_10_17: 48210,
             period,
+            provisional: true,
             definitions_version: "2024-25".into(),
             tool_version: "0.1.0".into(),
             input_sha256: "0f".repeat(32),

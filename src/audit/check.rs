@@ -42,6 +42,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "the identity differs from the manifest or the other files of the return",
     ),
     (
+        "C105",
+        Severity::Warning,
+        "the return is provisional: its figures will change, so it is not fit to send",
+    ),
+    (
         "C201",
         Severity::Error,
         "a measure the definitions require is missing",
@@ -199,6 +204,22 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     }
     if id.population_10_17 == 0 {
         out.push(bad_id("population_10_17", "0", "must be more than 0"));
+    }
+    if id.provisional {
+        out.push(finding(
+            "C105",
+            file,
+            None,
+            None,
+            None,
+            format!(
+                "this {} return is provisional: it was built before the quarter's records were \
+                 complete (or marked provisional by the officer), so its figures will change \
+                 and it is not fit to send; build it again from a full export with `build` \
+                 (without --provisional)",
+                id.period
+            ),
+        ));
     }
     if !is_hex64(&id.input_sha256) {
         out.push(bad_id(
@@ -375,6 +396,11 @@ pub fn check_against(
                 ("nation", id.nation.clone(), oid.nation.clone()),
                 ("period", id.period.to_string(), oid.period.to_string()),
                 (
+                    "provisional",
+                    id.provisional.to_string(),
+                    oid.provisional.to_string(),
+                ),
+                (
                     "definitions_version",
                     id.definitions_version.clone(),
                     oid.definitions_version.clone(),
@@ -398,6 +424,11 @@ pub fn check_against(
             &[
                 ("yjs_code", id.yjs_code.clone(), m.identity.yjs_code.clone()),
                 ("period", id.period.to_string(), m.period.clone()),
+                (
+                    "provisional",
+                    id.provisional.to_string(),
+                    m.provisional.to_string(),
+                ),
                 (
                     "definitions_version",
                     id.definitions_version.clone(),
@@ -565,6 +596,7 @@ mod tests {
                 sha256: "x".into(),
             },
             period: "2024-25 Q2".into(),
+            provisional: false,
             generated_at: doc.ret.identity.generated_at.clone(),
             input: crate::write::manifest::Input {
                 path: "input.xlsx".into(),

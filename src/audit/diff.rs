@@ -69,13 +69,14 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn identity_fields(id: &Identity) -> [(&'static str, String); 9] {
+fn identity_fields(id: &Identity) -> [(&'static str, String); 10] {
     [
         ("yjs_code", id.yjs_code.clone()),
         ("yjs_name", id.yjs_name.clone()),
         ("nation", id.nation.clone()),
         ("population_10_17", id.population_10_17.to_string()),
         ("period", id.period.to_string()),
+        ("provisional", id.provisional.to_string()),
         ("definitions_version", id.definitions_version.clone()),
         ("tool_version", id.tool_version.clone()),
         ("input_sha256", id.input_sha256.clone()),
@@ -222,6 +223,7 @@ mod tests {
                 nation: "ENGLAND".into(),
                 population_10_17: 48210,
                 period: "2024-25 Q2".parse().unwrap(),
+                provisional: false,
                 definitions_version: "2024-25".into(),
                 tool_version: "0.1.0".into(),
                 input_sha256: sha.into(),

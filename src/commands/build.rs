@@ -9,7 +9,7 @@ use crate::date::Timestamp;
 use crate::definitions::Severity;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Validation, input};
+use crate::validate::{Options, Validation, input};
 use crate::write::archive::{ARCHIVED_INPUT, ARCHIVED_SIDECAR, archive_folder};
 use crate::write::manifest::AcknowledgedQuery;
 use crate::write::{self, MANIFEST_JSON, Request};
@@ -32,6 +32,9 @@ pub struct Args {
     pub generated_at: Option<Timestamp>,
     pub definitions: Option<PathBuf>,
     pub acknowledgements: Option<PathBuf>,
+    /// Build a provisional return: allowed from an export taken before the period ended, and
+    /// marked provisional in every output.
+    pub provisional: bool,
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
@@ -49,8 +52,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    let v = input::validate_bytes(&bytes, &defs, Some(args.period), sidecar.as_deref())
-        .map_err(|e| CommandError::load(&args.export, e))?;
+    let v = input::validate_bytes(
+        &bytes,
+        &defs,
+        &Options {
+            period: Some(args.period),
+            provisional: args.provisional,
+        },
+        sidecar.as_deref(),
+    )
+    .map_err(|e| CommandError::load(&args.export, e))?;
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
@@ -78,6 +89,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     let request = Request {
         period: args.period,
+        provisional: args.provisional,
         generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
         input_path,
         input_sha256: v.sha256.clone(),

@@ -100,7 +100,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         for f in &files {
             writeln!(s, "{f}").unwrap();
         }
+        let provisional = findings.iter().any(|f| f.code == "C105");
         let sentence = match verdict {
+            "warnings" if provisional => "provisional: NOT fit to send (read the warnings)",
             "passed" => "passed: fit to send",
             "warnings" => "passed with warnings: read them before sending",
             "unreadable" => "cannot be read as a return",

@@ -133,8 +133,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
 
     // The notes in the rebuilt workbook come from the manifest's acknowledged queries,
     // whatever the sidecar beside the input says today.
-    let v = crate::validate::input::validate_bytes(&bytes, &defs, Some(period), None)
-        .map_err(|e| CommandError::load(&input_path, e))?;
+    let v = crate::validate::input::validate_bytes(
+        &bytes,
+        &defs,
+        &crate::validate::Options {
+            period: Some(period),
+            provisional: manifest.provisional,
+        },
+        None,
+    )
+    .map_err(|e| CommandError::load(&input_path, e))?;
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = String::new();
         for r in &outcome.reasons {
@@ -154,6 +162,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .map_err(|e| other(format!("{}: {e}", outcome.input)))?;
     let request = Request {
         period,
+        provisional: manifest.provisional,
         generated_at,
         input_path: manifest.input.path.clone(),
         input_sha256: found.clone(),

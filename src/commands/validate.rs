@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Validation, acknowledge, input};
+use crate::validate::{Options, Validation, acknowledge, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -19,6 +19,8 @@ pub enum Format {
 pub struct Args {
     pub export: PathBuf,
     pub period: Option<Period>,
+    /// The export is for a provisional return: taken before the period ended is allowed.
+    pub provisional: bool,
     pub format: Format,
     pub report: Option<PathBuf>,
     pub all: bool,
@@ -36,8 +38,16 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref())
-        .map_err(|e| CommandError::load(&args.export, e))
+    input::validate_bytes(
+        &bytes,
+        &defs,
+        &Options {
+            period: args.period,
+            provisional: args.provisional,
+        },
+        sidecar.as_deref(),
+    )
+    .map_err(|e| CommandError::load(&args.export, e))
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {

@@ -8,7 +8,6 @@ use super::acknowledge::{self, AcknowledgementError};
 use super::{Options, Validation, validate};
 use crate::definitions::Definitions;
 use crate::export::workbook;
-use crate::period::Period;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -39,14 +38,14 @@ pub fn sidecar(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
 pub fn validate_bytes(
     bytes: &[u8],
     defs: &Definitions,
-    period: Option<Period>,
+    options: &Options,
     sidecar: Option<&Path>,
 ) -> Result<Validation, LoadError> {
     let wb = workbook::read(bytes).map_err(|e| LoadError::Unreadable {
         code: e.code(),
         message: e.to_string(),
     })?;
-    let mut v = validate(wb, defs, &Options { period });
+    let mut v = validate(wb, defs, options);
     if let Some(path) = sidecar {
         let bytes = std::fs::read(path).map_err(|source| LoadError::Sidecar {
             path: path.to_path_buf(),

@@ -32,6 +32,9 @@ pub use finding::{Finding, Related, column_letters, sheet_ref};
 pub struct Options {
     /// The reporting period the export is meant for, when known.
     pub period: Option<Period>,
+    /// The officer asked for a provisional return: an export taken before the period ended is
+    /// then allowed (noted, not an error).
+    pub provisional: bool,
 }
 
 /// A sheet of the export, matched to its definition.
@@ -518,22 +521,63 @@ fn service_checks(sheet: &SheetData, options: &Options, out: &mut Collector<'_>)
     }
     let first = &sheet.rows[0];
     let extract = first.date("extract_date");
-    if let (Some(extract), Some(period)) = (extract, options.period)
-        && extract <= period.end()
-    {
+    if let (Some(extract), Some(period)) = (extract, options.period) {
+        period_against_extract(sheet, first.row, extract, period, options.provisional, out);
+    }
+    extract
+}
+
+/// The export must cover the period asked for: a period that starts after the export was taken
+/// is always an error (most often a mistyped period); one that ends after it is an error
+/// unless the return is provisional (return-format.md).
+fn period_against_extract(
+    sheet: &SheetData,
+    row: u32,
+    extract: Date,
+    period: Period,
+    provisional: bool,
+    out: &mut Collector<'_>,
+) {
+    let taken = extract.long();
+    if extract < period.start() {
+        let likely = Period::latest_complete(extract);
         out.at(
-            "W450",
+            "E450",
             sheet,
-            Some(first.row),
+            Some(row),
             Some("extract_date"),
             Some(extract.to_string()),
             format!(
-                "the export was taken on {extract}, before {period} ended on {}: its figures for {period} would be incomplete",
-                period.end()
+                "the export was taken on {taken}, before {period} began on {}: check the \
+                 period (this export most likely covers {likely})",
+                period.start().long()
+            ),
+        );
+    } else if extract < period.end() {
+        let (code, consequence) = if provisional {
+            (
+                "I452",
+                "the return is provisional: its figures will change once the quarter is complete",
+            )
+        } else {
+            (
+                "E451",
+                "its figures would be incomplete: take a new export after the quarter closes, \
+                 or add --provisional for an early look",
+            )
+        };
+        out.at(
+            code,
+            sheet,
+            Some(row),
+            Some("extract_date"),
+            Some(extract.to_string()),
+            format!(
+                "the export was taken on {taken}, before {period} ended on {}: {consequence}",
+                period.end().long()
             ),
         );
     }
-    extract
 }
 
 fn sort_findings(findings: &mut [Finding], defs: &Definitions) {

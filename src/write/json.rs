@@ -19,6 +19,7 @@ pub fn return_json(ret: &Return) -> String {
             "nation": id.nation,
             "population_10_17": id.population_10_17,
             "period": id.period.to_string(),
+            "provisional": id.provisional,
             "definitions_version": id.definitions_version,
             "tool_version": id.tool_version,
             "input_sha256": id.input_sha256,
@@ -59,12 +60,23 @@ pub fn parse_return_json(input: &str) -> Result<Return, JsonError> {
         .ok_or_else(|| {
             JsonError("identity.population_10_17 is missing or not a whole number".into())
         })?;
+    // Absent in returns written before provisional returns existed: those were final.
+    let provisional = match id.get("provisional") {
+        None => false,
+        Some(Value::Bool(b)) => *b,
+        Some(_) => {
+            return Err(JsonError(
+                "identity.provisional is not true or false".into(),
+            ));
+        }
+    };
     let identity = Identity {
         yjs_code: text(id, "yjs_code")?,
         yjs_name: text(id, "yjs_name")?,
         nation: text(id, "nation")?,
         population_10_17,
         period,
+        provisional,
         definitions_version: text(id, "definitions_version")?,
         tool_version: text(id, "tool_version")?,
         input_sha256: text(id, "input_sha256")?,

@@ -13,6 +13,10 @@ pub struct Manifest {
     pub definitions: DefinitionsRef,
     /// The reporting period, e.g. `2024-25 Q2`.
     pub period: String,
+    /// Built with `--provisional`: not fit to send (absent in manifests written before the
+    /// flag existed, which were never provisional).
+    #[serde(default)]
+    pub provisional: bool,
     /// RFC 3339 UTC; every output carries it, so a rebuild reuses it.
     pub generated_at: String,
     pub input: Input,

@@ -23,12 +23,13 @@ use crate::write::template::{GROUP, Kind, Layout, Line, Section};
 pub const COVER: &str = "Cover";
 
 /// The cover's identity rows: label, then how to read the value back.
-const COVER_FIELDS: [&str; 9] = [
+const COVER_FIELDS: [&str; 10] = [
     "YJS code",
     "YJS name",
     "Nation",
     "Population aged 10-17",
     "Period",
+    "Status",
     "Definitions version",
     "Tool version",
     "Input SHA-256",
@@ -36,6 +37,14 @@ const COVER_FIELDS: [&str; 9] = [
 ];
 
 const FIRST_LINE_ROW: u32 = 4;
+
+/// The cover's Status of a final return, and the start of a provisional one's (read back by
+/// `check`; a workbook written before provisional returns existed has no Status row).
+const FINAL: &str = "Final";
+const PROVISIONAL: &str = "PROVISIONAL";
+const PROVISIONAL_WORDS: &str = "PROVISIONAL: these figures were made before the quarter's \
+    records were complete (or marked provisional by the officer). They will change. Do not \
+    send this return to the YJB; build it again from a full export once the quarter has closed.";
 
 /// The most cells a sheet of a return workbook may declare when read back.
 const MAX_CELLS: u64 = 100_000;
@@ -74,6 +83,7 @@ struct Formats {
     code: Format,
     bold: Format,
     wrap: Format,
+    warning: Format,
 }
 
 impl Formats {
@@ -107,6 +117,12 @@ impl Formats {
                 .set_indent(1),
             bold: Format::new().set_bold(),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            warning: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_font_color(Color::RGB(0x9C0006))
+                .set_background_color(Color::RGB(0xFFC7CE)),
         }
     }
 }
@@ -117,10 +133,11 @@ fn page_setup(ws: &mut Worksheet, id: &Identity) {
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
     ws.set_header(format!(
-        "&L{} ({})&CQuarterly return {}&RPage &P of &N",
+        "&L{} ({})&CQuarterly return {}{}&RPage &P of &N",
         header_safe(&id.yjs_name),
         header_safe(&id.yjs_code),
         id.period,
+        if id.provisional { " - PROVISIONAL" } else { "" },
     ));
     ws.set_footer(format!(
         "&LDefinitions {} · yjb-return {}&RGenerated {}",
@@ -177,6 +194,11 @@ pub fn return_workbook(
         xml_safe(&id.nation).into_owned(),
         id.population_10_17.to_string(),
         id.period.to_string(),
+        if id.provisional {
+            PROVISIONAL_WORDS.to_string()
+        } else {
+            FINAL.to_string()
+        },
         xml_safe(&id.definitions_version).into_owned(),
         xml_safe(&id.tool_version).into_owned(),
         xml_safe(&id.input_sha256).into_owned(),
@@ -185,7 +207,12 @@ pub fn return_workbook(
     for (i, (label, value)) in COVER_FIELDS.iter().zip(values.iter()).enumerate() {
         let r = 3 + i as u32;
         cover.write_string_with_format(r, 0, *label, &f.bold)?;
-        cover.write_string(r, 1, value)?;
+        if *label == "Status" && id.provisional {
+            cover.write_string_with_format(r, 1, value, &f.warning)?;
+            cover.set_row_height(r, 45)?;
+        } else {
+            cover.write_string(r, 1, value)?;
+        }
     }
     let mut r = 4 + COVER_FIELDS.len() as u32;
     cover.write_string_with_format(r, 0, "Sections", &f.bold)?;
@@ -376,6 +403,15 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
             .ok_or_else(|| not(&format!("the cover has no {:?} row", COVER_FIELDS[i])))
     };
     let period_text = field(4)?;
+    let provisional = match fields[5].as_deref() {
+        None | Some(FINAL) => false,
+        Some(s) if s.starts_with(PROVISIONAL) => true,
+        Some(other) => {
+            return Err(not(&format!(
+                "the cover's Status is {other:?}, neither {FINAL:?} nor {PROVISIONAL:?}"
+            )));
+        }
+    };
     let identity = Identity {
         yjs_code: field(0)?,
         yjs_name: field(1)?,
@@ -386,10 +422,11 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
         period: period_text
             .parse()
             .map_err(|e: crate::period::PeriodError| not(&e.to_string()))?,
-        definitions_version: field(5)?,
-        tool_version: field(6)?,
-        input_sha256: field(7)?,
-        generated_at: field(8)?,
+        provisional,
+        definitions_version: field(6)?,
+        tool_version: field(7)?,
+        input_sha256: field(8)?,
+        generated_at: field(9)?,
     };
 
     let mut measures = Measures::new();

@@ -20,7 +20,7 @@ use crate::period::Period;
 pub const ROOT: &str = "YouthJusticeReturn";
 
 /// The sections in document order: element name and the measure-code prefix it holds.
-pub const SECTIONS: [(&str, &str); 14] = [
+pub const SECTIONS: [(&str, &str); 15] = [
     ("Cohort", "cohort"),
     ("KPI1", "kpi1"),
     ("KPI2", "kpi2"),
@@ -35,10 +35,11 @@ pub const SECTIONS: [(&str, &str); 14] = [
     ("FirstTimeEntrants", "fte"),
     ("Custody", "custody"),
     ("Reoffending", "reoffending"),
+    ("Caseload", "caseload"),
 ];
 
 /// The root's attributes, in the order they are written.
-const ATTRIBUTES: [&str; 9] = [
+const ATTRIBUTES: [&str; 10] = [
     "yjsCode",
     "yjsName",
     "nation",
@@ -48,6 +49,9 @@ const ATTRIBUTES: [&str; 9] = [
     "toolVersion",
     "inputSha256",
     "generatedAt",
+    // Optional in the XSD (xs:boolean, default false): returns written before provisional
+    // returns existed lack it. Always written.
+    "provisional",
 ];
 
 fn section_of(code: &str) -> Option<&'static str> {
@@ -82,6 +86,7 @@ pub fn return_xml(ret: &Return) -> Vec<u8> {
         clean(&id.tool_version),
         clean(&id.input_sha256),
         clean(&id.generated_at),
+        Cow::Borrowed(if id.provisional { "true" } else { "false" }),
     ];
     let root = BytesStart::new(ROOT).with_attributes(
         ATTRIBUTES
@@ -281,12 +286,24 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
             "generatedAt {generated_at:?} is not a UTC time like 2024-10-21T09:30:00Z"
         ));
     }
+    // xs:boolean collapses white space around its value.
+    let provisional = match values[9]
+        .as_deref()
+        .map(|v| v.trim_matches([' ', '\t', '\r', '\n']))
+    {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return p.fail(format!("provisional {other:?} is not true or false"));
+        }
+    };
     Ok(Identity {
         yjs_code,
         yjs_name,
         nation,
         population_10_17,
         period,
+        provisional,
         definitions_version,
         tool_version,
         input_sha256,
@@ -421,6 +438,7 @@ pub(crate) mod tests {
                 nation: "ENGLAND".into(),
                 population_10_17: 48210,
                 period: "2024-25 Q2".parse().unwrap(),
+                provisional: false,
                 definitions_version: "2024-25".into(),
                 tool_version: "0.1.0".into(),
                 input_sha256: "ab".repeat(32),

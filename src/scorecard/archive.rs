@@ -133,7 +133,6 @@ fn check_submission(
             return None;
         }
     };
-    let raw: serde_json::Value = serde_json::from_slice(&manifest_bytes).unwrap_or_default();
     let Ok(manifest) =
         crate::write::manifest::Manifest::from_json(&String::from_utf8_lossy(&manifest_bytes))
     else {
@@ -193,10 +192,7 @@ fn check_submission(
         ret: doc.ret.clone(),
         manifest_sha256: crate::sha256_hex(&manifest_bytes),
         // A manifest written before provisional returns existed has no flag: not provisional.
-        provisional: raw
-            .get("provisional")
-            .and_then(serde_json::Value::as_bool)
-            .unwrap_or(false),
+        provisional: doc.ret.identity.provisional || manifest.provisional,
     })
 }
 

@@ -27,8 +27,9 @@ p { margin: 2pt 0 4pt 0; }
 .box .k { font-size: 8.5pt; color: #444; display: block; }
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #c8c8c8; padding: 1.5pt 3pt; vertical-align: middle; }
-th { background: #1f4e79; color: #fff; font-weight: bold; text-align: left; font-size: 8.5pt; }
-td { font-size: 8.5pt; }
+th { background: #1f4e79; color: #fff; font-weight: bold; text-align: left; font-size: 8pt; }
+td { font-size: 8pt; }
+table.summary td { white-space: nowrap; padding-top: 0.5pt; padding-bottom: 0.5pt; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 thead { display: table-header-group; }
 td.num { text-align: right; white-space: nowrap; }
@@ -103,6 +104,8 @@ fn marks(c: &Cell) -> String {
     }
     if c.gap {
         m.push("gap");
+    } else if c.notes.iter().any(|n| n.starts_with("not in this return")) {
+        m.push("not in this return");
     }
     m.iter()
         .map(|w| format!(r#"<span class="mark">{w}</span>"#))
@@ -156,7 +159,7 @@ fn summary_boxes(s: &Scorecard, out: &mut String) {
 
 fn summary_table(s: &Scorecard, out: &mut String) {
     out.push_str(
-        "<table><thead><tr><th>Indicator</th><th>Which way</th><th>Latest</th><th>n of N</th>\
+        "<table class=\"summary\"><thead><tr><th>Indicator</th><th>Which way</th><th>Latest</th><th>n of N</th>\
          <th>Target</th><th>Floor</th><th>RAG</th><th>vs last quarter</th>\
          <th>vs last year</th><th>Trend</th><th>Over the window</th><th>Notes</th></tr></thead><tbody>",
     );

@@ -549,11 +549,12 @@ pub fn exact_with_unit(ind: &Indicator, x: &Exact) -> String {
     with_unit(ind, &Shown::of(x, decimals))
 }
 
-/// "16 of 20" for a percentage or ratio; the events and the population for a rate.
+/// "16 of 20" for a percentage, "19 / 8" for a ratio, the events and the population for a rate.
 pub fn counts_words(ind: &Indicator, c: &Cell) -> String {
     let n = |v: i64| Shown::of(&exact::whole(v), 0).to_string();
     match (ind.unit, c.numerator, c.denominator) {
-        (Unit::Percent | Unit::Ratio, Some(a), Some(b)) => format!("{} of {}", n(a), n(b)),
+        (Unit::Percent, Some(a), Some(b)) => format!("{} of {}", n(a), n(b)),
+        (Unit::Ratio, Some(a), Some(b)) => format!("{} / {}", n(a), n(b)),
         (Unit::Rate, Some(a), Some(b)) => format!("{} in {}", n(a), n(b)),
         _ => String::new(),
     }

@@ -10,6 +10,8 @@ use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
 use crate::period::Period;
 use crate::report;
+use crate::scorecard::make::MakeError;
+use crate::scorecard::manifest::ScorecardManifest;
 use crate::sha256_hex;
 use crate::write::manifest::Manifest;
 use crate::write::{self, MANIFEST_JSON, RETURN_JSON, Request};
@@ -60,6 +62,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
     let text = super::read_input(&manifest_path)?;
+    if ScorecardManifest::is_scorecard(&String::from_utf8_lossy(&text)) {
+        return scorecard(args, &manifest_path, out);
+    }
     let manifest = Manifest::from_json(&String::from_utf8_lossy(&text)).map_err(|e| {
         other(format!(
             "{} is not a manifest written by build: {e}",
@@ -278,4 +283,49 @@ fn render_text(o: &Outcome) -> String {
 fn write_all(out: &mut dyn Write, text: &str) -> Result<(), CommandError> {
     out.write_all(text.as_bytes())
         .map_err(|e| other(format!("cannot write the output: {e}")))
+}
+
+/// A scorecard's manifest: the scorecard is rebuilt from the same archive, window and CSV copies
+/// and compared file by file.
+fn scorecard(args: &Args, manifest: &Path, out: &mut dyn Write) -> Result<i32, CommandError> {
+    let source = args
+        .definitions
+        .as_ref()
+        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
+    let r = match crate::scorecard::make::reproduce(manifest, &source) {
+        Ok(r) => r,
+        Err(MakeError::Unreadable(message)) => return Err(other(message)),
+        Err(MakeError::Invalid(problems)) => {
+            let mut text = format!(
+                "NOT reproduced: the scorecard of {} can no longer be made; its inputs now have \
+                 errors:\n",
+                manifest.display()
+            );
+            for p in &problems {
+                writeln!(text, "  {p}").unwrap();
+            }
+            write_all(out, &text)?;
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    if let Some(dir) = &args.out {
+        let files: Vec<(&str, &[u8])> = r
+            .rebuilt
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        crate::atomic::write_dir(dir, &files, false).map_err(|e| CommandError::Write {
+            path: dir.clone(),
+            message: e.to_string(),
+        })?;
+    }
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&r).expect("serialisable");
+        s.push('\n');
+        s
+    } else {
+        r.render_text()
+    };
+    write_all(out, &text)?;
+    Ok(if r.reproduced { EXIT_OK } else { EXIT_ERRORS })
 }

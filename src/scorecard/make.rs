@@ -315,6 +315,9 @@ pub struct Reproduction {
     pub files: Vec<FileCheck>,
     /// Figures and statuses that differ between the archived scorecard.json and the rebuilt one.
     pub changes: Vec<String>,
+    /// The rebuilt files (outputs and CSV copies), for `reproduce --out`.
+    #[serde(skip)]
+    pub rebuilt: Vec<(String, Vec<u8>)>,
 }
 
 /// Rebuilds a scorecard from its manifest: the same archive, window, CSV copies and generation
@@ -444,6 +447,7 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         });
     }
     out.reproduced = !out.files.is_empty() && out.files.iter().all(|f| f.identical);
+    out.rebuilt = made.files.clone();
     if !out.reproduced {
         let archived = std::fs::read_to_string(folder.join(SCORECARD_JSON)).ok();
         let rebuilt = made

@@ -717,3 +717,138 @@ fn a_second_definitions_version_with_another_formula_breaks_the_series() {
         serde_json::json!(["2024-25", "2025-26"])
     );
 }
+
+#[test]
+fn the_sample_scorecard_json_matches_its_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("board");
+    let (code, stdout, stderr) = sample_scorecard(&out, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let text = std::fs::read_to_string(out.join("scorecard.json")).unwrap();
+    assert_snapshot("scorecard.json", &text);
+}
+
+/// The sample scorecard printed by a real browser: headless Chromium makes the PDF a board
+/// member would print, and poppler's `pdfinfo` and `pdftotext` read it back. Skipped with a
+/// message when Chromium is absent on a developer's machine; in CI (`CI` set) its absence fails.
+#[test]
+fn the_html_prints_on_a4_in_a_real_browser() {
+    let chromium = ["chromium", "chromium-browser"].into_iter().find(|c| {
+        std::process::Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    });
+    let Some(chromium) = chromium else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium and poppler-utils (.ci/run installs them)"
+        );
+        eprintln!("SKIPPED the_html_prints_on_a4_in_a_real_browser: chromium is not installed");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("board");
+    assert_eq!(sample_scorecard(&out, &[]).0, 0);
+    let pdf = dir.path().join("out.pdf");
+    let status = std::process::Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(out.join("scorecard.html"))
+        .output()
+        .unwrap();
+    assert!(
+        pdf.exists(),
+        "chromium printed nothing: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let tool = |name: &str, args: &[&str]| {
+        let o = std::process::Command::new(name)
+            .args(args)
+            .arg(&pdf)
+            .args(if name == "pdftotext" {
+                vec!["-"]
+            } else {
+                vec![]
+            })
+            .output()
+            .unwrap_or_else(|e| panic!("{name} (poppler-utils) is needed: {e}"));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    let info = tool("pdfinfo", &[]);
+    assert!(
+        info.contains("841.92 x 594.96 pts (A4)"),
+        "A4 landscape: {info}"
+    );
+    let pages: usize = info
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap();
+    let v = json(&out.join("scorecard.json"));
+    let indicators = v["indicators"].as_array().unwrap();
+    let exceptions = indicators
+        .iter()
+        .filter(|i| {
+            let last = i["values"].as_array().unwrap().last().unwrap();
+            last["rag"] == "red" || last["rag"] == "amber" || last["vs_previous"] == "worse"
+        })
+        .count();
+    assert!(exceptions >= 3);
+    // The summary, a page per exception, the quarter-by-quarter page, the guidance.
+    assert!(
+        (exceptions + 3..=exceptions + 5).contains(&pages),
+        "{pages} pages for {exceptions} exceptions"
+    );
+    let words = |text: String| text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let page = |k: usize| {
+        words(tool(
+            "pdftotext",
+            &["-f", &k.to_string(), "-l", &k.to_string()],
+        ))
+    };
+    // The whole summary table is on the first page: every indicator, with its latest figure.
+    let first = page(1);
+    for ind in indicators {
+        let label = ind["label"].as_str().unwrap();
+        assert!(first.contains(label), "page 1 lacks {label:?}:\n{first}");
+    }
+    for figure in [
+        "89.3%", "25 of 28", "AMBER", "RED", "GREEN", "better", "worse",
+    ] {
+        assert!(first.contains(figure), "page 1 lacks {figure}:\n{first}");
+    }
+    // Each exception has a page of its own, opening with its name.
+    let all: Vec<String> = (2..=pages).map(page).collect();
+    for ind in indicators {
+        let last = ind["values"].as_array().unwrap().last().unwrap();
+        if last["rag"] == "red" || last["rag"] == "amber" || last["vs_previous"] == "worse" {
+            let heading = format!(
+                "{}: {}",
+                ind["section"].as_str().unwrap(),
+                ind["label"].as_str().unwrap()
+            );
+            assert!(
+                all.iter().any(|p| p.starts_with(&heading)),
+                "no page opens with {heading:?}"
+            );
+        }
+    }
+    assert!(
+        all.iter().any(|p| p.contains("Back near target")),
+        "commentary is printed"
+    );
+}

@@ -29,6 +29,7 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #c8c8c8; padding: 1.5pt 3pt; vertical-align: middle; }
 th { background: #1f4e79; color: #fff; font-weight: bold; text-align: left; font-size: 8pt; }
 td { font-size: 8pt; }
+table.summary th { white-space: nowrap; }
 table.summary td { white-space: nowrap; padding-top: 0.5pt; padding-bottom: 0.5pt; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 thead { display: table-header-group; }

@@ -82,7 +82,6 @@ pub fn scorecard_json(s: &Scorecard) -> String {
             "definitions_version": r.definitions_version,
             "generated_at": r.generated_at,
             "input_sha256": r.input_sha256,
-            "manifest_sha256": r.manifest_sha256,
             "provisional": r.provisional,
             "revised": !r.revisions.is_empty(),
             "revisions": r.revisions,

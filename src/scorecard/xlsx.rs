@@ -8,9 +8,9 @@
 //! as fractions formatted `0.0%`, like the return workbook.
 
 use rust_xlsxwriter::{
-    Chart, ChartEmptyCells, ChartLegendPosition, ChartLine, ChartLineDashType, ChartMarker,
-    ChartMarkerType, ChartType, Color, DocProperties, Format, FormatAlign, FormatBorder, Sparkline,
-    Workbook, Worksheet, XlsxError,
+    Chart, ChartEmptyCells, ChartFont, ChartLegendPosition, ChartLine, ChartLineDashType,
+    ChartMarker, ChartMarkerType, ChartType, Color, DocProperties, Format, FormatAlign,
+    FormatBorder, Sparkline, Workbook, Worksheet, XlsxError,
 };
 
 use super::indicators::{Indicator, Polarity, Unit};
@@ -43,6 +43,7 @@ struct Formats {
 impl Formats {
     fn new() -> Formats {
         let border = Format::new()
+            .set_align(FormatAlign::VerticalCenter)
             .set_border(FormatBorder::Thin)
             .set_border_color(Color::RGB(0xC8C8C8));
         let rag = |fill: u32, font: u32| {
@@ -60,15 +61,18 @@ impl Formats {
                 .clone()
                 .set_bold()
                 .set_text_wrap()
-                .set_align(FormatAlign::Top)
+                .set_align(FormatAlign::VerticalCenter)
                 .set_font_color(Color::White)
                 .set_background_color(Color::RGB(0x1F4E79)),
             section: border
                 .clone()
                 .set_bold()
                 .set_background_color(Color::RGB(0xE8EEF5)),
-            text: border.clone().set_align(FormatAlign::Top),
-            wrap: border.clone().set_text_wrap().set_align(FormatAlign::Top),
+            text: border.clone().set_align(FormatAlign::VerticalCenter),
+            wrap: border
+                .clone()
+                .set_text_wrap()
+                .set_align(FormatAlign::VerticalCenter),
             bold_num: border.clone().set_bold(),
             counts: border.clone().set_align(FormatAlign::Right),
             better: border
@@ -132,6 +136,27 @@ fn exact_f64(x: &super::exact::Exact) -> f64 {
     }
 }
 
+/// The height a row needs for its wrapped cells: rust_xlsxwriter does not measure text, and a
+/// row left at the default height hides all but the first line (and LibreOffice prints the
+/// rest over the next row). `cells` are (text, column width in characters).
+fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            let per_line = (width * 1.1).max(1.0) as usize;
+            text.split('\n')
+                .map(|l| l.chars().count().div_ceil(per_line).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    if lines > 1 {
+        ws.set_row_height(row, 13.0 * lines as f64 + 2.0)?;
+    }
+    Ok(())
+}
+
 fn print_setup(ws: &mut Worksheet, s: &Scorecard, repeat: Option<u32>) -> Result<(), XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(9); // A4
@@ -184,6 +209,11 @@ fn write_value(
 }
 
 const HEADER_ROW: u32 = 8;
+/// The Scorecard sheet's first eleven columns, narrow enough that the sheet fitted to the width
+/// of A4 landscape stays readable.
+const WIDTHS: [f64; 11] = [40.0, 13.0, 9.0, 10.0, 8.0, 8.0, 9.0, 12.5, 12.5, 12.0, 12.0];
+const BENCHMARK_WIDTH: f64 = 24.0;
+const NOTES_WIDTH: f64 = 44.0;
 const FIRST_QUARTER_COL: u16 = 11;
 
 fn scorecard_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), XlsxError> {
@@ -273,17 +303,15 @@ fn scorecard_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), 
     for (c, h) in headers.iter().enumerate() {
         ws.write_string_with_format(HEADER_ROW, c as u16, h, &f.header)?;
     }
-    let widths: [f64; 11] = [
-        46.0, 16.0, 10.0, 12.0, 9.0, 9.0, 9.0, 15.0, 15.0, 14.0, 14.0,
-    ];
-    for (c, w) in widths.iter().enumerate() {
+    for (c, w) in WIDTHS.iter().enumerate() {
         ws.set_column_width(c as u16, *w)?;
     }
     for k in 0..n {
-        ws.set_column_width(FIRST_QUARTER_COL + k, 10)?;
+        ws.set_column_width(FIRST_QUARTER_COL + k, 8.5)?;
     }
-    ws.set_column_width(FIRST_QUARTER_COL + n, 30)?;
-    ws.set_column_width(FIRST_QUARTER_COL + n + 1, 60)?;
+    ws.set_column_width(FIRST_QUARTER_COL + n, BENCHMARK_WIDTH)?;
+    ws.set_column_width(FIRST_QUARTER_COL + n + 1, NOTES_WIDTH)?;
+    ws.set_row_height(HEADER_ROW, 30)?;
     ws.set_freeze_panes(HEADER_ROW + 1, 1)?;
 
     let mut row = HEADER_ROW + 1;
@@ -310,26 +338,20 @@ fn scorecard_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), 
                 )?;
             }
             ws.write_string_with_format(row, 3, counts_words(ind, c), &f.counts)?;
-            match &c.target {
-                Some(t) => {
-                    ws.write_string_with_format(
+            let target = c.target.as_ref().map(|t| &t.target);
+            for (col, x) in [
+                (4, target.map(|t| &t.target)),
+                (5, target.and_then(|t| t.floor.as_ref())),
+            ] {
+                match x {
+                    Some(x) => ws.write_number_with_format(
                         row,
-                        4,
-                        exact_with_unit(ind, &t.target.target),
-                        &f.counts,
-                    )?;
-                    let floor = t
-                        .target
-                        .floor
-                        .as_ref()
-                        .map(|x| exact_with_unit(ind, x))
-                        .unwrap_or_default();
-                    ws.write_string_with_format(row, 5, floor, &f.counts)?;
-                }
-                None => {
-                    ws.write_blank(row, 4, &f.text)?;
-                    ws.write_blank(row, 5, &f.text)?;
-                }
+                        col,
+                        stored(ind.unit, exact_f64(x)),
+                        &quarter_format,
+                    )?,
+                    None => ws.write_blank(row, col, &f.text)?,
+                };
             }
             match c.rag {
                 Some(r) => ws.write_string_with_format(row, 6, r.label(), f.rag(r))?,
@@ -399,13 +421,19 @@ fn scorecard_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), 
                     )
                 })
                 .collect();
-            ws.write_string_with_format(
+            let benchmarks = xml_safe(&benchmarks.join("\n")).into_owned();
+            let notes = notes_text(c);
+            ws.write_string_with_format(row, FIRST_QUARTER_COL + n, &benchmarks, &f.wrap)?;
+            ws.write_string_with_format(row, FIRST_QUARTER_COL + n + 1, &notes, &f.wrap)?;
+            fit_row(
+                ws,
                 row,
-                FIRST_QUARTER_COL + n,
-                xml_safe(&benchmarks.join("\n")),
-                &f.wrap,
+                &[
+                    (&ind.label, WIDTHS[0]),
+                    (&benchmarks, BENCHMARK_WIDTH),
+                    (&notes, NOTES_WIDTH),
+                ],
             )?;
-            ws.write_string_with_format(row, FIRST_QUARTER_COL + n + 1, notes_text(c), &f.wrap)?;
             row += 1;
         }
     }
@@ -526,6 +554,9 @@ fn data_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), XlsxE
     Ok(())
 }
 
+/// Rows of the Charts sheet per row of charts.
+const CHART_ROWS: u32 = 15;
+
 fn charts_sheet(wb: &mut Workbook, s: &Scorecard) -> Result<(), XlsxError> {
     let n = s.window.len() as u32;
     let ws = wb.add_worksheet().set_name(CHARTS)?;
@@ -538,14 +569,18 @@ fn charts_sheet(wb: &mut Workbook, s: &Scorecard) -> Result<(), XlsxError> {
         let mut chart = Chart::new(ChartType::Line);
         chart
             .title()
-            .set_name(xml_safe(&format!("{}: {}", ind.section, ind.label)).as_ref());
+            .set_name(xml_safe(&format!("{}: {}", ind.section, ind.label)).as_ref())
+            .set_font(ChartFont::new().set_size(10).set_bold());
         chart.show_empty_cells_as(ChartEmptyCells::Gaps);
-        chart.set_width(560).set_height(280);
+        chart.set_width(560).set_height(270);
         chart.legend().set_position(ChartLegendPosition::Bottom);
-        chart
-            .y_axis()
-            .set_num_format(num_format(ind.unit))
-            .set_min(0);
+        let axis = chart.y_axis();
+        axis.set_min(0);
+        if ind.unit == Unit::Percent {
+            axis.set_num_format("0%").set_max(1);
+        } else {
+            axis.set_num_format(num_format(ind.unit));
+        }
         chart
             .add_series()
             .set_name("Our figure")
@@ -575,10 +610,15 @@ fn charts_sheet(wb: &mut Workbook, s: &Scorecard) -> Result<(), XlsxError> {
                 )
                 .set_marker(ChartMarker::new().set_none());
         }
-        let row = 2 + (k as u32 / 2) * 15;
+        let row = 2 + (k as u32 / 2) * CHART_ROWS;
         let col = if k % 2 == 0 { 0 } else { 9 };
         ws.insert_chart(row, col, &chart)?;
     }
+    // Two rows of charts to a page, none cut in half.
+    let breaks: Vec<u32> = (1..=(s.cards.len() as u32).div_ceil(4))
+        .map(|page| 2 + page * 2 * CHART_ROWS)
+        .collect();
+    ws.set_page_breaks(&breaks)?;
     Ok(())
 }
 
@@ -592,6 +632,7 @@ fn guidance_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), X
     for (title, text) in super::html::guidance() {
         ws.write_string_with_format(row, 0, title, &f.section)?;
         ws.write_string_with_format(row, 1, text, &f.wrap)?;
+        fit_row(ws, row, &[(text, 110.0)])?;
         row += 1;
     }
     row += 1;
@@ -607,30 +648,24 @@ fn guidance_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), X
             super::indicators::Basis::Quarter => "",
             super::indicators::Basis::Rolling => " Summed over the four quarters to the one shown.",
         };
-        ws.write_string_with_format(
-            row,
-            0,
-            xml_safe(&format!("{} ({})", ind.label, ind.id)),
-            &f.wrap,
-        )?;
-        ws.write_string_with_format(
-            row,
-            1,
-            xml_safe(&format!(
-                "{} {}.{basis} Made from {}{}{}.",
-                ind.explanation,
-                ind.polarity.words(),
-                ind.numerator.join(" + "),
-                ind.denominator
-                    .as_ref()
-                    .map(|d| format!(" / {d}"))
-                    .unwrap_or_default(),
-                ind.per
-                    .map(|p| format!(" per {p} of the 10-17 population"))
-                    .unwrap_or_default()
-            )),
-            &f.wrap,
-        )?;
+        let name = xml_safe(&format!("{} ({})", ind.label, ind.id)).into_owned();
+        let what = xml_safe(&format!(
+            "{} ({}).{basis} Made from {}{}{}.",
+            ind.explanation,
+            ind.polarity.words(),
+            ind.numerator.join(" + "),
+            ind.denominator
+                .as_ref()
+                .map(|d| format!(" / {d}"))
+                .unwrap_or_default(),
+            ind.per
+                .map(|p| format!(" per {p} of the 10-17 population"))
+                .unwrap_or_default()
+        ))
+        .into_owned();
+        ws.write_string_with_format(row, 0, &name, &f.wrap)?;
+        ws.write_string_with_format(row, 1, &what, &f.wrap)?;
+        fit_row(ws, row, &[(&name, 30.0), (&what, 110.0)])?;
         row += 1;
     }
     Ok(())
@@ -647,7 +682,6 @@ fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), Xl
         ("Definitions version", 11.0),
         ("Generated at", 21.0),
         ("Input SHA-256", 22.0),
-        ("Manifest SHA-256", 22.0),
         ("Provisional", 10.0),
         ("Revised", 9.0),
         ("Figures that moved", 70.0),
@@ -682,7 +716,6 @@ fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), Xl
             src.definitions_version.clone(),
             src.generated_at.clone(),
             src.input_sha256.clone(),
-            src.manifest_sha256.clone(),
             yes(src.provisional).to_string(),
             yes(!src.revisions.is_empty()).to_string(),
             moved.join("\n"),
@@ -690,6 +723,7 @@ fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), Xl
         for (c, v) in cells.iter().enumerate() {
             ws.write_string_with_format(row, c as u16, xml_safe(v), &f.wrap)?;
         }
+        fit_row(ws, row, &[(&cells[9], 70.0)])?;
     }
     let gap_row = 2 + s.sources.len() as u32;
     if !s.gaps.is_empty() {

@@ -182,3 +182,38 @@ pub fn read_xlsx(path: &Path) -> Vec<Sheet> {
     }
     out
 }
+
+/// Compares `actual` with the snapshot file `tests/snapshots/NAME`, showing the first differing
+/// line; `UPDATE_SNAPSHOTS=1` rewrites the file instead.
+pub fn assert_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run UPDATE_SNAPSHOTS=1 cargo test",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let (line, (e, a)) = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .find(|(_, (e, a))| e != a)
+            .unwrap_or((
+                expected.lines().count().min(actual.lines().count()),
+                ("<end>", "<end>"),
+            ));
+        panic!(
+            "{name} differs from its snapshot at line {}:\n  expected: {e}\n  actual:   {a}\n\
+             If the change is intended: UPDATE_SNAPSHOTS=1 cargo test",
+            line + 1
+        );
+    }
+}

@@ -196,6 +196,42 @@ fn check_submission(
     })
 }
 
+/// What checking one submission found.
+struct Outcome {
+    checked: Option<Checked>,
+    problems: Vec<String>,
+    warnings: Vec<String>,
+}
+
+/// Checks submissions on every core (a 20-quarter scorecard reads 27 quarters, each of three
+/// files), returning the outcomes in the order given.
+fn check_all(root: &Path, subs: &[(Period, &str)], source: &Source) -> Vec<Outcome> {
+    let check = |(period, folder): &(Period, &str)| {
+        let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+        let checked = check_submission(root, folder, *period, source, &mut problems, &mut warnings);
+        Outcome {
+            checked,
+            problems,
+            warnings,
+        }
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = subs.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = subs
+            .chunks(chunk)
+            .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| match h.join() {
+                Ok(outcomes) => outcomes,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    })
+}
+
 /// The figures that differ between two returns of one quarter.
 pub fn moved(earlier: &Return, latest: &Return) -> Vec<Moved> {
     let codes: BTreeSet<&str> = earlier
@@ -229,6 +265,7 @@ pub fn read(
     let mut problems = Vec::new();
     let mut archive = Archive::default();
     let mut services: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut to_check: Vec<(Period, &str)> = Vec::new();
     for (period, subs) in index {
         if *period < from || *period > to {
             // Not read, but its manifest still says whose return it is.
@@ -241,19 +278,18 @@ pub fn read(
                     services.entry(code).or_default().push(folder.clone());
                 }
             }
-            continue;
+        } else {
+            to_check.extend(subs.iter().map(|(_, f)| (*period, f.as_str())));
         }
+    }
+    let mut results = check_all(root, &to_check, source).into_iter();
+    for (period, subs) in index.range(from..=to) {
         let mut checked: Vec<(u32, String, Checked)> = Vec::new();
         for (n, folder) in subs {
-            let c = check_submission(
-                root,
-                folder,
-                *period,
-                source,
-                &mut problems,
-                &mut archive.warnings,
-            );
-            if let Some(c) = c {
+            let Some(result) = results.next() else { break };
+            problems.extend(result.problems);
+            archive.warnings.extend(result.warnings);
+            if let Some(c) = result.checked {
                 services
                     .entry(c.ret.identity.yjs_code.clone())
                     .or_default()

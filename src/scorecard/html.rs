@@ -49,6 +49,10 @@ td.section { background: #e8eef5; font-weight: bold; }
 .comment { border-left: 4px solid #1f4e79; background: #f3f6fa; padding: 4pt 7pt; margin: 5pt 0; }
 .spark { display: block; }
 ul { margin: 2pt 0; padding-left: 14pt; }
+@media screen {
+  body { margin: 16px auto; padding: 0 16px; max-width: 1500px; }
+  .page { border-top: 3px solid #1f4e79; margin-top: 28px; padding-top: 10px; }
+}
 li { margin: 1pt 0; }
 "#;
 

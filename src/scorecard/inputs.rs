@@ -10,6 +10,9 @@ use super::indicators::{Catalogue, Indicator, Polarity, Unit};
 use super::status::Target;
 use crate::period::Period;
 
+/// The longest commentary a quarter's figure carries (a spreadsheet cell holds 32,767).
+pub const MAX_COMMENT_CHARS: usize = 2_000;
+
 /// One located error in a CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvError {
@@ -374,6 +377,18 @@ pub fn parse_commentary(
             let ind = table.indicator(catalogue, row, table.get(r, "indicator"))?;
             let period = table.period(row, "period", table.get(r, "period"))?;
             let text = table.get(r, "text");
+            if text.chars().count() > MAX_COMMENT_CHARS {
+                let start: String = text.chars().take(40).collect();
+                return Err(table.error(
+                    row,
+                    "text",
+                    &format!("{start}…"),
+                    format!(
+                        "is longer than {MAX_COMMENT_CHARS} characters; a board reads a paragraph, \
+                         so shorten it"
+                    ),
+                ));
+            }
             Ok((!text.is_empty()).then(|| Comment {
                 indicator: ind.id.clone(),
                 period,
@@ -535,5 +550,9 @@ mod tests {
         .unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].period, p("2024-25 Q4"));
+        let long = format!("indicator,period,text\nete,2024-25 Q4,{}\n", "x".repeat(2_001));
+        let found = errors(parse_commentary(&long, "c.csv", &embedded()));
+        assert!(found[0].starts_with("c.csv row 2, column text"), "{found:?}");
+        assert!(found[0].contains("longer than 2000 characters"), "{found:?}");
     }
 }

@@ -8,23 +8,25 @@ use common::*;
 
 #[test]
 fn each_clean_quarter_validates_without_errors() {
-    for q in 1..=4 {
-        let out = yjb()
-            .current_dir(samples())
-            .args([
-                "validate",
-                &format!("q{q}-export.xlsx"),
-                "--format",
-                "json",
-                "--period",
-            ])
-            .arg(format!("2024-25 Q{q}"))
-            .output()
-            .unwrap();
-        let text = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(out.status.code(), Some(0), "q{q}: {text}");
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["summary"]["errors"], 0, "q{q}");
+    for year in SAMPLE_YEARS {
+        for q in 1..=4 {
+            let out = yjb()
+                .current_dir(samples_of(year))
+                .args([
+                    "validate",
+                    &format!("q{q}-export.xlsx"),
+                    "--format",
+                    "json",
+                    "--period",
+                ])
+                .arg(format!("{year} Q{q}"))
+                .output()
+                .unwrap();
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert_eq!(out.status.code(), Some(0), "{year} q{q}: {text}");
+            let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(v["summary"]["errors"], 0, "{year} q{q}");
+        }
     }
 }
 
@@ -72,24 +74,23 @@ fn the_flawed_export_gives_exactly_its_planted_findings() {
 #[test]
 fn every_quarter_builds_and_checks_clean() {
     let out_dir = tempfile::tempdir().unwrap();
-    for q in 1..=4 {
-        let dir = out_dir.path().join(format!("q{q}"));
-        build_sample(q, &dir, &[]);
-        xmllint_accepts(&dir.join("return.xml"));
-        let check = yjb().arg("check").arg(&dir).output().unwrap();
-        assert_eq!(
-            check.status.code(),
-            Some(0),
-            "q{q}: {}",
-            String::from_utf8_lossy(&check.stdout)
-        );
-        let reproduce = yjb().arg("reproduce").arg(&dir).output().unwrap();
-        assert_eq!(
-            reproduce.status.code(),
-            Some(0),
-            "q{q}: {}",
-            String::from_utf8_lossy(&reproduce.stdout)
-        );
+    for year in SAMPLE_YEARS {
+        for q in 1..=4 {
+            let dir = out_dir.path().join(format!("{year}-q{q}"));
+            build_year_sample(year, q, &dir, &[]);
+            xmllint_accepts(&dir.join("return.xml"));
+            let check = yjb().arg("check").arg(&dir).output().unwrap();
+            let text = String::from_utf8_lossy(&check.stdout);
+            assert_eq!(check.status.code(), Some(0), "{year} q{q}: {text}");
+            assert!(text.contains("fit to send"), "{year} q{q}: {text}");
+            let reproduce = yjb().arg("reproduce").arg(&dir).output().unwrap();
+            assert_eq!(
+                reproduce.status.code(),
+                Some(0),
+                "{year} q{q}: {}",
+                String::from_utf8_lossy(&reproduce.stdout)
+            );
+        }
     }
 }
 

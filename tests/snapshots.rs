@@ -1,5 +1,6 @@
 //! Snapshots of what users and the YJB receive, built from the shipped samples: the return's
-//! JSON and XML for each quarter of 2024-25, and the JSON report of the flawed export.
+//! JSON and XML for each quarter of 2023-24 and 2024-25, and the JSON report of the flawed
+//! export.
 //!
 //! A change to any of them shows up as a failing test with the first differing line; when the
 //! change is intended, `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites the files
@@ -14,12 +15,14 @@ use common::*;
 #[test]
 fn sample_returns_match_their_snapshots() {
     let out = tempfile::tempdir().unwrap();
-    for q in 1..=4 {
-        let dir = out.path().join(format!("q{q}"));
-        build_sample(q, &dir, &["--generated-at", "2025-05-01T09:00:00Z"]);
-        for file in ["return.json", "return.xml"] {
-            let text = std::fs::read_to_string(dir.join(file)).unwrap();
-            assert_snapshot(&format!("2024-25-Q{q}.{file}"), &text);
+    for year in SAMPLE_YEARS {
+        for q in 1..=4 {
+            let dir = out.path().join(format!("{year}-q{q}"));
+            build_year_sample(year, q, &dir, &["--generated-at", "2025-05-01T09:00:00Z"]);
+            for file in ["return.json", "return.xml"] {
+                let text = std::fs::read_to_string(dir.join(file)).unwrap();
+                assert_snapshot(&format!("{year}-Q{q}.{file}"), &text);
+            }
         }
     }
 }

@@ -252,20 +252,27 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             return out;
         }
     };
-    if let Ok(in_force) = Definitions::for_period(source, id.period)
-        && in_force.version != defs.version
-    {
-        out.push(finding(
+    match Definitions::version_for(source, id.period) {
+        Ok(in_force) if in_force != defs.version => out.push(finding(
             "C103",
             file,
             None,
             None,
             Some(id.definitions_version.clone()),
             format!(
-                "a {} return is made under definitions {}, not {}",
-                id.period, in_force.version, defs.version
+                "a {} return is made under definitions {in_force}, not {}",
+                id.period, defs.version
             ),
-        ));
+        )),
+        Ok(_) => {}
+        Err(e) => out.push(finding(
+            "C103",
+            file,
+            None,
+            None,
+            Some(id.period.to_string()),
+            e.to_string(),
+        )),
     }
 
     let (required, partners) = expected_codes(&defs, &doc.ret);
@@ -569,6 +576,28 @@ mod tests {
             !found
                 .iter()
                 .any(|(_, c)| c.as_deref() == Some("kpi7.pcc.attended"))
+        );
+    }
+
+    #[test]
+    fn a_period_before_the_kpis_began_is_not_fit_to_send() {
+        let mut doc = document();
+        doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
+        let found = check_document(&doc, &Source::Embedded);
+        let c103: Vec<&Finding> = found.iter().filter(|f| f.code == "C103").collect();
+        assert_eq!(c103.len(), 1, "{found:?}");
+        assert!(
+            c103[0]
+                .message
+                .contains("the key performance indicators began in 2023-24 Q1"),
+            "{}",
+            c103[0].message
+        );
+        doc.ret.identity.period = "2023-24 Q1".parse().unwrap();
+        assert!(
+            !check_document(&doc, &Source::Embedded)
+                .iter()
+                .any(|f| f.code == "C103")
         );
     }
 

@@ -65,10 +65,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
-        text.push_str(
-            "\nThe return was not built: fix the errors above in the case-management system, \
-             export again and rerun build. `validate --report issues.xlsx` lists them all.\n",
-        );
+        text.push('\n');
+        text.push_str(&refusal(&v, args));
         write_out(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
             EXIT_FAILURE
@@ -121,6 +119,34 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     })?;
     write_out(out, &summary(&v, &built, &dir))?;
     Ok(EXIT_OK)
+}
+
+/// Why the return was not built and what to do next: a period the export does not cover is
+/// fixed on the command line; anything else in the case-management system.
+fn refusal(v: &Validation, args: &Args) -> String {
+    let blocking: Vec<&str> = v
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
+        .map(|f| f.code.as_str())
+        .collect();
+    let period = args.period;
+    if !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451") {
+        let early = if blocking.contains(&"E451") {
+            ", or add --provisional for an early look (a provisional return is not fit to send)"
+        } else {
+            ""
+        };
+        return format!(
+            "The return was not built: the export does not cover {period}. Check --period{early}.\n"
+        );
+    }
+    format!(
+        "The return was not built: fix the errors above in the case-management system, export \
+         again and rerun build. To list them all in a workbook, run:\n  yjb-return validate \
+         \"{}\" --period \"{period}\" --report issues.xlsx\n",
+        args.export.display()
+    )
 }
 
 /// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.

@@ -115,7 +115,7 @@ impl Formats {
                 .set_font_color(grey)
                 .set_font_size(9)
                 .set_indent(1),
-            bold: Format::new().set_bold(),
+            bold: Format::new().set_bold().set_align(FormatAlign::Top),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
             warning: Format::new()
                 .set_bold()

@@ -10,9 +10,20 @@ pub fn yjb() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("yjb-return").unwrap()
 }
 
+/// The 2024-25 samples (the flawed export is here).
 pub fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024-25")
+    samples_of("2024-25")
 }
+
+/// The samples of one financial year, `2023-24` or `2024-25`.
+pub fn samples_of(year: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(year)
+}
+
+/// The financial years the samples cover, oldest first.
+pub const SAMPLE_YEARS: [&str; 2] = ["2023-24", "2024-25"];
 
 /// A sheet: name, headers, rows of cells written as text (`d:2024-01-01` is a date cell,
 /// `n:12` a number, `b:true` a boolean, anything else text; empty is no cell).
@@ -130,10 +141,15 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) {
 /// Builds a sample quarter (1-4) of 2024-25 into `dir`, asserting success; extra arguments
 /// (a fixed `--generated-at`, say) are passed on.
 pub fn build_sample(q: u8, dir: &Path, extra: &[&str]) {
+    build_year_sample("2024-25", q, dir, extra);
+}
+
+/// Builds quarter `q` of a sample year (`2023-24` or `2024-25`) into `dir`, asserting success.
+pub fn build_year_sample(year: &str, q: u8, dir: &Path, extra: &[&str]) {
     let out = yjb()
-        .current_dir(samples())
+        .current_dir(samples_of(year))
         .args(["build", &format!("q{q}-export.xlsx"), "--period"])
-        .arg(format!("2024-25 Q{q}"))
+        .arg(format!("{year} Q{q}"))
         .arg("--out")
         .arg(dir)
         .args(extra)

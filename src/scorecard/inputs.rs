@@ -550,9 +550,18 @@ mod tests {
         .unwrap();
         assert_eq!(c.len(), 1);
         assert_eq!(c[0].period, p("2024-25 Q4"));
-        let long = format!("indicator,period,text\nete,2024-25 Q4,{}\n", "x".repeat(2_001));
+        let long = format!(
+            "indicator,period,text\nete,2024-25 Q4,{}\n",
+            "x".repeat(2_001)
+        );
         let found = errors(parse_commentary(&long, "c.csv", &embedded()));
-        assert!(found[0].starts_with("c.csv row 2, column text"), "{found:?}");
-        assert!(found[0].contains("longer than 2000 characters"), "{found:?}");
+        assert!(
+            found[0].starts_with("c.csv row 2, column text"),
+            "{found:?}"
+        );
+        assert!(
+            found[0].contains("longer than 2000 characters"),
+            "{found:?}"
+        );
     }
 }

@@ -107,9 +107,6 @@ pub fn set(sheets: &mut [Sheet], name: &str, index: usize, column: &str, value: 
 
 pub fn write_xlsx(sheets: &[Sheet], path: &Path) {
     let mut wb = Workbook::new();
-    // A fixed creation time, so the same sheets always give the same bytes (and SHA-256).
-    let created = ExcelDateTime::parse_from_str("2025-01-01T00:00:00").unwrap();
-    wb.set_properties(&rust_xlsxwriter::DocProperties::new().set_creation_datetime(&created));
     let date = Format::new().set_num_format("dd/mm/yyyy");
     for s in sheets {
         let ws = wb.add_worksheet().set_name(&s.name).unwrap();
@@ -162,41 +159,6 @@ pub fn build_year_sample(year: &str, q: u8, dir: &Path, extra: &[&str]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// Reads an export back into sheets in the form `write_xlsx` takes (dates as `d:`, numbers as
-/// `n:`, booleans as `b:`; formulas keep their cached value), so a test can correct a cell of a
-/// sample and write it again.
-pub fn read_xlsx(path: &Path) -> Vec<Sheet> {
-    use calamine::{Data, Reader};
-    let mut wb = calamine::open_workbook_auto(path).unwrap();
-    let mut out = Vec::new();
-    for name in wb.sheet_names() {
-        let range = wb.worksheet_range(&name).unwrap();
-        let mut rows = range.rows().map(|row| {
-            row.iter()
-                .map(|cell| match cell {
-                    Data::Empty | Data::Error(_) => String::new(),
-                    Data::String(s) => s.clone(),
-                    Data::Float(f) => format!("n:{f}"),
-                    Data::Int(i) => format!("n:{i}"),
-                    Data::Bool(b) => format!("b:{b}"),
-                    Data::DateTime(d) => {
-                        let (y, m, day, ..) = d.to_ymd_hms_milli();
-                        format!("d:{y:04}-{m:02}-{day:02}")
-                    }
-                    Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-                })
-                .collect::<Vec<String>>()
-        });
-        let headers = rows.next().unwrap_or_default();
-        out.push(Sheet {
-            name,
-            headers,
-            rows: rows.collect(),
-        });
-    }
-    out
 }
 
 /// Compares `actual` with the snapshot file `tests/snapshots/NAME`, showing the first differing

@@ -99,8 +99,8 @@ fn read_csv(csv: &CsvSource) -> Result<Vec<u8>, MakeError> {
 
 /// The indicator catalogue of a definitions version.
 fn catalogue(source: &Source, version: &str) -> Result<(Catalogue, String), MakeError> {
-    let defs =
-        Definitions::load(source, version).map_err(|e| MakeError::Unreadable(e.to_string()))?;
+    let defs = Definitions::load_shared(source, version)
+        .map_err(|e| MakeError::Unreadable(e.to_string()))?;
     let path = catalogue_path(version);
     let bytes = defs.file(&path).ok_or_else(|| {
         MakeError::Unreadable(format!(
@@ -108,7 +108,7 @@ fn catalogue(source: &Source, version: &str) -> Result<(Catalogue, String), Make
         ))
     })?;
     let c = Catalogue::parse(bytes, &path).map_err(|e| MakeError::Unreadable(e.to_string()))?;
-    Ok((c, defs.hash))
+    Ok((c, defs.hash.clone()))
 }
 
 pub fn make(o: &Options) -> Result<Made, MakeError> {

@@ -24,6 +24,16 @@ fn f(x: &Exact) -> f64 {
     }
 }
 
+/// A figure in the chart's legend: a percentage with its sign, anything else as the bare
+/// number (the axis and the page heading say what a rate is per), so the legend stays narrow.
+fn legend_value(ind: &super::indicators::Indicator, x: &Exact) -> String {
+    let text = exact_with_unit(ind, x);
+    match text.split_once(" per ") {
+        Some((number, _)) => number.to_string(),
+        None => text,
+    }
+}
+
 /// Escapes text for an SVG/HTML text node or attribute.
 pub fn esc(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
@@ -178,7 +188,7 @@ pub fn chart(card: &Card) -> String {
             legend_x + 22.0,
             legend_x + 26.0,
             legend_y + 4.0,
-            esc(&exact_with_unit(ind, &row.target.target))
+            esc(&legend_value(ind, &row.target.target))
         )
         .unwrap();
         let _ = t;
@@ -195,7 +205,7 @@ pub fn chart(card: &Card) -> String {
             legend_x + 26.0,
             legend_y + 4.0,
             esc(&b.comparator),
-            esc(&exact_with_unit(ind, &b.value))
+            esc(&legend_value(ind, &b.value))
         )
         .unwrap();
         legend_y += 18.0;

@@ -112,6 +112,22 @@ fn sample_scorecard(out: &Path, extra: &[&str]) -> (i32, String, String) {
     run(Path::new(env!("CARGO_MANIFEST_DIR")), &refs)
 }
 
+/// The entry of a JSON list whose `key` is `value` (an indicator by id, a quarter by period).
+fn entry<'a>(list: &'a serde_json::Value, key: &str, value: &str) -> &'a serde_json::Value {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x[key] == value)
+        .unwrap_or_else(|| panic!("no {key} {value}"))
+}
+
+/// Runs `scorecard returns --out board` in `dir`, with more arguments.
+fn scorecard_in(dir: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["scorecard", "returns", "--out", "board"];
+    args.extend(extra);
+    run(dir, &args)
+}
+
 fn json(path: &Path) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
@@ -207,12 +223,7 @@ fn the_sample_scorecard_shows_every_state() {
             .any(|x| x["period"] == "2024-25 Q3" && x["revised"] == true),
         "revised"
     );
-    let q3 = v["sources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["period"] == "2024-25 Q3")
-        .unwrap();
+    let q3 = entry(&v["sources"], "period", "2024-25 Q3");
     assert_eq!(q3["folder"], "2024-25-Q3-resubmission-2");
     let moved = q3["revisions"][0]["moved"].as_array().unwrap();
     assert!(
@@ -220,12 +231,7 @@ fn the_sample_scorecard_shows_every_state() {
         "{moved:?}"
     );
     // Commentary is shown beside its quarter's figure.
-    let acc = v["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "accommodation")
-        .unwrap();
+    let acc = entry(&v["indicators"], "id", "accommodation");
     assert!(
         acc["values"].as_array().unwrap().last().unwrap()["commentary"][0]
             .as_str()
@@ -524,18 +530,9 @@ fn commentary_outside_the_window_is_ignored() {
         "indicator,period,text\nete,2019-20 Q1,long ago\nete,2024-25 Q4,now\n",
     )
     .unwrap();
-    let (code, out, err) = run(
+    let (code, out, err) = scorecard_in(
         dir.path(),
-        &[
-            "scorecard",
-            "returns",
-            "--out",
-            "board",
-            "--commentary",
-            "c.csv",
-            "--generated-at",
-            WHEN,
-        ],
+        &["--commentary", "c.csv", "--generated-at", WHEN],
     );
     assert_eq!(code, 0, "{out}{err}");
     let text = std::fs::read_to_string(dir.path().join("board/scorecard.json")).unwrap();
@@ -556,17 +553,7 @@ fn a_provisional_quarter_is_marked() {
         "2024-25 Q3",
         &["--provisional"],
     );
-    let (code, out, err) = run(
-        dir.path(),
-        &[
-            "scorecard",
-            "returns",
-            "--out",
-            "board",
-            "--generated-at",
-            WHEN,
-        ],
-    );
+    let (code, out, err) = scorecard_in(dir.path(), &["--generated-at", WHEN]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("warning(s) on the returns read"),
@@ -634,49 +621,23 @@ fn a_second_definitions_version_with_another_formula_breaks_the_series() {
             &["--definitions", defs.to_str().unwrap()],
         );
     }
-    let (code, out, err) = run(
+    let (code, out, err) = scorecard_in(
         dir.path(),
-        &[
-            "--definitions",
-            "defs",
-            "scorecard",
-            "returns",
-            "--out",
-            "board",
-            "--generated-at",
-            WHEN,
-        ],
+        &["--definitions", "defs", "--generated-at", WHEN],
     );
     assert_eq!(code, 0, "{out}{err}");
     let v = json(&dir.path().join("board/scorecard.json"));
-    let ete = v["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "ete")
-        .unwrap();
-    let q3 = ete["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["period"] == "2024-25 Q3")
-        .unwrap();
+    let q3 = entry(
+        &entry(&v["indicators"], "id", "ete")["values"],
+        "period",
+        "2024-25 Q3",
+    );
     assert_eq!(
         (q3["break"].as_bool(), q3["vs_previous"].as_str()),
         (Some(true), Some("n/a"))
     );
-    let acc = v["indicators"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["id"] == "accommodation")
-        .unwrap();
-    let q3 = acc["values"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|x| x["period"] == "2024-25 Q3")
-        .unwrap();
+    let acc = entry(&v["indicators"], "id", "accommodation");
+    let q3 = entry(&acc["values"], "period", "2024-25 Q3");
     assert_eq!(q3["break"], false, "accommodation's formula did not change");
     assert_eq!(
         v["definitions_versions"],

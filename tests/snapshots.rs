@@ -8,8 +8,6 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
 
 #[test]

@@ -29,6 +29,19 @@ pub struct Revision {
     pub moved: Vec<Moved>,
 }
 
+impl Revision {
+    /// The figures that moved, in words: `kpi1.all.suitable 25 → 26; ...`.
+    pub fn moved_words(&self) -> String {
+        let v = |x: Option<i64>| x.map_or("absent".to_string(), |v| v.to_string());
+        let list: Vec<String> = self
+            .moved
+            .iter()
+            .map(|m| format!("{} {} → {}", m.code, v(m.was), v(m.now)))
+            .collect();
+        list.join("; ")
+    }
+}
+
 /// The return used for one quarter: its latest submission.
 #[derive(Debug, Clone)]
 pub struct Filed {

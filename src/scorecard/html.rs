@@ -85,25 +85,25 @@ fn value_text(card: &Card, c: &Cell) -> String {
     }
 }
 
+/// The marks of a cell: each word, and the letter the quarter-by-quarter table uses.
+fn flags(c: &Cell) -> Vec<(&'static str, &'static str)> {
+    [
+        (c.small_base, "small base", ""),
+        (c.fragile, "fragile", ""),
+        (c.break_before, "break", "B"),
+        (c.provisional, "provisional", "P"),
+        (c.revised, "revised", "R"),
+    ]
+    .into_iter()
+    .filter(|(on, _, _)| *on)
+    .map(|(_, word, letter)| (word, letter))
+    .collect()
+}
+
 /// Short marks for the summary table; the full notes are on the exception page and the
 /// quarter-by-quarter table.
 fn marks(c: &Cell) -> String {
-    let mut m = Vec::new();
-    if c.small_base {
-        m.push("small base");
-    }
-    if c.fragile {
-        m.push("fragile");
-    }
-    if c.break_before {
-        m.push("break");
-    }
-    if c.provisional {
-        m.push("provisional");
-    }
-    if c.revised {
-        m.push("revised");
-    }
+    let mut m: Vec<&str> = flags(c).into_iter().map(|(word, _)| word).collect();
     if !c.commentary.is_empty() {
         m.push("commentary");
     }
@@ -369,16 +369,11 @@ fn all_quarters(s: &Scorecard, out: &mut String) {
                 let class = c
                     .rag
                     .map_or("num".to_string(), |r| format!("num {}", r.word()));
-                let mut flags = String::new();
-                if c.provisional {
-                    flags.push_str(" P");
-                }
-                if c.revised {
-                    flags.push_str(" R");
-                }
-                if c.break_before {
-                    flags.push_str(" B");
-                }
+                let flags: String = flags(c)
+                    .into_iter()
+                    .filter(|(_, letter)| !letter.is_empty())
+                    .map(|(_, letter)| format!(" {letter}"))
+                    .collect();
                 let text = match &c.shown {
                     Some(v) => v.to_string(),
                     None if c.gap => "gap".into(),
@@ -391,7 +386,7 @@ fn all_quarters(s: &Scorecard, out: &mut String) {
     }
     out.push_str(
         "</tbody></table><p class=\"sub\">Coloured cells carry a RAG against the target then in \
-         force. P provisional, R revised, B break in series before this quarter; \
+         force. B break in series before this quarter, P provisional, R revised; \
          – no data (nobody to count, or not in that return); gap: no return for the quarter.</p></section>",
     );
 }
@@ -474,17 +469,7 @@ fn guidance_page(s: &Scorecard, out: &mut String) {
         let revised: Vec<String> = src
             .revisions
             .iter()
-            .map(|r| {
-                let moved: Vec<String> = r
-                    .moved
-                    .iter()
-                    .map(|m| {
-                        let v = |x: Option<i64>| x.map_or("absent".to_string(), |v| v.to_string());
-                        format!("{} {} → {}", m.code, v(m.was), v(m.now))
-                    })
-                    .collect();
-                format!("from {}: {}", esc(&r.folder), esc(&moved.join("; ")))
-            })
+            .map(|r| format!("from {}: {}", esc(&r.folder), esc(&r.moved_words())))
             .collect();
         write!(
             out,

@@ -382,13 +382,26 @@ fn scorecard_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), 
             ws.write_blank(row, 10, &f.text)?;
             for (k, q) in card.values.iter().enumerate() {
                 let col = FIRST_QUARTER_COL + k as u16;
+                // A provisional, revised or broken quarter is marked on the figure itself
+                // (`62.1% R`), which stays a number for Excel.
+                let letters = [
+                    (q.break_before, "B"),
+                    (q.provisional, "P"),
+                    (q.revised, "R"),
+                ]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, l)| *l)
+                .collect::<Vec<_>>()
+                .join(" ");
+                let number = if letters.is_empty() {
+                    num_format(ind.unit).to_string()
+                } else {
+                    format!("{}\" {letters}\"", num_format(ind.unit))
+                };
                 let fmt = match q.rag {
-                    Some(r) => f
-                        .rag(r)
-                        .clone()
-                        .set_num_format(num_format(ind.unit))
-                        .set_bold(),
-                    None => quarter_format.clone(),
+                    Some(r) => f.rag(r).clone().set_num_format(&number).set_bold(),
+                    None => f.text.clone().set_num_format(&number),
                 };
                 write_value(ws, row, col, ind, q, &fmt)?;
             }
@@ -437,6 +450,14 @@ fn scorecard_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), 
             row += 1;
         }
     }
+    ws.write_string_with_format(
+        row + 1,
+        0,
+        "Quarter columns: B break in series before the quarter, P provisional, R revised; an \
+         empty cell has no value (see the Data sheet's notes). The Guidance sheet explains \
+         every mark.",
+        &f.sub,
+    )?;
     Ok(())
 }
 
@@ -696,17 +717,7 @@ fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), Xl
         let moved: Vec<String> = src
             .revisions
             .iter()
-            .map(|r| {
-                let list: Vec<String> = r
-                    .moved
-                    .iter()
-                    .map(|m| {
-                        let v = |x: Option<i64>| x.map_or("absent".to_string(), |v| v.to_string());
-                        format!("{} {} → {}", m.code, v(m.was), v(m.now))
-                    })
-                    .collect();
-                format!("since {}: {}", r.folder, list.join("; "))
-            })
+            .map(|r| format!("since {}: {}", r.folder, r.moved_words()))
             .collect();
         let cells = [
             src.period.to_string(),

@@ -102,33 +102,57 @@ enum Command {
     /// Check a finished return before sending it: structure, identity, consistency of the
     /// figures, and whether any file was edited after it was built.
     ///
-    /// Give return.xml, return.xlsx, return.json, or the return's folder to check all three.
+    /// Give return.xml, return.xlsx, return.json, or the return's folder to check all three
+    /// against each other and against the manifest.json beside them. `yjb-return rules` lists
+    /// every check (C-codes).
+    ///
     /// Exit status: 0 fit to send, 1 errors found, 2 the file could not be read.
     Check {
+        /// The return to check: return.xml, return.xlsx or return.json, or the folder `build`
+        /// wrote (e.g. returns/2024-25-Q2).
+        #[arg(value_name = "RETURN")]
         path: PathBuf,
+        /// How to show the result: text to read, or json for other programs
+        /// (the findings with their codes, files and places).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
     /// Rebuild a past return from its manifest and prove the outputs byte-for-byte identical,
     /// or show which figures differ and why.
     ///
+    /// The input the manifest names must still be readable (an archive keeps its own copy,
+    /// input.xlsx); the period, definitions version, generation time and acknowledged queries
+    /// are taken from the manifest.
+    ///
     /// Exit status: 0 reproduced, 1 not reproduced, 2 could not be attempted.
     Reproduce {
         /// The manifest.json written by build (or the folder holding it).
         manifest: PathBuf,
-        /// Also write the rebuilt files into this (new) folder.
+        /// Also write the rebuilt files into this folder, which must not exist yet, to
+        /// inspect them.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// How to show the result: text to read, or json for other programs
+        /// (each file's expected and rebuilt SHA-256, the reasons, the figures that differ).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
     /// Compare two returns: every figure that changed, and the percentage points moved.
     ///
-    /// Give two return folders, or two return.json / return.xml files.
-    /// Exit status: 0 no figure changed, 1 figures changed, 2 trouble.
+    /// Give two return folders, or two return.json / return.xml files. Each figure is shown
+    /// with its label from the return workbook.
+    ///
+    /// Exit status: 0 no figure changed, 1 figures changed, 2 could not read a return.
     Diff {
+        /// The earlier return: a folder written by build (its return.json, else its
+        /// return.xml), or one of those files.
+        #[arg(value_name = "OLD")]
         old: PathBuf,
+        /// The later return, given the same way.
+        #[arg(value_name = "NEW")]
         new: PathBuf,
+        /// How to show the result: text to read, or json for other programs
+        /// (identity changes, changed figures and moved percentages, with their labels).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },

@@ -50,7 +50,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let defs = Definitions::load(&source, &new.identity.definitions_version)?;
     let layout = crate::write::template::Layout::load(&defs)
         .map_err(|e| CommandError::Other(format!("the return template is unusable: {e}")))?;
-    let d = diff::diff(&old, &new, &layout.ratios());
+    let d = diff::diff(&old, &new, &layout);
     let text = if args.json {
         diff::render_json(&d, &old_name, &new_name)
     } else {

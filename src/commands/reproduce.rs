@@ -220,7 +220,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             Some(old) => {
                 let layout = crate::write::template::Layout::load(&defs)
                     .map_err(|e| other(format!("the return template is unusable: {e}")))?;
-                outcome.figures = Some(diff::diff(&old, &built.ret, &layout.ratios()));
+                outcome.figures = Some(diff::diff(&old, &built.ret, &layout));
             }
             None => outcome.reasons.push(format!(
                 "no readable {RETURN_JSON} beside the manifest, so figures cannot be compared"

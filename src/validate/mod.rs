@@ -388,7 +388,7 @@ fn match_header(
             .iter()
             .find(|c| c.name == norm || c.aliases.contains(&norm))
         else {
-            unknown.push(typed);
+            unknown.push((index as u32, typed));
             continue;
         };
         if sheet.columns.contains_key(&col.name) {
@@ -440,19 +440,34 @@ fn match_header(
             format!("column {name} is missing from the header row (row 1)"),
         );
     }
-    if !unknown.is_empty() {
-        out.at(
+    // One finding per sheet, on the first unknown header, naming every one with its column.
+    if let Some((first, typed)) = unknown.first() {
+        let list: Vec<String> = unknown
+            .iter()
+            .map(|(i, t)| format!("\"{t}\" ({})", column_letters(*i)))
+            .collect();
+        let f = out.at(
             "W110",
             &sheet,
             Some(1),
             None,
-            Some(unknown.join(", ")),
+            Some(typed.clone()),
             format!(
-                "{} column(s) not in the data dictionary were ignored: {}",
-                unknown.len(),
-                unknown.join(", ")
+                "{} not in the data dictionary {} ignored: {}",
+                match unknown.len() {
+                    1 => "1 column".to_string(),
+                    n => format!("{n} columns"),
+                },
+                if unknown.len() == 1 { "was" } else { "were" },
+                list.join(", ")
             ),
         );
+        f.col_index = Some(*first);
+        f.location = Some(format!(
+            "{}!{}1",
+            sheet_ref(&sheet.sheet_name),
+            column_letters(*first)
+        ));
     }
     for (name, typed) in aliases_used {
         out.at(

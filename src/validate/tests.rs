@@ -326,7 +326,15 @@ fn w110_unknown_columns_once_per_sheet() {
         .1
         .extend(["Notes".to_string(), "Worker".to_string()]);
     let v = expect(fx, &[("W110", "Children", Some(1), None)]);
-    assert_eq!(v.findings[0].value.as_deref(), Some("Notes, Worker"));
+    // It marks the first unknown header's cell and names every unknown column.
+    let f = &v.findings[0];
+    assert_eq!(f.location.as_deref(), Some("Children!E1"));
+    assert_eq!(f.col_index, Some(4));
+    assert_eq!(f.value.as_deref(), Some("Notes"));
+    assert_eq!(
+        f.message,
+        "2 columns not in the data dictionary were ignored: \"Notes\" (E), \"Worker\" (F)"
+    );
     assert_eq!(v.verdict(), "passed with warnings");
 }
 

@@ -153,11 +153,15 @@ impl Timestamp {
         }
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (UTC only: outputs must not depend on a time zone).
+    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (UTC only: outputs must not depend on a time zone), in
+    /// the years a workbook can record as its creation time (1900 to 9999), so a time that
+    /// passes here never fails later when the return is written.
     pub fn parse(text: &str) -> Option<Timestamp> {
         let (date, time) = text.trim().split_once('T')?;
         let time = time.strip_suffix('Z')?;
-        let date = Date::parse_text(date).filter(|_| date.len() == 10 && date.contains('-'))?;
+        let date = Date::parse_text(date).filter(|d| {
+            date.len() == 10 && date.contains('-') && (1900..=9999).contains(&d.year())
+        })?;
         let mut parts = time.split(':');
         let mut next = |max: u32| -> Option<u32> {
             let p = parts.next()?;
@@ -270,6 +274,8 @@ mod tests {
             "2024-10-21T24:00:00Z",
             "21/10/2024T09:30:05Z",
             "2024-10-21T09:30Z",
+            "0000-01-01T00:00:00Z",
+            "1899-12-31T23:59:59Z",
         ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }

@@ -26,6 +26,7 @@ pub mod atomic;
 pub mod csv;
 pub mod date;
 pub mod definitions;
+pub mod files;
 pub mod io_words;
 pub mod period;
 

@@ -33,7 +33,7 @@ enum Command {
     Validate {
         /// The case-management export (.xlsx).
         export: PathBuf,
-        /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2" or "2024/25 Q2").
+        /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2", "2024/25 Q2" or "Q2 2024-25").
         #[arg(long, value_parser = parse_period)]
         period: Option<Period>,
         /// The export is for a provisional return: one taken before the period ended is then
@@ -62,6 +62,10 @@ enum Command {
         /// wherever it appears), unknown columns emptied. Dates and codes are kept.
         #[arg(long, value_name = "FILE.xlsx")]
         redact: Option<PathBuf>,
+        /// Replace the files named by --report, --redact or --acknowledgements-template if
+        /// they already exist (never the export itself).
+        #[arg(long)]
+        force: bool,
     },
     /// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
     /// return.json and manifest.json into a folder.
@@ -88,7 +92,8 @@ enum Command {
         /// to send.
         #[arg(long)]
         provisional: bool,
-        /// Replace the --out folder if it already holds a return.
+        /// Replace the --out folder if it holds a return this tool built (nothing else is ever
+        /// replaced).
         #[arg(long, requires = "out")]
         force: bool,
         /// Record this generation time instead of now (UTC, e.g. 2024-10-21T09:30:00Z).
@@ -213,7 +218,9 @@ enum RulesFormat {
 
 fn parse_timestamp(s: &str) -> Result<Timestamp, String> {
     Timestamp::parse(s)
-        .ok_or_else(|| format!("{s:?} is not a UTC time; write it like 2024-10-21T09:30:00Z"))
+        .ok_or_else(|| {
+        format!("{s:?} is not a UTC time between the years 1900 and 9999; write it like 2024-10-21T09:30:00Z")
+    })
 }
 
 fn parse_quarters(s: &str) -> Result<u32, String> {
@@ -270,6 +277,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             acknowledgements,
             acknowledgements_template,
             redact,
+            force,
         } => {
             let args = commands::validate::Args {
                 export,
@@ -285,6 +293,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 acknowledgements,
                 acknowledgements_template,
                 redact,
+                force,
             };
             commands::validate::run(&args, out)
         }

@@ -161,7 +161,8 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn identity_fields(id: &Identity) -> [(&'static str, String); 10] {
+/// The identity fields of a return, as text, in the order they are shown.
+pub(crate) fn identity_fields(id: &Identity) -> [(&'static str, String); 10] {
     [
         ("yjs_code", id.yjs_code.clone()),
         ("yjs_name", id.yjs_name.clone()),
@@ -208,7 +209,7 @@ fn compare(old: &Return, new: &Return, ratios: &[Ratio], labels: &Labels) -> Dif
                 label: labels.code(code).map(str::to_string),
                 old: a,
                 new: b,
-                change: b.unwrap_or(0) - a.unwrap_or(0),
+                change: b.unwrap_or(0).saturating_sub(a.unwrap_or(0)),
             })
         })
         .collect();

@@ -31,22 +31,12 @@ pub struct Checked {
 /// manifest beside it and the other files of the return.
 pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Checked {
     let manifest_path = folder.join(MANIFEST_JSON);
-    let manifest = std::fs::read_to_string(&manifest_path)
+    let manifest = crate::files::read(&manifest_path, crate::files::Kind::Manifest)
         .ok()
-        .and_then(|t| Manifest::from_json(&t).ok())
+        .and_then(|t| Manifest::from_json(&String::from_utf8_lossy(&t)).ok())
         .map(|m| (manifest_path.display().to_string(), m));
-    let recorded = |doc: &Document| {
-        manifest.as_ref().and_then(|(_, m)| {
-            let name = Path::new(&doc.file)
-                .file_name()?
-                .to_string_lossy()
-                .into_owned();
-            Some(m.output(&name)?.sha256 == doc.sha256)
-        })
-    };
-
-    // The siblings a document is compared with: with a manifest, only those still exactly as
-    // built (so an edited file is blamed, not the honest ones beside it); without, all.
+    // Every other readable file of the return is compared with each document; which of two
+    // disagreeing files is blamed is `check_against`'s business.
     let mut siblings = Vec::new();
     for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
         let path = folder.join(name);
@@ -77,17 +67,12 @@ pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Check
             }
         };
         findings.extend(check::check_document(&doc, source));
-        // A file exactly as built has nothing to be compared for.
-        if recorded(&doc) != Some(true) {
-            let others: Vec<Document> = siblings
-                .iter()
-                .filter(|(p, _)| !same_file(p, target))
-                .map(|(_, d)| d)
-                .filter(|d| manifest.is_none() || recorded(d) == Some(true))
-                .cloned()
-                .collect();
-            findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
-        }
+        let others: Vec<Document> = siblings
+            .iter()
+            .filter(|(p, _)| !same_file(p, target))
+            .map(|(_, d)| d.clone())
+            .collect();
+        findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
         documents.push(doc);
     }
     // A provisional return says so in every file: once is enough.
@@ -116,8 +101,8 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
     let unreadable = |code: &str, message: String| {
         Box::new(check::finding(code, &file, None, None, None, message))
     };
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
+    let bytes = crate::files::read(path, crate::files::Kind::ReturnFile)
+        .map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
     let sha256 = crate::sha256_hex(&bytes);
     let ext = path
         .extension()
@@ -133,12 +118,8 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                     .map_err(|e| unreadable("C001", e.to_string()))?
             };
             Ok(Document {
-                file,
-                ret,
-                places: Vec::new(),
-                percentages: Vec::new(),
-                conflicts: Vec::new(),
                 sha256,
+                ..Document::of(&file, ret)
             })
         }
         "xlsx" => {
@@ -148,7 +129,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
                 file,
                 ret: read.ret,
                 places: read.places,
-                percentages: read.percentages,
+                shown: read.shown,
                 conflicts: read.conflicts,
                 sha256,
             })

@@ -26,7 +26,7 @@ pub enum CommandError {
     #[error("cannot read {path}: {source}")]
     ReadInput {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::files::FileError,
     },
     #[error("{path}: {message} ({code})")]
     Unreadable {
@@ -70,18 +70,35 @@ impl CommandError {
     }
 }
 
-/// Reads a whole input file, with an error that names it.
-pub fn read_input(path: &Path) -> Result<Vec<u8>, CommandError> {
-    std::fs::read(path).map_err(|source| CommandError::ReadInput {
+/// Reads a whole input file of a kind, within that kind's size cap, with an error that
+/// names it.
+pub fn read_input(path: &Path, kind: crate::files::Kind) -> Result<Vec<u8>, CommandError> {
+    crate::files::read(path, kind).map_err(|source| CommandError::ReadInput {
         path: path.to_path_buf(),
         source,
     })
 }
 
-/// Writes an output file atomically, with an error that names it.
-pub fn write_output(path: &Path, bytes: &[u8]) -> Result<(), CommandError> {
-    crate::atomic::write(path, bytes).map_err(|e| CommandError::Write {
+/// Writes an output file whole or not at all, replacing an existing one only when `replace`
+/// is set, with an error that names it.
+pub fn write_output(path: &Path, bytes: &[u8], replace: bool) -> Result<(), CommandError> {
+    crate::atomic::write(path, bytes, replace).map_err(|e| write_error(path, &e, Some("--force")))
+}
+
+/// A failure to write `path`, in words; `force` names the option that allows replacing, if
+/// there is one.
+pub fn write_error(path: &Path, e: &std::io::Error, force: Option<&str>) -> CommandError {
+    let message = match (e.kind(), force) {
+        (std::io::ErrorKind::AlreadyExists, Some(force)) => {
+            format!("it already exists, and nothing is overwritten unless you add {force}")
+        }
+        (std::io::ErrorKind::AlreadyExists, None) => {
+            "it already exists: name a new one (nothing was overwritten)".to_string()
+        }
+        _ => crate::io_words::describe(e),
+    };
+    CommandError::Write {
         path: path.to_path_buf(),
-        message: e.to_string(),
-    })
+        message,
+    }
 }

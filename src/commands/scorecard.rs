@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
+use crate::atomic::{Replaced, Staging};
 use crate::date::Timestamp;
 use crate::definitions::Source;
 use crate::period::Period;
@@ -77,11 +78,32 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
-    crate::atomic::write_dir(&args.out, &files, args.force).map_err(|e| CommandError::Write {
-        path: args.out.clone(),
-        message: e.to_string(),
-    })?;
-    write_out(out, &summary(&made, &args.out))?;
+    let mut staging = Staging::write(&args.out, &files, &crate::scorecard::FILES)
+        .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
+    let mut kept = None;
+    if args.force && std::fs::symlink_metadata(&args.out).is_ok() {
+        if let Replaced::KeptAt(path) = staging
+            .replace(&args.out)
+            .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?
+        {
+            kept = Some(path);
+        }
+    } else {
+        staging
+            .place_new(&args.out)
+            .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
+    }
+    let mut text = summary(&made, &args.out);
+    if let Some(path) = kept {
+        writeln!(
+            text,
+            "The old {} held files a scorecard does not write, so it was kept, whole, at {}",
+            args.out.display(),
+            path.display()
+        )
+        .unwrap();
+    }
+    write_out(out, &text)?;
     Ok(EXIT_OK)
 }
 

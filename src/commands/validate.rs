@@ -1,9 +1,11 @@
 //! `yjb-return validate`: check an export against the data dictionary.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
+use crate::definitions::Definitions;
+use crate::files::Kind;
 use crate::period::Period;
 use crate::report;
 use crate::validate::{Options, Validation, acknowledge, input};
@@ -31,14 +33,17 @@ pub struct Args {
     pub acknowledgements_template: Option<PathBuf>,
     /// Write a copy of the export with identifiers pseudonymised, to share in a bug report.
     pub redact: Option<PathBuf>,
+    /// Replace output files (report, redacted copy, template) that already exist.
+    pub force: bool,
 }
 
-/// Reads and validates the export named in `args`, without printing anything.
-pub fn load(args: &Args) -> Result<Validation, CommandError> {
+/// Reads and validates the export named in `args`, without printing anything; returns the
+/// definitions it was validated against with the result.
+pub fn load(args: &Args) -> Result<(Definitions, Validation), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
-    let bytes = read_input(&args.export)?;
+    let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    input::validate_bytes(
+    let v = input::validate_bytes(
         &bytes,
         &defs,
         &Options {
@@ -47,13 +52,88 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
         },
         sidecar.as_deref(),
     )
-    .map_err(|e| CommandError::load(&args.export, e))
+    .map_err(|e| CommandError::load(&args.export, e))?;
+    Ok((defs, v))
+}
+
+/// The files `validate` writes, with the option that names each.
+fn outputs(args: &Args) -> Vec<(&'static str, &Path)> {
+    [
+        ("--report", &args.report),
+        ("--redact", &args.redact),
+        (
+            "--acknowledgements-template",
+            &args.acknowledgements_template,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(option, path)| Some((option, path.as_deref()?)))
+    .collect()
+}
+
+/// Where a path leads once its folder is resolved (the file itself need not exist).
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    match (
+        parent.map_or_else(|| std::fs::canonicalize("."), std::fs::canonicalize),
+        path.file_name(),
+    ) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses, before any work, an output that would overwrite one of the inputs, another
+/// output, or (without `--force`) any existing file.
+fn check_outputs(args: &Args) -> Result<(), CommandError> {
+    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let mut inputs = vec![("the export being validated", resolved(&args.export))];
+    if let Some(s) = &sidecar {
+        inputs.push(("the acknowledgements file being read", resolved(s)));
+    }
+    let refuse = |path: &Path, why: String| {
+        Err(CommandError::Other(format!(
+            "{}: {why}; nothing was written",
+            path.display()
+        )))
+    };
+    let mut taken: Vec<(&str, PathBuf)> = Vec::new();
+    for (option, path) in outputs(args) {
+        let here = resolved(path);
+        if let Some((what, _)) = inputs.iter().find(|(_, p)| *p == here) {
+            return refuse(
+                path,
+                format!("{option} names {what}: choose another file name"),
+            );
+        }
+        if let Some((other, _)) = taken.iter().find(|(_, p)| *p == here) {
+            return refuse(path, format!("{option} and {other} name the same file"));
+        }
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return refuse(path, format!("{option} names a folder: give a file name"));
+            }
+            Ok(_) if !args.force => {
+                return refuse(
+                    path,
+                    format!("{option} names a file that already exists; add --force to replace it"),
+                );
+            }
+            _ => {}
+        }
+        taken.push((option, here));
+    }
+    Ok(())
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+    check_outputs(args)?;
     let file = args.export.display().to_string();
-    let v = match load(args) {
-        Ok(v) => v,
+    let (defs, v) = match load(args) {
+        Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
             out.write_all(report::json::unreadable(&file, code, &message).as_bytes())
                 .map_err(io_error)?;
@@ -62,21 +142,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         Err(e) => return Err(e),
     };
     if let Some(path) = &args.acknowledgements_template {
-        write_output(path, acknowledge::template(&v).as_bytes())?;
+        write_output(path, acknowledge::template(&v).as_bytes(), args.force)?;
     }
     if let Some(path) = &args.redact {
-        let bytes = report::redact::render(&v).map_err(|e| CommandError::Write {
+        let bytes = report::redact::render(&v, &defs).map_err(|e| CommandError::Write {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        write_output(path, &bytes)?;
+        write_output(path, &bytes, args.force)?;
     }
     if let Some(path) = &args.report {
         let bytes = report::xlsx::render(&v, &file).map_err(|e| CommandError::Write {
             path: path.clone(),
             message: e.to_string(),
         })?;
-        write_output(path, &bytes)?;
+        write_output(path, &bytes, args.force)?;
     }
     let text = match args.format {
         Format::Json => report::json::render(&v, &file),

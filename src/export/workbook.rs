@@ -5,9 +5,12 @@
 //! holds every entry to its declared size), and each sheet is streamed cell by cell with a cap
 //! on rows, so a hostile or broken file is refused with a sentence, never a crash or a hang.
 
-use std::io::Cursor;
+use std::cell::Cell as Flag;
+use std::io::{BufReader, Cursor};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
-use calamine::{DataRef, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx, XlsxError};
 
 use crate::date::Date;
 
@@ -134,23 +137,145 @@ impl ReadError {
 /// Reads every sheet of the workbook in `bytes`.
 pub fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
     let sha256 = crate::sha256_hex(bytes);
-    sniff(bytes)?;
-    check_zip(bytes)?;
-    let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(e.to_string()))?;
-    let names = xlsx.sheet_names();
-    let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
-        sheets.push(read_sheet(&mut xlsx, &name)?);
-    }
-    Ok(Workbook { sha256, sheets })
+    precheck(bytes)?;
+    guarded(|| {
+        let mut xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| damaged(None, &e))?;
+        let names = xlsx.sheet_names();
+        let mut sheets = Vec::with_capacity(names.len());
+        for name in names {
+            sheets.push(read_sheet(&mut xlsx, &name)?);
+        }
+        Ok(Workbook { sha256, sheets })
+    })?
 }
 
 /// The checks made before a workbook is opened: it is a zip, not an old or encrypted file,
-/// and not a zip bomb. Used by every reader of untrusted .xlsx files (the export, and a
-/// return workbook given to `check`).
+/// not a zip bomb, and no count in it would make the reader reserve memory the content cannot
+/// fill. Used by every reader of untrusted .xlsx files (the export, and a return workbook
+/// given to `check`).
 pub fn precheck(bytes: &[u8]) -> Result<(), ReadError> {
     sniff(bytes)?;
-    check_zip(bytes)
+    check_zip(bytes)?;
+    check_shared_strings(bytes)
+}
+
+thread_local! {
+    /// Set while [`guarded`] runs: a panic then is reported as a damaged file, not printed.
+    static GUARDED: Flag<bool> = const { Flag::new(false) };
+}
+
+/// Runs the spreadsheet library over untrusted bytes. A panic inside it (arithmetic on a
+/// hostile cell reference, say) is a defect of the library on a damaged file: it becomes a
+/// sentence for the user, never a crash or a stack trace.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, ReadError> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Flag::get) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    result.map_err(|_| ReadError::Damaged(FORMAT.into()))
+}
+
+const FORMAT: &str = "its contents do not follow the Excel format";
+
+/// What is wrong with a workbook the library refused, in words (the library's own messages,
+/// such as "Expecting alphanumeric character", mean nothing to a data officer).
+pub fn damaged(sheet: Option<&str>, e: &XlsxError) -> ReadError {
+    let what = match e {
+        XlsxError::Io(_) | XlsxError::Zip(_) => "its zip archive is damaged",
+        XlsxError::Xml(_)
+        | XlsxError::XmlAttr(_)
+        | XlsxError::XmlEof(_)
+        | XlsxError::Encoding(_) => "a part of it is not well-formed XML",
+        XlsxError::Alphanumeric(_)
+        | XlsxError::NumericColumn(_)
+        | XlsxError::RangeWithoutColumnComponent
+        | XlsxError::RangeWithoutRowComponent
+        | XlsxError::ColumnNumberOverflow
+        | XlsxError::RowNumberOverflow
+        | XlsxError::DimensionCount(_) => "a cell reference in it is malformed",
+        XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound => "a part of it is missing",
+        XlsxError::Password => "it is password-protected",
+        _ => FORMAT,
+    };
+    ReadError::Damaged(match sheet {
+        Some(name) => format!("sheet \"{name}\": {what}"),
+        None => what.to_string(),
+    })
+}
+
+/// The fewest bytes one shared string takes (`<si/>`).
+const MIN_SHARED_STRING_BYTES: u64 = 5;
+/// A declared count this small is harmless to reserve, whatever the content.
+const HARMLESS_SHARED_STRINGS: u64 = 1 << 20;
+
+/// Refuses a shared-strings table whose declared `uniqueCount` is more than its content could
+/// hold: the library reserves memory for that many strings up front, so
+/// `uniqueCount="4294967295"` in a tiny file would otherwise ask for about 100 GB and abort.
+fn check_shared_strings(bytes: &[u8]) -> Result<(), ReadError> {
+    use quick_xml::events::Event;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| ReadError::Damaged("its zip archive is damaged".into()))?;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|_| ReadError::Damaged("its zip archive is damaged".into()))?;
+        let is_table = entry
+            .name()
+            .map(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+            .unwrap_or(false);
+        if !is_table {
+            continue;
+        }
+        let size = entry.size();
+        let mut xml = quick_xml::Reader::from_reader(BufReader::new(entry));
+        let mut buf = Vec::new();
+        let declared = loop {
+            buf.clear();
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                    break e
+                        .try_get_attribute("uniqueCount")
+                        .ok()
+                        .flatten()
+                        .and_then(|a| count(&a.value));
+                }
+                Ok(Event::Eof) | Err(_) => break None,
+                Ok(_) => {}
+            }
+        };
+        if let Some(n) = declared
+            && n > HARMLESS_SHARED_STRINGS
+            && n > size / MIN_SHARED_STRING_BYTES
+        {
+            return Err(ReadError::Damaged(format!(
+                "its shared-strings table says it holds {n} strings, but its {size} bytes \
+                 cannot hold more than {}",
+                size / MIN_SHARED_STRING_BYTES
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A count as the library reads it: decimal digits, leading zeros allowed.
+fn count(raw: &str) -> Option<u64> {
+    let digits = raw.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(0);
+    }
+    digits
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 fn sniff(bytes: &[u8]) -> Result<(), ReadError> {
@@ -168,19 +293,14 @@ fn sniff(bytes: &[u8]) -> Result<(), ReadError> {
 /// Refuses zip bombs and non-workbook zips from the central directory alone, before anything
 /// is decompressed.
 fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Damaged(format!("the zip archive is incomplete: {e}")))?;
+    let broken = || ReadError::Damaged("its zip archive is incomplete or damaged".into());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| broken())?;
     let mut total: u64 = 0;
     let mut has_workbook = false;
     let mut kind = None;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| ReadError::Damaged(e.to_string()))?;
-        let name = entry
-            .name()
-            .map_err(|e| ReadError::Damaged(e.to_string()))?
-            .into_owned();
+        let entry = archive.by_index_raw(i).map_err(|_| broken())?;
+        let name = entry.name().map_err(|_| broken())?.into_owned();
         match name.as_str() {
             "xl/workbook.xml" => has_workbook = true,
             "xl/workbook.bin" => kind = Some("an .xlsb (binary) workbook"),
@@ -216,7 +336,7 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
 }
 
 fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<RawSheet, ReadError> {
-    let damaged = |e: calamine::XlsxError| ReadError::Damaged(format!("sheet \"{name}\": {e}"));
+    let damaged = |e: XlsxError| damaged(Some(name), &e);
     let mut reader = xlsx.worksheet_cells_reader(name).map_err(damaged)?;
     let mut sheet = RawSheet {
         name: name.to_string(),
@@ -225,7 +345,9 @@ fn read_sheet(xlsx: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<RawSheet, Re
         formula_count: 0,
     };
     let mut current: Option<RawRow> = None;
-    while let Some(record) = reader.next_cell_with_formula().map_err(damaged)? {
+    // The formula's text is never needed, only whether there is one; asking for the text
+    // would make the library grow a table to a size read from the file (`si="4000000000"`).
+    while let Some(record) = reader.next_cell_with_formula_metadata().map_err(damaged)? {
         let (row, col) = record.pos;
         if record.formula.is_some() {
             sheet.formula_count += 1;

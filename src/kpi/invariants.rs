@@ -46,8 +46,9 @@ impl Checker<'_> {
         let Some(t) = self.m.get(total) else { return };
         let values: Option<Vec<i64>> = parts.iter().map(|p| self.m.get(p)).collect();
         let Some(values) = values else { return };
-        let sum: i64 = values.iter().sum();
-        if sum != t {
+        // In i128: a return read back from a file can hold any i64, and a sum must not overflow.
+        let sum: i128 = values.iter().map(|v| i128::from(*v)).sum();
+        if sum != i128::from(t) {
             self.out.push(Inconsistency {
                 code: total.to_string(),
                 parent: None,

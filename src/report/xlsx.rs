@@ -23,7 +23,8 @@ use rust_xlsxwriter::{
     Table, TableColumn, Url, Workbook, Worksheet, XlsxError,
 };
 
-use super::xml_safe;
+// Every string this report writes is also cut to what one Excel cell holds.
+use super::cell_text as xml_safe;
 use crate::date::{Date, Timestamp};
 use crate::definitions::Severity;
 use crate::export::workbook::{Cell, RawRow, RawSheet, format_number};
@@ -259,15 +260,11 @@ fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
 
 /// Names for the copies of the export's sheets, kept clear of the report's own sheets.
 fn copy_names(sheets: &[RawSheet]) -> HashMap<String, String> {
-    let reserved = ["Issues", "Summary", "By child"];
+    let mut taken: Vec<String> = ["Issues", "Summary", "By child"].map(String::from).to_vec();
     let mut names: HashMap<String, String> = HashMap::new();
     for sheet in sheets {
-        let mut name = sheet.name.clone();
-        while reserved.iter().any(|r| r.eq_ignore_ascii_case(&name))
-            || names.values().any(|n| n.eq_ignore_ascii_case(&name))
-        {
-            name = truncate_name(&format!("{name} (export)"));
-        }
+        let name = super::sheet_name(&sheet.name, &taken);
+        taken.push(name.clone());
         names.insert(sheet.name.clone(), name);
     }
     names
@@ -804,10 +801,6 @@ fn severity_word(s: Severity) -> &'static str {
         Severity::Error => "error",
         Severity::Fatal => "fatal",
     }
-}
-
-fn truncate_name(name: &str) -> String {
-    name.chars().take(31).collect()
 }
 
 pub(crate) fn write_cell(

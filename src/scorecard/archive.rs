@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::audit;
 use crate::definitions::{Severity, Source};
+use crate::files::Kind;
 use crate::measures::Return;
 use crate::period::Period;
 use crate::write::archive::parse_folder;
@@ -136,12 +137,12 @@ fn check_submission(
     warnings: &mut Vec<String>,
 ) -> Option<Checked> {
     let dir = root.join(folder);
-    let manifest_bytes = match std::fs::read(dir.join(MANIFEST_JSON)) {
+    let manifest_bytes = match crate::files::read(&dir.join(MANIFEST_JSON), Kind::Manifest) {
         Ok(b) => b,
-        Err(_) => {
+        Err(e) => {
             problems.push(format!(
-                "{folder}: it has no readable {MANIFEST_JSON}; every folder `build --archive` \
-                 writes has one, so this one cannot be trusted"
+                "{folder}: its {MANIFEST_JSON} cannot be read ({e}); every folder `build \
+                 --archive` writes has one, so this one cannot be trusted"
             ));
             return None;
         }
@@ -283,10 +284,11 @@ pub fn read(
         if *period < from || *period > to {
             // Not read, but its manifest still says whose return it is.
             for (_, folder) in subs {
-                if let Some(code) = std::fs::read(root.join(folder).join(MANIFEST_JSON))
-                    .ok()
-                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                    .and_then(|v| v["identity"]["yjs_code"].as_str().map(str::to_string))
+                if let Some(code) =
+                    crate::files::read(&root.join(folder).join(MANIFEST_JSON), Kind::Manifest)
+                        .ok()
+                        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                        .and_then(|v| v["identity"]["yjs_code"].as_str().map(str::to_string))
                 {
                     services.entry(code).or_default().push(folder.clone());
                 }

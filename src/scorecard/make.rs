@@ -24,9 +24,6 @@ use crate::write::manifest::{DefinitionsRef, Output, Tool};
 /// The name of the scorecard's manifest in its folder.
 pub const MANIFEST_JSON: &str = crate::write::MANIFEST_JSON;
 
-/// A CSV is a short list kept by hand; anything larger is not one.
-pub const MAX_CSV_BYTES: usize = 10 * 1024 * 1024;
-
 /// A CSV to read: where from, and how the manifest names where it came from.
 #[derive(Debug, Clone)]
 pub struct CsvSource {
@@ -77,24 +74,8 @@ pub enum MakeError {
 }
 
 fn read_csv(csv: &CsvSource) -> Result<Vec<u8>, MakeError> {
-    let bytes = std::fs::read(&csv.path).map_err(|e| {
-        MakeError::Unreadable(format!(
-            "cannot read {}: {}",
-            csv.path.display(),
-            match e.kind() {
-                std::io::ErrorKind::NotFound => "it does not exist".to_string(),
-                _ => e.to_string(),
-            }
-        ))
-    })?;
-    if bytes.len() > MAX_CSV_BYTES {
-        return Err(MakeError::Unreadable(format!(
-            "{} is {} bytes: not a list kept by hand (at most {MAX_CSV_BYTES})",
-            csv.path.display(),
-            bytes.len()
-        )));
-    }
-    Ok(bytes)
+    crate::files::read(&csv.path, crate::files::Kind::Csv)
+        .map_err(|e| MakeError::Unreadable(format!("cannot read {}: {e}", csv.path.display())))
 }
 
 /// The indicator catalogue of a definitions version.

@@ -33,6 +33,18 @@ pub const SCORECARD_XLSX: &str = "scorecard.xlsx";
 pub const SCORECARD_HTML: &str = "scorecard.html";
 pub const SCORECARD_JSON: &str = "scorecard.json";
 
+/// Every file a scorecard's folder holds: the outputs, the manifest and the CSV copies. Only
+/// these are ever deleted when a scorecard is replaced (`--force`).
+pub const FILES: [&str; 7] = [
+    SCORECARD_XLSX,
+    SCORECARD_HTML,
+    SCORECARD_JSON,
+    crate::write::MANIFEST_JSON,
+    "targets.csv",
+    "benchmarks.csv",
+    "commentary.csv",
+];
+
 /// The window's length: 8 quarters unless asked, at least 2 (a direction needs two), at most 20
 /// (five years, as far back as a board looks).
 pub const DEFAULT_QUARTERS: u32 = 8;

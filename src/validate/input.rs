@@ -17,7 +17,7 @@ pub enum LoadError {
     #[error("cannot read the acknowledgements file {}: {source}", path.display())]
     Sidecar {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::files::FileError,
     },
     #[error(transparent)]
     Acknowledgements(#[from] AcknowledgementError),
@@ -47,9 +47,11 @@ pub fn validate_bytes(
     })?;
     let mut v = validate(wb, defs, options);
     if let Some(path) = sidecar {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Sidecar {
-            path: path.to_path_buf(),
-            source,
+        let bytes = crate::files::read(path, crate::files::Kind::Csv).map_err(|source| {
+            LoadError::Sidecar {
+                path: path.to_path_buf(),
+                source,
+            }
         })?;
         let text = String::from_utf8_lossy(&bytes);
         let acks = acknowledge::parse(&text, &path.display().to_string())?;
@@ -63,6 +65,7 @@ pub fn validate_bytes(
                 ack.row.map_or("-".to_string(), |r| r.to_string())
             ));
         }
+        acknowledge::identifying_explanations(&mut v);
     }
     Ok(v)
 }

@@ -260,6 +260,12 @@ pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Va
         schema::read_rows(raw, def, &mut sheet, extract_date, &mut out);
         if def.name == "Service" {
             extract_date = service_checks(&sheet, options, &mut out);
+            extract_not_in_future(
+                &sheet,
+                extract_date,
+                crate::date::Timestamp::now().date,
+                &mut out,
+            );
         }
         matched.push(sheet);
     }
@@ -593,6 +599,29 @@ fn period_against_extract(
             ),
         );
     }
+}
+
+/// E453: an export cannot have been taken in the future, and a far-future extract_date
+/// (9999-12-31) would switch off every "date after the extract date" check. One day of slack
+/// allows for an export taken just after midnight in the UK, before UTC's midnight.
+fn extract_not_in_future(
+    sheet: &SheetData,
+    extract: Option<Date>,
+    today: Date,
+    out: &mut Collector<'_>,
+) {
+    let Some(extract) = extract.filter(|d| *d > today.add_days(1)) else {
+        return;
+    };
+    let row = sheet.rows.first().map(|r| r.row);
+    out.at(
+        "E453",
+        sheet,
+        row,
+        Some("extract_date"),
+        Some(extract.to_string()),
+        format!("the export cannot have been taken on {extract}, after today ({today})"),
+    );
 }
 
 fn sort_findings(findings: &mut [Finding], defs: &Definitions) {

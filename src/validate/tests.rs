@@ -1050,6 +1050,7 @@ fn every_rule_of_the_catalogue_is_implemented_somewhere() {
         include_str!("coerce.rs"),
         include_str!("rows.rs"),
         include_str!("cross.rs"),
+        include_str!("acknowledge.rs"),
     ] {
         sources.push_str(f);
     }

@@ -7,15 +7,16 @@
 //! row, `GROUP` standing for the column's group as in the spec, so the figures can be read
 //! back by code; a percentage row shows `numerator / denominator`.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
 
-use crate::audit::check::ShownPercentage;
+use crate::audit::check::Shown;
 use crate::measures::{Identity, Measures, Return};
 use crate::report::xml_safe;
 use crate::write::template::{GROUP, Kind, Layout, Line, Section};
@@ -46,7 +47,8 @@ const PROVISIONAL_WORDS: &str = "PROVISIONAL: these figures were made before the
     records were complete (or marked provisional by the officer). They will change. Do not \
     send this return to the YJB; build it again from a full export once the quarter has closed.";
 
-/// The most cells a sheet of a return workbook may declare when read back.
+/// The most non-empty cells a sheet of a return workbook may hold when read back (a return's
+/// sheets hold a few hundred).
 const MAX_CELLS: u64 = 100_000;
 
 #[derive(Debug, thiserror::Error)]
@@ -171,7 +173,7 @@ pub fn return_workbook(
             ))
             .set_author("yjb-return")
             .set_company(xml_safe(&id.yjs_name))
-            .set_comment("Counts only: no child's identifier appears in this workbook.")
+            .set_comment("Counts only; the acknowledged queries are the officer's own words.")
             .set_creation_datetime(&created(&id.generated_at)?),
     );
 
@@ -185,7 +187,7 @@ pub fn return_workbook(
         0,
         1,
         1,
-        "Counts only: nothing in this return identifies a child.",
+        "Counts only: no figure identifies a child. The acknowledged queries are the officer's own words.",
         &f.intro,
     )?;
     let values = [
@@ -339,7 +341,8 @@ pub struct ReadBack {
     pub ret: Return,
     /// (measure code, sheet, Excel row) of every figure.
     pub places: Vec<(String, String, u32)>,
-    pub percentages: Vec<ShownPercentage>,
+    /// Every percentage, rate and ratio the workbook shows.
+    pub shown: Vec<Shown>,
     /// A figure shown on several rows (the cohort, on each KPI sheet) with another value
     /// than its first showing: (code, sheet, row, value here, value first shown).
     pub conflicts: Vec<(String, String, u32, i64, i64)>,
@@ -357,44 +360,81 @@ pub enum ReadError {
     },
 }
 
-fn text(cell: Option<&Data>) -> String {
-    match cell {
-        Some(Data::String(s)) => s.trim().to_string(),
-        Some(Data::Float(f)) => crate::export::workbook::format_number(*f),
-        Some(Data::Int(i)) => i.to_string(),
-        _ => String::new(),
+/// A cell of a return workbook as the reader keeps it.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Text(String),
+    Number(f64),
+    Other,
+}
+
+impl Value {
+    fn text(&self) -> String {
+        match self {
+            Value::Text(s) => s.trim().to_string(),
+            Value::Number(n) => crate::export::workbook::format_number(*n),
+            Value::Other => String::new(),
+        }
     }
+}
+
+/// A sheet's non-empty cells by Excel row number, then 0-based column. Kept sparse, so a
+/// cell typed far away (`XFD1048576`) costs one entry, not the rectangle up to it.
+type Cells = BTreeMap<u32, BTreeMap<u32, Value>>;
+
+/// Reads every non-empty cell of a sheet, refusing a sheet with more than a return holds.
+fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Cells, ReadError> {
+    let not = |e: calamine::XlsxError| {
+        ReadError::NotAReturn(crate::export::workbook::damaged(Some(name), &e).to_string())
+    };
+    let mut reader = wb.worksheet_cells_reader(name).map_err(not)?;
+    let mut cells = Cells::new();
+    let mut count: u64 = 0;
+    while let Some(cell) = reader.next_cell().map_err(not)? {
+        let value = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => Value::Text(s.clone()),
+            DataRef::SharedString(s) => Value::Text(s.to_string()),
+            DataRef::Float(f) => Value::Number(*f),
+            DataRef::Int(i) => Value::Number(*i as f64),
+            _ => Value::Other,
+        };
+        count += 1;
+        if count > MAX_CELLS {
+            return Err(ReadError::NotAReturn(format!(
+                "sheet {name} holds more than {MAX_CELLS} cells, far more than a return holds"
+            )));
+        }
+        let (row, col) = cell.get_position();
+        cells
+            .entry(row.saturating_add(1))
+            .or_default()
+            .insert(col, value);
+    }
+    Ok(cells)
 }
 
 /// Reads the identity from the cover and every figure back by its measure code.
 pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
     let not = |m: &str| ReadError::NotAReturn(m.to_string());
     crate::export::workbook::precheck(bytes).map_err(|e| not(&e.to_string()))?;
-    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e.to_string()))?;
+    crate::export::workbook::guarded(|| read_checked(bytes)).map_err(|e| not(&e.to_string()))?
+}
+
+fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
+    let not = |m: &str| ReadError::NotAReturn(m.to_string());
+    let mut wb = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| not(&crate::export::workbook::damaged(None, &e).to_string()))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == COVER) {
         return Err(not("it has no Cover sheet"));
     }
-    for name in &names {
-        // A return's sheets hold a few hundred cells; a sheet declaring millions is refused
-        // before it is materialised.
-        let declared = wb
-            .worksheet_cells_reader(name)
-            .map_err(|e| not(&e.to_string()))?
-            .dimensions()
-            .len();
-        if declared > MAX_CELLS {
-            return Err(not(&format!(
-                "sheet {name} declares {declared} cells, far more than a return holds"
-            )));
-        }
-    }
-    let cover = wb.worksheet_range(COVER).map_err(|e| not(&e.to_string()))?;
+    let cover = read_cells(&mut wb, COVER)?;
     let mut fields: Vec<Option<String>> = vec![None; COVER_FIELDS.len()];
-    for row in cover.rows() {
-        let label = text(row.first());
+    for row in cover.values() {
+        let label = row.get(&0).map(Value::text).unwrap_or_default();
         if let Some(i) = COVER_FIELDS.iter().position(|f| *f == label) {
-            fields[i] = Some(text(row.get(1)));
+            fields[i] = Some(row.get(&1).map(Value::text).unwrap_or_default());
         }
     }
     let field = |i: usize| -> Result<String, ReadError> {
@@ -421,7 +461,7 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
             .map_err(|_| not("the cover's population is not a whole number"))?,
         period: period_text
             .parse()
-            .map_err(|e: crate::period::PeriodError| not(&e.to_string()))?,
+            .map_err(|e: crate::period::PeriodError| not(&format!("the cover's period: {e}")))?,
         provisional,
         definitions_version: field(6)?,
         tool_version: field(7)?,
@@ -431,47 +471,28 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
 
     let mut measures = Measures::new();
     let mut places = Vec::new();
-    let mut percentages = Vec::new();
+    let mut shown = Vec::new();
     let mut conflicts = Vec::new();
     for name in names.iter().filter(|n| *n != COVER) {
-        let range = wb.worksheet_range(name).map_err(|e| not(&e.to_string()))?;
-        let (top, left) = range.start().unwrap_or((0, 0));
-        let mut header: Option<Vec<String>> = None;
-        for (i, row) in range.rows().enumerate() {
-            let excel_row = top + i as u32 + 1;
-            let cell = |c: usize| -> Option<&Data> {
-                (c >= left as usize)
-                    .then(|| row.get(c - left as usize))
-                    .flatten()
-            };
-            if header.is_none() {
-                if text(cell(0)) == "Measure" {
-                    let cols: Vec<String> = (1..)
-                        .map(|c| text(cell(c)))
-                        .take_while(|t| !t.is_empty())
-                        .collect();
-                    header = Some(cols);
+        let cells = read_cells(&mut wb, name)?;
+        let mut header: Option<Vec<Option<String>>> = None;
+        for (&excel_row, row) in &cells {
+            let cell = |c: usize| u32::try_from(c).ok().and_then(|c| row.get(&c));
+            let text = |c: usize| cell(c).map(Value::text).unwrap_or_default();
+            let Some(groups) = &header else {
+                if text(0) == "Measure" {
+                    header = Some(groups_of(name, excel_row, row)?);
                 }
                 continue;
-            }
-            let cols = header.as_ref().expect("set above");
-            let code_col = cols.len();
-            let code_text = text(cell(code_col));
+            };
+            let code_col = groups.len() + 1;
+            let code_text = text(code_col);
             if code_text.is_empty() {
                 continue;
             }
-            let groups: Vec<Option<String>> = if code_col == 1 + 1 && cols[0] == "Value" {
-                vec![None]
-            } else {
-                cols[..code_col - 1]
-                    .iter()
-                    .map(|label| Some(group_code(label)))
-                    .collect()
-            };
             let number = |c: usize| -> Option<f64> {
                 match cell(c) {
-                    Some(Data::Float(f)) => Some(*f),
-                    Some(Data::Int(i)) => Some(*i as f64),
+                    Some(Value::Number(f)) => Some(*f),
                     _ => None,
                 }
             };
@@ -479,33 +500,30 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                 Some(g) => pattern.replace(GROUP, g),
                 None => pattern.to_string(),
             };
-            if let Some((n, d)) = code_text.split_once(" / ") {
+            if let Some((numerator, denominator, per)) = derived(&code_text) {
                 for (k, g) in groups.iter().enumerate() {
-                    percentages.push(ShownPercentage {
-                        numerator: fill(n, g),
-                        denominator: fill(d, g),
-                        value: number(k + 1).map(|v| v * 100.0),
+                    shown.push(Shown {
+                        numerator: fill(numerator, g),
+                        denominator: denominator.map(|d| fill(d, g)),
+                        per,
+                        value: number(k + 1),
                         sheet: name.clone(),
                         row: excel_row,
                     });
                 }
                 continue;
             }
-            if code_text.contains(" per ") || code_text.contains(" ÷ ") {
-                continue; // rates and ratios are derived, not measures
-            }
             for (k, g) in groups.iter().enumerate() {
                 let code = fill(&code_text, g);
                 let value = match cell(k + 1) {
-                    Some(Data::Float(f)) if f.fract() == 0.0 => *f as i64,
-                    Some(Data::Int(i)) => *i,
+                    Some(Value::Number(f)) if f.fract() == 0.0 && f.abs() < 1e15 => *f as i64,
                     other => {
                         return Err(ReadError::Cell {
                             sheet: name.clone(),
                             row: excel_row,
                             message: format!(
                                 "measure {code} holds {:?}, not a whole number",
-                                text(other)
+                                other.map(Value::text).unwrap_or_default()
                             ),
                         });
                     }
@@ -524,9 +542,59 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
     Ok(ReadBack {
         ret: Return { identity, measures },
         places,
-        percentages,
+        shown,
         conflicts,
     })
+}
+
+/// The group of each figure column, from a sheet's header row: `Measure`, then the group
+/// labels (or `Value` alone), then `Measure code`. A heading cleared or typed over is a
+/// sentence, not a guess.
+fn groups_of(
+    sheet: &str,
+    row: u32,
+    cells: &BTreeMap<u32, Value>,
+) -> Result<Vec<Option<String>>, ReadError> {
+    let labels: Vec<String> = (1..)
+        .map(|c| cells.get(&c).map(Value::text).unwrap_or_default())
+        .take_while(|t| !t.is_empty())
+        .take(64)
+        .collect();
+    let bad = |why: &str| ReadError::Cell {
+        sheet: sheet.to_string(),
+        row,
+        message: format!(
+            "the header row should read Measure, the group columns and Measure code, but {why} \
+             (was a heading cleared or typed over?)"
+        ),
+    };
+    match labels.split_last() {
+        Some((last, groups)) if last == "Measure code" && !groups.is_empty() => {
+            if groups.len() == 1 && groups[0] == "Value" {
+                Ok(vec![None])
+            } else {
+                Ok(groups.iter().map(|l| Some(group_code(l))).collect())
+            }
+        }
+        Some((last, _)) if last == "Measure code" => Err(bad("it has no group columns")),
+        Some((last, _)) => Err(bad(&format!("its last heading is {last:?}"))),
+        None => Err(bad("the headings after Measure are empty")),
+    }
+}
+
+/// A derived row's measure code column: `n / d` (a percentage), `n ÷ d` (a ratio) or `n per
+/// 10,000 of population_10_17` (a rate): numerator, denominator (none for the population) and
+/// what n/d is multiplied by to give the number shown.
+fn derived(code_text: &str) -> Option<(&str, Option<&str>, f64)> {
+    if let Some((n, d)) = code_text.split_once(" / ") {
+        return Some((n, Some(d), 100.0));
+    }
+    if let Some((n, d)) = code_text.split_once(" ÷ ") {
+        return Some((n, Some(d), 1.0));
+    }
+    let (n, rest) = code_text.split_once(" per ")?;
+    let per = rest.strip_suffix(" of population_10_17")?.replace(',', "");
+    Some((n, None, per.parse().ok()?))
 }
 
 /// The group code of a column header (`Out of court` → `out_of_court`).
@@ -587,13 +655,14 @@ mod tests {
         let back = read_workbook(&bytes).unwrap();
         assert_eq!(back.ret, ret);
         let shown = back
-            .percentages
+            .shown
             .iter()
             .find(|p| p.numerator == "kpi1.community.suitable")
             .unwrap();
-        assert!((shown.value.unwrap() - 75.0).abs() < 1e-9);
+        assert!((shown.value.unwrap() - 0.75).abs() < 1e-9);
+        assert_eq!(shown.per, 100.0);
         let empty = back
-            .percentages
+            .shown
             .iter()
             .find(|p| p.numerator == "kpi1.custody.suitable")
             .unwrap();
@@ -607,6 +676,58 @@ mod tests {
         assert!(*row > 4);
         // Partners without rows are not shown.
         assert!(back.ret.measures.get("kpi7.courts.attended").is_none());
+        // Rates and ratios are read back too: 3 children per 10,000 of 48,210; 9 ÷ 4.
+        let rate = back
+            .shown
+            .iter()
+            .find(|p| p.numerator == "kpi9.children")
+            .unwrap();
+        assert_eq!((rate.denominator.as_deref(), rate.per), (None, 10_000.0));
+        assert!((rate.value.unwrap() - 3.0 * 10_000.0 / 48_210.0).abs() < 1e-9);
+        let ratio = back
+            .shown
+            .iter()
+            .find(|p| p.numerator == "reoffending.reoffences")
+            .unwrap();
+        assert_eq!(
+            ratio.denominator.as_deref(),
+            Some("reoffending.reoffenders")
+        );
+        assert!((ratio.value.unwrap() - 2.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn a_header_row_with_a_heading_cleared_is_a_sentence_not_a_panic() {
+        let row = |cells: &[(u32, &str)]| -> BTreeMap<u32, Value> {
+            cells
+                .iter()
+                .map(|(c, t)| (*c, Value::Text(t.to_string())))
+                .collect()
+        };
+        let groups = groups_of(
+            "Cohort",
+            4,
+            &row(&[(0, "Measure"), (1, "Out of court"), (2, "Measure code")]),
+        );
+        assert_eq!(groups.unwrap(), [Some("out_of_court".to_string())]);
+        let single = groups_of(
+            "KPI7",
+            4,
+            &row(&[(0, "Measure"), (1, "Value"), (2, "Measure code")]),
+        );
+        assert_eq!(single.unwrap(), [None]);
+        // "Prevention" cleared: the headings after Measure are empty.
+        for cells in [
+            &[(0, "Measure"), (2, "Out of court"), (3, "Measure code")][..],
+            &[(0, "Measure"), (1, "Measure code")][..],
+            &[(0, "Measure"), (1, "Prevention"), (2, "All")][..],
+        ] {
+            let err = groups_of("Cohort", 4, &row(cells)).unwrap_err().to_string();
+            assert!(
+                err.starts_with("sheet Cohort row 4: the header row should read Measure"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -153,7 +153,19 @@ impl<'a> Parser<'a> {
                 Err(e) => return self.fail(format!("the XML is malformed: {e}")),
             };
             match event {
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => continue,
+                Event::Decl(d) => match d.encoding() {
+                    None => continue,
+                    Some(Ok(e)) if e.eq_ignore_ascii_case("UTF-8") => continue,
+                    Some(Ok(e)) => {
+                        return self.fail(format!(
+                            "the XML declares the encoding {e:?}; a return is written in UTF-8"
+                        ));
+                    }
+                    Some(Err(e)) => {
+                        return self.fail(format!("the XML declaration is malformed: {e}"));
+                    }
+                },
+                Event::Comment(_) | Event::PI(_) => continue,
                 Event::Text(t) if t.xml10_content().trim().is_empty() => continue,
                 Event::DocType(_) => return self.fail("a DOCTYPE is not allowed in a return"),
                 other => return Ok(other),
@@ -313,6 +325,18 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
 
 /// Reads a return's XML back, refusing anything the XSD would refuse.
 pub fn parse_xml(bytes: &[u8]) -> Result<Return, XmlError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(XmlError {
+            line: 1,
+            message: "the file is in UTF-16; a return is written in UTF-8".into(),
+        });
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(XmlError {
+            line: 1,
+            message: "the file is not UTF-8 text; a return is written in UTF-8".into(),
+        });
+    }
     let mut p = Parser {
         bytes,
         reader: Reader::from_reader(bytes),
@@ -489,11 +513,39 @@ pub(crate) mod tests {
             (xml.replace("</YouthJusticeReturn>", ""), "not closed"),
             (xml.replace("<KPI3>", "<KPI3 x=\"1\">"), "no attributes"),
             ("not xml at all".to_string(), "no YouthJusticeReturn"),
+            (xml.replace("encoding=\"UTF-8\"", "encoding=\"bogus\""), "encoding \"bogus\""),
+            (xml.replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\""), "encoding \"UTF-16\""),
+            (xml.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""), "a return is written in UTF-8"),
         ];
         for (doc, expected) in cases {
             let err = parse_xml(doc.as_bytes()).unwrap_err();
             assert!(err.to_string().contains(expected), "{expected}: {err}");
         }
+    }
+
+    #[test]
+    fn only_utf8_is_a_return() {
+        let xml = return_xml(&sample());
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in String::from_utf8(xml.clone()).unwrap().encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert!(
+            parse_xml(&utf16)
+                .unwrap_err()
+                .to_string()
+                .contains("UTF-16")
+        );
+        let mut latin1 = xml.clone();
+        latin1.extend_from_slice(b"<!-- \xE9 -->");
+        assert!(
+            parse_xml(&latin1)
+                .unwrap_err()
+                .to_string()
+                .contains("not UTF-8")
+        );
+        let lower = String::from_utf8(xml).unwrap().replace("UTF-8", "utf-8");
+        assert!(parse_xml(lower.as_bytes()).is_ok());
     }
 
     #[test]

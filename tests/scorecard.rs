@@ -312,8 +312,24 @@ fn an_existing_scorecard_is_replaced_only_with_force() {
         std::fs::read_to_string(out.join("notes.txt")).unwrap(),
         "mine"
     );
-    assert_eq!(sample_scorecard(&out, &["--force"]).0, 0);
+    // With --force the scorecard takes the folder's place; the officer's own file is never
+    // deleted: the old folder is kept, whole, and the output says where.
+    let (code, stdout, stderr) = sample_scorecard(&out, &["--force"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
     assert!(out.join("scorecard.html").exists());
+    let kept = stdout
+        .lines()
+        .find_map(|l| l.split_once("so it was kept, whole, at "))
+        .map(|(_, path)| std::path::PathBuf::from(path.trim()))
+        .unwrap_or_else(|| panic!("{stdout}"));
+    assert_eq!(
+        std::fs::read_to_string(kept.join("notes.txt")).unwrap(),
+        "mine"
+    );
+    // A folder holding only a scorecard is simply replaced.
+    let (code, stdout, _) = sample_scorecard(&out, &["--force"]);
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("kept"), "{stdout}");
 }
 
 #[test]

@@ -49,7 +49,9 @@ fn main() {
             .collect();
         files.push((MANIFEST_JSON, manifest.as_bytes()));
         let folder = root.join(write::archive::submission_folder(period, 1));
-        yjb_return::atomic::write_dir(&folder, &files, false).unwrap();
+        yjb_return::atomic::Staging::write(&folder, &files, &write::archive::BUILD_FILES)
+            .and_then(|mut staging| staging.place_new(&folder))
+            .unwrap();
     }
     let to = first.shift(quarters - 1);
     println!(

@@ -242,6 +242,31 @@ impl Definitions {
         Definitions::load(source, newest)
     }
 
+    /// A version loaded once per process when it is built in (its files cannot change while
+    /// the program runs), and afresh from a folder. Checking many returns (a scorecard reads
+    /// up to 27 quarters of three files each) would otherwise recompile the same schemas for
+    /// every file.
+    pub fn load_shared(
+        source: &Source,
+        version: &str,
+    ) -> Result<std::sync::Arc<Definitions>, DefinitionsError> {
+        use std::sync::{Arc, Mutex, OnceLock};
+        type Cache = Mutex<BTreeMap<String, Arc<Definitions>>>;
+        static EMBEDDED: OnceLock<Cache> = OnceLock::new();
+        if *source != Source::Embedded {
+            return Definitions::load(source, version).map(Arc::new);
+        }
+        let cache = EMBEDDED.get_or_init(Cache::default);
+        if let Some(d) = cache.lock().ok().and_then(|c| c.get(version).cloned()) {
+            return Ok(d);
+        }
+        let loaded = Arc::new(Definitions::load(source, version)?);
+        if let Ok(mut c) = cache.lock() {
+            c.insert(version.to_string(), loaded.clone());
+        }
+        Ok(loaded)
+    }
+
     pub fn load(source: &Source, version: &str) -> Result<Definitions, DefinitionsError> {
         let all = all_files(source)?;
         let prefixes = [
@@ -460,6 +485,14 @@ fn read_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn built_in_definitions_are_loaded_once_and_shared() {
+        let a = Definitions::load_shared(&Source::Embedded, "2024-25").unwrap();
+        let b = Definitions::load_shared(&Source::Embedded, "2024-25").unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+        assert!(Definitions::load_shared(&Source::Embedded, "1999-00").is_err());
+    }
 
     #[test]
     fn normalises_headers() {

@@ -19,7 +19,8 @@ pub enum Kind {
     ReturnFile,
     /// A `manifest.json` written by `build`.
     Manifest,
-    /// An acknowledgements sidecar (`.csv`).
+    /// A CSV kept by hand: an acknowledgements sidecar, or the scorecard's targets,
+    /// benchmarks and commentary.
     Csv,
 }
 
@@ -60,7 +61,7 @@ impl Kind {
             Kind::Export => "a case-management export",
             Kind::ReturnFile => "a return file",
             Kind::Manifest => "a manifest",
-            Kind::Csv => "an acknowledgements file",
+            Kind::Csv => "a CSV kept by hand",
         }
     }
 }
@@ -228,7 +229,7 @@ mod tests {
         assert!(matches!(err, FileError::TooLarge { size, .. } if size == MAX_CSV_BYTES + 1));
         assert!(
             err.to_string()
-                .contains("more than an acknowledgements file can be")
+                .contains("more than a CSV kept by hand can be")
         );
     }
 

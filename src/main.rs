@@ -163,6 +163,40 @@ enum Command {
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
+    /// Draw the board's scorecard from the archive that `build --archive` fills: every
+    /// indicator by quarter against local targets, with RAG, directions of travel, trends and
+    /// charts, as scorecard.xlsx, scorecard.html and scorecard.json.
+    ///
+    /// Every return read is checked first. Exit status: 0 written, 1 an input has errors
+    /// (listed; nothing is written), 2 unreadable input or misuse.
+    Scorecard {
+        /// The archive folder (one folder per quarter, as `build --archive` files them).
+        archive: PathBuf,
+        /// The folder to write the scorecard into, e.g. board/2024-25-Q4.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The last quarter shown (default: the latest quarter in the archive).
+        #[arg(long, value_parser = parse_period)]
+        to: Option<Period>,
+        /// How many quarters to show, ending at --to (2 to 20).
+        #[arg(long, value_name = "N", default_value_t = yjb_return::scorecard::DEFAULT_QUARTERS, value_parser = parse_quarters)]
+        quarters: u32,
+        /// Local targets: indicator,from_period,target,floor,note.
+        #[arg(long, value_name = "FILE.csv")]
+        targets: Option<PathBuf>,
+        /// Published comparator figures: indicator,comparator,period,value,source.
+        #[arg(long, value_name = "FILE.csv")]
+        benchmarks: Option<PathBuf>,
+        /// The officer's explanations: indicator,period,text.
+        #[arg(long, value_name = "FILE.csv")]
+        commentary: Option<PathBuf>,
+        /// Replace the --out folder if it already holds a scorecard.
+        #[arg(long)]
+        force: bool,
+        /// Record this generation time instead of now (UTC, e.g. 2025-05-01T09:00:00Z).
+        #[arg(long, value_name = "TIME", value_parser = parse_timestamp)]
+        generated_at: Option<Timestamp>,
+    },
     /// List every validation rule: its code, severity and what it checks.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -189,6 +223,20 @@ fn parse_timestamp(s: &str) -> Result<Timestamp, String> {
         .ok_or_else(|| {
         format!("{s:?} is not a UTC time between the years 1900 and 9999; write it like 2024-10-21T09:30:00Z")
     })
+}
+
+fn parse_quarters(s: &str) -> Result<u32, String> {
+    use yjb_return::scorecard::{MAX_QUARTERS, MIN_QUARTERS};
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (MIN_QUARTERS..=MAX_QUARTERS).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a number of quarters from {MIN_QUARTERS} to {MAX_QUARTERS}: a \
+                 direction needs two quarters, and five years is as far back as a scorecard looks"
+            )
+        })
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {
@@ -308,6 +356,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 new,
                 definitions: cli.definitions,
                 json: matches!(format, OutputFormat::Json),
+            },
+            out,
+        ),
+        Command::Scorecard {
+            archive,
+            out: dir,
+            to,
+            quarters,
+            targets,
+            benchmarks,
+            commentary,
+            force,
+            generated_at,
+        } => commands::scorecard::run(
+            &commands::scorecard::Args {
+                archive,
+                out: dir,
+                to,
+                quarters,
+                targets,
+                benchmarks,
+                commentary,
+                force,
+                generated_at,
+                definitions: cli.definitions,
             },
             out,
         ),

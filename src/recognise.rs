@@ -351,6 +351,17 @@ pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String
         ));
     }
     let has = |name: &str| entries.iter().any(|(n, d)| !d && n == name);
+    if wanted != Wanted::Manifest
+        && has(MANIFEST_JSON)
+        && crate::files::read(&dir.join(MANIFEST_JSON), crate::files::Kind::Manifest)
+            .is_ok_and(|b| recognise(&b) == What::ScorecardManifest)
+    {
+        return Some(format!(
+            "it is a board scorecard's folder, made from the returns of an archive (each checked \
+             as it was made): `yjb-return reproduce {}` proves the scorecard",
+            arg(dir)
+        ));
+    }
     if wanted == Wanted::Manifest
         && [RETURN_XML, RETURN_XLSX, RETURN_JSON]
             .iter()
@@ -499,5 +510,15 @@ mod tests {
         );
         let empty = tempfile::tempdir().unwrap();
         assert_eq!(folder_advice(empty.path(), Wanted::Return, "check"), None);
+        std::fs::write(
+            empty.path().join(MANIFEST_JSON),
+            br#"{"manifest_version": 1, "kind": "scorecard"}"#,
+        )
+        .unwrap();
+        let said = folder_advice(empty.path(), Wanted::Return, "diff").unwrap();
+        assert!(
+            said.starts_with("it is a board scorecard's folder"),
+            "{said}"
+        );
     }
 }

@@ -106,6 +106,40 @@ fn every_command_speaks_ascii_on_the_samples() {
 }
 
 #[test]
+fn the_scorecard_speaks_ascii() {
+    let s = samples();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    for q in 1..=2 {
+        let export = s.join(format!("q{q}-export.xlsx")).display().to_string();
+        let period = format!("2024-25 Q{q}");
+        let (code, out, err) = run_in(
+            d,
+            &[
+                "build",
+                &export,
+                "--period",
+                &period,
+                "--archive",
+                "returns",
+            ],
+        );
+        assert_eq!(code, 0, "{out}{err}");
+    }
+    let (code, out, err) = run_in(d, &["scorecard", "returns", "--out", "board"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for args in [
+        &["scorecard", "returns", "--out", "board"][..],
+        &["scorecard", "--help"],
+        &["reproduce", "board"],
+        &["check", "board/manifest.json"],
+        &["validate", "board/scorecard.xlsx"],
+    ] {
+        assert_ascii(d, args, &[]);
+    }
+}
+
+#[test]
 fn user_data_is_printed_as_typed_and_nothing_else_is_not_ascii() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();

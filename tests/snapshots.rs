@@ -8,42 +8,7 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
-
-fn assert_snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}; run UPDATE_SNAPSHOTS=1 cargo test --test snapshots",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let (line, (e, a)) = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .find(|(_, (e, a))| e != a)
-            .unwrap_or((
-                expected.lines().count().min(actual.lines().count()),
-                ("<end>", "<end>"),
-            ));
-        panic!(
-            "{name} differs from its snapshot at line {}:\n  expected: {e}\n  actual:   {a}\n\
-             If the change is intended: UPDATE_SNAPSHOTS=1 cargo test --test snapshots",
-            line + 1
-        );
-    }
-}
 
 #[test]
 fn sample_returns_match_their_snapshots() {

@@ -331,7 +331,7 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     if id.tool_version.trim().is_empty() {
         out.push(bad_id("tool_version", &id.tool_version, "is empty"));
     }
-    let defs = match Definitions::load(source, &id.definitions_version) {
+    let defs = match Definitions::load_shared(source, &id.definitions_version) {
         Ok(d) => d,
         Err(e) => {
             out.push(finding(

@@ -4,10 +4,95 @@
 pub mod check;
 pub mod diff;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::definitions::{Severity, Source};
 use crate::validate::Finding;
+use crate::write::manifest::Manifest;
+use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use check::Document;
+
+/// What checking some files of one return found (`check` reports it; `scorecard` refuses a
+/// quarter with errors).
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The files checked, as given.
+    pub files: Vec<String>,
+    pub findings: Vec<Finding>,
+    /// Some file could not be read as a return at all.
+    pub fatal: bool,
+    /// The files that could be read, in the order checked.
+    pub documents: Vec<Document>,
+    /// The manifest beside them, when there is a readable one.
+    pub manifest: Option<Manifest>,
+}
+
+/// Checks return files of one folder as `check` does: each file on its own, then against the
+/// manifest beside it and the other files of the return.
+pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Checked {
+    let manifest_path = folder.join(MANIFEST_JSON);
+    let manifest = crate::files::read(&manifest_path, crate::files::Kind::Manifest)
+        .ok()
+        .and_then(|t| Manifest::from_json(&String::from_utf8_lossy(&t)).ok())
+        .map(|m| (manifest_path.display().to_string(), m));
+    // Every other readable file of the return is compared with each document; which of two
+    // disagreeing files is blamed is `check_against`'s business.
+    let mut siblings = Vec::new();
+    for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
+        let path = folder.join(name);
+        if path.exists()
+            && let Ok(doc) = load_document(&path)
+        {
+            siblings.push((path, doc));
+        }
+    }
+
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    let mut documents = Vec::new();
+    let mut fatal = false;
+    for target in targets {
+        files.push(target.display().to_string());
+        // A file already read as a sibling is not read twice.
+        let loaded = match siblings.iter().find(|(p, _)| p == target) {
+            Some((_, doc)) => Ok(doc.clone()),
+            None => load_document(target),
+        };
+        let doc = match loaded {
+            Ok(doc) => doc,
+            Err(f) => {
+                fatal |= f.severity == Severity::Fatal;
+                findings.push(*f);
+                continue;
+            }
+        };
+        findings.extend(check::check_document(&doc, source));
+        let others: Vec<Document> = siblings
+            .iter()
+            .filter(|(p, _)| !same_file(p, target))
+            .map(|(_, d)| d.clone())
+            .collect();
+        findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
+        documents.push(doc);
+    }
+    // A provisional return says so in every file: once is enough.
+    let mut provisional_said = false;
+    findings.retain(|f| f.code != "C105" || !std::mem::replace(&mut provisional_said, true));
+    Checked {
+        files,
+        findings,
+        fatal,
+        documents,
+        manifest: manifest.map(|(_, m)| m),
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
 
 /// Reads one return file; a file that cannot be read as a return is a finding, not a failure
 /// of the command (the user asked whether it is fit to send, and the answer is no).

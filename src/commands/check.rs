@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::audit::{self, check, check::Document};
+use crate::audit;
 use crate::definitions::{Severity, Source};
 use crate::validate::Finding;
-use crate::write::manifest::Manifest;
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -74,47 +73,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .definitions
         .as_ref()
         .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let manifest_path = folder.join(MANIFEST_JSON);
-    let manifest = crate::files::read(&manifest_path, crate::files::Kind::Manifest)
-        .ok()
-        .and_then(|t| Manifest::from_json(&String::from_utf8_lossy(&t)).ok())
-        .map(|m| (manifest_path.display().to_string(), m));
-    // Every other readable file of the return is compared with each document; which of two
-    // disagreeing files is blamed is `check_against`'s business.
-    let mut siblings = Vec::new();
-    for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
-        let path = folder.join(name);
-        if path.exists()
-            && let Ok(doc) = audit::load_document(&path)
-        {
-            siblings.push((path, doc));
-        }
-    }
-
-    let mut findings = Vec::new();
-    let mut files = Vec::new();
-    let mut fatal = false;
-    for target in &targets {
-        files.push(target.display().to_string());
-        let doc = match audit::load_document(target) {
-            Ok(doc) => doc,
-            Err(f) => {
-                fatal |= f.severity == Severity::Fatal;
-                findings.push(*f);
-                continue;
-            }
-        };
-        findings.extend(check::check_document(&doc, &source));
-        let others: Vec<Document> = siblings
-            .iter()
-            .filter(|(p, _)| !same_file(p, target))
-            .map(|(_, d)| d.clone())
-            .collect();
-        findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
-    }
-    // A provisional return says so in every file: once is enough.
-    let mut provisional_said = false;
-    findings.retain(|f| f.code != "C105" || !std::mem::replace(&mut provisional_said, true));
+    let checked = audit::check_files(&folder, &targets, &source);
+    let (files, findings, fatal) = (checked.files, checked.findings, checked.fatal);
     let errors = findings
         .iter()
         .filter(|f| f.severity >= Severity::Error)
@@ -163,8 +123,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         }
         s
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))?;
+    super::print(out, &text)?;
     Ok(if fatal {
         EXIT_FAILURE
     } else if errors > 0 {
@@ -172,11 +131,4 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         EXIT_OK
     })
-}
-
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
 }

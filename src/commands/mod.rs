@@ -6,6 +6,7 @@ pub mod check;
 pub mod diff;
 pub mod reproduce;
 pub mod rules;
+pub mod scorecard;
 pub mod validate;
 
 use std::path::{Path, PathBuf};

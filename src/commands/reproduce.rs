@@ -18,6 +18,8 @@ use crate::files::Kind;
 use crate::period::Period;
 use crate::recognise::{self, Wanted};
 use crate::report;
+use crate::scorecard::make::MakeError;
+use crate::scorecard::manifest::ScorecardManifest;
 use crate::sha256_hex;
 use crate::write::manifest::Manifest;
 use crate::write::{self, MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML, Request};
@@ -106,6 +108,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
     let text = super::read_input(&manifest_path, Kind::Manifest)?;
+    if ScorecardManifest::is_scorecard(&String::from_utf8_lossy(&text)) {
+        return scorecard(args, &manifest_path, out);
+    }
     let manifest = Manifest::from_json(&String::from_utf8_lossy(&text)).map_err(|_| {
         let what = recognise::recognise(&text);
         other(format!(
@@ -393,4 +398,50 @@ fn render_text(o: &Outcome) -> String {
         }
     }
     s
+}
+
+/// A scorecard's manifest: the scorecard is rebuilt from the same archive, window and CSV copies
+/// and compared file by file.
+fn scorecard(args: &Args, manifest: &Path, out: &mut dyn Write) -> Result<i32, CommandError> {
+    let source = args
+        .definitions
+        .as_ref()
+        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
+    let r = match crate::scorecard::make::reproduce(manifest, &source) {
+        Ok(r) => r,
+        Err(MakeError::Unreadable(message)) => return Err(other(message)),
+        Err(MakeError::Invalid(problems)) => {
+            let mut text = format!(
+                "NOT reproduced: the scorecard of {} can no longer be made; its inputs now have \
+                 errors:\n",
+                manifest.display()
+            );
+            for p in &problems {
+                writeln!(text, "  {p}").unwrap();
+            }
+            super::print(out, &text)?;
+            return Ok(EXIT_ERRORS);
+        }
+    };
+    if let Some(dir) = &args.out {
+        let files: Vec<(&str, &[u8])> = r
+            .rebuilt
+            .iter()
+            .map(|(n, b)| (n.as_str(), b.as_slice()))
+            .collect();
+        let mut staging = crate::atomic::Staging::write(dir, &files, &crate::scorecard::FILES)
+            .map_err(|e| super::write_error(dir, &e, None))?;
+        staging
+            .place_new(dir)
+            .map_err(|e| super::write_error(dir, &e, None))?;
+    }
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&r).expect("serialisable");
+        s.push('\n');
+        s
+    } else {
+        r.render_text()
+    };
+    super::print(out, &text)?;
+    Ok(if r.reproduced { EXIT_OK } else { EXIT_ERRORS })
 }

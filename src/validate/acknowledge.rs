@@ -54,7 +54,7 @@ pub const HEADER: &str = "code,sheet,row,column,value,explanation";
 pub fn parse(text: &str, file: &str) -> Result<Vec<Acknowledgement>, AcknowledgementError> {
     let mut out = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (i, record) in split_records(text).into_iter().enumerate() {
+    for (i, record) in crate::csv::records(text).into_iter().enumerate() {
         let line = i + 1;
         let err = |message: String| AcknowledgementError::Line {
             file: file.to_string(),
@@ -437,38 +437,6 @@ fn csv(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// Splits CSV text into records of fields (RFC 4180 quoting; CRLF or LF).
-fn split_records(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
-    }
-    records
 }
 
 #[cfg(test)]

@@ -100,7 +100,7 @@ fn read_time(text: &str) -> String {
     crate::date::Timestamp::parse_written(text).map_or_else(|| text.to_string(), |t| t.to_string())
 }
 
-fn created(generated_at: &str) -> Result<ExcelDateTime, WriteError> {
+pub fn created(generated_at: &str) -> Result<ExcelDateTime, WriteError> {
     let t = crate::date::Timestamp::parse(generated_at)
         .ok_or_else(|| WriteError::Time(generated_at.to_string()))?;
     let (h, m, s) = t.hms();
@@ -200,7 +200,7 @@ fn page_setup(ws: &mut Worksheet, id: &Identity) {
 }
 
 /// `&` starts a control code in Excel headers; names are shown literally.
-fn header_safe(text: &str) -> String {
+pub fn header_safe(text: &str) -> String {
     xml_safe(text).replace('&', "&&")
 }
 

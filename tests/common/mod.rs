@@ -161,6 +161,41 @@ pub fn build_year_sample(year: &str, q: u8, dir: &Path, extra: &[&str]) {
     );
 }
 
+/// Compares `actual` with the snapshot file `tests/snapshots/NAME`, showing the first differing
+/// line; `UPDATE_SNAPSHOTS=1` rewrites the file instead.
+pub fn assert_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run UPDATE_SNAPSHOTS=1 cargo test",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let (line, (e, a)) = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .find(|(_, (e, a))| e != a)
+            .unwrap_or((
+                expected.lines().count().min(actual.lines().count()),
+                ("<end>", "<end>"),
+            ));
+        panic!(
+            "{name} differs from its snapshot at line {}:\n  expected: {e}\n  actual:   {a}\n\
+             If the change is intended: UPDATE_SNAPSHOTS=1 cargo test",
+            line + 1
+        );
+    }
+}
+
 /// Rewrites one part (`xl/sharedStrings.xml`, say) of an xlsx's zip with `edit`, keeping the
 /// rest: how the hostile fixtures are made from a real workbook.
 pub fn edit_part(bytes: &[u8], part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {

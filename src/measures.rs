@@ -42,6 +42,14 @@ impl Measures {
         debug_assert!(previous.is_none(), "measure {code} computed twice");
     }
 
+    /// Puts another value in place of a measure already set (`check` putting back a figure
+    /// typed over, to see which findings it explains); a code not set is left unset.
+    pub fn replace(&mut self, code: &str, value: i64) {
+        if let Some(v) = self.0.get_mut(code) {
+            *v = value;
+        }
+    }
+
     pub fn get(&self, code: &str) -> Option<i64> {
         self.0.get(code).copied()
     }

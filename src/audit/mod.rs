@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod diff;
+pub mod edits;
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +26,8 @@ pub struct Checked {
     pub documents: Vec<Document>,
     /// The manifest beside them, when there is a readable one.
     pub manifest: Option<Manifest>,
+    /// Figures typed over after the build, each with the findings it explains.
+    pub edits: Vec<edits::Edit>,
 }
 
 /// Checks return files of one folder as `check` does: each file on its own, then against the
@@ -49,7 +52,7 @@ pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Check
 
     let mut findings = Vec::new();
     let mut files = Vec::new();
-    let mut documents = Vec::new();
+    let mut docs: Vec<(PathBuf, Document)> = Vec::new();
     let mut fatal = false;
     for target in targets {
         files.push(target.display().to_string());
@@ -58,32 +61,68 @@ pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Check
             Some((_, doc)) => Ok(doc.clone()),
             None => load_document(target),
         };
-        let doc = match loaded {
-            Ok(doc) => doc,
+        match loaded {
+            Ok(doc) => docs.push((target.clone(), doc)),
             Err(f) => {
                 fatal |= f.severity == Severity::Fatal;
                 findings.push(*f);
-                continue;
             }
-        };
-        findings.extend(check::check_document(&doc, source));
-        let others: Vec<Document> = siblings
+        }
+    }
+    let others = |target: &Path, siblings: &[(PathBuf, Document)]| -> Vec<Document> {
+        siblings
             .iter()
             .filter(|(p, _)| !same_file(p, target))
             .map(|(_, d)| d.clone())
-            .collect();
-        findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
-        documents.push(doc);
-    }
-    // A provisional return says so in every file: once is enough.
-    let mut provisional_said = false;
-    findings.retain(|f| f.code != "C105" || !std::mem::replace(&mut provisional_said, true));
+            .collect()
+    };
+    let figures = |docs: &[(PathBuf, Document)], siblings: &[(PathBuf, Document)]| {
+        let mut out = Vec::new();
+        for (target, doc) in docs {
+            out.extend(check::check_document(doc, source));
+            out.extend(check::check_against(
+                doc,
+                &others(target, siblings),
+                manifest.as_ref(),
+            ));
+        }
+        // A provisional return says so in every file: once is enough.
+        let mut provisional_said = false;
+        out.retain(|f| f.code != "C105" || !std::mem::replace(&mut provisional_said, true));
+        out
+    };
+    // A figure typed over leads, with the findings it causes under it.
+    let with_others: Vec<(Document, Vec<Document>)> = docs
+        .iter()
+        .map(|(t, d)| (d.clone(), others(t, &siblings)))
+        .collect();
+    let (explained, edits) = edits::explain(
+        &with_others,
+        manifest.as_ref(),
+        figures(&docs, &siblings),
+        |i, fixed| {
+            let Some((target, _)) = docs.get(i) else {
+                return Vec::new();
+            };
+            let swap = |list: &[(PathBuf, Document)]| -> Vec<(PathBuf, Document)> {
+                list.iter()
+                    .map(|(p, d)| {
+                        let d = if same_file(p, target) { fixed } else { d };
+                        (p.clone(), d.clone())
+                    })
+                    .collect()
+            };
+            figures(&swap(&docs), &swap(&siblings))
+        },
+    );
+    findings.extend(explained);
     Checked {
         files,
         findings,
         fatal,
-        documents,
+        documents: docs.into_iter().map(|(_, d)| d).collect(),
         manifest: manifest.map(|(_, m)| m),
+        edits,
     }
 }
 

@@ -27,6 +27,8 @@ struct Report<'a> {
     files: &'a [String],
     summary: Summary,
     findings: &'a [Finding],
+    /// Figures typed over after the build, with where their findings are in `findings`.
+    edits: &'a [audit::edits::Edit],
 }
 
 #[derive(Serialize)]
@@ -74,7 +76,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .as_ref()
         .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
     let checked = audit::check_files(&folder, &targets, &source);
-    let (files, findings, fatal) = (checked.files, checked.findings, checked.fatal);
+    let (files, findings, fatal) = (&checked.files, &checked.findings, checked.fatal);
     let errors = findings
         .iter()
         .filter(|f| f.severity >= Severity::Error)
@@ -96,32 +98,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         let report = Report {
             verdict,
             tool_version: env!("CARGO_PKG_VERSION"),
-            files: &files,
+            files,
             summary: Summary { errors, warnings },
-            findings: &findings,
+            findings,
+            edits: &checked.edits,
         };
         let mut s = serde_json::to_string_pretty(&report).expect("serialisable");
         s.push('\n');
         s
     } else {
-        let mut s = String::new();
-        for f in &files {
-            writeln!(s, "{f}").unwrap();
-        }
-        let provisional = findings.iter().any(|f| f.code == "C105");
-        let sentence = match verdict {
-            "warnings" if provisional => "provisional: NOT fit to send (read the warnings)",
-            "passed" => "passed: fit to send",
-            "warnings" => "passed with warnings: read them before sending",
-            "unreadable" => "cannot be read as a return",
-            _ => "errors found: do not send this return",
-        };
-        writeln!(s, "Verdict: {sentence}").unwrap();
-        writeln!(s, "  {errors} error(s), {warnings} warning(s)").unwrap();
-        for f in &findings {
-            writeln!(s, "  {}", crate::report::terminal::line(f)).unwrap();
-        }
-        s
+        render_text(&checked, &folder, verdict, errors, warnings)
     };
     super::print(out, &text)?;
     Ok(if fatal {
@@ -131,4 +117,113 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         EXIT_OK
     })
+}
+
+/// The text `check` prints: the files, the verdict, and the findings, each figure typed over
+/// after the build first with the findings that follow from it under it. A return fit to send
+/// says what was checked and which file to send.
+fn render_text(
+    checked: &audit::Checked,
+    folder: &Path,
+    verdict: &str,
+    errors: usize,
+    warnings: usize,
+) -> String {
+    let mut s = String::new();
+    for f in &checked.files {
+        writeln!(s, "{f}").unwrap();
+    }
+    let provisional = checked.findings.iter().any(|f| f.code == "C105");
+    let sentence = match verdict {
+        "warnings" if provisional => "provisional: NOT fit to send (read the warnings)",
+        "passed" => "passed: fit to send",
+        "warnings" => "passed with warnings: read them before sending",
+        "unreadable" => "cannot be read as a return",
+        _ => "errors found: do not send this return",
+    };
+    writeln!(s, "Verdict: {sentence}").unwrap();
+    if verdict == "passed" {
+        writeln!(s, "  {}", what_was_checked(checked, folder)).unwrap();
+        return s;
+    }
+    let mut counts = format!("  {errors} error(s), {warnings} warning(s)");
+    let edits = &checked.edits;
+    if !edits.is_empty() {
+        let following: usize = edits.iter().map(|e| e.consequences.len()).sum();
+        let n = edits.len();
+        write!(
+            counts,
+            ": {n} figure{} changed after the build{}",
+            if n == 1 { " was" } else { "s were" },
+            match following {
+                0 => String::new(),
+                1 => ", and 1 finding follows from it".to_string(),
+                _ if n == 1 => format!(", and {following} findings follow from it"),
+                _ => format!(", and {following} findings follow from them"),
+            }
+        )
+        .unwrap();
+    }
+    writeln!(s, "{counts}").unwrap();
+    let under: std::collections::BTreeSet<usize> = edits
+        .iter()
+        .flat_map(|e| e.consequences.iter().copied())
+        .collect();
+    for (i, f) in checked.findings.iter().enumerate() {
+        if under.contains(&i) {
+            continue;
+        }
+        writeln!(s, "  {}", crate::report::terminal::line(f)).unwrap();
+        if let Some(e) = edits.iter().find(|e| e.finding == i)
+            && !e.consequences.is_empty()
+        {
+            writeln!(s, "    which causes these (put it back and they go):").unwrap();
+            for k in &e.consequences {
+                if let Some(f) = checked.findings.get(*k) {
+                    writeln!(s, "      {}", crate::report::terminal::line(f)).unwrap();
+                }
+            }
+        }
+    }
+    s
+}
+
+/// What a return fit to send was checked for, and the file to send: "NSH01 2024-25 Q2: XSD
+/// valid, identity as built, 252 measures present, figures consistent: send
+/// returns/2024-25-Q2/return.xml".
+fn what_was_checked(checked: &audit::Checked, folder: &Path) -> String {
+    let Some(first) = checked.documents.first() else {
+        return String::new();
+    };
+    let id = &first.ret.identity;
+    let is_xml = |d: &&audit::check::Document| {
+        Path::new(&d.file)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    };
+    let mut parts = Vec::new();
+    if checked.documents.iter().any(|d| is_xml(&d)) {
+        parts.push("XSD valid".to_string());
+    }
+    parts.push(
+        match (&checked.manifest, checked.documents.len()) {
+            (Some(_), _) => "identity as built",
+            (None, 1) => "identity complete",
+            (None, _) => "identity the same in every file",
+        }
+        .to_string(),
+    );
+    parts.push(format!("{} measures present", first.ret.measures.len()));
+    parts.push("figures consistent".to_string());
+    let xml = match checked.documents.iter().find(is_xml) {
+        Some(d) => d.file.clone(),
+        None if folder.join(RETURN_XML).is_file() => folder.join(RETURN_XML).display().to_string(),
+        None => RETURN_XML.to_string(),
+    };
+    format!(
+        "{} {}: {}: send {xml}",
+        id.yjs_code,
+        id.period,
+        parts.join(", ")
+    )
 }

@@ -154,50 +154,14 @@ pub fn finding(
     value: Option<String>,
     message: String,
 ) -> Finding {
-    let location = Some(match row {
-        Some(r) => format!("{sheet}!{r}:{r}"),
-        None => sheet.to_string(),
-    });
-    finding_with(code, sheet, row, column, value, message, location)
-}
-
-/// A finding about one cell of a return workbook, located as Excel names the cell
-/// (`return.xlsx:Cohort!B5`).
-pub fn finding_in(
-    code: &str,
-    file: &str,
-    place: &Place,
-    column: Option<&str>,
-    value: Option<String>,
-    message: String,
-) -> Finding {
-    let mut f = finding_with(
-        code,
-        &format!("{file}:{}", place.sheet),
-        Some(place.row),
-        column,
-        value,
-        message,
-        Some(format!("{file}:{}", place.reference())),
-    );
-    f.sheet_name = Some(place.sheet.clone());
-    f.col_index = Some(place.col);
-    f
-}
-
-fn finding_with(
-    code: &str,
-    sheet: &str,
-    row: Option<u32>,
-    column: Option<&str>,
-    value: Option<String>,
-    message: String,
-    location: Option<String>,
-) -> Finding {
     let severity = RULES
         .iter()
         .find(|(c, _, _)| *c == code)
         .map_or(Severity::Error, |(_, s, _)| *s);
+    let location = Some(match row {
+        Some(r) => format!("{sheet}!{r}:{r}"),
+        None => sheet.to_string(),
+    });
     Finding {
         code: code.to_string(),
         severity,
@@ -213,6 +177,40 @@ fn finding_with(
         acknowledged: None,
         sheet_name: None,
         col_index: None,
+    }
+}
+
+/// A finding about one cell of a return workbook, located as Excel names the cell
+/// (`return.xlsx:Cohort!B5`).
+pub fn finding_in(
+    code: &str,
+    file: &str,
+    place: &Place,
+    column: Option<&str>,
+    value: Option<String>,
+    message: String,
+) -> Finding {
+    let sheet = format!("{file}:{}", place.sheet);
+    let mut f = finding(code, &sheet, Some(place.row), column, value, message);
+    f.location = Some(format!("{file}:{}", place.reference()));
+    f.sheet_name = Some(place.sheet.clone());
+    f.col_index = Some(place.col);
+    f
+}
+
+/// A finding about a figure of `file`: at its cell when it has one (a workbook), else about
+/// the file.
+pub fn finding_at(
+    code: &str,
+    file: &str,
+    place: Option<&Place>,
+    column: Option<&str>,
+    value: Option<String>,
+    message: String,
+) -> Finding {
+    match place {
+        Some(place) => finding_in(code, file, place, column, value, message),
+        None => finding(code, file, None, column, value, message),
     }
 }
 
@@ -236,10 +234,14 @@ impl Document {
     }
 
     fn at(&self, code: &str, rule: &str, value: Option<String>, message: String) -> Finding {
-        match self.place(code) {
-            Some(place) => finding_in(rule, &self.file, place, Some(code), value, message),
-            None => finding(rule, &self.file, None, Some(code), value, message),
-        }
+        finding_at(
+            rule,
+            &self.file,
+            self.place(code),
+            Some(code),
+            value,
+            message,
+        )
     }
 }
 

@@ -151,7 +151,6 @@ fn vanished(all: &[Finding], without: &[Finding]) -> Vec<usize> {
 
 /// The edit's own finding, in place of the C401s that compared its cell with each other file.
 fn headline(e: &Edit, doc: &Document) -> Finding {
-    use crate::audit::check::{finding, finding_in};
     let files = crate::io_words::list(&e.built_in, 3);
     let what = e.cell.clone().unwrap_or_else(|| e.code.clone());
     let message = if e.as_built {
@@ -174,24 +173,14 @@ fn headline(e: &Edit, doc: &Document) -> Finding {
             e.value, e.built
         )
     };
-    match &e.place {
-        Some(place) => finding_in(
-            "C401",
-            &doc.file,
-            place,
-            Some(&e.code),
-            Some(e.value.to_string()),
-            message,
-        ),
-        None => finding(
-            "C401",
-            &doc.file,
-            None,
-            Some(&e.code),
-            Some(e.value.to_string()),
-            message,
-        ),
-    }
+    crate::audit::check::finding_at(
+        "C401",
+        &doc.file,
+        e.place.as_ref(),
+        Some(&e.code),
+        Some(e.value.to_string()),
+        message,
+    )
 }
 
 /// Finds the figures edited after the build in each document (compared with the other files

@@ -57,32 +57,14 @@ fn check_target(target: &Target) -> Result<(), CommandError> {
             path.display()
         )));
     }
-    if let Target::Folder { dir, .. } = target
-        && holds_current_folder(dir)
-    {
-        return Err(CommandError::Other(format!(
-            "--out {} is the folder this command runs in (or holds it), which cannot be \
-             replaced by a return: name a new folder inside it, e.g. --out returns{}2024-25-Q2 \
-             (nothing was changed)",
-            dir.display(),
-            std::path::MAIN_SEPARATOR
-        )));
+    if let Target::Folder { dir, .. } = target {
+        super::not_the_current_folder(dir, "a return", "returns")?;
     }
     match target {
         Target::Folder { dir, .. } if !force => Err(exists(dir)),
         Target::Folder { dir, .. } => check_replaceable(dir)
             .map_err(|why| CommandError::Other(format!("cannot replace {}: {why}", dir.display()))),
         Target::Archive(_) => Ok(()),
-    }
-}
-
-/// Whether `dir` is the current folder or one holding it: replacing it would pull the folder
-/// from under the terminal (Linux then shows an empty, deleted folder; other systems refuse
-/// with "resource busy").
-fn holds_current_folder(dir: &Path) -> bool {
-    match (std::fs::canonicalize(dir), std::env::current_dir()) {
-        (Ok(dir), Ok(here)) => std::fs::canonicalize(here).is_ok_and(|here| here.starts_with(dir)),
-        _ => false,
     }
 }
 

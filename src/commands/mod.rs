@@ -84,6 +84,27 @@ pub fn read_input(path: &Path, kind: crate::files::Kind) -> Result<Vec<u8>, Comm
     })
 }
 
+/// Refuses, before any work, an `--out` folder that is the current folder or holds it:
+/// replacing it would pull the folder from under the terminal (Linux then shows an empty,
+/// deleted folder; other systems refuse with "resource busy"). `what` is what would go there,
+/// `example` the first part of a folder to suggest instead.
+pub fn not_the_current_folder(dir: &Path, what: &str, example: &str) -> Result<(), CommandError> {
+    let holds = match (std::fs::canonicalize(dir), std::env::current_dir()) {
+        (Ok(dir), Ok(here)) => std::fs::canonicalize(here).is_ok_and(|here| here.starts_with(dir)),
+        _ => false,
+    };
+    if !holds {
+        return Ok(());
+    }
+    Err(CommandError::Other(format!(
+        "--out {} is the folder this command runs in (or holds it), which cannot be replaced \
+         by {what}: name a new folder inside it, e.g. --out {example}{}2024-25-Q2 (nothing was \
+         changed)",
+        dir.display(),
+        std::path::MAIN_SEPARATOR
+    )))
+}
+
 /// Says on stderr, never as an error, that an export which was read and validated looks open
 /// in Excel (its lock file is beside it): Excel lets others read an open workbook, but what
 /// was read is its last saved copy. (A failed read says so in its own sentence.)

@@ -37,6 +37,7 @@ fn csv(path: &Option<PathBuf>) -> Option<CsvSource> {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+    super::not_the_current_folder(&args.out, "a scorecard", "board")?;
     if args.out.exists() && !args.force {
         return Err(CommandError::Other(format!(
             "{} already exists; a scorecard is never overwritten unless you add --force",

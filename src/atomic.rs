@@ -1,85 +1,374 @@
-//! Writing output files so that a reader never sees half of one.
+//! Writing output files and folders so that a reader never sees half of one, and nothing is
+//! replaced unless the caller asked for it.
 //!
-//! Each file is written to a temporary sibling in the same folder and renamed into place; a
-//! failure part-way leaves the old file (or nothing) and removes the temporary.
+//! Everything is first written under a hidden staging name beside its target (the same
+//! folder, so the last step is a rename within one file system), then put in place in one
+//! step:
+//! - **A new name is claimed create-exclusively**, so two writers racing for one name never
+//!   silently replace each other: exactly one wins and the other is told it exists. On Linux
+//!   this is `renameat2(RENAME_NOREPLACE)`. Elsewhere, or on a file system without it, the name
+//!   is first claimed with an exclusive `mkdir` (or `create_new` for a file) and the finished
+//!   staging is renamed over that empty claim, which POSIX does in one step; a reader may see
+//!   the empty claim for an instant, never half of the content. (Windows renames a folder only
+//!   onto a free name, so there the plain rename is itself exclusive.)
+//! - **A replacement**, only when asked for, swaps the two atomically on Linux
+//!   (`RENAME_EXCHANGE`), so there is no moment without a complete folder at the name. Elsewhere
+//!   the old folder is first moved aside to `.NAME.PID.N.old` and moved back if the new one
+//!   cannot be put in place. Of the old folder only the files the caller lists are deleted, then
+//!   the folder if that emptied it: anything else found there is kept, and its place is said.
+//!
+//! Staging names are `.NAME.PID.N.tmp`. A writer first removes the staging of the same target
+//! left by processes no longer running (a build killed part-way); a staging folder is removed
+//! when its writer fails or panics.
 
-use std::fs;
+use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
-pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let tmp = temp_sibling(path);
-    let result = (|| {
-        let mut file = fs::File::create(&tmp)?;
+static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+/// The error for a name that is taken, whoever took it.
+fn exists() -> io::Error {
+    io::Error::new(io::ErrorKind::AlreadyExists, "it already exists")
+}
+
+fn file_name(path: &Path) -> io::Result<String> {
+    match path.file_name() {
+        Some(name) => Ok(name.to_string_lossy().into_owned()),
+        None => Err(io::Error::other(
+            "the path must end in a file or folder name",
+        )),
+    }
+}
+
+/// The folder holding `path` (the current folder for a bare name).
+fn parent_of(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// A fresh hidden name beside `target`: `.NAME.PID.N.SUFFIX`.
+fn hidden_sibling(target: &Path, suffix: &str) -> io::Result<PathBuf> {
+    let name = file_name(target)?;
+    let n = SEQUENCE.fetch_add(1, Ordering::Relaxed);
+    Ok(target.with_file_name(format!(".{name}.{}.{n}.{suffix}", std::process::id())))
+}
+
+/// Writes `bytes` to the file `path` whole or not at all. An existing file is replaced only
+/// when `replace` is set; otherwise the name is claimed create-exclusively.
+pub fn write(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
+    if fs::symlink_metadata(path).is_ok_and(|m| m.is_dir()) {
+        return Err(io::Error::from(io::ErrorKind::IsADirectory));
+    }
+    if !replace && fs::symlink_metadata(path).is_ok() {
+        return Err(exists());
+    }
+    clean_stale(path, &[]);
+    let tmp = hidden_sibling(path, "tmp")?;
+    let mut guard = Leftover(Some(tmp.clone()));
+    {
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
-        fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
     }
-    result
+    if replace {
+        fs::rename(&tmp, path)?;
+    } else {
+        place_new(&tmp, path, false)?;
+    }
+    guard.0 = None;
+    Ok(())
 }
 
-/// The temporary name used while `path` is being written: hidden, same folder, so the final
-/// rename never crosses a file system.
-pub fn temp_sibling(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+/// What a replacement did with the folder it replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Replaced {
+    /// There was no folder to replace after all.
+    Nothing,
+    /// The old folder's files were deleted, and the folder with them.
+    Removed,
+    /// The old folder held something the caller did not list, so it was kept here.
+    KeptAt(PathBuf),
 }
 
-/// Writes a folder of files so that it appears whole or not at all: the files go into a hidden
-/// staging folder beside `dir`, which is then renamed into place. An existing `dir` is
-/// replaced only when `replace` is set (it is moved aside first and removed once the new one
-/// is in place, so a failure leaves the old folder as it was).
-pub fn write_dir(dir: &Path, files: &[(&str, &[u8])], replace: bool) -> io::Result<()> {
-    if dir.exists() && !replace {
-        return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            "it already exists (use --force to replace it)",
-        ));
-    }
-    if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
-        fs::create_dir_all(parent)?;
-    }
-    let staging = temp_sibling(dir);
-    let _ = fs::remove_dir_all(&staging);
-    let result = (|| {
-        fs::create_dir(&staging)?;
+/// A folder being written under a hidden name beside its target, until it is placed. If it is
+/// dropped unplaced (an error, a panic) the files written into it are removed, and it with them.
+#[derive(Debug)]
+pub struct Staging {
+    path: PathBuf,
+    /// The only file names this staging, or an old folder it replaces, may have deleted.
+    removable: Vec<String>,
+    placed: bool,
+}
+
+impl Staging {
+    /// Writes `files` (name, bytes) into a new staging folder beside `target`. `removable`
+    /// lists the file names a folder of this kind may hold: only those are ever deleted, from a
+    /// stale staging or from an old folder being replaced.
+    pub fn write(target: &Path, files: &[(&str, &[u8])], removable: &[&str]) -> io::Result<Self> {
+        fs::create_dir_all(parent_of(target))?;
+        let mut names: Vec<String> = removable.iter().map(|n| n.to_string()).collect();
+        for (name, _) in files {
+            if Path::new(name).file_name() != Some(std::ffi::OsStr::new(name)) {
+                return Err(io::Error::other(format!(
+                    "{name:?} is not a plain file name"
+                )));
+            }
+            names.push(name.to_string());
+        }
+        clean_stale(target, &names);
+        let path = hidden_sibling(target, "tmp")?;
+        fs::create_dir(&path)?;
+        let staging = Staging {
+            path,
+            removable: names,
+            placed: false,
+        };
         for (name, bytes) in files {
-            let mut file = fs::File::create(staging.join(name))?;
+            let mut file = OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(staging.path.join(name))?;
             file.write_all(bytes)?;
             file.sync_all()?;
         }
-        if dir.exists() {
-            let old = dir.with_file_name(format!(
-                ".{}.{}.old",
-                dir.file_name().unwrap_or_default().to_string_lossy(),
-                std::process::id()
-            ));
-            fs::rename(dir, &old)?;
-            if let Err(e) = fs::rename(&staging, dir) {
-                let _ = fs::rename(&old, dir);
-                return Err(e);
-            }
-            fs::remove_dir_all(&old)
-        } else {
-            fs::rename(&staging, dir)
-        }
-    })();
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&staging);
+        sync_dir(&staging.path);
+        Ok(staging)
     }
-    result
+
+    /// Where the staging folder is, until it is placed.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Puts the folder at `target`, a name that must be free: fails with `AlreadyExists`,
+    /// leaving the staging ready for another name, if anything is there.
+    pub fn place_new(&mut self, target: &Path) -> io::Result<()> {
+        place_new(&self.path, target, true)?;
+        self.placed = true;
+        sync_dir(parent_of(target));
+        Ok(())
+    }
+
+    /// Puts the folder at `target` in place of what is there, which the caller has recognised
+    /// as a folder it may replace.
+    pub fn replace(&mut self, target: &Path) -> io::Result<Replaced> {
+        let replaced = replace_dir(&self.path, target, &self.removable)?;
+        self.placed = true;
+        sync_dir(parent_of(target));
+        Ok(replaced)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.placed {
+            remove_listed(&self.path, &self.removable);
+        }
+    }
+}
+
+/// A temporary file to remove if writing it fails part-way.
+struct Leftover(Option<PathBuf>);
+
+impl Drop for Leftover {
+    fn drop(&mut self) {
+        if let Some(path) = &self.0 {
+            let _ = fs::remove_file(path);
+        }
+    }
+}
+
+/// Deletes the listed files of a folder, then the folder if that emptied it.
+fn remove_listed(dir: &Path, names: &[String]) -> Replaced {
+    for name in names {
+        let _ = fs::remove_file(dir.join(name));
+    }
+    match fs::remove_dir(dir) {
+        Ok(()) => Replaced::Removed,
+        Err(_) => Replaced::KeptAt(dir.to_path_buf()),
+    }
+}
+
+/// Makes a rename durable (best effort: not every system can sync a folder).
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Renames `from` to `to` only if nothing is at `to`.
+fn place_new(from: &Path, to: &Path, is_dir: bool) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    match linux::rename(from, to, rustix::fs::RenameFlags::NOREPLACE)? {
+        linux::Renamed::Done => return Ok(()),
+        linux::Renamed::Unsupported => {}
+    }
+    #[cfg(windows)]
+    if is_dir {
+        // Windows never renames a folder onto an existing name.
+        return fs::rename(from, to).map_err(|e| if to.exists() { exists() } else { e });
+    }
+    // Claim the name: only one writer can create it.
+    let claimed = if is_dir {
+        fs::create_dir(to)
+    } else {
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(to)
+            .map(drop)
+    };
+    claimed.map_err(|e| {
+        if e.kind() == io::ErrorKind::AlreadyExists {
+            exists()
+        } else {
+            e
+        }
+    })?;
+    // Replace our own empty claim in one step.
+    if let Err(e) = fs::rename(from, to) {
+        if is_dir {
+            let _ = fs::remove_dir(to);
+        } else if fs::metadata(to).is_ok_and(|m| m.len() == 0) {
+            let _ = fs::remove_file(to);
+        }
+        return Err(e);
+    }
+    Ok(())
+}
+
+/// Puts the folder `from` at `to` in place of the folder there, deleting of the old one only
+/// the `removable` files.
+fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Replaced> {
+    #[cfg(target_os = "linux")]
+    match linux::rename(from, to, rustix::fs::RenameFlags::EXCHANGE) {
+        // The old folder is now at `from`.
+        Ok(linux::Renamed::Done) => return Ok(remove_listed(from, removable)),
+        Ok(linux::Renamed::Unsupported) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            place_new(from, to, true)?;
+            return Ok(Replaced::Nothing);
+        }
+        Err(e) => return Err(e),
+    }
+    let old = hidden_sibling(to, "old")?;
+    match fs::rename(to, &old) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            place_new(from, to, true)?;
+            return Ok(Replaced::Nothing);
+        }
+        Err(e) => return Err(e),
+    }
+    if let Err(e) = fs::rename(from, to) {
+        if fs::rename(&old, to).is_err() {
+            return Err(io::Error::other(format!(
+                "the new folder could not be put in place ({}); the old one is kept at {}",
+                crate::io_words::describe(&e),
+                old.display()
+            )));
+        }
+        return Err(e);
+    }
+    Ok(remove_listed(&old, removable))
+}
+
+/// Removes the staging of `target` left by processes that are no longer running: files
+/// outright, folders only of the `removable` files (and then the folder, if that emptied it).
+fn clean_stale(target: &Path, removable: &[String]) {
+    let Ok(name) = file_name(target) else { return };
+    let prefix = format!(".{name}.");
+    let Ok(entries) = fs::read_dir(parent_of(target)) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name();
+        let entry_name = entry_name.to_string_lossy();
+        let Some(pid) = entry_name
+            .strip_prefix(&prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|rest| rest.split_once('.'))
+            .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|(pid, _)| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || running(pid) {
+            continue;
+        }
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => {
+                remove_listed(&entry.path(), removable);
+            }
+            Ok(t) if t.is_file() => {
+                let _ = fs::remove_file(entry.path());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether a process is running. Linux says so in /proc; elsewhere the tool cannot tell
+/// cheaply, so it assumes it is and never removes another process's staging.
+fn running(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new("/proc").join(pid.to_string()).exists()
+    } else {
+        true
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use std::io;
+    use std::path::Path;
+
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    use rustix::io::Errno;
+
+    pub enum Renamed {
+        Done,
+        /// The kernel or the file system does not offer this kind of rename.
+        Unsupported,
+    }
+
+    /// `renameat2` with `flags`.
+    pub fn rename(from: &Path, to: &Path, flags: RenameFlags) -> io::Result<Renamed> {
+        match renameat_with(CWD, from, CWD, to, flags) {
+            Ok(()) => Ok(Renamed::Done),
+            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(Renamed::Unsupported),
+            Err(Errno::EXIST | Errno::NOTEMPTY) => Err(super::exists()),
+            Err(e) => Err(e.into()),
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const KINDS: &[&str] = &["a.txt", "b.txt"];
+
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn write_dir(dir: &Path, files: &[(&str, &[u8])], replace: bool) -> io::Result<Replaced> {
+        let mut staging = Staging::write(dir, files, KINDS)?;
+        if replace && dir.exists() {
+            staging.replace(dir)
+        } else {
+            staging.place_new(dir).map(|()| Replaced::Nothing)
+        }
+    }
 
     #[test]
     fn folder_appears_whole_and_is_replaced_only_when_asked() {
@@ -90,14 +379,67 @@ mod tests {
         let err = write_dir(&dir, &[("a.txt", b"new")], false).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"one");
-        write_dir(&dir, &[("a.txt", b"new")], true).unwrap();
+        assert_eq!(
+            write_dir(&dir, &[("a.txt", b"new")], true).unwrap(),
+            Replaced::Removed
+        );
         assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"new");
         assert!(!dir.join("b.txt").exists());
-        let names: Vec<_> = fs::read_dir(dir.parent().unwrap())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("2024-25-Q2")]);
+        assert_eq!(names(dir.parent().unwrap()), ["2024-25-Q2"]);
+    }
+
+    #[test]
+    fn a_replaced_folder_keeps_what_it_was_not_told_it_may_delete() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        write_dir(&dir, &[("a.txt", b"one")], false).unwrap();
+        fs::write(dir.join("notes.docx"), b"mine").unwrap();
+        let replaced = write_dir(&dir, &[("a.txt", b"two")], true).unwrap();
+        let Replaced::KeptAt(kept) = replaced else {
+            panic!("{replaced:?}")
+        };
+        assert_eq!(fs::read(kept.join("notes.docx")).unwrap(), b"mine");
+        assert!(!kept.join("a.txt").exists());
+        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"two");
+    }
+
+    #[test]
+    fn the_name_is_claimed_exclusively_even_when_it_is_an_empty_folder() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        fs::create_dir(&dir).unwrap();
+        let err = write_dir(&dir, &[("a.txt", b"x")], false).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(names(root.path()), ["out"], "the staging is removed");
+        // The portable path: claim with mkdir, then rename over the claim.
+        let staged = root.path().join("staged");
+        fs::create_dir(&staged).unwrap();
+        fs::write(staged.join("a.txt"), b"x").unwrap();
+        let err = place_new(&staged, &dir, true).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        let free = root.path().join("free");
+        place_new(&staged, &free, true).unwrap();
+        assert_eq!(fs::read(free.join("a.txt")).unwrap(), b"x");
+    }
+
+    #[test]
+    fn racing_writers_of_one_name_never_replace_each_other() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let results: Vec<io::Result<Replaced>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..8u8)
+                .map(|i| {
+                    let dir = &dir;
+                    s.spawn(move || write_dir(dir, &[("a.txt", &[b'0' + i])], false))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        assert_eq!(results.iter().filter(|r| r.is_ok()).count(), 1);
+        for r in results.iter().filter(|r| r.is_err()) {
+            assert_eq!(r.as_ref().unwrap_err().kind(), io::ErrorKind::AlreadyExists);
+        }
+        assert_eq!(names(root.path()), ["out"]);
     }
 
     #[test]
@@ -105,25 +447,61 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("out");
         assert!(write_dir(&dir, &[("../../escape/x", b"x")], false).is_err());
+        assert!(write_dir(&dir, &[("a.txt", b"x"), ("a.txt", b"y")], false).is_err());
         assert!(!dir.exists());
-        assert_eq!(fs::read_dir(root.path()).unwrap().count(), 0);
+        assert_eq!(names(root.path()), Vec::<String>::new());
     }
 
     #[test]
-    fn replaces_whole_file_and_leaves_no_temporary() {
+    fn stale_staging_of_a_dead_process_is_removed_and_a_live_ones_kept() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        // PIDs above the kernel's pid_max (4194304 at most) are never running.
+        let dead = root.path().join(".out.4294967295.0.tmp");
+        fs::create_dir(&dead).unwrap();
+        fs::write(dead.join("a.txt"), b"child data").unwrap();
+        let dead_file = root.path().join(".out.4294967294.3.tmp");
+        fs::write(&dead_file, b"half").unwrap();
+        let live = root
+            .path()
+            .join(format!(".out.{}.99.tmp", std::process::id()));
+        fs::create_dir(&live).unwrap();
+        let unrelated = root.path().join(".out.4294967295.x.tmp");
+        fs::create_dir(&unrelated).unwrap();
+        write_dir(&dir, &[("b.txt", b"x")], false).unwrap();
+        let left = names(root.path());
+        let has = |n: &str| left.iter().any(|l| l == n);
+        assert!(has("out") && has(".out.4294967295.x.tmp"), "{left:?}");
+        assert!(
+            has(&live.file_name().unwrap().to_string_lossy()),
+            "{left:?}"
+        );
+        // Only Linux can tell that a process is gone; elsewhere nothing is removed.
+        let linux = cfg!(target_os = "linux");
+        assert_eq!(!has(".out.4294967295.0.tmp"), linux, "{left:?}");
+        assert_eq!(!has(".out.4294967294.3.tmp"), linux, "{left:?}");
+    }
+
+    #[test]
+    fn a_file_is_written_whole_and_replaced_only_when_asked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("out.json");
-        write(&path, b"first").unwrap();
-        write(&path, b"second").unwrap();
+        write(&path, b"first", false).unwrap();
+        let err = write(&path, b"second", false).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::AlreadyExists);
+        assert_eq!(fs::read(&path).unwrap(), b"first");
+        write(&path, b"second", true).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"second");
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+        assert_eq!(names(dir.path()), ["out.json"]);
+        let err = write(dir.path(), b"x", true).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
     }
 
     #[test]
     fn failure_leaves_nothing_behind() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing-folder").join("out.json");
-        assert!(write(&path, b"x").is_err());
+        assert!(write(&path, b"x", false).is_err());
         assert!(!path.exists());
     }
 }

@@ -6,6 +6,26 @@
 
 use std::fmt;
 
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A month's name shortened as people write it in a date: `Nov`.
+fn short_month(month: u8) -> &'static str {
+    MONTHS[usize::from(month - 1)].get(..3).unwrap_or("")
+}
+
 /// A calendar day (proleptic Gregorian).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct Date {
@@ -25,6 +45,16 @@ impl Date {
             month: month as u8,
             day: day as u8,
         })
+    }
+
+    /// The date as a person writes it: `1 April 2023`.
+    pub fn long(self) -> String {
+        format!(
+            "{} {} {}",
+            self.day,
+            MONTHS[usize::from(self.month - 1)],
+            self.year
+        )
     }
 
     pub fn year(self) -> i32 {
@@ -129,11 +159,15 @@ impl Timestamp {
         }
     }
 
-    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (UTC only: outputs must not depend on a time zone).
+    /// Parses `YYYY-MM-DDTHH:MM:SSZ` (UTC only: outputs must not depend on a time zone), in
+    /// the years a workbook can record as its creation time (1900 to 9999), so a time that
+    /// passes here never fails later when the return is written.
     pub fn parse(text: &str) -> Option<Timestamp> {
         let (date, time) = text.trim().split_once('T')?;
         let time = time.strip_suffix('Z')?;
-        let date = Date::parse_text(date).filter(|_| date.len() == 10 && date.contains('-'))?;
+        let date = Date::parse_text(date).filter(|d| {
+            date.len() == 10 && date.contains('-') && (1900..=9999).contains(&d.year())
+        })?;
         let mut parts = time.split(':');
         let mut next = |max: u32| -> Option<u32> {
             let p = parts.next()?;
@@ -145,6 +179,37 @@ impl Timestamp {
             date,
             seconds: h * 3600 + m * 60 + s,
         })
+    }
+
+    /// The time as people write it, to the second: `29 Nov 2026 10:21:05 UTC` (the return
+    /// workbook's cover, read back exactly by [`Timestamp::parse_written`]).
+    pub fn written(self) -> String {
+        let (h, m, s) = self.hms();
+        format!(
+            "{} {} {} {h:02}:{m:02}:{s:02} UTC",
+            self.date.day,
+            short_month(self.date.month),
+            self.date.year
+        )
+    }
+
+    /// Reads back a time as [`Timestamp::written`] writes it, in the years [`Timestamp::parse`]
+    /// accepts.
+    pub fn parse_written(text: &str) -> Option<Timestamp> {
+        let mut words = text.split_whitespace();
+        let (day, month, year, time, zone) = (
+            words.next()?,
+            words.next()?,
+            words.next()?,
+            words.next()?,
+            words.next()?,
+        );
+        if words.next().is_some() || zone != "UTC" || !(1..=2).contains(&day.len()) {
+            return None;
+        }
+        let month = (1..=12u8).find(|m| short_month(*m) == month)?;
+        let date = format!("{year}-{month:02}-{:0>2}", day);
+        Timestamp::parse(&format!("{date}T{time}Z"))
     }
 
     pub fn hms(self) -> (u32, u32, u32) {
@@ -192,6 +257,31 @@ impl fmt::Display for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_time_written_for_people_reads_back_exactly() {
+        let t = Timestamp::parse("2026-11-29T10:21:05Z").unwrap();
+        assert_eq!(t.written(), "29 Nov 2026 10:21:05 UTC");
+        assert_eq!(
+            Timestamp::parse_written("29 Nov 2026 10:21:05 UTC"),
+            Some(t)
+        );
+        let early = Timestamp::parse("1900-01-01T00:00:00Z").unwrap();
+        assert_eq!(early.written(), "1 Jan 1900 00:00:00 UTC");
+        assert_eq!(Timestamp::parse_written(&early.written()), Some(early));
+        for bad in [
+            "29 Nov 2026 10:21 UTC",
+            "29 nov 2026 10:21:05 UTC",
+            "29 Nov 2026 10:21:05 GMT",
+            "31 Nov 2026 10:21:05 UTC",
+            "029 Nov 2026 10:21:05 UTC",
+            "29 Nov 2026 10:21:05 UTC extra",
+            "2026-11-29T10:21:05Z",
+            "",
+        ] {
+            assert_eq!(Timestamp::parse_written(bad), None, "{bad}");
+        }
+    }
 
     fn d(y: i32, m: u32, day: u32) -> Date {
         Date::new(y, m, day).unwrap()
@@ -246,6 +336,8 @@ mod tests {
             "2024-10-21T24:00:00Z",
             "21/10/2024T09:30:05Z",
             "2024-10-21T09:30Z",
+            "0000-01-01T00:00:00Z",
+            "1899-12-31T23:59:59Z",
         ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }

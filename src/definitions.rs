@@ -32,9 +32,17 @@ pub enum Source {
 pub enum DefinitionsError {
     #[error("no definitions for {0}: this tool knows {1}")]
     UnknownVersion(String, String),
-    #[error("no definitions cover {period}: the earliest this tool knows is {earliest}")]
-    NoneForPeriod { period: Period, earliest: String },
-    #[error("cannot read the definitions folder {0}: {1}")]
+    #[error(
+        "no return can be made for {period}: the key performance indicators began in {earliest} \
+         ({}), the first period any definitions cover",
+        earliest.start().long()
+    )]
+    NoneForPeriod { period: Period, earliest: Period },
+    #[error("the definitions folder {} does not exist", .0.display())]
+    NoFolder(PathBuf),
+    #[error("the definitions folder {} holds no schemas/<version>/export.json", .0.display())]
+    EmptyFolder(PathBuf),
+    #[error("cannot read the definitions folder {}: {}", .0.display(), crate::io_words::describe(.1))]
     Folder(PathBuf, std::io::Error),
     #[error("definitions file {0} is missing")]
     Missing(String),
@@ -112,7 +120,7 @@ pub enum Severity {
 impl Severity {
     pub fn label(self) -> &'static str {
         match self {
-            Severity::Info => "INFO",
+            Severity::Info => "NOTE",
             Severity::Warning => "WARNING",
             Severity::Error => "ERROR",
             Severity::Fatal => "FATAL",
@@ -155,6 +163,8 @@ struct RulesFile {
 #[derive(Debug)]
 pub struct Definitions {
     pub version: String,
+    /// The first period these definitions apply to.
+    pub applies_from: Period,
     /// SHA-256 over this version's files (paths and contents), named in every report.
     pub hash: String,
     pub sheets: Vec<SheetDef>,
@@ -165,27 +175,68 @@ pub struct Definitions {
 impl Definitions {
     /// The versions a source holds, oldest first.
     pub fn versions(source: &Source) -> Result<Vec<String>, DefinitionsError> {
+        Ok(Definitions::catalogue(source)?
+            .into_iter()
+            .map(|(v, _)| v)
+            .collect())
+    }
+
+    /// Every version a source holds with the first period it applies to, in the order they
+    /// take over from one another (by that period).
+    pub fn catalogue(source: &Source) -> Result<Vec<(String, Period)>, DefinitionsError> {
         let files = all_files(source)?;
-        let mut versions: Vec<String> = files
-            .keys()
-            .filter_map(|p| p.strip_prefix("schemas/"))
-            .filter_map(|p| p.strip_suffix("/export.json"))
-            .map(str::to_string)
-            .collect();
-        versions.sort();
+        let mut versions = Vec::new();
+        for (path, bytes) in &files {
+            let Some(version) = path
+                .strip_prefix("schemas/")
+                .and_then(|p| p.strip_suffix("/export.json"))
+            else {
+                continue;
+            };
+            versions.push((version.to_string(), applies_from(path, bytes)?));
+        }
+        versions.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        if versions.is_empty()
+            && let Source::Folder(dir) = source
+        {
+            return Err(DefinitionsError::EmptyFolder(dir.clone()));
+        }
         Ok(versions)
     }
 
-    /// The definitions in force for a period: the newest version not after its financial year.
+    /// The definitions in force for a period: the newest version whose first period is not
+    /// later than it. A period before every version's first period is refused: the KPIs had
+    /// not begun.
     pub fn for_period(source: &Source, period: Period) -> Result<Definitions, DefinitionsError> {
-        let versions = Definitions::versions(source)?;
-        let year = period.year_label();
-        match versions.iter().rev().find(|v| **v <= year) {
-            Some(v) => Definitions::load(source, v),
-            None => Err(DefinitionsError::NoneForPeriod {
-                period,
-                earliest: versions.first().cloned().unwrap_or_default(),
-            }),
+        let versions = Definitions::catalogue(source)?;
+        match versions.iter().rev().find(|(_, from)| *from <= period) {
+            Some((v, _)) => Definitions::load(source, v),
+            None => match versions.first() {
+                Some((_, earliest)) => Err(DefinitionsError::NoneForPeriod {
+                    period,
+                    earliest: *earliest,
+                }),
+                None => Err(DefinitionsError::Missing(
+                    "schemas/<version>/export.json".into(),
+                )),
+            },
+        }
+    }
+
+    /// The version in force for a period, without loading it.
+    pub fn version_for(source: &Source, period: Period) -> Result<String, DefinitionsError> {
+        let versions = Definitions::catalogue(source)?;
+        match versions.iter().rev().find(|(_, from)| *from <= period) {
+            Some((v, _)) => Ok(v.clone()),
+            None => match versions.first() {
+                Some((_, earliest)) => Err(DefinitionsError::NoneForPeriod {
+                    period,
+                    earliest: *earliest,
+                }),
+                None => Err(DefinitionsError::Missing(
+                    "schemas/<version>/export.json".into(),
+                )),
+            },
         }
     }
 
@@ -196,6 +247,31 @@ impl Definitions {
             .last()
             .ok_or_else(|| DefinitionsError::Missing("schemas/<version>/export.json".into()))?;
         Definitions::load(source, newest)
+    }
+
+    /// A version loaded once per process when it is built in (its files cannot change while
+    /// the program runs), and afresh from a folder. Checking many returns (a scorecard reads
+    /// up to 27 quarters of three files each) would otherwise recompile the same schemas for
+    /// every file.
+    pub fn load_shared(
+        source: &Source,
+        version: &str,
+    ) -> Result<std::sync::Arc<Definitions>, DefinitionsError> {
+        use std::sync::{Arc, Mutex, OnceLock};
+        type Cache = Mutex<BTreeMap<String, Arc<Definitions>>>;
+        static EMBEDDED: OnceLock<Cache> = OnceLock::new();
+        if *source != Source::Embedded {
+            return Definitions::load(source, version).map(Arc::new);
+        }
+        let cache = EMBEDDED.get_or_init(Cache::default);
+        if let Some(d) = cache.lock().ok().and_then(|c| c.get(version).cloned()) {
+            return Ok(d);
+        }
+        let loaded = Arc::new(Definitions::load(source, version)?);
+        if let Ok(mut c) = cache.lock() {
+            c.insert(version.to_string(), loaded.clone());
+        }
+        Ok(loaded)
     }
 
     pub fn load(source: &Source, version: &str) -> Result<Definitions, DefinitionsError> {
@@ -260,8 +336,14 @@ impl Definitions {
                 validator,
             });
         }
+        let index_path = format!("schemas/{version}/export.json");
+        let applies_from = applies_from(
+            &index_path,
+            files.get(&index_path).map_or(&[][..], Vec::as_slice),
+        )?;
         Ok(Definitions {
             version: version.to_string(),
+            applies_from,
             hash,
             sheets,
             rules: rules.rules,
@@ -282,6 +364,24 @@ impl Definitions {
     pub fn sheet(&self, name: &str) -> Option<&SheetDef> {
         self.sheets.iter().find(|s| s.name == name)
     }
+}
+
+/// Reads `applies_from` of a version's `export.json`, with an error naming the file.
+fn applies_from(path: &str, bytes: &[u8]) -> Result<Period, DefinitionsError> {
+    #[derive(Deserialize)]
+    struct Head {
+        applies_from: Option<String>,
+    }
+    let invalid = |m: String| DefinitionsError::Invalid(path.to_string(), m);
+    let head: Head = serde_json::from_slice(bytes).map_err(|e| invalid(e.to_string()))?;
+    let text = head.applies_from.ok_or_else(|| {
+        invalid("it does not say from which period it applies (applies_from)".into())
+    })?;
+    text.parse().map_err(|_| {
+        invalid(format!(
+            "applies_from {text:?} is not a period like \"2023-24 Q1\""
+        ))
+    })
 }
 
 /// Header and sheet-name matching: lower-case, trimmed, every run of spaces, `_` and `-`
@@ -349,6 +449,19 @@ fn all_files(source: &Source) -> Result<BTreeMap<String, Vec<u8>>, DefinitionsEr
             .map(|(p, b)| ((*p).to_string(), b.to_vec()))
             .collect()),
         Source::Folder(dir) => {
+            match std::fs::metadata(dir) {
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => {
+                    return Err(DefinitionsError::Folder(
+                        dir.clone(),
+                        std::io::Error::other("it is a file, not a folder"),
+                    ));
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(DefinitionsError::NoFolder(dir.clone()));
+                }
+                Err(e) => return Err(DefinitionsError::Folder(dir.clone(), e)),
+            }
             let mut files = BTreeMap::new();
             for top in ["schemas", "templates"] {
                 read_tree(dir, &dir.join(top), &mut files)
@@ -384,6 +497,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn built_in_definitions_are_loaded_once_and_shared() {
+        let a = Definitions::load_shared(&Source::Embedded, "2024-25").unwrap();
+        let b = Definitions::load_shared(&Source::Embedded, "2024-25").unwrap();
+        assert!(std::sync::Arc::ptr_eq(&a, &b));
+        assert!(Definitions::load_shared(&Source::Embedded, "1999-00").is_err());
+    }
+
+    #[test]
     fn normalises_headers() {
         for h in [
             "Child ID",
@@ -412,16 +533,84 @@ mod tests {
 
     #[test]
     fn picks_the_version_for_a_period() {
-        let p: Period = "2025-26 Q1".parse().unwrap();
+        let pick = |p: &str| {
+            Definitions::for_period(&Source::Embedded, p.parse().unwrap()).map(|d| d.version)
+        };
+        assert_eq!(pick("2023-24 Q1").unwrap(), "2024-25");
+        assert_eq!(pick("2024-25 Q3").unwrap(), "2024-25");
+        assert_eq!(pick("2025-26 Q1").unwrap(), "2024-25");
+        let err = pick("2022-23 Q4").unwrap_err();
+        assert!(matches!(err, DefinitionsError::NoneForPeriod { .. }));
         assert_eq!(
-            Definitions::for_period(&Source::Embedded, p)
-                .unwrap()
-                .version,
-            "2024-25"
+            err.to_string(),
+            "no return can be made for 2022-23 Q4: the key performance indicators began in \
+             2023-24 Q1 (1 April 2023), the first period any definitions cover"
         );
-        let old: Period = "2019-20 Q1".parse().unwrap();
-        assert!(Definitions::for_period(&Source::Embedded, old).is_err());
+        assert!(pick("2019-20 Q1").is_err());
         assert!(Definitions::load(&Source::Embedded, "2030-31").is_err());
+    }
+
+    /// Copies the embedded definitions into a folder as version `version`, applying from
+    /// `from`.
+    fn folder_version(root: &Path, version: &str, from: &str) {
+        for (path, bytes) in embedded::EMBEDDED {
+            let rel = path.replacen("2024-25", version, 1);
+            let dest = root.join(&rel);
+            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            let mut bytes = bytes.to_vec();
+            if rel.ends_with("export.json") {
+                let text = String::from_utf8(bytes)
+                    .unwrap()
+                    .replace("\"2024-25\"", &format!("\"{version}\""))
+                    .replace("\"2023-24 Q1\"", &format!("\"{from}\""));
+                bytes = text.into_bytes();
+            }
+            std::fs::write(dest, bytes).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_newer_version_takes_over_from_its_first_period() {
+        let dir = tempfile::tempdir().unwrap();
+        folder_version(dir.path(), "2024-25", "2023-24 Q1");
+        folder_version(dir.path(), "2026-27", "2026-27 Q2");
+        let source = Source::Folder(dir.path().to_path_buf());
+        let pick = |p: &str| Definitions::for_period(&source, p.parse().unwrap()).unwrap();
+        assert_eq!(pick("2026-27 Q1").version, "2024-25");
+        let newer = pick("2026-27 Q2");
+        assert_eq!(newer.version, "2026-27");
+        assert_eq!(newer.applies_from.to_string(), "2026-27 Q2");
+        assert_eq!(pick("2030-31 Q4").version, "2026-27");
+        assert_eq!(Definitions::latest(&source).unwrap().version, "2026-27");
+    }
+
+    #[test]
+    fn a_version_must_say_from_when_it_applies() {
+        let dir = tempfile::tempdir().unwrap();
+        folder_version(dir.path(), "2024-25", "2023-24 Q1");
+        let index = dir.path().join("schemas/2024-25/export.json");
+        let text = std::fs::read_to_string(&index)
+            .unwrap()
+            .replace("\"applies_from\": \"2023-24 Q1\",", "");
+        std::fs::write(&index, text).unwrap();
+        let err = Definitions::latest(&Source::Folder(dir.path().to_path_buf())).unwrap_err();
+        assert!(err.to_string().contains("applies_from"), "{err}");
+    }
+
+    #[test]
+    fn a_missing_folder_is_named() {
+        let err = Definitions::latest(&Source::Folder("/nonexistent/defs".into())).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the definitions folder /nonexistent/defs does not exist"
+        );
+        let empty = tempfile::tempdir().unwrap();
+        let err = Definitions::latest(&Source::Folder(empty.path().to_path_buf())).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("holds no schemas/<version>/export.json"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! [`export`] reads the workbook, [`validate`] applies the data dictionary (its findings are
 //! rendered by [`report`]), [`kpi`] aggregates the typed records into [`measures::Return`],
 //! [`write`] turns that into the return's files and manifest, and [`audit`] reads finished
-//! returns back to check, compare and reproduce them. [`commands`] are thin: each drives these
+//! returns back to check, compare and reproduce them, and [`scorecard`] draws the board's
+//! scorecard across the archive's quarters. [`commands`] are thin: each drives these
 //! stages for one subcommand and never calls another command.
 //!
 //! Beside the pipeline sit what every stage shares: reporting [`period`]s, [`date`]s, the
@@ -17,13 +18,18 @@ pub mod export;
 pub mod kpi;
 pub mod measures;
 pub mod report;
+pub mod scorecard;
 pub mod validate;
 pub mod write;
 
 pub mod atomic;
+pub mod csv;
 pub mod date;
 pub mod definitions;
+pub mod files;
+pub mod io_words;
 pub mod period;
+pub mod recognise;
 
 /// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).
 pub fn hex(bytes: &[u8]) -> String {

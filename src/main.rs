@@ -33,9 +33,13 @@ enum Command {
     Validate {
         /// The case-management export (.xlsx).
         export: PathBuf,
-        /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2" or "2024/25 Q2").
+        /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2", "2024/25 Q2" or "Q2 2024-25").
         #[arg(long, value_parser = parse_period)]
         period: Option<Period>,
+        /// The export is for a provisional return: one taken before the period ended is then
+        /// allowed (with --period).
+        #[arg(long, requires = "period")]
+        provisional: bool,
         /// Output on the terminal: readable text, or JSON for other programs.
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
@@ -53,11 +57,17 @@ enum Command {
         /// Write a CSV listing the current warnings, to fill in with explanations.
         #[arg(long, value_name = "FILE.csv")]
         acknowledgements_template: Option<PathBuf>,
-        /// Write a copy of the export safe to attach to a bug report: every child,
-        /// intervention, offence and victim identifier replaced by a pseudonym (the same one
-        /// wherever it appears), unknown columns emptied. Dates and codes are kept.
+        /// Write a copy of the export for a bug report: every child, intervention, offence and
+        /// victim identifier replaced by a pseudonym (the same one wherever it appears), unknown
+        /// columns emptied. Dates, dates of birth included, and codes are kept (the rules need
+        /// them), so the copy is pseudonymised, not anonymous: share it only as your
+        /// information-sharing rules allow.
         #[arg(long, value_name = "FILE.xlsx")]
         redact: Option<PathBuf>,
+        /// Replace the files named by --report, --redact or --acknowledgements-template if
+        /// they already exist (never the export itself).
+        #[arg(long)]
+        force: bool,
     },
     /// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
     /// return.json and manifest.json into a folder.
@@ -79,7 +89,13 @@ enum Command {
         /// be reproduced later; a resubmission gets its own numbered folder.
         #[arg(long, value_name = "DIR")]
         archive: Option<PathBuf>,
-        /// Replace the --out folder if it already holds a return.
+        /// Build a provisional return: allowed from an export taken before the period ended
+        /// (an early look), and marked "provisional" in every file; `check` says it is not fit
+        /// to send.
+        #[arg(long)]
+        provisional: bool,
+        /// Replace the --out folder if it holds a return this tool built (nothing else is ever
+        /// replaced).
         #[arg(long, requires = "out")]
         force: bool,
         /// Record this generation time instead of now (UTC, e.g. 2024-10-21T09:30:00Z).
@@ -93,35 +109,93 @@ enum Command {
     /// Check a finished return before sending it: structure, identity, consistency of the
     /// figures, and whether any file was edited after it was built.
     ///
-    /// Give return.xml, return.xlsx, return.json, or the return's folder to check all three.
+    /// Give return.xml, return.xlsx, return.json, or the return's folder to check all three
+    /// against each other and against the manifest.json beside them. `yjb-return rules` lists
+    /// every check (C-codes).
+    ///
     /// Exit status: 0 fit to send, 1 errors found, 2 the file could not be read.
     Check {
+        /// The return to check: return.xml, return.xlsx or return.json, or the folder `build`
+        /// wrote (e.g. returns/2024-25-Q2).
+        #[arg(value_name = "RETURN")]
         path: PathBuf,
+        /// How to show the result: text to read, or json for other programs
+        /// (the findings with their codes, files and places).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
     /// Rebuild a past return from its manifest and prove the outputs byte-for-byte identical,
     /// or show which figures differ and why.
     ///
+    /// The input the manifest names must still be readable (an archive keeps its own copy,
+    /// input.xlsx); the period, definitions version, generation time and acknowledged queries
+    /// are taken from the manifest.
+    ///
     /// Exit status: 0 reproduced, 1 not reproduced, 2 could not be attempted.
     Reproduce {
         /// The manifest.json written by build (or the folder holding it).
         manifest: PathBuf,
-        /// Also write the rebuilt files into this (new) folder.
+        /// Also write the rebuilt files into this folder, which must not exist yet, to
+        /// inspect them.
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
+        /// How to show the result: text to read, or json for other programs
+        /// (each file's expected and rebuilt SHA-256, the reasons, the figures that differ).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
     },
     /// Compare two returns: every figure that changed, and the percentage points moved.
     ///
-    /// Give two return folders, or two return.json / return.xml files.
-    /// Exit status: 0 no figure changed, 1 figures changed, 2 trouble.
+    /// Give two return folders, or two return.json / return.xml files. Each figure is shown
+    /// with its label from the return workbook.
+    ///
+    /// Exit status: 0 no figure changed, 1 figures changed, 2 could not read a return.
     Diff {
+        /// The earlier return: a folder written by build (its return.json, else its
+        /// return.xml), or one of those files.
+        #[arg(value_name = "OLD")]
         old: PathBuf,
+        /// The later return, given the same way.
+        #[arg(value_name = "NEW")]
         new: PathBuf,
+        /// How to show the result: text to read, or json for other programs
+        /// (identity changes, changed figures and moved percentages, with their labels).
         #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
         format: OutputFormat,
+    },
+    /// Draw the board's scorecard from the archive that `build --archive` fills: every
+    /// indicator by quarter against local targets, with RAG, directions of travel, trends and
+    /// charts, as scorecard.xlsx, scorecard.html and scorecard.json.
+    ///
+    /// Every return read is checked first. Exit status: 0 written, 1 an input has errors
+    /// (listed; nothing is written), 2 unreadable input or misuse.
+    Scorecard {
+        /// The archive folder (one folder per quarter, as `build --archive` files them).
+        archive: PathBuf,
+        /// The folder to write the scorecard into, e.g. board/2024-25-Q4.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The last quarter shown (default: the latest quarter in the archive).
+        #[arg(long, value_parser = parse_period)]
+        to: Option<Period>,
+        /// How many quarters to show, ending at --to (2 to 20).
+        #[arg(long, value_name = "N", default_value_t = yjb_return::scorecard::DEFAULT_QUARTERS, value_parser = parse_quarters)]
+        quarters: u32,
+        /// Local targets: indicator,from_period,target,floor,note.
+        #[arg(long, value_name = "FILE.csv")]
+        targets: Option<PathBuf>,
+        /// Published comparator figures: indicator,comparator,period,value,source.
+        #[arg(long, value_name = "FILE.csv")]
+        benchmarks: Option<PathBuf>,
+        /// The officer's explanations: indicator,period,text.
+        #[arg(long, value_name = "FILE.csv")]
+        commentary: Option<PathBuf>,
+        /// Replace the --out folder if it already holds a scorecard.
+        #[arg(long)]
+        force: bool,
+        /// Record this generation time instead of now (UTC, e.g. 2025-05-01T09:00:00Z).
+        #[arg(long, value_name = "TIME", value_parser = parse_timestamp)]
+        generated_at: Option<Timestamp>,
     },
     /// List every validation rule: its code, severity and what it checks.
     Rules {
@@ -146,7 +220,23 @@ enum RulesFormat {
 
 fn parse_timestamp(s: &str) -> Result<Timestamp, String> {
     Timestamp::parse(s)
-        .ok_or_else(|| format!("{s:?} is not a UTC time; write it like 2024-10-21T09:30:00Z"))
+        .ok_or_else(|| {
+        format!("{s:?} is not a UTC time between the years 1900 and 9999; write it like 2024-10-21T09:30:00Z")
+    })
+}
+
+fn parse_quarters(s: &str) -> Result<u32, String> {
+    use yjb_return::scorecard::{MAX_QUARTERS, MIN_QUARTERS};
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (MIN_QUARTERS..=MAX_QUARTERS).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a number of quarters from {MIN_QUARTERS} to {MAX_QUARTERS}: a \
+                 direction needs two quarters, and five years is as far back as a scorecard looks"
+            )
+        })
 }
 
 fn parse_period(s: &str) -> Result<Period, String> {
@@ -182,16 +272,19 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
         Command::Validate {
             export,
             period,
+            provisional,
             format,
             report,
             all,
             acknowledgements,
             acknowledgements_template,
             redact,
+            force,
         } => {
             let args = commands::validate::Args {
                 export,
                 period,
+                provisional,
                 format: match format {
                     OutputFormat::Text => commands::validate::Format::Text,
                     OutputFormat::Json => commands::validate::Format::Json,
@@ -202,6 +295,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 acknowledgements,
                 acknowledgements_template,
                 redact,
+                force,
             };
             commands::validate::run(&args, out)
         }
@@ -210,6 +304,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             period,
             out: dir,
             archive,
+            provisional,
             force,
             generated_at,
             acknowledgements,
@@ -230,6 +325,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 generated_at,
                 definitions: cli.definitions,
                 acknowledgements,
+                provisional,
             };
             commands::build::run(&args, out)
         }
@@ -263,6 +359,31 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             },
             out,
         ),
+        Command::Scorecard {
+            archive,
+            out: dir,
+            to,
+            quarters,
+            targets,
+            benchmarks,
+            commentary,
+            force,
+            generated_at,
+        } => commands::scorecard::run(
+            &commands::scorecard::Args {
+                archive,
+                out: dir,
+                to,
+                quarters,
+                targets,
+                benchmarks,
+                commentary,
+                force,
+                generated_at,
+                definitions: cli.definitions,
+            },
+            out,
+        ),
         Command::Rules { format } => {
             let defs = commands::definitions(cli.definitions.as_deref(), None)?;
             let format = match format {
@@ -271,8 +392,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 RulesFormat::Json => commands::rules::Format::Json,
                 RulesFormat::Markdown => commands::rules::Format::Markdown,
             };
-            out.write_all(commands::rules::render(&defs, format).as_bytes())
-                .map_err(|e| CommandError::Other(e.to_string()))?;
+            commands::print(out, &commands::rules::render(&defs, format))?;
             Ok(commands::EXIT_OK)
         }
     }

@@ -15,6 +15,9 @@ pub struct Identity {
     /// The area's 10-17 population, the denominator of the rates shown in the workbook.
     pub population_10_17: u64,
     pub period: Period,
+    /// Built with `--provisional` (from an export taken before the period ended, or at the
+    /// officer's choice): the figures will change, and the return is not fit to send.
+    pub provisional: bool,
     pub definitions_version: String,
     pub tool_version: String,
     pub input_sha256: String,
@@ -37,6 +40,14 @@ impl Measures {
         let code = code.into();
         let previous = self.0.insert(code.clone(), value);
         debug_assert!(previous.is_none(), "measure {code} computed twice");
+    }
+
+    /// Puts another value in place of a measure already set (`check` putting back a figure
+    /// typed over, to see which findings it explains); a code not set is left unset.
+    pub fn replace(&mut self, code: &str, value: i64) {
+        if let Some(v) = self.0.get_mut(code) {
+            *v = value;
+        }
     }
 
     pub fn get(&self, code: &str) -> Option<i64> {

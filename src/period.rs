@@ -16,10 +16,30 @@ pub struct Period {
 
 /// Why a period could not be read; the message shows the spellings that work.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "\"{0}\" is not a reporting period: write the financial year and quarter, e.g. \"2024-25 Q2\" (also \"2024-25Q2\" or \"2024/25 Q2\")"
-)]
-pub struct PeriodError(pub String);
+pub enum PeriodError {
+    #[error(
+        "{} is not a reporting period: write the financial year and quarter, e.g. \"2024-25 Q2\" (also \"2024-25Q2\", \"2024/25 Q2\" or \"Q2 2024-25\")",
+        shown(.0)
+    )]
+    Unreadable(String),
+    #[error(
+        "{} names quarter {quarter}, but a financial year has four quarters (Q1-Q4)",
+        shown(.text)
+    )]
+    NoSuchQuarter { text: String, quarter: String },
+}
+
+/// The user's text as quoted in a message: escaped, and cut short if it is long (a period
+/// read from a damaged file can be anything).
+fn shown(text: &str) -> String {
+    const MAX: usize = 40;
+    if text.chars().count() > MAX {
+        let start: String = text.chars().take(MAX).collect();
+        format!("{start:?}...")
+    } else {
+        format!("{text:?}")
+    }
+}
 
 impl Period {
     pub fn new(start_year: i32, quarter: u8) -> Option<Period> {
@@ -58,6 +78,31 @@ impl Period {
         self.start() <= date && date <= self.end()
     }
 
+    /// The quarter that holds `date`.
+    pub fn containing(date: Date) -> Period {
+        let (year, quarter) = match date.month() {
+            4..=6 => (date.year(), 1),
+            7..=9 => (date.year(), 2),
+            10..=12 => (date.year(), 3),
+            _ => (date.year() - 1, 4),
+        };
+        Period {
+            start_year: year,
+            quarter,
+        }
+    }
+
+    /// The latest quarter an export taken on `extract` covers whole: the quarter that ended
+    /// on or before that day.
+    pub fn latest_complete(extract: Date) -> Period {
+        let current = Period::containing(extract);
+        if extract == current.end() {
+            current
+        } else {
+            current.shift(-1)
+        }
+    }
+
     /// The quarter `n` quarters later (negative: earlier).
     pub fn shift(self, n: i32) -> Period {
         let index = self.start_year * 4 + i32::from(self.quarter) - 1 + n;
@@ -80,32 +125,50 @@ impl Period {
 impl FromStr for Period {
     type Err = PeriodError;
 
-    /// Accepts `2024-25 Q2`, `2024-25Q2` and `2024/25 Q2` (any case, surrounding spaces
-    /// ignored). The second year must follow the first: `2024-26 Q1` is refused.
+    /// Accepts `2024-25 Q2`, `2024-25Q2`, `2024/25 Q2` and the quarter first, `Q2 2024-25` or
+    /// `Q2 2024/25` (any case, surrounding spaces ignored). The second year must follow the
+    /// first: `2024-26 Q1` is refused. Works on characters, never byte offsets, so any text
+    /// gives an error rather than a panic.
     fn from_str(text: &str) -> Result<Period, PeriodError> {
-        let err = || PeriodError(text.to_string());
-        let t = text.trim();
-        let b = t.as_bytes();
-        if b.len() < 9 || !(b[4] == b'-' || b[4] == b'/') {
-            return Err(err());
-        }
-        let start: i32 = digits(&t[0..4]).ok_or_else(err)?;
-        let end: i32 = digits(&t[5..7]).ok_or_else(err)?;
-        let rest = t[7..].trim_start();
-        let quarter = match rest.as_bytes() {
-            [q, n] if q.eq_ignore_ascii_case(&b'q') && (b'1'..=b'4').contains(n) => n - b'0',
-            _ => return Err(err()),
+        let unreadable = || PeriodError::Unreadable(text.to_string());
+        let t = text.trim().to_ascii_lowercase();
+        let (year, quarter) = match t.strip_prefix('q') {
+            Some(rest) => {
+                let year = rest.trim_start_matches(|c: char| c.is_ascii_digit());
+                let quarter = rest.strip_suffix(year).unwrap_or_default();
+                if !year.starts_with(char::is_whitespace) {
+                    return Err(unreadable());
+                }
+                (year.trim(), quarter)
+            }
+            None => {
+                let (year, quarter) = t.rsplit_once('q').ok_or_else(unreadable)?;
+                (year.trim(), quarter.trim())
+            }
         };
+        let (start, end) = year.split_once(['-', '/']).ok_or_else(unreadable)?;
+        let start = digits(start, 4).ok_or_else(unreadable)?;
+        let end = digits(end, 2).ok_or_else(unreadable)?;
         if (start + 1) % 100 != end {
-            return Err(err());
+            return Err(unreadable());
         }
-        Period::new(start, quarter).ok_or_else(err)
+        let quarter = match quarter {
+            "1" | "2" | "3" | "4" => quarter.parse().map_err(|_| unreadable())?,
+            q if (1..=2).contains(&q.len()) && q.bytes().all(|b| b.is_ascii_digit()) => {
+                return Err(PeriodError::NoSuchQuarter {
+                    text: text.to_string(),
+                    quarter: format!("Q{q}"),
+                });
+            }
+            _ => return Err(unreadable()),
+        };
+        Period::new(start, quarter).ok_or_else(unreadable)
     }
 }
 
-fn digits(s: &str) -> Option<i32> {
-    s.bytes()
-        .all(|b| b.is_ascii_digit())
+/// Exactly `len` ASCII digits, as a number.
+fn digits(s: &str, len: usize) -> Option<i32> {
+    (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
         .then(|| s.parse().ok())
         .flatten()
 }
@@ -131,8 +194,17 @@ mod tests {
     }
 
     #[test]
-    fn accepts_the_three_spellings() {
-        for s in ["2024-25 Q2", "2024-25Q2", "2024/25 Q2", " 2024-25 q2 "] {
+    fn accepts_the_year_first_and_the_quarter_first() {
+        for s in [
+            "2024-25 Q2",
+            "2024-25Q2",
+            "2024/25 Q2",
+            " 2024-25 q2 ",
+            "Q2 2024-25",
+            "Q2 2024/25",
+            "q2 2024-25",
+            " q2  2024/25 ",
+        ] {
             assert_eq!(p(s), Period::new(2024, 2).unwrap(), "{s}");
         }
         assert_eq!(p("1999-00 Q4").to_string(), "1999-00 Q4");
@@ -145,14 +217,51 @@ mod tests {
             "2024-25 Q5",
             "2024-25 Q0",
             "2024 Q1",
-            "Q1 2024-25",
-            "2024-25 Q12",
+            "Q12024-25",
+            "Q2 2024-26",
+            "Q 2024-25",
+            "2024-25 Q",
+            "2024-25 Q123",
             "",
+            "q",
+            "2024-2€ Q1",
+            "€024-25 Q1",
+            "2024-25 Q€",
+            "Q€ 2024-25",
+            "２０２４-25 Q1",
         ] {
             assert!(s.parse::<Period>().is_err(), "{s}");
         }
         let msg = "2024 Q1".parse::<Period>().unwrap_err().to_string();
-        assert!(msg.contains("2024-25 Q2"), "{msg}");
+        assert!(
+            msg.contains("2024-25 Q2") && msg.contains("Q2 2024-25"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_fifth_quarter_is_explained() {
+        for (s, q) in [
+            ("2024-25 Q5", "Q5"),
+            ("Q0 2024-25", "Q0"),
+            ("2024-25 Q12", "Q12"),
+        ] {
+            let msg = s.parse::<Period>().unwrap_err().to_string();
+            assert!(
+                msg.contains(&format!("names quarter {q}"))
+                    && msg.contains("a financial year has four quarters (Q1-Q4)"),
+                "{msg}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_or_strange_text_is_quoted_short_and_escaped() {
+        let long = "x".repeat(1000);
+        let msg = long.parse::<Period>().unwrap_err().to_string();
+        assert!(msg.len() < 250 && msg.contains("..."), "{msg}");
+        let msg = "2024\n25 Q1".parse::<Period>().unwrap_err().to_string();
+        assert!(!msg.contains('\n'), "{msg}");
     }
 
     #[test]
@@ -178,6 +287,19 @@ mod tests {
         assert!(p("2024-25 Q2").contains(d(2024, 9, 30)));
         assert!(!p("2024-25 Q2").contains(d(2024, 6, 30)));
         assert!(!p("2024-25 Q2").contains(d(2024, 10, 1)));
+    }
+
+    #[test]
+    fn the_quarter_holding_a_date_and_the_last_complete_one() {
+        let d = |y, m, day| Date::new(y, m, day).unwrap();
+        assert_eq!(Period::containing(d(2024, 4, 1)), p("2024-25 Q1"));
+        assert_eq!(Period::containing(d(2024, 9, 30)), p("2024-25 Q2"));
+        assert_eq!(Period::containing(d(2025, 1, 1)), p("2024-25 Q4"));
+        assert_eq!(Period::containing(d(2025, 3, 31)), p("2024-25 Q4"));
+        assert_eq!(Period::latest_complete(d(2024, 10, 18)), p("2024-25 Q2"));
+        assert_eq!(Period::latest_complete(d(2024, 9, 30)), p("2024-25 Q2"));
+        assert_eq!(Period::latest_complete(d(2024, 9, 29)), p("2024-25 Q1"));
+        assert_eq!(Period::latest_complete(d(2025, 2, 14)), p("2024-25 Q3"));
     }
 
     #[test]

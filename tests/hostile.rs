@@ -1,13 +1,14 @@
-//! Corrupt and hostile files are refused with a sentence and exit status 2, quickly.
+//! Corrupt and hostile files are refused with a sentence and exit status 2, quickly. Every
+//! crash found (by hand, by tampering, or by the fuzz targets in `fuzz/`) stays here as a
+//! fixture made from a real file, so it runs in every `cargo test`.
+
+mod common;
 
 use std::io::Write;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-
-fn yjb() -> Command {
-    Command::cargo_bin("yjb-return").unwrap()
-}
+use common::{clean_bytes, edit_part, run_in, yjb};
 
 /// Runs `validate` on `bytes` saved as an .xlsx and returns (exit code, stdout, stderr).
 fn validate_bytes(bytes: &[u8], extra: &[&str]) -> (i32, String, String) {
@@ -205,7 +206,8 @@ fn check_refuses_hostile_return_files_without_crashing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stdout).contains("C001"));
-    // A sheet declaring a vast range.
+    // A sheet with one cell far away (a vast range, were it materialised), and a sheet
+    // holding more cells than any return.
     let mut wb = rust_xlsxwriter::Workbook::new();
     wb.add_worksheet()
         .set_name("Cover")
@@ -216,13 +218,20 @@ fn check_refuses_hostile_return_files_without_crashing() {
     ws.write_string(0, 0, "Measure").unwrap();
     ws.write_number(1_000_000, 200, 1.0).unwrap();
     wb.save(dir.path().join("return.xlsx")).unwrap();
-    let out = yjb()
-        .arg("check")
-        .arg(dir.path().join("return.xlsx"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let (code, text, _) = run_in(dir.path(), &["check", "return.xlsx"]);
+    assert_eq!(code, 2);
+    assert!(
+        text.contains("C001") && text.contains("the cover has no"),
+        "{text}"
+    );
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet().set_name("Cover").unwrap();
+    for r in 0..=100_000u32 {
+        ws.write_number(r, 0, 1.0).unwrap();
+    }
+    wb.save(dir.path().join("return.xlsx")).unwrap();
+    let (code, text, _) = run_in(dir.path(), &["check", "return.xlsx"]);
+    assert_eq!(code, 2);
     assert!(
         text.contains("C001") && text.contains("far more than a return holds"),
         "{text}"
@@ -240,4 +249,254 @@ fn check_refuses_hostile_return_files_without_crashing() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stdout).contains("C101"));
+}
+
+/// A folder holding the clean export and its Q2 return, built by the real binary.
+fn built() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("export.xlsx"), clean_bytes()).unwrap();
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "build",
+            "export.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--out",
+            "r",
+            "--generated-at",
+            "2024-10-21T09:30:00Z",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    dir
+}
+
+#[test]
+fn a_vast_shared_strings_count_is_refused_before_it_is_reserved() {
+    let huge = |xml: &str| {
+        let (head, rest) = xml.split_once("uniqueCount=\"").unwrap();
+        let (_, tail) = rest.split_once('"').unwrap();
+        format!("{head}uniqueCount=\"4294967295\"{tail}")
+    };
+    let export = edit_part(&clean_bytes(), "xl/sharedStrings.xml", huge);
+    let (code, _, err) = validate_bytes(&export, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("shared-strings table says it holds 4294967295 strings")
+            && err.contains("F003"),
+        "{err}"
+    );
+    let dir = built();
+    let path = dir.path().join("r/return.xlsx");
+    let edited = edit_part(&std::fs::read(&path).unwrap(), "xl/sharedStrings.xml", huge);
+    std::fs::write(&path, edited).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r/return.xlsx"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("C001") && out.contains("4294967295 strings"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_vast_shared_formula_index_is_not_a_vast_table() {
+    // Children!D2 as a shared formula whose index is four billion: asking the library for the
+    // formula's text made it grow a table to that size.
+    let export = edit_part(&clean_bytes(), "xl/worksheets/sheet2.xml", |xml| {
+        let (head, rest) = xml.split_once("<c r=\"D2\"").unwrap();
+        let (cell, tail) = rest.split_once("</c>").unwrap();
+        let _ = cell;
+        format!(
+            "{head}<c r=\"D2\" t=\"str\"><f t=\"shared\" si=\"4000000000\" ref=\"D2:D3\">\"WHITE\"</f><v>WHITE</v></c>{tail}"
+        )
+    });
+    let (code, out, err) = validate_bytes(&export, &["--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("W112"), "the formula is still noticed: {out}");
+}
+
+#[test]
+fn a_malformed_cell_reference_is_a_sentence() {
+    let export = edit_part(&clean_bytes(), "xl/worksheets/sheet2.xml", |xml| {
+        xml.replacen("r=\"A2\"", "r=\"A$2\"", 1)
+    });
+    let (code, _, err) = validate_bytes(&export, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("a cell reference in it is malformed") && err.contains("F003"),
+        "{err}"
+    );
+    for raw in ["Expecting", "alphanumeric"] {
+        assert!(!err.contains(raw), "{err}");
+    }
+    // Cell references whose arithmetic overflows inside the library.
+    for r in ["AAAAAAAAAAAAAAAA1", "A99999999999"] {
+        let export = edit_part(&clean_bytes(), "xl/worksheets/sheet2.xml", |xml| {
+            xml.replacen("r=\"A2\"", &format!("r=\"{r}\""), 1)
+        });
+        let (code, _, err) = validate_bytes(&export, &[]);
+        assert!([1, 2].contains(&code), "{r}: {err}");
+    }
+}
+
+#[test]
+fn a_damaged_zip_is_a_sentence_without_library_words() {
+    let mut export = clean_bytes();
+    // Break the first local header's signature: the central directory still points at it.
+    export[1000..1100].fill(0);
+    let (code, _, err) = validate_bytes(&export, &[]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("F003") && !err.contains("zip::"), "{err}");
+}
+
+#[test]
+fn a_cleared_heading_in_the_return_workbook_is_a_sentence_for_check_and_diff() {
+    let dir = built();
+    let path = dir.path().join("r/return.xlsx");
+    let edited = edit_part(
+        &std::fs::read(&path).unwrap(),
+        "xl/sharedStrings.xml",
+        |xml| xml.replacen("<t>Prevention</t>", "<t></t>", 1),
+    );
+    std::fs::write(&path, edited).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r/return.xlsx"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("the header row should read Measure"), "{out}");
+    let (code, _, err) = run_in(dir.path(), &["diff", "r/return.xlsx", "r/return.json"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("the header row should read Measure"), "{err}");
+}
+
+#[test]
+fn one_far_cell_in_the_return_workbook_is_read_as_one_cell() {
+    let dir = built();
+    let path = dir.path().join("r/return.xlsx");
+    let edited = edit_part(
+        &std::fs::read(&path).unwrap(),
+        "xl/worksheets/sheet2.xml",
+        |xml| {
+            xml.replace(
+                "</sheetData>",
+                "<row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row></sheetData>",
+            )
+        },
+    );
+    std::fs::write(&path, edited).unwrap();
+    let started = Instant::now();
+    let (code, out, _) = run_in(dir.path(), &["check", "r/return.xlsx"]);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    // The figures are intact; the file is no longer the one the manifest records.
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn multi_byte_text_where_a_period_or_hash_belongs_is_a_sentence() {
+    let (code, _, err) = run_in(
+        Path::new("."),
+        &["validate", "x.xlsx", "--period", "2024-2€ Q1"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a reporting period"), "{err}");
+    let dir = built();
+    let json = std::fs::read_to_string(dir.path().join("r/return.json")).unwrap();
+    std::fs::write(
+        dir.path().join("r/return.json"),
+        json.replace("\"2024-25 Q2\"", "\"2024-2€ Q2\""),
+    )
+    .unwrap();
+    let xml = std::fs::read_to_string(dir.path().join("r/return.xml")).unwrap();
+    std::fs::write(
+        dir.path().join("r/return.xml"),
+        xml.replace("\"2024-25 Q2\"", "\"2024-2€ Q2\""),
+    )
+    .unwrap();
+    for file in ["r/return.json", "r/return.xml"] {
+        let (code, out, _) = run_in(dir.path(), &["check", file]);
+        assert!([1, 2].contains(&code), "{out}");
+        assert!(out.contains("period"), "{out}");
+    }
+    let manifest = std::fs::read_to_string(dir.path().join("r/manifest.json")).unwrap();
+    let sha = manifest
+        .split("\"sha256\": \"")
+        .nth(3)
+        .unwrap()
+        .get(..64)
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        dir.path().join("r/manifest.json"),
+        manifest
+            .replace(&sha, &format!("x{}y", "é".repeat(31)))
+            .replace("\"2024-25 Q2\"", "\"2024-2€ Q2\""),
+    )
+    .unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert!([1, 2].contains(&code), "{out}");
+    let (code, _, err) = run_in(dir.path(), &["reproduce", "r"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("period"), "{err}");
+}
+
+#[test]
+fn devices_and_oversized_files_are_refused_before_reading() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    let started = Instant::now();
+    let (code, _, err) = run_in(Path::new("."), &["validate", "/dev/zero"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    let dir = built();
+    let manifest = std::fs::read_to_string(dir.path().join("r/manifest.json")).unwrap();
+    let input = manifest
+        .split("\"path\": \"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    std::fs::write(
+        dir.path().join("r/manifest.json"),
+        manifest.replace(&input, "/dev/zero"),
+    )
+    .unwrap();
+    let (code, _, err) = run_in(dir.path(), &["reproduce", "r"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("not a regular file"), "{err}");
+    let big = dir.path().join("big.xlsx");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len((512 << 20) + 1)
+        .unwrap();
+    let (code, _, err) = run_in(dir.path(), &["validate", "big.xlsx"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("more than a case-management export can be"),
+        "{err}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(30));
+}
+
+#[test]
+fn figures_at_the_edge_of_a_64_bit_number_are_findings_not_overflows() {
+    let dir = built();
+    let xml = std::fs::read_to_string(dir.path().join("r/return.xml")).unwrap();
+    std::fs::write(
+        dir.path().join("r/return.xml"),
+        xml.replace(">0<", ">9223372036854775807<"),
+    )
+    .unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r/return.xml"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C301"), "{out}");
+    let json = std::fs::read_to_string(dir.path().join("r/return.json")).unwrap();
+    std::fs::write(
+        dir.path().join("r/return.json"),
+        json.replace("\"value\": 0", "\"value\": -9223372036854775808"),
+    )
+    .unwrap();
+    let (code, out, err) = run_in(dir.path(), &["diff", "r/return.json", "r/return.xml"]);
+    assert_eq!(code, 1, "{out}{err}");
 }

@@ -438,7 +438,14 @@ fn diff_reports_exactly_the_measures_a_known_change_moves() {
     );
     let (code, out, _) = f.run(&["diff", "before/return.xml", "after/return.json"]);
     assert_eq!(code, 1);
-    assert!(out.contains("100.0% → 50.0% (-50.0 points)"), "{out}");
+    assert!(
+        out.contains("  kpi1.all.suitable        2 -> 1  (-1)  In suitable accommodation (All)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("100.0% -> 50.0%  (-50.0 points)   % in suitable accommodation (All)\n"),
+        "{out}"
+    );
     let (code, out, _) = f.run(&["diff", "before", "before"]);
     assert_eq!(code, 0);
     assert!(out.contains("No figure changed."), "{out}");

@@ -1,5 +1,6 @@
 //! Snapshots of what users and the YJB receive, built from the shipped samples: the return's
-//! JSON and XML for each quarter of 2024-25, and the JSON report of the flawed export.
+//! JSON and XML for each quarter of 2023-24 and 2024-25, and the JSON report of the flawed
+//! export.
 //!
 //! A change to any of them shows up as a failing test with the first differing line; when the
 //! change is intended, `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites the files
@@ -7,52 +8,19 @@
 
 mod common;
 
-use std::path::Path;
-
 use common::*;
-
-fn assert_snapshot(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/snapshots")
-        .join(name);
-    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, actual).unwrap();
-        return;
-    }
-    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
-        panic!(
-            "no snapshot {}; run UPDATE_SNAPSHOTS=1 cargo test --test snapshots",
-            path.display()
-        )
-    });
-    if expected != actual {
-        let (line, (e, a)) = expected
-            .lines()
-            .zip(actual.lines())
-            .enumerate()
-            .find(|(_, (e, a))| e != a)
-            .unwrap_or((
-                expected.lines().count().min(actual.lines().count()),
-                ("<end>", "<end>"),
-            ));
-        panic!(
-            "{name} differs from its snapshot at line {}:\n  expected: {e}\n  actual:   {a}\n\
-             If the change is intended: UPDATE_SNAPSHOTS=1 cargo test --test snapshots",
-            line + 1
-        );
-    }
-}
 
 #[test]
 fn sample_returns_match_their_snapshots() {
     let out = tempfile::tempdir().unwrap();
-    for q in 1..=4 {
-        let dir = out.path().join(format!("q{q}"));
-        build_sample(q, &dir, &["--generated-at", "2025-05-01T09:00:00Z"]);
-        for file in ["return.json", "return.xml"] {
-            let text = std::fs::read_to_string(dir.join(file)).unwrap();
-            assert_snapshot(&format!("2024-25-Q{q}.{file}"), &text);
+    for year in SAMPLE_YEARS {
+        for q in 1..=4 {
+            let dir = out.path().join(format!("{year}-q{q}"));
+            build_year_sample(year, q, &dir, &["--generated-at", "2025-05-01T09:00:00Z"]);
+            for file in ["return.json", "return.xml"] {
+                let text = std::fs::read_to_string(dir.join(file)).unwrap();
+                assert_snapshot(&format!("{year}-Q{q}.{file}"), &text);
+            }
         }
     }
 }

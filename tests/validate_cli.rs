@@ -28,7 +28,7 @@ fn a_clean_export_passes_with_exit_0() {
     // The aliases used in Children are named once each.
     assert!(
         out.contains(
-            "INFO I111 Children!B1 DOB \"DOB\": header \"DOB\" was read as column date_of_birth"
+            "NOTE I111 Children!B1 DOB \"DOB\": header \"DOB\" was read as column date_of_birth"
         ),
         "{out}"
     );

@@ -42,6 +42,11 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "the identity differs from the manifest or the other files of the return",
     ),
     (
+        "C105",
+        Severity::Warning,
+        "the return is provisional: its figures will change, so it is not fit to send",
+    ),
+    (
         "C201",
         Severity::Error,
         "a measure the definitions require is missing",
@@ -60,7 +65,7 @@ pub const RULES: &[(&str, Severity, &str)] = &[
     (
         "C302",
         Severity::Error,
-        "a percentage shown in the workbook does not match its counts",
+        "a percentage, rate or ratio shown in the workbook does not match its counts",
     ),
     (
         "C401",
@@ -72,17 +77,58 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         Severity::Warning,
         "the file is not byte-for-byte the one the manifest records, though its figures agree (opened and saved again?)",
     ),
+    (
+        "C403",
+        Severity::Error,
+        "no file of the return is byte-for-byte what the manifest records, so nothing shows the figures are the ones built",
+    ),
 ];
 
-/// A percentage as shown in a workbook cell.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShownPercentage {
-    pub numerator: String,
-    pub denominator: String,
-    /// The cell's value as a percentage (50.0 for 50%), `None` when the cell is empty.
-    pub value: Option<f64>,
+/// A cell of a return workbook: its sheet, Excel row and 0-based column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
     pub sheet: String,
     pub row: u32,
+    pub col: u32,
+}
+
+impl Place {
+    /// The cell as Excel names it, to type into its Name Box: `Cohort!B5`,
+    /// `'KPI1 Accommodation'!B5`.
+    pub fn reference(&self) -> String {
+        format!(
+            "{}!{}{}",
+            crate::validate::finding::sheet_ref(&self.sheet),
+            crate::validate::column_letters(self.col),
+            self.row
+        )
+    }
+}
+
+/// A figure shown on several rows of a workbook (the cohort, on each KPI sheet) with another
+/// value than where it is first shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub code: String,
+    pub place: Place,
+    pub value: i64,
+    /// The first showing, which is the one read as the return's figure.
+    pub first: Place,
+    pub first_value: i64,
+}
+
+/// A percentage, rate or ratio as a workbook cell shows it: numerator / denominator × `per`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub numerator: String,
+    /// A measure code; `None` for a rate, whose denominator is the 10-17 population.
+    pub denominator: Option<String>,
+    /// 100 for a percentage, 1 for a ratio, 10,000 for a rate per 10,000.
+    pub per: f64,
+    /// The number in the cell (0.5 for 50%: the cell holds a fraction formatted as a
+    /// percentage), `None` when the cell is empty.
+    pub value: Option<f64>,
+    pub place: Place,
 }
 
 /// A return read from one file.
@@ -91,12 +137,11 @@ pub struct Document {
     /// The file's name as the user gave it.
     pub file: String,
     pub ret: Return,
-    /// Where each measure sits (sheet, row), for workbook findings.
-    pub places: Vec<(String, String, u32)>,
-    pub percentages: Vec<ShownPercentage>,
-    /// Figures shown twice in a workbook with different values: (code, sheet, row, value
-    /// there, value first shown).
-    pub conflicts: Vec<(String, String, u32, i64, i64)>,
+    /// The cell of each measure, for workbook findings (its first showing).
+    pub places: Vec<(String, Place)>,
+    pub shown: Vec<Shown>,
+    /// Figures shown twice in a workbook with different values.
+    pub conflicts: Vec<Conflict>,
     pub sha256: String,
 }
 
@@ -135,19 +180,68 @@ pub fn finding(
     }
 }
 
+/// A finding about one cell of a return workbook, located as Excel names the cell
+/// (`return.xlsx:Cohort!B5`).
+pub fn finding_in(
+    code: &str,
+    file: &str,
+    place: &Place,
+    column: Option<&str>,
+    value: Option<String>,
+    message: String,
+) -> Finding {
+    let sheet = format!("{file}:{}", place.sheet);
+    let mut f = finding(code, &sheet, Some(place.row), column, value, message);
+    f.location = Some(format!("{file}:{}", place.reference()));
+    f.sheet_name = Some(place.sheet.clone());
+    f.col_index = Some(place.col);
+    f
+}
+
+/// A finding about a figure of `file`: at its cell when it has one (a workbook), else about
+/// the file.
+pub fn finding_at(
+    code: &str,
+    file: &str,
+    place: Option<&Place>,
+    column: Option<&str>,
+    value: Option<String>,
+    message: String,
+) -> Finding {
+    match place {
+        Some(place) => finding_in(code, file, place, column, value, message),
+        None => finding(code, file, None, column, value, message),
+    }
+}
+
 impl Document {
-    fn place(&self, code: &str) -> (String, Option<u32>) {
-        self.places
-            .iter()
-            .find(|(c, _, _)| c == code)
-            .map_or((self.file.clone(), None), |(_, s, r)| {
-                (format!("{}:{s}", self.file), Some(*r))
-            })
+    /// A document read from a file that shows each figure once and nothing derived (XML,
+    /// JSON); its hash is filled in by whoever read the bytes.
+    pub fn of(file: &str, ret: Return) -> Document {
+        Document {
+            file: file.to_string(),
+            ret,
+            places: Vec::new(),
+            shown: Vec::new(),
+            conflicts: Vec::new(),
+            sha256: String::new(),
+        }
+    }
+
+    /// The cell a measure is (first) shown in, in a workbook.
+    pub fn place(&self, code: &str) -> Option<&Place> {
+        self.places.iter().find(|(c, _)| c == code).map(|(_, p)| p)
     }
 
     fn at(&self, code: &str, rule: &str, value: Option<String>, message: String) -> Finding {
-        let (sheet, row) = self.place(code);
-        finding(rule, &sheet, row, Some(code), value, message)
+        finding_at(
+            rule,
+            &self.file,
+            self.place(code),
+            Some(code),
+            value,
+            message,
+        )
     }
 }
 
@@ -159,6 +253,12 @@ fn expected_codes(defs: &Definitions, ret: &Return) -> (BTreeSet<String>, Vec<St
     let required = empty.iter().map(|(c, _)| c.to_string()).collect();
     let partners = codes.partners.iter().map(|p| p.to_lowercase()).collect();
     (required, partners)
+}
+
+/// The start of a hash, as shown in a message (by characters: a tampered manifest can hold
+/// any text where a hash belongs).
+fn short(hash: &str) -> String {
+    hash.chars().take(12).collect()
 }
 
 fn is_hex64(s: &str) -> bool {
@@ -200,6 +300,22 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     if id.population_10_17 == 0 {
         out.push(bad_id("population_10_17", "0", "must be more than 0"));
     }
+    if id.provisional {
+        out.push(finding(
+            "C105",
+            file,
+            None,
+            None,
+            None,
+            format!(
+                "this {} return is provisional: it was built before the quarter's records were \
+                 complete (or marked provisional by the officer), so its figures will change \
+                 and it is not fit to send; build it again from a full export with `build` \
+                 (without --provisional)",
+                id.period
+            ),
+        ));
+    }
     if !is_hex64(&id.input_sha256) {
         out.push(bad_id(
             "input_sha256",
@@ -217,7 +333,7 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     if id.tool_version.trim().is_empty() {
         out.push(bad_id("tool_version", &id.tool_version, "is empty"));
     }
-    let defs = match Definitions::load(source, &id.definitions_version) {
+    let defs = match Definitions::load_shared(source, &id.definitions_version) {
         Ok(d) => d,
         Err(e) => {
             out.push(finding(
@@ -231,20 +347,27 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             return out;
         }
     };
-    if let Ok(in_force) = Definitions::for_period(source, id.period)
-        && in_force.version != defs.version
-    {
-        out.push(finding(
+    match Definitions::version_for(source, id.period) {
+        Ok(in_force) if in_force != defs.version => out.push(finding(
             "C103",
             file,
             None,
             None,
             Some(id.definitions_version.clone()),
             format!(
-                "a {} return is made under definitions {}, not {}",
-                id.period, in_force.version, defs.version
+                "a {} return is made under definitions {in_force}, not {}",
+                id.period, defs.version
             ),
-        ));
+        )),
+        Ok(_) => {}
+        Err(e) => out.push(finding(
+            "C103",
+            file,
+            None,
+            None,
+            Some(id.period.to_string()),
+            e.to_string(),
+        )),
     }
 
     let (required, partners) = expected_codes(&defs, &doc.ret);
@@ -298,124 +421,149 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
         let value = doc.ret.measures.get(&problem.code).map(|v| v.to_string());
         out.push(doc.at(&problem.code, "C301", value, problem.message));
     }
-    for (code, sheet, row, value, first) in &doc.conflicts {
-        out.push(finding(
+    for c in &doc.conflicts {
+        out.push(finding_in(
             "C401",
-            &format!("{}:{sheet}", doc.file),
-            Some(*row),
-            Some(code),
-            Some(value.to_string()),
-            format!("{code} is {value} here but {first} where the workbook first shows it"),
+            &doc.file,
+            &c.place,
+            Some(&c.code),
+            Some(c.value.to_string()),
+            format!(
+                "{} is {} here but {} in {}, where the workbook first shows it",
+                c.code,
+                c.value,
+                c.first_value,
+                c.first.reference()
+            ),
         ));
     }
-    for p in &doc.percentages {
-        let (Some(n), Some(d)) = (
-            doc.ret.measures.get(&p.numerator),
-            doc.ret.measures.get(&p.denominator),
-        ) else {
-            continue;
-        };
-        let expected = (d != 0).then(|| n as f64 * 100.0 / d as f64);
-        let agrees = match (expected, p.value) {
-            (Some(e), Some(v)) => (e - v).abs() < 0.05,
-            (None, None) => true,
-            _ => false,
-        };
-        if !agrees {
-            let shown = p.value.map_or("empty".to_string(), |v| format!("{v:.1}%"));
-            let should = expected.map_or("empty (the denominator is 0)".to_string(), |e| {
-                format!("{e:.1}%")
-            });
-            out.push(finding(
-                "C302",
-                &format!("{}:{}", doc.file, p.sheet),
-                Some(p.row),
-                Some(&p.numerator),
-                Some(shown.clone()),
-                format!(
-                    "shows {shown} for {} / {} ({n} / {d}), which should be {should}",
-                    p.numerator, p.denominator
-                ),
-            ));
+    for p in &doc.shown {
+        if let Some(f) = shown_mismatch(doc, p) {
+            out.push(f);
         }
     }
     out
 }
 
+/// C302 for a percentage, rate or ratio the workbook shows that its counts do not give.
+/// Agreement is to half the last decimal shown, since that is all a reader sees.
+fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
+    let n = doc.ret.measures.get(&p.numerator)?;
+    let (d, over) = match &p.denominator {
+        Some(code) => (doc.ret.measures.get(code)?, code.clone()),
+        None => (
+            i64::try_from(doc.ret.identity.population_10_17).ok()?,
+            "population_10_17".to_string(),
+        ),
+    };
+    let (decimals, unit, operator) = match (&p.denominator, p.per) {
+        (Some(_), 100.0) => (1, "%", "/".to_string()),
+        (Some(_), _) => (2, "", "/".to_string()),
+        (None, per) => (
+            1,
+            "",
+            format!("per {} of", crate::write::template::thousands(per as u32)),
+        ),
+    };
+    let expected = (d != 0).then(|| n as f64 * p.per / d as f64);
+    let value = p.value.map(|v| if unit == "%" { v * 100.0 } else { v });
+    let tolerance = 0.5 / 10f64.powi(decimals);
+    let agrees = match (expected, value) {
+        (Some(e), Some(v)) => (e - v).abs() < tolerance,
+        (None, None) => true,
+        _ => false,
+    };
+    if agrees {
+        return None;
+    }
+    let show = |v: f64| format!("{v:.prec$}{unit}", prec = decimals as usize);
+    let shown = value.map_or("empty".to_string(), show);
+    let should = expected.map_or("empty (the denominator is 0)".to_string(), show);
+    Some(finding_in(
+        "C302",
+        &doc.file,
+        &p.place,
+        Some(&p.numerator),
+        Some(shown.clone()),
+        format!(
+            "shows {shown} for {} {operator} {over} ({n} / {d}), which should be {should}",
+            p.numerator
+        ),
+    ))
+}
+
+/// Whether a document is byte-for-byte the file the manifest records: `None` when there is
+/// no manifest or it does not list the file.
+pub fn as_built(doc: &Document, manifest: Option<&(String, Manifest)>) -> Option<bool> {
+    let (_, m) = manifest?;
+    let name = std::path::Path::new(&doc.file)
+        .file_name()?
+        .to_string_lossy();
+    Some(m.output(&name)?.sha256 == doc.sha256)
+}
+
 /// Compares a document with the other files of the same return (its manifest, and the other
-/// renderings of the figures).
+/// renderings of the figures). The files are always compared with each other: a file whose
+/// bytes the manifest records is trusted over one whose bytes it does not (the edited file is
+/// blamed, not the honest ones beside it), but two files the manifest both records that
+/// disagree mean the manifest was edited too, and both are reported.
 pub fn check_against(
     doc: &Document,
     others: &[Document],
     manifest: Option<&(String, Manifest)>,
 ) -> Vec<Finding> {
     let mut out = Vec::new();
-    let id = &doc.ret.identity;
-    // Identity fields that must agree: (field, here, there, where "there" is).
-    let mut differ = |pairs: &[(&str, String, String)], there: &str| {
-        for (field, a, b) in pairs {
-            if a != b {
-                out.push(finding(
-                    "C104",
-                    &doc.file,
-                    None,
-                    None,
-                    Some(a.clone()),
-                    format!("identity {field} is {a:?} here but {b:?} in {there}"),
-                ));
-            }
+    let built = as_built(doc, manifest);
+    // Whether a disagreement with `other` is this document's to report.
+    let blamed =
+        |other: &Document| !(built == Some(true) && as_built(other, manifest) == Some(false));
+    let both_built = |other: &Document| {
+        if built == Some(true) && as_built(other, manifest) == Some(true) {
+            let file = manifest.map_or("the manifest", |(f, _)| f.as_str());
+            format!(", though {file} records both files as built (was it edited too?)")
+        } else {
+            String::new()
         }
     };
-    for other in others {
-        let oid = &other.ret.identity;
-        differ(
-            &[
-                ("yjs_code", id.yjs_code.clone(), oid.yjs_code.clone()),
-                ("yjs_name", id.yjs_name.clone(), oid.yjs_name.clone()),
-                ("nation", id.nation.clone(), oid.nation.clone()),
-                ("period", id.period.to_string(), oid.period.to_string()),
-                (
-                    "definitions_version",
-                    id.definitions_version.clone(),
-                    oid.definitions_version.clone(),
-                ),
-                (
-                    "input_sha256",
-                    id.input_sha256.clone(),
-                    oid.input_sha256.clone(),
-                ),
-                (
-                    "generated_at",
-                    id.generated_at.clone(),
-                    oid.generated_at.clone(),
-                ),
-            ],
-            &other.file,
-        );
+    let mut identity_differs = |field: &str, here: &str, there: &str, place: &str, also: &str| {
+        if here != there {
+            out.push(finding(
+                "C104",
+                &doc.file,
+                None,
+                None,
+                Some(here.to_string()),
+                format!("identity {field} is {here:?} here but {there:?} in {place}{also}"),
+            ));
+        }
+    };
+    let fields = crate::audit::diff::identity_fields(&doc.ret.identity);
+    for other in others.iter().filter(|o| blamed(o)) {
+        let also = both_built(other);
+        for ((field, here), (_, there)) in fields
+            .iter()
+            .zip(crate::audit::diff::identity_fields(&other.ret.identity))
+        {
+            identity_differs(field, here, &there, &other.file, &also);
+        }
     }
     if let Some((manifest_file, m)) = manifest {
-        differ(
-            &[
-                ("yjs_code", id.yjs_code.clone(), m.identity.yjs_code.clone()),
-                ("period", id.period.to_string(), m.period.clone()),
-                (
-                    "definitions_version",
-                    id.definitions_version.clone(),
-                    m.definitions.version.clone(),
-                ),
-                (
-                    "input_sha256",
-                    id.input_sha256.clone(),
-                    m.input.sha256.clone(),
-                ),
-                (
-                    "generated_at",
-                    id.generated_at.clone(),
-                    m.generated_at.clone(),
-                ),
-            ],
-            manifest_file,
-        );
+        let recorded = [
+            ("tool_version", m.tool.version.clone()),
+            ("yjs_code", m.identity.yjs_code.clone()),
+            ("yjs_name", m.identity.yjs_name.clone()),
+            ("nation", m.identity.nation.clone()),
+            ("period", m.period.clone()),
+            ("provisional", m.provisional.to_string()),
+            ("definitions_version", m.definitions.version.clone()),
+            ("input_sha256", m.input.sha256.clone()),
+            ("generated_at", m.generated_at.clone()),
+        ];
+        for (field, there) in &recorded {
+            if let Some((_, here)) = fields.iter().find(|(f, _)| f == field) {
+                identity_differs(field, here, there, manifest_file, "");
+            }
+        }
     }
     let mut figures_agree = true;
     for other in others {
@@ -426,45 +574,59 @@ pub fn check_against(
             .chain(other.ret.measures.iter())
             .map(|(c, _)| c)
             .collect();
+        let also = both_built(other);
         for code in codes {
             let (a, b) = (doc.ret.measures.get(code), other.ret.measures.get(code));
-            if a != b {
-                figures_agree = false;
-                let show = |v: Option<i64>| v.map_or("absent".to_string(), |v| v.to_string());
-                out.push(doc.at(
-                    code,
-                    "C401",
-                    a.map(|v| v.to_string()),
-                    format!(
-                        "{code} is {} here but {} in {}",
-                        show(a),
-                        show(b),
-                        other.file
-                    ),
-                ));
+            if a == b {
+                continue;
             }
+            figures_agree = false;
+            if !blamed(other) {
+                continue;
+            }
+            let show = |v: Option<i64>| v.map_or("absent".to_string(), |v| v.to_string());
+            out.push(doc.at(
+                code,
+                "C401",
+                a.map(|v| v.to_string()),
+                format!(
+                    "{code} is {} here but {} in {}{also}",
+                    show(a),
+                    show(b),
+                    other.file
+                ),
+            ));
         }
     }
-    if let Some((manifest_file, m)) = manifest {
+    if let (Some(false), Some((manifest_file, m))) = (built, manifest) {
         let name = std::path::Path::new(&doc.file)
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if let Some(expected) = m.output(&name)
-            && expected.sha256 != doc.sha256
-            && figures_agree
-        {
+        let expected = m.output(&name).map_or(String::new(), |o| short(&o.sha256));
+        let any_built = others.iter().any(|o| as_built(o, manifest) == Some(true));
+        let verdict = if !any_built {
+            Some((
+                "C403",
+                "and no file of the return is: nothing shows that these figures are the ones \
+                 built (edited in every file, or only one file left?)",
+            ))
+        } else if figures_agree {
+            Some(("C402", "though its figures agree with the other files"))
+        } else {
+            None
+        };
+        if let Some((code, why)) = verdict {
             out.push(finding(
-                "C402",
+                code,
                 &doc.file,
                 None,
                 None,
                 None,
                 format!(
-                    "this file is not the one {manifest_file} records (SHA-256 {}…, expected \
-                     {}…), though its figures agree with the other files",
-                    &doc.sha256[..12],
-                    &expected.sha256[..12.min(expected.sha256.len())]
+                    "this file is not the one {manifest_file} records (SHA-256 {}..., expected \
+                     {expected}...), {why}",
+                    short(&doc.sha256)
                 ),
             ));
         }
@@ -489,7 +651,7 @@ mod tests {
             file: "r/return.json".into(),
             ret,
             places: Vec::new(),
-            percentages: Vec::new(),
+            shown: Vec::new(),
             conflicts: Vec::new(),
             sha256: "11".repeat(32),
         }
@@ -542,6 +704,28 @@ mod tests {
     }
 
     #[test]
+    fn a_period_before_the_kpis_began_is_not_fit_to_send() {
+        let mut doc = document();
+        doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
+        let found = check_document(&doc, &Source::Embedded);
+        let c103: Vec<&Finding> = found.iter().filter(|f| f.code == "C103").collect();
+        assert_eq!(c103.len(), 1, "{found:?}");
+        assert!(
+            c103[0]
+                .message
+                .contains("the key performance indicators began in 2023-24 Q1"),
+            "{}",
+            c103[0].message
+        );
+        doc.ret.identity.period = "2023-24 Q1".parse().unwrap();
+        assert!(
+            !check_document(&doc, &Source::Embedded)
+                .iter()
+                .any(|f| f.code == "C103")
+        );
+    }
+
+    #[test]
     fn identity_and_definitions_version() {
         let mut doc = document();
         doc.ret.identity.yjs_code = "N".into();
@@ -551,54 +735,148 @@ mod tests {
         assert!(found.iter().any(|(c, _)| c == "C103"), "{found:?}");
     }
 
-    #[test]
-    fn a_resaved_file_with_the_same_figures_is_a_warning_and_an_edited_one_an_error() {
-        let doc = document();
-        let manifest = Manifest {
-            manifest_version: 1,
-            tool: crate::write::manifest::Tool {
-                name: "yjb-return".into(),
-                version: "0.1.0".into(),
-            },
-            definitions: crate::write::manifest::DefinitionsRef {
-                version: "2024-25".into(),
-                sha256: "x".into(),
-            },
-            period: "2024-25 Q2".into(),
-            generated_at: doc.ret.identity.generated_at.clone(),
-            input: crate::write::manifest::Input {
-                path: "input.xlsx".into(),
-                sha256: doc.ret.identity.input_sha256.clone(),
-                bytes: 1,
-            },
-            identity: crate::write::manifest::ServiceRef {
-                yjs_code: "NSH01".into(),
-                yjs_name: "x".into(),
-                nation: "ENGLAND".into(),
-            },
-            acknowledged: vec![],
-            outputs: vec![crate::write::manifest::Output {
-                file: "return.json".into(),
-                sha256: "22".repeat(32),
-            }],
-        };
-        let m = ("r/manifest.json".to_string(), manifest);
-        let mut twin = doc.clone();
-        twin.file = "r/return.xml".into();
-        let found = check_against(&doc, std::slice::from_ref(&twin), Some(&m));
-        assert_eq!(codes(&found), [("C402".to_string(), None)]);
-        assert_eq!(found[0].severity, Severity::Warning);
+    /// A manifest recording `docs` as built.
+    fn manifest_recording(docs: &[&Document]) -> (String, Manifest) {
+        let mut m = crate::write::manifest::tests::manifest_of(&docs[0].ret);
+        m.outputs = docs
+            .iter()
+            .map(|d| crate::write::manifest::Output {
+                file: d.file.rsplit('/').next().unwrap().to_string(),
+                sha256: d.sha256.clone(),
+            })
+            .collect();
+        ("r/manifest.json".to_string(), m)
+    }
 
+    fn with_figure(doc: &Document, code: &str, value: i64) -> Document {
         let mut edited = doc.clone();
         let mut measures = Measures::new();
         for (c, v) in doc.ret.measures.iter() {
-            measures.set(c, if c == "kpi9.offences" { 4 } else { v });
+            measures.set(c, if c == code { value } else { v });
         }
         edited.ret.measures = measures;
-        let found = check_against(&edited, &[twin], Some(&m));
+        edited
+    }
+
+    fn twin(doc: &Document, file: &str, sha: &str) -> Document {
+        let mut twin = doc.clone();
+        twin.file = file.into();
+        twin.sha256 = sha.repeat(32);
+        twin
+    }
+
+    #[test]
+    fn a_resaved_file_with_the_same_figures_is_a_warning_and_an_edited_one_an_error() {
+        let json = document();
+        let xml = twin(&json, "r/return.xml", "33");
+        let m = manifest_recording(&[&twin(&json, "r/return.json", "22"), &xml]);
+        let found = check_against(&json, std::slice::from_ref(&xml), Some(&m));
+        assert_eq!(codes(&found), [("C402".to_string(), None)]);
+        assert_eq!(found[0].severity, Severity::Warning);
+
+        let edited = with_figure(&json, "kpi9.offences", 4);
+        let found = check_against(&edited, std::slice::from_ref(&xml), Some(&m));
         assert_eq!(
             codes(&found),
             [("C401".to_string(), Some("kpi9.offences".to_string()))]
+        );
+        // The honest file beside it is not blamed.
+        assert_eq!(check_against(&xml, &[edited], Some(&m)), vec![]);
+    }
+
+    #[test]
+    fn a_figure_edited_with_its_hash_in_the_manifest_is_still_caught() {
+        let json = document();
+        let xml = twin(&json, "r/return.xml", "33");
+        let edited = twin(
+            &with_figure(&json, "kpi9.offences", 4),
+            "r/return.xml",
+            "44",
+        );
+        // The manifest was edited to record the edited XML's hash.
+        let m = manifest_recording(&[&json, &edited]);
+        let found = check_against(&edited, std::slice::from_ref(&json), Some(&m));
+        assert_eq!(
+            codes(&found),
+            [("C401".to_string(), Some("kpi9.offences".to_string()))]
+        );
+        assert!(found[0].message.contains("was it edited too?"), "{found:?}");
+        let found = check_against(&json, std::slice::from_ref(&edited), Some(&m));
+        assert_eq!(codes(&found).len(), 1, "both are reported: {found:?}");
+        let _ = xml;
+    }
+
+    #[test]
+    fn no_file_as_the_manifest_records_is_an_error() {
+        let json = document();
+        let m = manifest_recording(&[&twin(&json, "r/return.json", "22")]);
+        // A lone file, or every file edited consistently: the figures agree, nothing is as built.
+        let xml = twin(&json, "r/return.xml", "33");
+        for others in [&[][..], std::slice::from_ref(&xml)] {
+            let found = check_against(&json, others, Some(&m));
+            assert_eq!(codes(&found), [("C403".to_string(), None)], "{found:?}");
+            assert_eq!(found[0].severity, Severity::Error);
+        }
+    }
+
+    #[test]
+    fn the_population_is_compared_across_files() {
+        let json = document();
+        let mut xlsx = twin(&json, "r/return.xlsx", "55");
+        xlsx.ret.identity.population_10_17 = 1;
+        let found = check_against(&xlsx, std::slice::from_ref(&json), None);
+        assert_eq!(codes(&found), [("C104".to_string(), None)]);
+        assert!(found[0].message.contains("population_10_17"), "{found:?}");
+    }
+
+    #[test]
+    fn a_rate_or_ratio_typed_over_is_c302() {
+        let mut doc = document();
+        let mut m = Measures::new();
+        for (c, v) in doc.ret.measures.iter() {
+            let v = match c {
+                "kpi9.children" | "kpi9.offences" => 5,
+                "reoffending.reoffenders" => 4,
+                "reoffending.reoffences" => 9,
+                "reoffending.cohort" => 10,
+                _ => v,
+            };
+            m.set(c, v);
+        }
+        doc.ret.measures = m;
+        doc.ret.identity.population_10_17 = 50_000;
+        let shown = |numerator: &str, denominator: Option<&str>, per: f64, value: f64| Shown {
+            numerator: numerator.into(),
+            denominator: denominator.map(str::to_string),
+            per,
+            value: Some(value),
+            place: Place {
+                sheet: "KPI9".into(),
+                row: 9,
+                col: 1,
+            },
+        };
+        // 5 per 10,000 of 50,000 is 1.0; 9 ÷ 4 is 2.25.
+        doc.shown = vec![
+            shown("kpi9.children", None, 10_000.0, 1.0),
+            shown(
+                "reoffending.reoffences",
+                Some("reoffending.reoffenders"),
+                1.0,
+                2.25,
+            ),
+        ];
+        assert_eq!(check_document(&doc, &Source::Embedded), vec![]);
+        doc.shown[0].value = Some(1.2);
+        doc.shown[1].value = Some(2.0);
+        let found = check_document(&doc, &Source::Embedded);
+        let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "shows 1.2 for kpi9.children per 10,000 of population_10_17 (5 / 50000), which should be 1.0",
+                "shows 2.00 for reoffending.reoffences / reoffending.reoffenders (9 / 4), which should be 2.25",
+            ]
         );
     }
 }

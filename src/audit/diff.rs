@@ -1,12 +1,14 @@
 //! What changed between two returns: every measure whose value moved, and every percentage
-//! shown in the workbook that moved with it, in percentage points.
+//! shown in the workbook that moved with it, in percentage points, each beside the label the
+//! return workbook gives it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use serde::Serialize;
 
 use crate::measures::{Identity, Return};
+use crate::write::template::{Kind, Layout};
 
 /// A percentage the workbook shows: numerator / denominator, both measure codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,9 +27,96 @@ impl Ratio {
     }
 }
 
+/// The labels the return workbook shows beside each measure and percentage, so that a diff
+/// reads as the workbook does: `In suitable accommodation (Community)` beside
+/// `kpi1.community.suitable`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Labels {
+    codes: HashMap<String, String>,
+    ratios: HashMap<(String, String), String>,
+}
+
+impl Labels {
+    /// Every label of the layout, `GROUP` expanded to each group column's label. A sub-row
+    /// (indented in the template, "  completed") is named with the row it belongs to
+    /// ("Diversions ended: completed"), and a percentage whose label repeats within its sheet
+    /// ("% of the cohort") with the count it is a percentage of. Where a measure appears twice
+    /// (the cohort, repeated on each KPI sheet) its first label is kept.
+    pub fn new(layout: &Layout) -> Labels {
+        let mut labels = Labels::default();
+        for section in &layout.sections {
+            let mut parent = String::new();
+            let mut own: HashMap<&str, String> = HashMap::new();
+            for line in &section.lines {
+                let trimmed = line.label.trim();
+                let nested = line.label.starts_with(char::is_whitespace) && !parent.is_empty();
+                let base = if nested {
+                    format!("{parent}: {trimmed}")
+                } else {
+                    trimmed.to_string()
+                };
+                match (&line.kind, &line.denominator) {
+                    (Kind::Count | Kind::Hours, _) => {
+                        if !nested {
+                            parent = trimmed.to_string();
+                        }
+                        own.entry(line.code.as_str())
+                            .or_insert_with(|| base.clone());
+                        for (group, code) in layout.expand(section, &line.code) {
+                            let label = match group {
+                                Some(g) => format!("{base} ({})", g.label),
+                                None => base.clone(),
+                            };
+                            labels.codes.entry(code).or_insert(label);
+                        }
+                    }
+                    (Kind::Percent, Some(den)) => {
+                        let repeated = section
+                            .lines
+                            .iter()
+                            .filter(|l| l.kind == Kind::Percent && l.label == line.label)
+                            .count()
+                            > 1;
+                        let base = match own.get(line.code.as_str()) {
+                            Some(count) if repeated && !nested => format!("{count}: {trimmed}"),
+                            _ => base,
+                        };
+                        let nums = layout.expand(section, &line.code);
+                        let dens = layout.expand(section, den);
+                        for ((group, n), (_, d)) in nums.into_iter().zip(dens) {
+                            let label = match group {
+                                Some(g) => format!("{base} ({})", g.label),
+                                None => base.clone(),
+                            };
+                            labels.ratios.entry((n, d)).or_insert(label);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        labels
+    }
+
+    /// The label of a measure code, if the layout shows it.
+    pub fn code(&self, code: &str) -> Option<&str> {
+        self.codes.get(code).map(String::as_str)
+    }
+
+    /// The label of a percentage, if the layout shows it.
+    pub fn ratio(&self, numerator: &str, denominator: &str) -> Option<&str> {
+        self.ratios
+            .get(&(numerator.to_string(), denominator.to_string()))
+            .map(String::as_str)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Changed {
     pub code: String,
+    /// The label the return workbook shows for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// `None` when the measure is absent from that return (a partner that had no rows, say).
     pub old: Option<i64>,
     pub new: Option<i64>,
@@ -38,6 +127,9 @@ pub struct Changed {
 pub struct Moved {
     pub numerator: String,
     pub denominator: String,
+    /// The label the return workbook shows for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
     /// Percentages, rounded to 0.1; `None` where the denominator is 0.
     pub old: Option<f64>,
     pub new: Option<f64>,
@@ -69,13 +161,15 @@ fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
 }
 
-fn identity_fields(id: &Identity) -> [(&'static str, String); 9] {
+/// The identity fields of a return, as text, in the order they are shown.
+pub(crate) fn identity_fields(id: &Identity) -> [(&'static str, String); 10] {
     [
         ("yjs_code", id.yjs_code.clone()),
         ("yjs_name", id.yjs_name.clone()),
         ("nation", id.nation.clone()),
         ("population_10_17", id.population_10_17.to_string()),
         ("period", id.period.to_string()),
+        ("provisional", id.provisional.to_string()),
         ("definitions_version", id.definitions_version.clone()),
         ("tool_version", id.tool_version.clone()),
         ("input_sha256", id.input_sha256.clone()),
@@ -83,8 +177,13 @@ fn identity_fields(id: &Identity) -> [(&'static str, String); 9] {
     ]
 }
 
-/// Compares two returns. `ratios` are the percentages the workbook shows.
-pub fn diff(old: &Return, new: &Return, ratios: &[Ratio]) -> Diff {
+/// Compares two returns, with the percentages and labels of the workbook `layout` shows.
+pub fn diff(old: &Return, new: &Return, layout: &Layout) -> Diff {
+    compare(old, new, &layout.ratios(), &Labels::new(layout))
+}
+
+/// Compares two returns: every measure that changed, and every one of `ratios` that moved.
+fn compare(old: &Return, new: &Return, ratios: &[Ratio], labels: &Labels) -> Diff {
     let identity = identity_fields(&old.identity)
         .into_iter()
         .zip(identity_fields(&new.identity))
@@ -107,9 +206,10 @@ pub fn diff(old: &Return, new: &Return, ratios: &[Ratio]) -> Diff {
             let (a, b) = (old.measures.get(code), new.measures.get(code));
             (a != b).then(|| Changed {
                 code: code.to_string(),
+                label: labels.code(code).map(str::to_string),
                 old: a,
                 new: b,
-                change: b.unwrap_or(0) - a.unwrap_or(0),
+                change: b.unwrap_or(0).saturating_sub(a.unwrap_or(0)),
             })
         })
         .collect();
@@ -125,6 +225,9 @@ pub fn diff(old: &Return, new: &Return, ratios: &[Ratio]) -> Diff {
             moved.then(|| Moved {
                 numerator: r.numerator.clone(),
                 denominator: r.denominator.clone(),
+                label: labels
+                    .ratio(&r.numerator, &r.denominator)
+                    .map(str::to_string),
                 old: a.map(round1),
                 new: b.map(round1),
                 points: a.zip(b).map(|(a, b)| round1(b - a)),
@@ -139,53 +242,99 @@ pub fn diff(old: &Return, new: &Return, ratios: &[Ratio]) -> Diff {
 }
 
 fn show(v: Option<i64>) -> String {
-    v.map_or("(absent)".to_string(), |v| v.to_string())
+    v.map_or("absent".to_string(), |v| v.to_string())
 }
 
-fn show_percent(v: Option<f64>) -> String {
-    v.map_or("(none)".to_string(), |v| format!("{v:.1}%"))
+/// A percentage as the workbook shows it, or why it has none: its denominator is 0.
+fn show_percent(v: Option<f64>, denominator: &str) -> String {
+    v.map_or_else(|| nobody(denominator).to_string(), |v| format!("{v:.1}%"))
 }
 
-/// The terminal account of a diff.
+/// What a denominator of 0 means, in words, from what the denominator counts.
+fn nobody(denominator: &str) -> &'static str {
+    match denominator.rsplit('.').next() {
+        Some("victims") => "no victims",
+        Some("meetings") => "no meetings",
+        Some("ended") => "none ended",
+        _ => "no children",
+    }
+}
+
+/// Rows of `[what, old, new, change, label]` in aligned columns: `what` and `change` to the
+/// left, the two values to the right so that their digits line up, the label as free text.
+fn aligned(rows: &[[String; 5]]) -> String {
+    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+    let (what, old, new, change) = (width(0), width(1), width(2), width(3));
+    let mut s = String::new();
+    for [w, o, n, c, label] in rows {
+        let line = format!("  {w:<what$}  {o:>old$} -> {n:>new$}  {c:<change$}  {label}");
+        s.push_str(line.trim_end());
+        s.push('\n');
+    }
+    s
+}
+
+/// The terminal account of a diff: identity changes, then each figure that changed and each
+/// percentage that moved, in aligned columns, with the workbook's label last.
 pub fn render_text(d: &Diff, old_name: &str, new_name: &str) -> String {
     let mut s = String::new();
     writeln!(s, "old: {old_name}\nnew: {new_name}").unwrap();
     for c in &d.identity {
-        writeln!(s, "  {}: {} → {}", c.field, c.old, c.new).unwrap();
+        writeln!(s, "  {}: {} -> {}", c.field, c.old, c.new).unwrap();
     }
     if d.changed.is_empty() {
         writeln!(s, "No figure changed.").unwrap();
         return s;
     }
-    writeln!(s, "\n{} figure(s) changed:", d.changed.len()).unwrap();
-    let width = d.changed.iter().map(|c| c.code.len()).max().unwrap_or(0);
-    for c in &d.changed {
+    let plural = |n: usize, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    writeln!(
+        s,
+        "\n{}:",
+        plural(d.changed.len(), "figure changed", "figures changed")
+    )
+    .unwrap();
+    let rows: Vec<[String; 5]> = d
+        .changed
+        .iter()
+        .map(|c| {
+            [
+                c.code.clone(),
+                show(c.old),
+                show(c.new),
+                format!("({:+})", c.change),
+                c.label.clone().unwrap_or_default(),
+            ]
+        })
+        .collect();
+    s.push_str(&aligned(&rows));
+    if !d.percentages.is_empty() {
         writeln!(
             s,
-            "  {:<width$}  {:>8} → {:<8} ({:+})",
-            c.code,
-            show(c.old),
-            show(c.new),
-            c.change
+            "\n{}:",
+            plural(d.percentages.len(), "percentage moved", "percentages moved")
         )
         .unwrap();
-    }
-    if !d.percentages.is_empty() {
-        writeln!(s, "\n{} percentage(s) moved:", d.percentages.len()).unwrap();
-        for m in &d.percentages {
-            let points = m
-                .points
-                .map_or(String::new(), |p| format!(" ({p:+.1} points)"));
-            writeln!(
-                s,
-                "  {} / {}  {} → {}{points}",
-                m.numerator,
-                m.denominator,
-                show_percent(m.old),
-                show_percent(m.new)
-            )
-            .unwrap();
-        }
+        let rows: Vec<[String; 5]> = d
+            .percentages
+            .iter()
+            .map(|m| {
+                [
+                    format!("{} / {}", m.numerator, m.denominator),
+                    show_percent(m.old, &m.denominator),
+                    show_percent(m.new, &m.denominator),
+                    m.points
+                        .map_or(String::new(), |p| format!("({p:+.1} points)")),
+                    m.label.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        s.push_str(&aligned(&rows));
     }
     s
 }
@@ -208,6 +357,7 @@ pub fn render_json(d: &Diff, old_name: &str, new_name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::definitions::{Definitions, Source};
     use crate::measures::Measures;
 
     fn ret(values: &[(&str, i64)], sha: &str) -> Return {
@@ -222,6 +372,7 @@ mod tests {
                 nation: "ENGLAND".into(),
                 population_10_17: 48210,
                 period: "2024-25 Q2".parse().unwrap(),
+                provisional: false,
                 definitions_version: "2024-25".into(),
                 tool_version: "0.1.0".into(),
                 input_sha256: sha.into(),
@@ -258,13 +409,14 @@ mod tests {
             ],
             "bb",
         );
-        let d = diff(
+        let d = compare(
             &old,
             &new,
             &[
                 ratio("kpi1.all.suitable", "cohort.all.children"),
                 ratio("kpi9.offences", "cohort.all.children"),
             ],
+            &Labels::default(),
         );
         assert_eq!(d.identity.len(), 1);
         assert_eq!(d.identity[0].field, "input_sha256");
@@ -284,9 +436,17 @@ mod tests {
         assert_eq!(d.percentages[0].old, Some(75.0));
         assert_eq!(d.percentages[0].new, Some(80.0));
         assert_eq!(d.percentages[0].points, Some(5.0));
-        let text = render_text(&d, "a", "b");
-        assert!(text.contains("kpi1.all.suitable"), "{text}");
-        assert!(text.contains("75.0% → 80.0% (+5.0 points)"), "{text}");
+        // Values right-aligned so that the digits line up; ASCII arrows.
+        assert_eq!(
+            render_text(&d, "a", "b"),
+            "old: a\nnew: b\n  input_sha256: aa -> bb\n\
+             \n3 figures changed:\n\
+             \x20 kpi1.all.suitable      15 ->     16  (+1)\n\
+             \x20 kpi7.pcc.attended       1 -> absent  (-1)\n\
+             \x20 kpi7.vcs.attended  absent ->      2  (+2)\n\
+             \n1 percentage moved:\n\
+             \x20 kpi1.all.suitable / cohort.all.children  75.0% -> 80.0%  (+5.0 points)\n"
+        );
     }
 
     #[test]
@@ -295,20 +455,89 @@ mod tests {
             &[("cohort.all.children", 0), ("kpi1.all.suitable", 0)],
             "aa",
         );
-        let d = diff(
-            &a,
-            &a.clone(),
-            &[ratio("kpi1.all.suitable", "cohort.all.children")],
-        );
+        let ratios = [ratio("kpi1.all.suitable", "cohort.all.children")];
+        let d = compare(&a, &a.clone(), &ratios, &Labels::default());
         assert!(d.is_empty() && d.percentages.is_empty() && d.identity.is_empty());
         assert!(render_text(&d, "a", "b").contains("No figure changed."));
         let b = ret(
             &[("cohort.all.children", 2), ("kpi1.all.suitable", 1)],
             "aa",
         );
-        let d = diff(&a, &b, &[ratio("kpi1.all.suitable", "cohort.all.children")]);
+        let d = compare(&a, &b, &ratios, &Labels::default());
         assert_eq!(d.percentages[0].old, None);
         assert_eq!(d.percentages[0].new, Some(50.0));
         assert_eq!(d.percentages[0].points, None);
+        assert!(
+            render_text(&d, "a", "b")
+                .contains("  kpi1.all.suitable / cohort.all.children  no children -> 50.0%\n"),
+            "{}",
+            render_text(&d, "a", "b")
+        );
+        assert_eq!(nobody("kpi10.victims"), "no victims");
+        assert_eq!(nobody("kpi7.meetings"), "no meetings");
+        assert_eq!(nobody("kpi6.div.ended"), "none ended");
+        assert_eq!(nobody("kpi3.all.send_identified"), "no children");
+    }
+
+    #[test]
+    fn labels_come_from_the_template_with_the_group_and_the_row_they_belong_to() {
+        let defs = Definitions::latest(&Source::Embedded).unwrap();
+        let layout = Layout::load(&defs).unwrap();
+        let labels = Labels::new(&layout);
+        // GROUP expanded to the column's label; the cohort keeps its first (Cohort sheet) label.
+        assert_eq!(
+            labels.code("kpi1.community.suitable"),
+            Some("In suitable accommodation (Community)")
+        );
+        assert_eq!(
+            labels.code("cohort.all.children"),
+            Some("Children in the cohort (All)")
+        );
+        // Sub-rows name their parent row; sheets without groups add nothing.
+        assert_eq!(
+            labels.code("kpi6.div.completed"),
+            Some("Diversions ended: completed")
+        );
+        assert_eq!(
+            labels.code("kpi7.police.attended"),
+            Some("Police: meetings attended")
+        );
+        assert_eq!(labels.code("kpi1.unknown"), None);
+        // Percentages: a repeated label names its count, a nested one its parent.
+        assert_eq!(
+            labels.ratio(
+                "kpi8.out_of_court.early_help",
+                "cohort.out_of_court.children"
+            ),
+            Some("On an Early Help plan: % of the cohort (Out of court)")
+        );
+        assert_eq!(
+            labels.ratio("kpi6.yc.completed", "kpi6.yc.ended"),
+            Some("Youth cautions ended: % completed")
+        );
+        assert_eq!(
+            labels.ratio("kpi1.all.suitable", "cohort.all.children"),
+            Some("% in suitable accommodation (All)")
+        );
+        // Every percentage and every measure the workbook shows has a label.
+        for r in layout.ratios() {
+            assert!(
+                labels.ratio(&r.numerator, &r.denominator).is_some(),
+                "{r:?}"
+            );
+        }
+        for code in layout.measure_codes() {
+            assert!(labels.code(&code).is_some(), "{code}");
+        }
+        // diff carries them to its account.
+        let old = ret(&[("kpi1.community.suitable", 3)], "aa");
+        let new = ret(&[("kpi1.community.suitable", 4)], "aa");
+        let text = render_text(&diff(&old, &new, &layout), "a", "b");
+        assert!(
+            text.contains(
+                "  kpi1.community.suitable  3 -> 4  (+1)  In suitable accommodation (Community)\n"
+            ),
+            "{text}"
+        );
     }
 }

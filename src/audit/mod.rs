@@ -3,11 +3,135 @@
 
 pub mod check;
 pub mod diff;
+pub mod edits;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use crate::definitions::{Severity, Source};
 use crate::validate::Finding;
+use crate::write::manifest::Manifest;
+use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use check::Document;
+
+/// What checking some files of one return found (`check` reports it; `scorecard` refuses a
+/// quarter with errors).
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The files checked, as given.
+    pub files: Vec<String>,
+    pub findings: Vec<Finding>,
+    /// Some file could not be read as a return at all.
+    pub fatal: bool,
+    /// The files that could be read, in the order checked.
+    pub documents: Vec<Document>,
+    /// The manifest beside them, when there is a readable one.
+    pub manifest: Option<Manifest>,
+    /// Figures typed over after the build, each with the findings it explains.
+    pub edits: Vec<edits::Edit>,
+}
+
+/// Checks return files of one folder as `check` does: each file on its own, then against the
+/// manifest beside it and the other files of the return.
+pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Checked {
+    let manifest_path = folder.join(MANIFEST_JSON);
+    let manifest = crate::files::read(&manifest_path, crate::files::Kind::Manifest)
+        .ok()
+        .and_then(|t| Manifest::from_json(&String::from_utf8_lossy(&t)).ok())
+        .map(|m| (manifest_path.display().to_string(), m));
+    // Every other readable file of the return is compared with each document; which of two
+    // disagreeing files is blamed is `check_against`'s business.
+    let mut siblings = Vec::new();
+    for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
+        let path = folder.join(name);
+        if path.exists()
+            && let Ok(doc) = load_document(&path)
+        {
+            siblings.push((path, doc));
+        }
+    }
+
+    let mut findings = Vec::new();
+    let mut files = Vec::new();
+    let mut docs: Vec<(PathBuf, Document)> = Vec::new();
+    let mut fatal = false;
+    for target in targets {
+        files.push(target.display().to_string());
+        // A file already read as a sibling is not read twice.
+        let loaded = match siblings.iter().find(|(p, _)| p == target) {
+            Some((_, doc)) => Ok(doc.clone()),
+            None => load_document(target),
+        };
+        match loaded {
+            Ok(doc) => docs.push((target.clone(), doc)),
+            Err(f) => {
+                fatal |= f.severity == Severity::Fatal;
+                findings.push(*f);
+            }
+        }
+    }
+    let others = |target: &Path, siblings: &[(PathBuf, Document)]| -> Vec<Document> {
+        siblings
+            .iter()
+            .filter(|(p, _)| !same_file(p, target))
+            .map(|(_, d)| d.clone())
+            .collect()
+    };
+    let figures = |docs: &[(PathBuf, Document)], siblings: &[(PathBuf, Document)]| {
+        let mut out = Vec::new();
+        for (target, doc) in docs {
+            out.extend(check::check_document(doc, source));
+            out.extend(check::check_against(
+                doc,
+                &others(target, siblings),
+                manifest.as_ref(),
+            ));
+        }
+        // A provisional return says so in every file: once is enough.
+        let mut provisional_said = false;
+        out.retain(|f| f.code != "C105" || !std::mem::replace(&mut provisional_said, true));
+        out
+    };
+    // A figure typed over leads, with the findings it causes under it.
+    let with_others: Vec<(Document, Vec<Document>)> = docs
+        .iter()
+        .map(|(t, d)| (d.clone(), others(t, &siblings)))
+        .collect();
+    let (explained, edits) = edits::explain(
+        &with_others,
+        manifest.as_ref(),
+        figures(&docs, &siblings),
+        |i, fixed| {
+            let Some((target, _)) = docs.get(i) else {
+                return Vec::new();
+            };
+            let swap = |list: &[(PathBuf, Document)]| -> Vec<(PathBuf, Document)> {
+                list.iter()
+                    .map(|(p, d)| {
+                        let d = if same_file(p, target) { fixed } else { d };
+                        (p.clone(), d.clone())
+                    })
+                    .collect()
+            };
+            figures(&swap(&docs), &swap(&siblings))
+        },
+    );
+    findings.extend(explained);
+    Checked {
+        files,
+        findings,
+        fatal,
+        documents: docs.into_iter().map(|(_, d)| d).collect(),
+        manifest: manifest.map(|(_, m)| m),
+        edits,
+    }
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
 
 /// Reads one return file; a file that cannot be read as a return is a finding, not a failure
 /// of the command (the user asked whether it is fit to send, and the answer is no).
@@ -16,8 +140,17 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
     let unreadable = |code: &str, message: String| {
         Box::new(check::finding(code, &file, None, None, None, message))
     };
-    let bytes =
-        std::fs::read(path).map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
+    let bytes = crate::files::read(path, crate::files::Kind::ReturnFile)
+        .map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
+    // A file that is not a return but another of the tool's files is named for what it is,
+    // with the command that takes it.
+    let another = |code: &str, message: String| {
+        let what = crate::recognise::recognise(&bytes);
+        match crate::recognise::advice(&what, path, crate::recognise::Wanted::Return) {
+            Some(advice) => unreadable("C001", advice),
+            None => unreadable(code, message),
+        }
+    };
     let sha256 = crate::sha256_hex(&bytes);
     let ext = path
         .extension()
@@ -26,34 +159,29 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
     match ext.as_str() {
         "xml" | "json" => {
             let ret = if ext == "xml" {
-                crate::write::xml::parse_xml(&bytes)
-                    .map_err(|e| unreadable("C101", e.to_string()))?
+                crate::write::xml::parse_xml(&bytes).map_err(|e| another("C101", e.to_string()))?
             } else {
                 crate::write::json::parse_return_json(&String::from_utf8_lossy(&bytes))
-                    .map_err(|e| unreadable("C001", e.to_string()))?
+                    .map_err(|e| another("C001", e.to_string()))?
             };
             Ok(Document {
-                file,
-                ret,
-                places: Vec::new(),
-                percentages: Vec::new(),
-                conflicts: Vec::new(),
                 sha256,
+                ..Document::of(&file, ret)
             })
         }
         "xlsx" => {
             let read = crate::write::workbook::read_workbook(&bytes)
-                .map_err(|e| unreadable("C001", e.to_string()))?;
+                .map_err(|e| another("C001", e.to_string()))?;
             Ok(Document {
                 file,
                 ret: read.ret,
                 places: read.places,
-                percentages: read.percentages,
+                shown: read.shown,
                 conflicts: read.conflicts,
                 sha256,
             })
         }
-        _ => Err(unreadable(
+        _ => Err(another(
             "C001",
             "not a return file: give return.xml, return.xlsx, return.json or the return's folder"
                 .to_string(),

@@ -4,13 +4,18 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input};
+use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_error};
+use crate::atomic::{Replaced, Staging};
 use crate::date::Timestamp;
 use crate::definitions::Severity;
+use crate::files::Kind;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Cells, Validation, input};
-use crate::write::archive::{ARCHIVED_INPUT, ARCHIVED_SIDECAR, archive_folder};
+use crate::validate::{Cells, Options, Validation, input};
+use crate::write::archive::{
+    ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, MAX_SUBMISSIONS, check_replaceable,
+    first_free_submission, period_folder, submission_folder,
+};
 use crate::write::manifest::AcknowledgedQuery;
 use crate::write::{self, MANIFEST_JSON, Request};
 
@@ -32,39 +37,68 @@ pub struct Args {
     pub generated_at: Option<Timestamp>,
     pub definitions: Option<PathBuf>,
     pub acknowledgements: Option<PathBuf>,
+    /// Build a provisional return: allowed from an export taken before the period ended, and
+    /// marked provisional in every output.
+    pub provisional: bool,
+}
+
+/// Refuses, before the work of a build, a target that could never take the return.
+fn check_target(target: &Target) -> Result<(), CommandError> {
+    let (path, force) = match target {
+        Target::Folder { dir, force } => (dir, *force),
+        Target::Archive(root) => (root, false),
+    };
+    let Ok(meta) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        return Err(CommandError::Other(format!(
+            "{} is a file, not a folder: name a folder for the return (nothing was changed)",
+            path.display()
+        )));
+    }
+    if let Target::Folder { dir, .. } = target {
+        super::not_the_current_folder(dir, "a return", "returns")?;
+    }
+    match target {
+        Target::Folder { dir, .. } if !force => Err(exists(dir)),
+        Target::Folder { dir, .. } => check_replaceable(dir)
+            .map_err(|why| CommandError::Other(format!("cannot replace {}: {why}", dir.display()))),
+        Target::Archive(_) => Ok(()),
+    }
+}
+
+fn exists(dir: &Path) -> CommandError {
+    CommandError::Other(format!(
+        "{} already exists; a return is never overwritten unless you add --force \
+         (or use --archive, which files a resubmission in a new folder)",
+        dir.display()
+    ))
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
-    let (dir, force) = match &args.target {
-        Target::Folder { dir, force } => (dir.clone(), *force),
-        Target::Archive(root) => (archive_folder(root, args.period), false),
-    };
-    if dir.exists() && !force {
-        return Err(CommandError::Other(format!(
-            "{} already exists; a return is never overwritten unless you add --force \
-             (or use --archive, which files a resubmission in a new folder)",
-            dir.display()
-        )));
-    }
+    check_target(&args.target)?;
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
-    let bytes = read_input(&args.export)?;
+    let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
     let v = input::validate_bytes(
         &bytes,
         &defs,
-        Some(args.period),
+        &Options {
+            period: Some(args.period),
+            provisional: args.provisional,
+        },
         sidecar.as_deref(),
         Cells::Drop,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
+    super::note_if_open_in_excel(&args.export);
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
-        text.push_str(
-            "\nThe return was not built: fix the errors above in the case-management system, \
-             export again and rerun build. `validate --report issues.xlsx` lists them all.\n",
-        );
-        write_out(out, &text)?;
+        text.push('\n');
+        text.push_str(&refusal(&v, args));
+        super::print(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
             EXIT_FAILURE
         } else {
@@ -84,6 +118,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     let request = Request {
         period: args.period,
+        provisional: args.provisional,
         generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
         input_path,
         input_sha256: v.sha256.clone(),
@@ -100,7 +135,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
     let sidecar_bytes = match (&args.target, &sidecar) {
-        (Target::Archive(_), Some(path)) => Some(read_input(path)?),
+        (Target::Archive(_), Some(path)) => Some(read_input(path, Kind::Csv)?),
         _ => None,
     };
     if let Target::Archive(_) = args.target {
@@ -109,12 +144,102 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             files.push((ARCHIVED_SIDECAR, b));
         }
     }
-    crate::atomic::write_dir(&dir, &files, force).map_err(|e| CommandError::Write {
-        path: dir.clone(),
-        message: e.to_string(),
-    })?;
-    write_out(out, &summary(&v, &built, &dir))?;
+    let (dir, kept) = place(&args.target, args.period, &files)?;
+    let mut text = summary(&v, &built, &dir);
+    if let Some(note) = super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+    {
+        writeln!(text, "\n{note}").unwrap();
+    }
+    if let Some(kept) = kept {
+        writeln!(
+            text,
+            "\nThe folder it replaced also held files build never writes; they were kept in {}",
+            kept.display()
+        )
+        .unwrap();
+    }
+    super::print(out, &text)?;
     Ok(EXIT_OK)
+}
+
+/// Writes the return's folder and puts it in place: exactly the `--out` folder (replacing
+/// a return there only with `--force`), or the first free submission folder of the archive.
+/// Returns where it went, and where an old folder holding other files was kept, if so.
+fn place(
+    target: &Target,
+    period: Period,
+    files: &[(&str, &[u8])],
+) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
+    match target {
+        Target::Folder { dir, force } => {
+            let mut staging = Staging::write(dir, files, &BUILD_FILES)
+                .map_err(|e| write_error(dir, &e, Some("--force")))?;
+            if *force && std::fs::symlink_metadata(dir).is_ok() {
+                // Looked at again: the folder may have changed while the return was built.
+                check_target(target)?;
+                let replaced = staging
+                    .replace(dir)
+                    .map_err(|e| write_error(dir, &e, Some("--force")))?;
+                let kept = match replaced {
+                    Replaced::KeptAt(path) => Some(path),
+                    Replaced::Nothing | Replaced::Removed => None,
+                };
+                return Ok((dir.clone(), kept));
+            }
+            match staging.place_new(dir) {
+                Ok(()) => Ok((dir.clone(), None)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(dir)),
+                Err(e) => Err(write_error(dir, &e, Some("--force"))),
+            }
+        }
+        Target::Archive(root) => {
+            let first = root.join(period_folder(period));
+            let mut staging = Staging::write(&first, files, &BUILD_FILES)
+                .map_err(|e| write_error(&first, &e, None))?;
+            // Another build may file the same quarter at the same moment: a taken number is
+            // never replaced, the next one is tried.
+            for n in first_free_submission(root, period)..=MAX_SUBMISSIONS {
+                let dir = root.join(submission_folder(period, n));
+                match staging.place_new(&dir) {
+                    Ok(()) => return Ok((dir, None)),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                    Err(e) => return Err(write_error(&dir, &e, None)),
+                }
+            }
+            Err(CommandError::Other(format!(
+                "{} already holds {MAX_SUBMISSIONS} submissions of {period}; nothing was filed",
+                root.display()
+            )))
+        }
+    }
+}
+
+/// Why the return was not built and what to do next: a period the export does not cover is
+/// fixed on the command line; anything else in the case-management system.
+fn refusal(v: &Validation, args: &Args) -> String {
+    let blocking: Vec<&str> = v
+        .findings
+        .iter()
+        .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
+        .map(|f| f.code.as_str())
+        .collect();
+    let period = args.period;
+    if !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451") {
+        let early = if blocking.contains(&"E451") {
+            ", or add --provisional for an early look (a provisional return is not fit to send)"
+        } else {
+            ""
+        };
+        return format!(
+            "The return was not built: the export does not cover {period}. Check --period{early}.\n"
+        );
+    }
+    format!(
+        "The return was not built: fix the errors above in the case-management system, export \
+         again and rerun build. To list them all in a workbook, run:\n  yjb-return validate \
+         \"{}\" --period \"{period}\" --report issues.xlsx\n",
+        args.export.display()
+    )
 }
 
 /// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.
@@ -184,16 +309,11 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
         if warnings.len() > report::terminal::DEFAULT_LIMIT {
             writeln!(
                 s,
-                "  …and {} more (`validate --all` lists them)",
+                "  ...and {} more (`validate --all` lists them)",
                 warnings.len() - report::terminal::DEFAULT_LIMIT
             )
             .unwrap();
         }
     }
     s
-}
-
-fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CommandError> {
-    out.write_all(text.as_bytes())
-        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))
 }

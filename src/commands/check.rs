@@ -7,11 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::audit::{self, check, check::Document};
+use crate::audit;
 use crate::definitions::{Severity, Source};
 use crate::validate::Finding;
-use crate::write::manifest::Manifest;
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -28,6 +27,8 @@ struct Report<'a> {
     files: &'a [String],
     summary: Summary,
     findings: &'a [Finding],
+    /// Figures typed over after the build, with where their findings are in `findings`.
+    edits: &'a [audit::edits::Edit],
 }
 
 #[derive(Serialize)]
@@ -45,8 +46,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .collect();
         if targets.is_empty() {
             return Err(CommandError::Other(format!(
-                "{} holds no return.xml, return.xlsx or return.json",
-                args.path.display()
+                "{} holds no return.xml, return.xlsx or return.json{}",
+                args.path.display(),
+                crate::recognise::folder_advice(
+                    &args.path,
+                    crate::recognise::Wanted::Return,
+                    "check"
+                )
+                .map(|a| format!("; {a}"))
+                .unwrap_or_default()
             )));
         }
         (args.path.clone(), targets)
@@ -58,67 +66,17 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         (folder, vec![args.path.clone()])
     } else {
         return Err(CommandError::Other(format!(
-            "{} does not exist",
-            args.path.display()
+            "{} does not exist; {}",
+            args.path.display(),
+            crate::files::nearby(&args.path, crate::files::Kind::ReturnFile)
         )));
     };
     let source = args
         .definitions
         .as_ref()
         .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let manifest_path = folder.join(MANIFEST_JSON);
-    let manifest = std::fs::read_to_string(&manifest_path)
-        .ok()
-        .and_then(|t| Manifest::from_json(&t).ok())
-        .map(|m| (manifest_path.display().to_string(), m));
-    let recorded = |doc: &Document| {
-        manifest.as_ref().and_then(|(_, m)| {
-            let name = Path::new(&doc.file)
-                .file_name()?
-                .to_string_lossy()
-                .into_owned();
-            Some(m.output(&name)?.sha256 == doc.sha256)
-        })
-    };
-
-    // The siblings a document is compared with: with a manifest, only those still exactly as
-    // built (so an edited file is blamed, not the honest ones beside it); without, all.
-    let mut siblings = Vec::new();
-    for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
-        let path = folder.join(name);
-        if path.exists()
-            && let Ok(doc) = audit::load_document(&path)
-        {
-            siblings.push((path, doc));
-        }
-    }
-
-    let mut findings = Vec::new();
-    let mut files = Vec::new();
-    let mut fatal = false;
-    for target in &targets {
-        files.push(target.display().to_string());
-        let doc = match audit::load_document(target) {
-            Ok(doc) => doc,
-            Err(f) => {
-                fatal |= f.severity == Severity::Fatal;
-                findings.push(*f);
-                continue;
-            }
-        };
-        findings.extend(check::check_document(&doc, &source));
-        if recorded(&doc) == Some(true) {
-            continue; // exactly as built: nothing to compare
-        }
-        let others: Vec<Document> = siblings
-            .iter()
-            .filter(|(p, _)| !same_file(p, target))
-            .map(|(_, d)| d)
-            .filter(|d| manifest.is_none() || recorded(d) == Some(true))
-            .cloned()
-            .collect();
-        findings.extend(check::check_against(&doc, &others, manifest.as_ref()));
-    }
+    let checked = audit::check_files(&folder, &targets, &source);
+    let (files, findings, fatal) = (&checked.files, &checked.findings, checked.fatal);
     let errors = findings
         .iter()
         .filter(|f| f.severity >= Severity::Error)
@@ -140,33 +98,18 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         let report = Report {
             verdict,
             tool_version: env!("CARGO_PKG_VERSION"),
-            files: &files,
+            files,
             summary: Summary { errors, warnings },
-            findings: &findings,
+            findings,
+            edits: &checked.edits,
         };
         let mut s = serde_json::to_string_pretty(&report).expect("serialisable");
         s.push('\n');
         s
     } else {
-        let mut s = String::new();
-        for f in &files {
-            writeln!(s, "{f}").unwrap();
-        }
-        let sentence = match verdict {
-            "passed" => "passed: fit to send",
-            "warnings" => "passed with warnings: read them before sending",
-            "unreadable" => "cannot be read as a return",
-            _ => "errors found: do not send this return",
-        };
-        writeln!(s, "Verdict: {sentence}").unwrap();
-        writeln!(s, "  {errors} error(s), {warnings} warning(s)").unwrap();
-        for f in &findings {
-            writeln!(s, "  {}", crate::report::terminal::line(f)).unwrap();
-        }
-        s
+        render_text(&checked, &folder, verdict, errors, warnings)
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))?;
+    super::print(out, &text)?;
     Ok(if fatal {
         EXIT_FAILURE
     } else if errors > 0 {
@@ -176,9 +119,111 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     })
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
+/// The text `check` prints: the files, the verdict, and the findings, each figure typed over
+/// after the build first with the findings that follow from it under it. A return fit to send
+/// says what was checked and which file to send.
+fn render_text(
+    checked: &audit::Checked,
+    folder: &Path,
+    verdict: &str,
+    errors: usize,
+    warnings: usize,
+) -> String {
+    let mut s = String::new();
+    for f in &checked.files {
+        writeln!(s, "{f}").unwrap();
     }
+    let provisional = checked.findings.iter().any(|f| f.code == "C105");
+    let sentence = match verdict {
+        "warnings" if provisional => "provisional: NOT fit to send (read the warnings)",
+        "passed" => "passed: fit to send",
+        "warnings" => "passed with warnings: read them before sending",
+        "unreadable" => "cannot be read as a return",
+        _ => "errors found: do not send this return",
+    };
+    writeln!(s, "Verdict: {sentence}").unwrap();
+    if verdict == "passed" {
+        writeln!(s, "  {}", what_was_checked(checked, folder)).unwrap();
+        return s;
+    }
+    let mut counts = format!("  {errors} error(s), {warnings} warning(s)");
+    let edits = &checked.edits;
+    if !edits.is_empty() {
+        let following: usize = edits.iter().map(|e| e.consequences.len()).sum();
+        let n = edits.len();
+        write!(
+            counts,
+            ": {n} figure{} changed after the build{}",
+            if n == 1 { " was" } else { "s were" },
+            match following {
+                0 => String::new(),
+                1 => ", and 1 finding follows from it".to_string(),
+                _ if n == 1 => format!(", and {following} findings follow from it"),
+                _ => format!(", and {following} findings follow from them"),
+            }
+        )
+        .unwrap();
+    }
+    writeln!(s, "{counts}").unwrap();
+    let under: std::collections::BTreeSet<usize> = edits
+        .iter()
+        .flat_map(|e| e.consequences.iter().copied())
+        .collect();
+    for (i, f) in checked.findings.iter().enumerate() {
+        if under.contains(&i) {
+            continue;
+        }
+        writeln!(s, "  {}", crate::report::terminal::line(f)).unwrap();
+        if let Some(e) = edits.iter().find(|e| e.finding == i)
+            && !e.consequences.is_empty()
+        {
+            writeln!(s, "    which causes these (put it back and they go):").unwrap();
+            for k in &e.consequences {
+                if let Some(f) = checked.findings.get(*k) {
+                    writeln!(s, "      {}", crate::report::terminal::line(f)).unwrap();
+                }
+            }
+        }
+    }
+    s
+}
+
+/// What a return fit to send was checked for, and the file to send: "NSH01 2024-25 Q2: XSD
+/// valid, identity as built, 252 measures present, figures consistent: send
+/// returns/2024-25-Q2/return.xml".
+fn what_was_checked(checked: &audit::Checked, folder: &Path) -> String {
+    let Some(first) = checked.documents.first() else {
+        return String::new();
+    };
+    let id = &first.ret.identity;
+    let is_xml = |d: &&audit::check::Document| {
+        Path::new(&d.file)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    };
+    let mut parts = Vec::new();
+    if checked.documents.iter().any(|d| is_xml(&d)) {
+        parts.push("XSD valid".to_string());
+    }
+    parts.push(
+        match (&checked.manifest, checked.documents.len()) {
+            (Some(_), _) => "identity as built",
+            (None, 1) => "identity complete",
+            (None, _) => "identity the same in every file",
+        }
+        .to_string(),
+    );
+    parts.push(format!("{} measures present", first.ret.measures.len()));
+    parts.push("figures consistent".to_string());
+    let xml = match checked.documents.iter().find(is_xml) {
+        Some(d) => d.file.clone(),
+        None if folder.join(RETURN_XML).is_file() => folder.join(RETURN_XML).display().to_string(),
+        None => RETURN_XML.to_string(),
+    };
+    format!(
+        "{} {}: {}: send {xml}",
+        id.yjs_code,
+        id.period,
+        parts.join(", ")
+    )
 }

@@ -26,8 +26,11 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
             .find(|p| p.exists())
             .ok_or_else(|| {
                 CommandError::Other(format!(
-                    "{} holds no return.json or return.xml",
-                    path.display()
+                    "{} holds no return.json or return.xml{}",
+                    path.display(),
+                    crate::recognise::folder_advice(path, crate::recognise::Wanted::Return, "diff")
+                        .map(|a| format!("; {a}"))
+                        .unwrap_or_default()
                 ))
             })?
     } else {
@@ -50,13 +53,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let defs = Definitions::load(&source, &new.identity.definitions_version)?;
     let layout = crate::write::template::Layout::load(&defs)
         .map_err(|e| CommandError::Other(format!("the return template is unusable: {e}")))?;
-    let d = diff::diff(&old, &new, &layout.ratios());
+    let d = diff::diff(&old, &new, &layout);
     let text = if args.json {
         diff::render_json(&d, &old_name, &new_name)
     } else {
         diff::render_text(&d, &old_name, &new_name)
     };
-    out.write_all(text.as_bytes())
-        .map_err(|e| CommandError::Other(format!("cannot write the output: {e}")))?;
+    super::print(out, &text)?;
     Ok(if d.is_empty() { EXIT_OK } else { EXIT_ERRORS })
 }

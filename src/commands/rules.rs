@@ -1,10 +1,16 @@
-//! `yjb-return rules`: the rule catalogue, for people and for spreadsheets.
+//! `yjb-return rules`: the rule catalogue, for people and for spreadsheets: the rules
+//! `validate` applies to an export (from the definitions), then the checks `check` applies to a
+//! finished return (from [`check::RULES`], whatever it holds).
 //!
 //! `docs/rules.md` is this command's Markdown output; a test keeps the two identical.
 
 use std::fmt::Write as _;
 
+use crate::audit::check;
 use crate::definitions::{Definitions, RuleDef, Severity};
+
+/// What the "sheets" column says of a `check` code.
+const CHECKED: &str = "the return";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -20,10 +26,17 @@ pub fn render(defs: &Definitions, format: Format) -> String {
         Format::Text => text(defs),
         Format::Csv => csv(defs),
         Format::Json => {
+            let checks: Vec<_> = check::RULES
+                .iter()
+                .map(|(code, severity, title)| {
+                    serde_json::json!({"code": code, "severity": severity, "title": title})
+                })
+                .collect();
             let mut s = serde_json::to_string_pretty(&serde_json::json!({
                 "definitions_version": defs.version,
                 "definitions_hash": defs.hash,
                 "rules": defs.rules,
+                "checks": checks,
             }))
             .expect("serialisable");
             s.push('\n');
@@ -60,6 +73,15 @@ fn text(defs: &Definitions) -> String {
         writeln!(s, "{}  {:<20} {}", r.code, severity(r.severity), r.title).unwrap();
         writeln!(s, "      sheets: {}; fix: {}", sheets(r), r.fix).unwrap();
     }
+    writeln!(
+        s,
+        "\nChecks of a finished return by `check` ({} checks)\n",
+        check::RULES.len()
+    )
+    .unwrap();
+    for (code, severity, title) in check::RULES {
+        writeln!(s, "{code}  {:<20} {title}", self::severity(*severity)).unwrap();
+    }
     s
 }
 
@@ -83,6 +105,17 @@ fn csv(defs: &Definitions) -> String {
             csv_field(&r.sheets.join(" ")),
             csv_field(&r.title),
             csv_field(&r.fix)
+        )
+        .unwrap();
+    }
+    for (code, severity, title) in check::RULES {
+        let sev = serde_json::to_value(severity).expect("serialisable");
+        writeln!(
+            s,
+            "{code},{},{},{},",
+            sev.as_str().unwrap_or_default(),
+            csv_field(CHECKED),
+            csv_field(title)
         )
         .unwrap();
     }
@@ -110,6 +143,24 @@ fn markdown(defs: &Definitions) -> String {
         )
         .unwrap();
     }
+    write!(
+        s,
+        "\n## Checks of a finished return\n\n\
+         `yjb-return check` reads a built return back (return.xml, return.xlsx, return.json or the\n\
+         folder) and applies these checks before it is sent. C = check: an error means the return\n\
+         is not fit to send.\n\n\
+         | code | severity | what it checks |\n|---|---|---|\n"
+    )
+    .unwrap();
+    for (code, severity, title) in check::RULES {
+        writeln!(
+            s,
+            "| {code} | {} | {} |",
+            self::severity(*severity),
+            title.replace('|', "\\|")
+        )
+        .unwrap();
+    }
     s
 }
 
@@ -134,10 +185,45 @@ mod tests {
     }
 
     #[test]
-    fn csv_has_a_line_per_rule() {
+    fn csv_has_a_line_per_rule_and_per_check() {
         let defs = Definitions::load(&Source::Embedded, "2024-25").unwrap();
         let out = csv(&defs);
-        assert_eq!(out.lines().count(), defs.rules.len() + 1);
+        assert_eq!(
+            out.lines().count(),
+            1 + defs.rules.len() + check::RULES.len()
+        );
         assert!(out.contains("\nE201,error,"));
+        assert!(out.contains("\nC203,error,the return,a count is negative,\n"));
+    }
+
+    #[test]
+    fn every_format_lists_every_check_code() {
+        let defs = Definitions::load(&Source::Embedded, "2024-25").unwrap();
+        assert!(!check::RULES.is_empty());
+        let json: serde_json::Value = serde_json::from_str(&render(&defs, Format::Json)).unwrap();
+        let codes: Vec<&str> = json["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["code"].as_str().unwrap())
+            .collect();
+        let expected: Vec<&str> = check::RULES.iter().map(|(c, _, _)| *c).collect();
+        assert_eq!(codes, expected);
+        let text = render(&defs, Format::Text);
+        let markdown = render(&defs, Format::Markdown);
+        for (code, level, title) in check::RULES {
+            let sev = severity(*level);
+            assert!(
+                text.contains(&format!("{code}  {sev:<20} {title}\n")),
+                "{code}"
+            );
+            assert!(
+                markdown.contains(&format!(
+                    "| {code} | {sev} | {} |\n",
+                    title.replace('|', "\\|")
+                )),
+                "{code}"
+            );
+        }
     }
 }

@@ -1,12 +1,14 @@
 //! `yjb-return validate`: check an export against the data dictionary.
 
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
+use crate::definitions::{Definitions, Severity};
+use crate::files::Kind;
 use crate::period::Period;
 use crate::report;
-use crate::validate::{Cells, Validation, acknowledge, input};
+use crate::validate::{Cells, Options, Validation, acknowledge, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -19,6 +21,8 @@ pub enum Format {
 pub struct Args {
     pub export: PathBuf,
     pub period: Option<Period>,
+    /// The export is for a provisional return: taken before the period ended is allowed.
+    pub provisional: bool,
     pub format: Format,
     pub report: Option<PathBuf>,
     pub all: bool,
@@ -29,12 +33,15 @@ pub struct Args {
     pub acknowledgements_template: Option<PathBuf>,
     /// Write a copy of the export with identifiers pseudonymised, to share in a bug report.
     pub redact: Option<PathBuf>,
+    /// Replace output files (report, redacted copy, template) that already exist.
+    pub force: bool,
 }
 
-/// Reads and validates the export named in `args`, without printing anything.
-pub fn load(args: &Args) -> Result<Validation, CommandError> {
+/// Reads and validates the export named in `args`, without printing anything; returns the
+/// definitions it was validated against with the result.
+pub fn load(args: &Args) -> Result<(Definitions, Validation), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
-    let bytes = read_input(&args.export)?;
+    let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
     // The report and the redacted copy are made from the export's cells.
     let cells = if args.report.is_some() || args.redact.is_some() {
@@ -42,53 +49,152 @@ pub fn load(args: &Args) -> Result<Validation, CommandError> {
     } else {
         Cells::Drop
     };
-    input::validate_bytes(&bytes, &defs, args.period, sidecar.as_deref(), cells)
-        .map_err(|e| CommandError::load(&args.export, e))
+    let v = input::validate_bytes(
+        &bytes,
+        &defs,
+        &Options {
+            period: args.period,
+            provisional: args.provisional,
+        },
+        sidecar.as_deref(),
+        cells,
+    )
+    .map_err(|e| CommandError::load(&args.export, e))?;
+    super::note_if_open_in_excel(&args.export);
+    Ok((defs, v))
+}
+
+/// The files `validate` writes, with the option that names each.
+fn outputs(args: &Args) -> Vec<(&'static str, &Path)> {
+    [
+        ("--report", &args.report),
+        ("--redact", &args.redact),
+        (
+            "--acknowledgements-template",
+            &args.acknowledgements_template,
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(option, path)| Some((option, path.as_deref()?)))
+    .collect()
+}
+
+/// Where a path leads once its folder is resolved (the file itself need not exist).
+fn resolved(path: &Path) -> PathBuf {
+    if let Ok(p) = std::fs::canonicalize(path) {
+        return p;
+    }
+    let parent = path.parent().filter(|p| !p.as_os_str().is_empty());
+    match (
+        parent.map_or_else(|| std::fs::canonicalize("."), std::fs::canonicalize),
+        path.file_name(),
+    ) {
+        (Ok(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Refuses, before any work, an output that would overwrite one of the inputs, another
+/// output, or (without `--force`) any existing file.
+fn check_outputs(args: &Args) -> Result<(), CommandError> {
+    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let mut inputs = vec![("the export being validated", resolved(&args.export))];
+    if let Some(s) = &sidecar {
+        inputs.push(("the acknowledgements file being read", resolved(s)));
+    }
+    let refuse = |path: &Path, why: String| {
+        Err(CommandError::Other(format!(
+            "{}: {why}; nothing was written",
+            path.display()
+        )))
+    };
+    let mut taken: Vec<(&str, PathBuf)> = Vec::new();
+    for (option, path) in outputs(args) {
+        let here = resolved(path);
+        if let Some((what, _)) = inputs.iter().find(|(_, p)| *p == here) {
+            return refuse(
+                path,
+                format!("{option} names {what}: choose another file name"),
+            );
+        }
+        if let Some((other, _)) = taken.iter().find(|(_, p)| *p == here) {
+            return refuse(path, format!("{option} and {other} name the same file"));
+        }
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return refuse(path, format!("{option} names a folder: give a file name"));
+            }
+            Ok(_) if !args.force => {
+                return refuse(
+                    path,
+                    format!("{option} names a file that already exists; add --force to replace it"),
+                );
+            }
+            _ => {}
+        }
+        taken.push((option, here));
+    }
+    Ok(())
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+    check_outputs(args)?;
     let file = args.export.display().to_string();
-    let v = match load(args) {
-        Ok(v) => v,
+    let (defs, v) = match load(args) {
+        Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
-            out.write_all(report::json::unreadable(&file, code, &message).as_bytes())
-                .map_err(io_error)?;
+            super::print(out, &report::json::unreadable(&file, code, &message))?;
             return Ok(EXIT_FAILURE);
         }
         Err(e) => return Err(e),
     };
+    // What was written, one line each: on the terminal after the findings, or on stderr
+    // beside JSON (which stays a document for other programs).
+    let mut written = String::new();
     if let Some(path) = &args.acknowledgements_template {
-        write_output(path, acknowledge::template(&v).as_bytes())?;
+        write_output(path, acknowledge::template(&v).as_bytes(), args.force)?;
+        written.push_str(&template_written(path, &args.export, &v));
     }
     if let Some(path) = &args.redact {
-        let bytes = report::redact::render(&v).map_err(|e| CommandError::Write {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        write_output(path, &bytes)?;
+        let bytes =
+            report::redact::render(&v, &defs).map_err(|e| super::workbook_error(path, &e))?;
+        write_output(path, &bytes, args.force)?;
+        written.push_str(&format!(
+            "Redacted copy written to {}: identifiers replaced by pseudonyms, unknown columns \
+             emptied; dates (of birth too) and codes are kept, so it is pseudonymised, not \
+             anonymous: share it only as your information-sharing rules allow.\n",
+            path.display()
+        ));
     }
     if let Some(path) = &args.report {
-        let bytes = report::xlsx::render(&v, &file).map_err(|e| CommandError::Write {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
-        write_output(path, &bytes)?;
+        let bytes = report::xlsx::render(&v, &file).map_err(|e| super::workbook_error(path, &e))?;
+        write_output(path, &bytes, args.force)?;
+        written.push_str(&format!("Report written to {}\n", path.display()));
     }
     let text = match args.format {
-        Format::Json => report::json::render(&v, &file),
+        Format::Json => {
+            eprint!("{written}");
+            report::json::render(&v, &file)
+        }
         Format::Text => {
             let mut t = report::terminal::render(
                 &v,
                 &file,
                 (!args.all).then_some(report::terminal::DEFAULT_LIMIT),
             );
-            if let Some(path) = &args.report {
-                t.push_str(&format!("\nReport written to {}\n", path.display()));
+            if let Some(note) =
+                super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+            {
+                t.push_str(&format!("\n{note}\n"));
+            }
+            if !written.is_empty() {
+                t.push('\n');
+                t.push_str(&written);
             }
             t
         }
     };
-    out.write_all(text.as_bytes()).map_err(io_error)?;
+    super::print(out, &text)?;
     Ok(if v.internal_failures() > 0 {
         EXIT_FAILURE
     } else if v.has_errors() {
@@ -98,6 +204,27 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     })
 }
 
-fn io_error(e: std::io::Error) -> CommandError {
-    CommandError::Other(format!("cannot write the output: {e}"))
+/// The line saying what the acknowledgements template holds and where it must go to be read.
+fn template_written(path: &Path, export: &Path, v: &Validation) -> String {
+    let open = v
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .count();
+    let conventional = acknowledge::sidecar_path(export);
+    let place = if resolved(path) == resolved(&conventional) {
+        "it is read from there next time".to_string()
+    } else {
+        format!(
+            "then save it as {} beside the export, or give it with --acknowledgements",
+            conventional
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        )
+    };
+    format!(
+        "Acknowledgements template written to {}: {open} warning(s), one a line; write why \
+         each is right in its explanation column, {place}.\n",
+        path.display()
+    )
 }

@@ -7,10 +7,13 @@
 //! row at a time whatever the sheet's size. A hostile or broken file is refused with a
 //! sentence, never a crash or a hang.
 
+use std::cell::Cell as Flag;
 use std::fmt;
-use std::io::Cursor;
+use std::io::{BufReader, Cursor};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
 
-use calamine::{CellErrorType, DataRef, Reader, Xlsx};
+use calamine::{CellErrorType, DataRef, Reader, Xlsx, XlsxError};
 
 use crate::date::Date;
 
@@ -134,6 +137,14 @@ pub struct RawRow {
 }
 
 impl RawRow {
+    /// A streamed row, owned.
+    pub fn from_cells(row: u32, cells: &[CellRef<'_>]) -> RawRow {
+        RawRow {
+            row,
+            cells: cells.iter().map(CellRef::to_cell).collect(),
+        }
+    }
+
     pub fn cell(&self, col: usize) -> &Cell {
         self.cells.get(col).unwrap_or(&Cell::Empty)
     }
@@ -171,6 +182,14 @@ pub enum ReadError {
         "this is an old-style .xls workbook or a password-protected one: open it in Excel, remove any password and save it as an Excel workbook (.xlsx)"
     )]
     OldOrEncrypted,
+    #[error(
+        "this is an old-style .xls workbook: open it in Excel and save it as an Excel workbook (.xlsx) with File > Save As"
+    )]
+    OldXls,
+    #[error(
+        "this workbook is password-protected, so it cannot be read: open it in Excel, remove the password (File > Info > Protect Workbook > Encrypt with Password, and clear it), save it and close it"
+    )]
+    Encrypted,
     #[error("the workbook is damaged and cannot be read ({0}): export the caseload again")]
     Damaged(String),
     #[error(
@@ -188,7 +207,7 @@ impl ReadError {
     pub fn code(&self) -> &'static str {
         match self {
             ReadError::NotXlsx | ReadError::WrongKind(_) => "F001",
-            ReadError::OldOrEncrypted => "F002",
+            ReadError::OldOrEncrypted | ReadError::OldXls | ReadError::Encrypted => "F002",
             ReadError::Damaged(_) => "F003",
             ReadError::TooLarge(_) => "F004",
             ReadError::TooManyRows { .. } => "F005",
@@ -217,11 +236,34 @@ pub struct Formulas {
     pub count: usize,
 }
 
+/// Reads every sheet of the workbook in `bytes` into memory, for readers that want all of it at
+/// once (telling what a file is, fuzzing); validation streams instead.
+pub fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
+    let mut book = open(bytes)?;
+    let mut sheets = Vec::new();
+    for (index, name) in book.sheet_names().to_vec().into_iter().enumerate() {
+        let mut rows = Vec::new();
+        let formulas = book.rows(index, &mut |row, cells| {
+            rows.push(RawRow::from_cells(row, cells));
+        })?;
+        sheets.push(RawSheet {
+            name,
+            rows,
+            first_formula: formulas.first,
+            formula_count: formulas.count,
+        });
+    }
+    Ok(Workbook {
+        sha256: book.sha256,
+        sheets,
+    })
+}
+
 /// Opens the workbook in `bytes` after the checks of [`precheck`].
 pub fn open(bytes: &[u8]) -> Result<Book<'_>, ReadError> {
     let sha256 = crate::sha256_hex(bytes);
     precheck(bytes)?;
-    let xlsx = Xlsx::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(e.to_string()))?;
+    let xlsx = guarded(|| Xlsx::new(Cursor::new(bytes)))?.map_err(|e| damaged(None, &e))?;
     let names = xlsx.sheet_names();
     Ok(Book {
         xlsx,
@@ -253,11 +295,32 @@ impl Book<'_> {
         index: usize,
         visit: &mut dyn FnMut(u32, &[CellRef<'_>]),
     ) -> Result<Formulas, ReadError> {
+        // The library runs guarded (a panic inside it is a damaged file), the visitor, the
+        // tool's own code, unguarded: a panic there is a defect of the tool, and goes on.
+        let mut panicked = None;
+        let result = guarded(|| {
+            self.stream(index, &mut |row, cells| {
+                let outcome = unguarded(|| catch_unwind(AssertUnwindSafe(|| visit(row, cells))));
+                outcome.map_err(|payload| panicked = Some(payload)).is_ok()
+            })
+        });
+        if let Some(payload) = panicked {
+            std::panic::resume_unwind(payload);
+        }
+        result?
+    }
+
+    /// [`Book::rows`]'s reading; stops when `visit` returns false.
+    fn stream(
+        &mut self,
+        index: usize,
+        visit: &mut dyn FnMut(u32, &[CellRef<'_>]) -> bool,
+    ) -> Result<Formulas, ReadError> {
         let name = self.names.get(index).cloned().unwrap_or_default();
         let limit = self.row_limit;
         let text_limit = self.text_limit;
-        let damaged = |e: calamine::XlsxError| ReadError::Damaged(format!("sheet \"{name}\": {e}"));
-        let mut reader = self.xlsx.worksheet_cells_reader(&name).map_err(damaged)?;
+        let failed = |e: XlsxError| damaged(Some(&name), &e);
+        let mut reader = self.xlsx.worksheet_cells_reader(&name).map_err(failed)?;
         let mut formulas = Formulas::default();
         // The current row's cells, shared strings borrowed from calamine; text calamine made
         // for a cell (an inline string) is held aside until the row is handed on.
@@ -281,22 +344,26 @@ impl Book<'_> {
                     limit,
                 });
             }
-            if owned.is_empty() {
-                visit(row, cells);
+            let go_on = if owned.is_empty() {
+                visit(row, cells)
             } else {
                 let mut with_owned = cells.clone();
                 for (col, s) in owned.iter() {
                     with_owned[*col] = CellRef::Text(s.trim());
                 }
-                visit(row, &with_owned);
-            }
+                visit(row, &with_owned)
+            };
             cells.clear();
             owned.clear();
-            Ok(())
+            if go_on {
+                Ok(())
+            } else {
+                Err(ReadError::Damaged(FORMAT.into()))
+            }
         };
-        // (`next_cell_with_formula_metadata` would spare the text of derived shared formulas,
-        // but costs every cell a sixth more time: formulas are rare in exports.)
-        while let Some(record) = reader.next_cell_with_formula().map_err(damaged)? {
+        // The formula's text is never needed, only whether there is one; asking for the text
+        // would make the library grow a table to a size read from the file (`si="4000000000"`).
+        while let Some(record) = reader.next_cell_with_formula_metadata().map_err(failed)? {
             let (row, col) = record.pos;
             if record.formula.is_some() {
                 formulas.count += 1;
@@ -347,18 +414,148 @@ impl Book<'_> {
 }
 
 /// The checks made before a workbook is opened: it is a zip, not an old or encrypted file,
-/// and not a zip bomb. Used by every reader of untrusted .xlsx files (the export, and a
-/// return workbook given to `check`).
+/// not a zip bomb, and no count in it would make the reader reserve memory the content cannot
+/// fill. Used by every reader of untrusted .xlsx files (the export, and a return workbook
+/// given to `check`).
 pub fn precheck(bytes: &[u8]) -> Result<(), ReadError> {
     sniff(bytes)?;
-    check_zip(bytes)
+    check_zip(bytes)?;
+    check_shared_strings(bytes)
+}
+
+thread_local! {
+    /// Set while [`guarded`] runs: a panic then is reported as a damaged file, not printed.
+    static GUARDED: Flag<bool> = const { Flag::new(false) };
+}
+
+/// Runs the spreadsheet library over untrusted bytes. A panic inside it (arithmetic on a
+/// hostile cell reference, say) is a defect of the library on a damaged file: it becomes a
+/// sentence for the user, never a crash or a stack trace.
+pub fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, ReadError> {
+    static QUIET_HOOK: Once = Once::new();
+    QUIET_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Flag::get) {
+                previous(info);
+            }
+        }));
+    });
+    let outer = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    result.map_err(|_| ReadError::Damaged(FORMAT.into()))
+}
+
+/// Runs `f`, the tool's own code called from inside [`guarded`], with panics reported as
+/// usual.
+fn unguarded<T>(f: impl FnOnce() -> T) -> T {
+    let outer = GUARDED.with(|g| g.replace(false));
+    let result = f();
+    GUARDED.with(|g| g.set(outer));
+    result
+}
+
+const FORMAT: &str = "its contents do not follow the Excel format";
+
+/// What is wrong with a workbook the library refused, in words (the library's own messages,
+/// such as "Expecting alphanumeric character", mean nothing to a data officer).
+pub fn damaged(sheet: Option<&str>, e: &XlsxError) -> ReadError {
+    let what = match e {
+        XlsxError::Io(_) | XlsxError::Zip(_) => "its zip archive is damaged",
+        XlsxError::Xml(_)
+        | XlsxError::XmlAttr(_)
+        | XlsxError::XmlEof(_)
+        | XlsxError::Encoding(_) => "a part of it is not well-formed XML",
+        XlsxError::Alphanumeric(_)
+        | XlsxError::NumericColumn(_)
+        | XlsxError::RangeWithoutColumnComponent
+        | XlsxError::RangeWithoutRowComponent
+        | XlsxError::ColumnNumberOverflow
+        | XlsxError::RowNumberOverflow
+        | XlsxError::DimensionCount(_) => "a cell reference in it is malformed",
+        XlsxError::FileNotFound(_) | XlsxError::RelationshipNotFound => "a part of it is missing",
+        XlsxError::Password => "it is password-protected",
+        _ => FORMAT,
+    };
+    ReadError::Damaged(match sheet {
+        Some(name) => format!("sheet \"{name}\": {what}"),
+        None => what.to_string(),
+    })
+}
+
+/// The fewest bytes one shared string takes (`<si/>`).
+const MIN_SHARED_STRING_BYTES: u64 = 5;
+/// A declared count this small is harmless to reserve, whatever the content.
+const HARMLESS_SHARED_STRINGS: u64 = 1 << 20;
+
+/// Refuses a shared-strings table whose declared `uniqueCount` is more than its content could
+/// hold: the library reserves memory for that many strings up front, so
+/// `uniqueCount="4294967295"` in a tiny file would otherwise ask for about 100 GB and abort.
+fn check_shared_strings(bytes: &[u8]) -> Result<(), ReadError> {
+    use quick_xml::events::Event;
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|_| ReadError::Damaged("its zip archive is damaged".into()))?;
+    for i in 0..archive.len() {
+        let entry = archive
+            .by_index(i)
+            .map_err(|_| ReadError::Damaged("its zip archive is damaged".into()))?;
+        let is_table = entry
+            .name()
+            .map(|n| n.to_ascii_lowercase().ends_with("sharedstrings.xml"))
+            .unwrap_or(false);
+        if !is_table {
+            continue;
+        }
+        let size = entry.size();
+        let mut xml = quick_xml::Reader::from_reader(BufReader::new(entry));
+        let mut buf = Vec::new();
+        let declared = loop {
+            buf.clear();
+            match xml.read_event_into(&mut buf) {
+                Ok(Event::Start(e) | Event::Empty(e)) if e.local_name().as_ref() == "sst" => {
+                    break e
+                        .try_get_attribute("uniqueCount")
+                        .ok()
+                        .flatten()
+                        .and_then(|a| count(&a.value));
+                }
+                Ok(Event::Eof) | Err(_) => break None,
+                Ok(_) => {}
+            }
+        };
+        if let Some(n) = declared
+            && n > HARMLESS_SHARED_STRINGS
+            && n > size / MIN_SHARED_STRING_BYTES
+        {
+            return Err(ReadError::Damaged(format!(
+                "its shared-strings table says it holds {n} strings, but its {size} bytes \
+                 cannot hold more than {}",
+                size / MIN_SHARED_STRING_BYTES
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A count as the library reads it: decimal digits, leading zeros allowed.
+fn count(raw: &str) -> Option<u64> {
+    let digits = raw.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some(0);
+    }
+    digits
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 fn sniff(bytes: &[u8]) -> Result<(), ReadError> {
     if bytes.starts_with(b"PK\x03\x04") {
         Ok(())
     } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
-        Err(ReadError::OldOrEncrypted)
+        Err(compound_kind(bytes))
     } else if bytes.starts_with(b"PK\x05\x06") {
         Err(ReadError::Damaged("the zip archive is empty".into()))
     } else {
@@ -366,22 +563,39 @@ fn sniff(bytes: &[u8]) -> Result<(), ReadError> {
     }
 }
 
+/// Tells an old .xls from a password-protected .xlsx: both are OLE compound files, told apart
+/// by the names of their streams, which the file's directory holds in UTF-16LE, each ended by
+/// a NUL: an encrypted .xlsx has `EncryptionInfo` and `EncryptedPackage`, an .xls `Workbook`
+/// (Excel 97 and later) or `Book` (Excel 5).
+fn compound_kind(bytes: &[u8]) -> ReadError {
+    let has = |name: &str| {
+        let needle: Vec<u8> = name
+            .encode_utf16()
+            .chain([0])
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        bytes.windows(needle.len()).any(|w| w == needle)
+    };
+    if has("EncryptedPackage") || has("EncryptionInfo") {
+        ReadError::Encrypted
+    } else if has("Workbook") || has("Book") {
+        ReadError::OldXls
+    } else {
+        ReadError::OldOrEncrypted
+    }
+}
+
 /// Refuses zip bombs and non-workbook zips from the central directory alone, before anything
 /// is decompressed.
 fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Damaged(format!("the zip archive is incomplete: {e}")))?;
+    let broken = || ReadError::Damaged("its zip archive is incomplete or damaged".into());
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| broken())?;
     let mut total: u64 = 0;
     let mut has_workbook = false;
     let mut kind = None;
     for i in 0..archive.len() {
-        let entry = archive
-            .by_index_raw(i)
-            .map_err(|e| ReadError::Damaged(e.to_string()))?;
-        let name = entry
-            .name()
-            .map_err(|e| ReadError::Damaged(e.to_string()))?
-            .into_owned();
+        let entry = archive.by_index_raw(i).map_err(|_| broken())?;
+        let name = entry.name().map_err(|_| broken())?.into_owned();
         match name.as_str() {
             "xl/workbook.xml" => has_workbook = true,
             "xl/workbook.bin" => kind = Some("an .xlsb (binary) workbook"),
@@ -390,7 +604,7 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
             _ => {}
         }
         if entry.encrypted() {
-            return Err(ReadError::OldOrEncrypted);
+            return Err(ReadError::Encrypted);
         }
         let size = entry.size();
         total = total.saturating_add(size);
@@ -523,6 +737,28 @@ mod tests {
         assert_eq!(open(b"").err(), Some(ReadError::NotXlsx));
         let ole = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0];
         assert_eq!(open(&ole).err(), Some(ReadError::OldOrEncrypted));
+        // The stream names of a directory entry, UTF-16LE and NUL-ended.
+        let with = |name: &str| {
+            let mut bytes = ole.to_vec();
+            bytes.extend(name.encode_utf16().chain([0]).flat_map(u16::to_le_bytes));
+            bytes
+        };
+        assert_eq!(read(&with("Workbook")).unwrap_err(), ReadError::OldXls);
+        assert_eq!(read(&with("Book")).unwrap_err(), ReadError::OldXls);
+        assert_eq!(
+            read(&with("EncryptedPackage")).unwrap_err(),
+            ReadError::Encrypted
+        );
+        assert_eq!(
+            read(&with("EncryptionInfo")).unwrap_err(),
+            ReadError::Encrypted
+        );
+        // A name that merely ends like one is not it.
+        assert_eq!(
+            read(&with("NotAWorkbookX")).unwrap_err(),
+            ReadError::OldOrEncrypted
+        );
+        assert_eq!(ReadError::Encrypted.code(), "F002");
         assert!(matches!(
             open(b"PK\x03\x04truncated").err(),
             Some(ReadError::Damaged(_))

@@ -46,8 +46,9 @@ impl Checker<'_> {
         let Some(t) = self.m.get(total) else { return };
         let values: Option<Vec<i64>> = parts.iter().map(|p| self.m.get(p)).collect();
         let Some(values) = values else { return };
-        let sum: i64 = values.iter().sum();
-        if sum != t {
+        // In i128: a return read back from a file can hold any i64, and a sum must not overflow.
+        let sum: i128 = values.iter().map(|v| i128::from(*v)).sum();
+        if sum != i128::from(t) {
             self.out.push(Inconsistency {
                 code: total.to_string(),
                 parent: None,
@@ -237,6 +238,11 @@ pub fn check(m: &Measures) -> Vec<Inconsistency> {
         "kpi9.caseload",
         "counted among the caseload",
     );
+    c.within(
+        "caseload.all.open_at_end",
+        "kpi9.caseload",
+        "a child open on the quarter's last day was open during the quarter",
+    );
 
     c.within(
         "kpi10.consented",
@@ -337,6 +343,48 @@ mod tests {
         assert!(
             found.contains(&("kpi6.all.ended".into(), None)),
             "{found:?}"
+        );
+    }
+
+    #[test]
+    fn the_caseload_at_the_end_sums_its_groups_and_stays_within_the_quarter_caseload() {
+        let m = compute(&export(vec![]), q("2024-25 Q2"), &codes());
+        let set = |changes: &[(&str, i64)]| {
+            let mut edited = Measures::new();
+            for (code, v) in m.iter() {
+                let v = changes
+                    .iter()
+                    .find(|(c, _)| *c == code)
+                    .map_or(v, |(_, n)| *n);
+                edited.set(code, v);
+            }
+            check(&edited)
+                .into_iter()
+                .map(|i| (i.code, i.parent))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            set(&[
+                ("caseload.community.open_at_end", 3),
+                ("caseload.all.open_at_end", 3),
+                ("kpi9.caseload", 3),
+            ]),
+            vec![]
+        );
+        assert_eq!(
+            set(&[("caseload.custody.open_at_end", 1), ("kpi9.caseload", 5)]),
+            vec![("caseload.all.open_at_end".to_string(), None)]
+        );
+        assert_eq!(
+            set(&[
+                ("caseload.custody.open_at_end", 4),
+                ("caseload.all.open_at_end", 4),
+                ("kpi9.caseload", 3),
+            ]),
+            vec![(
+                "caseload.all.open_at_end".to_string(),
+                Some("kpi9.caseload".to_string())
+            )]
         );
     }
 

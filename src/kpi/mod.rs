@@ -15,6 +15,7 @@
 //! - An ended intervention without its end-of-intervention fields cannot pass validation; if
 //!   one reaches here all its "at the end" flags count as No.
 
+pub mod caseload;
 pub mod cohort;
 pub mod custody;
 pub mod fte;
@@ -84,6 +85,7 @@ pub fn compute(export: &Export, period: Period, codes: &Codes) -> Measures {
     m.extend(fte::measures(export, period));
     m.extend(custody::measures(export, period));
     m.extend(reoffending::measures(export, period));
+    m.extend(caseload::measures(export, period));
     m
 }
 
@@ -154,6 +156,7 @@ mod tests {
             "kpi8.GROUP.child_in_need",
             "kpi8.GROUP.looked_after",
             "kpi8.GROUP.any",
+            "caseload.GROUP.open_at_end",
         ];
         let accommodation = [
             "parents",

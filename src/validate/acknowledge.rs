@@ -6,11 +6,16 @@
 //! listing the current warnings with the explanation left empty; the officer fills it in Excel.
 //! Only warnings can be acknowledged: an error must be fixed in the source system.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use super::{Finding, Validation};
 use crate::definitions::Severity;
+
+/// The longest explanation accepted: it is printed on the return's cover, one per query, and
+/// a paragraph says all a query needs.
+pub const MAX_EXPLANATION_CHARS: usize = 2_000;
 
 /// One line of the sidecar.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +54,7 @@ pub const HEADER: &str = "code,sheet,row,column,value,explanation";
 pub fn parse(text: &str, file: &str) -> Result<Vec<Acknowledgement>, AcknowledgementError> {
     let mut out = Vec::new();
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    for (i, record) in split_records(text).into_iter().enumerate() {
+    for (i, record) in crate::csv::records(text).into_iter().enumerate() {
         let line = i + 1;
         let err = |message: String| AcknowledgementError::Line {
             file: file.to_string(),
@@ -74,6 +79,13 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Acknowledgement>, Acknowledge
         let explanation = record[5].trim().to_string();
         if explanation.is_empty() {
             continue;
+        }
+        let length = explanation.chars().count();
+        if length > MAX_EXPLANATION_CHARS {
+            return Err(err(format!(
+                "the explanation is {length} characters long; keep it under \
+                 {MAX_EXPLANATION_CHARS} (it is printed on the return's cover)"
+            )));
         }
         let row = match record[2].trim() {
             "" => None,
@@ -133,6 +145,269 @@ pub fn apply<'a>(
     unused
 }
 
+/// The identifier columns whose values must not appear in an explanation.
+const IDENTIFIERS: [&str; 4] = ["child_id", "intervention_id", "offence_id", "victim_id"];
+
+/// W460: explanations are the officer's free text and travel to the YJB in return.xlsx and
+/// manifest.json, so one that holds an identifier of this export, a date or what looks like
+/// a person's name is flagged on the finding it acknowledges. It cannot itself be
+/// acknowledged: the fix is to reword the explanation.
+pub fn identifying_explanations(v: &mut Validation) {
+    let ids: HashSet<&str> = v
+        .sheets
+        .iter()
+        .flat_map(|s| s.rows.iter())
+        .flat_map(|r| IDENTIFIERS.iter().filter_map(|c| r.text(c)))
+        .collect();
+    let mut warnings = Vec::new();
+    for f in &v.findings {
+        let Some(explanation) = &f.acknowledged else {
+            continue;
+        };
+        let Some(why) = identifying(explanation, &ids) else {
+            continue;
+        };
+        warnings.push(Finding {
+            code: "W460".to_string(),
+            severity: Severity::Warning,
+            value: None,
+            message: format!(
+                "the explanation acknowledging {} here contains {why}: explanations go to the \
+                 YJB in return.xlsx and manifest.json, so describe the case without \
+                 identifiers, dates or names",
+                f.code
+            ),
+            related: Vec::new(),
+            child_id: None,
+            acknowledged: None,
+            ..f.clone()
+        });
+    }
+    if let Some(rule) = v.rules.iter_mut().find(|r| r.code == "W460") {
+        rule.findings += warnings.len();
+        for w in &mut warnings {
+            w.severity = rule.severity;
+        }
+    }
+    v.findings.extend(warnings);
+}
+
+/// Words that begin with a capital in an explanation without being anyone's name: the
+/// services, courts and plans a youth justice officer writes about.
+const NOT_NAMES: &[&str] = &[
+    "youth",
+    "justice",
+    "service",
+    "services",
+    "court",
+    "courts",
+    "crown",
+    "magistrates",
+    "team",
+    "panel",
+    "board",
+    "council",
+    "county",
+    "city",
+    "borough",
+    "police",
+    "probation",
+    "health",
+    "education",
+    "social",
+    "care",
+    "children",
+    "children's",
+    "early",
+    "help",
+    "order",
+    "referral",
+    "rehabilitation",
+    "plan",
+    "support",
+    "foster",
+    "home",
+    "school",
+    "college",
+    "camhs",
+    "nhs",
+    "yjb",
+    "yjs",
+    "send",
+    "ehcp",
+    "neet",
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "he",
+    "she",
+    "they",
+    "we",
+    "it",
+    "his",
+    "her",
+    "their",
+    "on",
+    "in",
+    "at",
+    "after",
+    "before",
+    "since",
+    "until",
+    "during",
+    "local",
+    "authority",
+    "emergency",
+    "placement",
+    "unit",
+    "centre",
+    "center",
+    "secure",
+    "training",
+    "institution",
+    "accommodation",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "england",
+    "wales",
+    "mental",
+    "substance",
+    "misuse",
+    "victim",
+    "victims",
+    "officer",
+    "manager",
+    "worker",
+    "case",
+    "assessment",
+    "agreed",
+    "confirmed",
+];
+
+const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "master"];
+
+const MONTHS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Why an explanation looks like it identifies someone, if it does: the first identifier of
+/// the export, date or name-like pair of words found in it, quoted.
+fn identifying(explanation: &str, ids: &HashSet<&str>) -> Option<String> {
+    let words: Vec<&str> = explanation
+        .split_whitespace()
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
+        .collect();
+    // An identifier: the word, or a run of letters and digits inside it. A bare number of one
+    // or two digits is too common in prose to say ("2 weeks").
+    for word in &words {
+        let pieces = std::iter::once(*word).chain(word.split(|c: char| !c.is_alphanumeric()));
+        for piece in pieces {
+            let distinctive = piece.chars().count() >= 3
+                || (piece.chars().any(char::is_alphabetic)
+                    && piece.chars().any(|c| c.is_ascii_digit()));
+            if distinctive && ids.contains(piece) {
+                return Some(format!("\"{piece}\", an identifier in this export"));
+            }
+        }
+    }
+    // A date: three numbers separated by / - or . (12/03/2009, 2009-03-12), or a day or
+    // year beside a month's name (12 March, March 2009).
+    for (i, word) in words.iter().enumerate() {
+        let parts: Vec<&str> = word.split(['/', '-', '.']).collect();
+        if parts.len() == 3
+            && parts
+                .iter()
+                .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Some(format!("\"{word}\", which looks like a date"));
+        }
+        if MONTHS.contains(&word.to_lowercase().as_str()) {
+            let number = |w: Option<&&str>, max: u32| {
+                w.map(|w| w.trim_end_matches(|c: char| c.is_alphabetic()))
+                    .and_then(|w| w.parse::<u32>().ok())
+                    .is_some_and(|n| (1..=max).contains(&n))
+            };
+            let day_before = i > 0 && number(words.get(i - 1), 31);
+            let year_after =
+                number(words.get(i + 1), 2100) && words.get(i + 1).is_some_and(|w| w.len() == 4);
+            if day_before || year_after {
+                let from = if day_before { i - 1 } else { i };
+                let to = if year_after { i + 1 } else { i };
+                return Some(format!(
+                    "\"{}\", which looks like a date",
+                    words[from..=to].join(" ")
+                ));
+            }
+        }
+    }
+    // A name: a title and a capitalised word (Mr Smith), or two capitalised words that are
+    // not the start of a sentence and not the usual names of services (Jamie Smith).
+    let capitalised = |w: &str| {
+        let mut chars = w.chars();
+        chars.next().is_some_and(char::is_uppercase)
+            && w.chars().count() >= 2
+            && chars.all(|c| c.is_lowercase() || c == '\'' || c == '-')
+    };
+    let ordinary = |w: &str| {
+        let w = w.to_lowercase();
+        NOT_NAMES.contains(&w.as_str()) || MONTHS.contains(&w.as_str())
+    };
+    let raw: Vec<&str> = explanation.split_whitespace().collect();
+    for i in 1..words.len() {
+        let (a, b) = (words[i - 1], words[i]);
+        if TITLES.contains(&a.to_lowercase().as_str()) && capitalised(b) {
+            return Some(format!("\"{a} {b}\", which looks like a name"));
+        }
+        let sentence_start = i == 1
+            || raw
+                .get(i - 2)
+                .is_some_and(|w| w.ends_with(['.', '!', '?', ':']));
+        let joined = !raw
+            .get(i - 1)
+            .is_some_and(|w| w.ends_with([',', ';', '.', ':']));
+        if capitalised(a)
+            && capitalised(b)
+            && joined
+            && !sentence_start
+            && !ordinary(a)
+            && !ordinary(b)
+        {
+            return Some(format!("\"{a} {b}\", which looks like a name"));
+        }
+    }
+    None
+}
+
 /// A sidecar listing every current warning, explanation empty, for the officer to fill in.
 pub fn template(v: &Validation) -> String {
     let mut s = format!("{HEADER}\n");
@@ -162,38 +437,6 @@ fn csv(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// Splits CSV text into records of fields (RFC 4180 quoting; CRLF or LF).
-fn split_records(text: &str) -> Vec<Vec<String>> {
-    let mut records = Vec::new();
-    let mut record = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                field.push('"');
-                chars.next();
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
-                record.push(std::mem::take(&mut field));
-                records.push(std::mem::take(&mut record));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !record.is_empty() {
-        record.push(field);
-        records.push(record);
-    }
-    records
 }
 
 #[cfg(test)]
@@ -227,6 +470,62 @@ mod tests {
             err.to_string(),
             "a.csv line 2: row \"seven\" is not a row number"
         );
+    }
+
+    #[test]
+    fn an_over_long_explanation_is_refused_with_its_line() {
+        let long = "x".repeat(MAX_EXPLANATION_CHARS + 1);
+        let err = parse(
+            &format!("{HEADER}\nW316,Interventions,17,,,{long}\n"),
+            "a.csv",
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("a.csv line 2: the explanation is 2001 characters"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn identifiers_dates_and_names_are_noticed_in_explanations() {
+        let ids: HashSet<&str> = ["C1234", "2", "INT-0001", "55501"].into_iter().collect();
+        let flagged = |text: &str| identifying(text, &ids);
+        for (text, found) in [
+            ("Placed with C1234's aunt.", "\"C1234\", an identifier"),
+            ("See INT-0001 for the order.", "\"INT-0001\", an identifier"),
+            ("Episode 55501 ended early", "\"55501\", an identifier"),
+            (
+                "Born 12/03/2009, placed in emergency foster care",
+                "\"12/03/2009\", which looks like a date",
+            ),
+            ("Moved on 2024-07-01 to supported housing", "\"2024-07-01\""),
+            (
+                "Placement agreed on 12 March after review",
+                "\"12 March\", which looks like a date",
+            ),
+            ("Placement agreed in March 2024 by panel", "\"March 2024\""),
+            (
+                "Lives with Mrs Okafor, a kinship carer",
+                "\"Mrs Okafor\", which looks like a name",
+            ),
+            (
+                "Placed with Jamie Smith temporarily",
+                "\"Jamie Smith\", which looks like a name",
+            ),
+        ] {
+            let why = flagged(text).unwrap_or_else(|| panic!("not flagged: {text}"));
+            assert!(why.contains(found), "{text}: {why}");
+        }
+        for text in [
+            "Emergency foster bed, judged suitable by the panel",
+            "Youth Court agreed the Referral Order plan after 2 weeks",
+            "Early Help and Social Care confirmed the plan. Health visits weekly.",
+            "Suitable: the NHS unit is a secure children's home",
+            "May be reviewed next quarter",
+        ] {
+            assert_eq!(flagged(text), None, "{text}");
+        }
     }
 
     #[test]

@@ -5,19 +5,25 @@
 use std::path::{Path, PathBuf};
 
 use super::acknowledge::{self, AcknowledgementError};
-use super::{Cells, Options, Validation, validate_file};
+use super::{Cells, Options, Validation, validate_book};
 use crate::definitions::Definitions;
-use crate::period::Period;
+use crate::export::workbook;
+use crate::recognise::{What, of_sheets, recognise};
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    /// The bytes are not a workbook the tool can read; `code` is the catalogue's F-code.
+    /// The bytes are not a workbook the tool can read; `code` is the catalogue's F-code, and
+    /// `what` what they are instead when they are another of the tool's files.
     #[error("{message} ({code})")]
-    Unreadable { code: &'static str, message: String },
+    Unreadable {
+        code: &'static str,
+        message: String,
+        what: What,
+    },
     #[error("cannot read the acknowledgements file {}: {source}", path.display())]
     Sidecar {
         path: PathBuf,
-        source: std::io::Error,
+        source: crate::files::FileError,
     },
     #[error(transparent)]
     Acknowledgements(#[from] AcknowledgementError),
@@ -39,20 +45,39 @@ pub fn sidecar(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
 pub fn validate_bytes(
     bytes: &[u8],
     defs: &Definitions,
-    period: Option<Period>,
+    options: &Options,
     sidecar: Option<&Path>,
     cells: Cells,
 ) -> Result<Validation, LoadError> {
-    let mut v = validate_file(bytes, defs, &Options { period }, cells).map_err(|e| {
-        LoadError::Unreadable {
-            code: e.code(),
-            message: e.to_string(),
+    let unreadable = |e: workbook::ReadError| LoadError::Unreadable {
+        code: e.code(),
+        message: e.to_string(),
+        what: match e {
+            workbook::ReadError::NotXlsx | workbook::ReadError::WrongKind(_) => recognise(bytes),
+            _ => What::Unknown,
+        },
+    };
+    let book = workbook::open(bytes).map_err(unreadable)?;
+    // A return workbook, the issues report or a scorecard opens as a workbook: told here,
+    // before it is reported as an export missing every sheet.
+    let names: Vec<&str> = book.sheet_names().iter().map(String::as_str).collect();
+    match of_sheets(&names) {
+        What::Export { .. } | What::Unknown => {}
+        what => {
+            return Err(LoadError::Unreadable {
+                code: "F001",
+                message: "this is not a case-management export".to_string(),
+                what,
+            });
         }
-    })?;
+    }
+    let mut v = validate_book(book, defs, options, cells).map_err(unreadable)?;
     if let Some(path) = sidecar {
-        let bytes = std::fs::read(path).map_err(|source| LoadError::Sidecar {
-            path: path.to_path_buf(),
-            source,
+        let bytes = crate::files::read(path, crate::files::Kind::Csv).map_err(|source| {
+            LoadError::Sidecar {
+                path: path.to_path_buf(),
+                source,
+            }
         })?;
         let text = String::from_utf8_lossy(&bytes);
         let acks = acknowledge::parse(&text, &path.display().to_string())?;
@@ -66,6 +91,7 @@ pub fn validate_bytes(
                 ack.row.map_or("-".to_string(), |r| r.to_string())
             ));
         }
+        acknowledge::identifying_explanations(&mut v);
     }
     Ok(v)
 }

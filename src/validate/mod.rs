@@ -29,7 +29,7 @@ use serde::Serialize;
 use crate::date::Date;
 use crate::definitions::{ColumnDef, Definitions, Severity, normalise};
 use crate::export::workbook::{
-    self, Cell, CellRef, Formulas, RawRow, RawSheet, ReadError, Workbook,
+    self, Book, Cell, CellRef, Formulas, RawRow, RawSheet, ReadError, Workbook,
 };
 use crate::period::Period;
 pub use finding::{Finding, Related, column_letters, sheet_ref};
@@ -40,9 +40,12 @@ pub use row::{Row, Value};
 pub struct Options {
     /// The reporting period the export is meant for, when known.
     pub period: Option<Period>,
+    /// The officer asked for a provisional return: an export taken before the period ended is
+    /// then allowed (noted, not an error).
+    pub provisional: bool,
 }
 
-/// Whether [`validate_file`] keeps the export's cells once each row is typed.
+/// Whether [`validate_book`] keeps the export's cells once each row is typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cells {
     /// Every cell of every sheet stays in [`Validation::workbook`]: the report workbook and
@@ -279,15 +282,25 @@ pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Va
     }
 }
 
-/// Streams the workbook in `bytes` through every rule of the definitions. Only the sheets
-/// the definitions name are read, unless every cell is to be kept.
+/// Streams the workbook in `bytes` through every rule of the definitions (see
+/// [`validate_book`]).
 pub fn validate_file(
     bytes: &[u8],
     defs: &Definitions,
     options: &Options,
     cells: Cells,
 ) -> Result<Validation, ReadError> {
-    let mut book = workbook::open(bytes)?;
+    validate_book(workbook::open(bytes)?, defs, options, cells)
+}
+
+/// Streams an opened workbook through every rule of the definitions. Only the sheets the
+/// definitions name are read, unless every cell is to be kept.
+pub fn validate_book(
+    mut book: Book<'_>,
+    defs: &Definitions,
+    options: &Options,
+    cells: Cells,
+) -> Result<Validation, ReadError> {
     let names = book.sheet_names().to_vec();
     let mut read =
         |index: usize, visit: &mut dyn FnMut(u32, &[CellRef<'_>])| book.rows(index, visit);
@@ -351,6 +364,12 @@ fn check<E>(
         )?;
         if def.name == "Service" {
             extract_date = service_checks(&sheet, options, &mut out);
+            extract_not_in_future(
+                &sheet,
+                extract_date,
+                crate::date::Timestamp::now().date,
+                &mut out,
+            );
         }
         kept[index].first_formula = formulas.first;
         kept[index].formula_count = formulas.count;
@@ -362,7 +381,9 @@ fn check<E>(
         for (index, sheet) in kept.iter_mut().enumerate() {
             if !found.contains(&Some(index)) {
                 let mut rows = Vec::new();
-                let formulas = read(index, &mut |row, cells| rows.push(owned(row, cells)))?;
+                let formulas = read(index, &mut |row, cells| {
+                    rows.push(RawRow::from_cells(row, cells))
+                })?;
                 sheet.rows = rows;
                 sheet.first_formula = formulas.first;
                 sheet.formula_count = formulas.count;
@@ -413,14 +434,6 @@ fn check<E>(
         })
         .collect();
     Ok((findings, rules, matched, kept))
-}
-
-/// A streamed row, owned.
-fn owned(row: u32, cells: &[CellRef<'_>]) -> RawRow {
-    RawRow {
-        row,
-        cells: cells.iter().map(CellRef::to_cell).collect(),
-    }
 }
 
 /// Finds each defined sheet in the workbook by normalised name or alias: for each sheet of the
@@ -499,7 +512,7 @@ fn match_header(
             .iter()
             .find(|c| c.name == norm || c.aliases.contains(&norm))
         else {
-            unknown.push(typed);
+            unknown.push((index as u32, typed));
             continue;
         };
         if sheet.columns.contains_key(&col.name) {
@@ -551,19 +564,34 @@ fn match_header(
             format!("column {name} is missing from the header row (row 1)"),
         );
     }
-    if !unknown.is_empty() {
-        out.at(
+    // One finding per sheet, on the first unknown header, naming every one with its column.
+    if let Some((first, typed)) = unknown.first() {
+        let list: Vec<String> = unknown
+            .iter()
+            .map(|(i, t)| format!("\"{t}\" ({})", column_letters(*i)))
+            .collect();
+        let f = out.at(
             "W110",
             &sheet,
             Some(1),
             None,
-            Some(unknown.join(", ")),
+            Some(typed.clone()),
             format!(
-                "{} column(s) not in the data dictionary were ignored: {}",
-                unknown.len(),
-                unknown.join(", ")
+                "{} not in the data dictionary {} ignored: {}",
+                match unknown.len() {
+                    1 => "1 column".to_string(),
+                    n => format!("{n} columns"),
+                },
+                if unknown.len() == 1 { "was" } else { "were" },
+                list.join(", ")
             ),
         );
+        f.col_index = Some(*first);
+        f.location = Some(format!(
+            "{}!{}1",
+            sheet_ref(&sheet.sheet_name),
+            column_letters(*first)
+        ));
     }
     for (name, typed) in aliases_used {
         out.at(
@@ -636,22 +664,86 @@ fn service_checks(sheet: &SheetData, options: &Options, out: &mut Collector<'_>)
     }
     let first = &sheet.rows[0];
     let extract = first.date("extract_date");
-    if let (Some(extract), Some(period)) = (extract, options.period)
-        && extract <= period.end()
-    {
+    if let (Some(extract), Some(period)) = (extract, options.period) {
+        period_against_extract(sheet, first.row, extract, period, options.provisional, out);
+    }
+    extract
+}
+
+/// The export must cover the period asked for: a period that starts after the export was taken
+/// is always an error (most often a mistyped period); one that ends after it is an error
+/// unless the return is provisional (return-format.md).
+fn period_against_extract(
+    sheet: &SheetData,
+    row: u32,
+    extract: Date,
+    period: Period,
+    provisional: bool,
+    out: &mut Collector<'_>,
+) {
+    let taken = extract.long();
+    if extract < period.start() {
+        let likely = Period::latest_complete(extract);
         out.at(
-            "W450",
+            "E450",
             sheet,
-            Some(first.row),
+            Some(row),
             Some("extract_date"),
             Some(extract.to_string()),
             format!(
-                "the export was taken on {extract}, before {period} ended on {}: its figures for {period} would be incomplete",
-                period.end()
+                "the export was taken on {taken}, before {period} began on {}: check the \
+                 period (this export most likely covers {likely})",
+                period.start().long()
+            ),
+        );
+    } else if extract < period.end() {
+        let (code, consequence) = if provisional {
+            (
+                "I452",
+                "the return is provisional: its figures will change once the quarter is complete",
+            )
+        } else {
+            (
+                "E451",
+                "its figures would be incomplete: take a new export after the quarter closes, \
+                 or add --provisional for an early look",
+            )
+        };
+        out.at(
+            code,
+            sheet,
+            Some(row),
+            Some("extract_date"),
+            Some(extract.to_string()),
+            format!(
+                "the export was taken on {taken}, before {period} ended on {}: {consequence}",
+                period.end().long()
             ),
         );
     }
-    extract
+}
+
+/// E453: an export cannot have been taken in the future, and a far-future extract_date
+/// (9999-12-31) would switch off every "date after the extract date" check. One day of slack
+/// allows for an export taken just after midnight in the UK, before UTC's midnight.
+fn extract_not_in_future(
+    sheet: &SheetData,
+    extract: Option<Date>,
+    today: Date,
+    out: &mut Collector<'_>,
+) {
+    let Some(extract) = extract.filter(|d| *d > today.add_days(1)) else {
+        return;
+    };
+    let row = sheet.rows.first().map(|r| r.row);
+    out.at(
+        "E453",
+        sheet,
+        row,
+        Some("extract_date"),
+        Some(extract.to_string()),
+        format!("the export cannot have been taken on {extract}, after today ({today})"),
+    );
 }
 
 fn sort_findings(findings: &mut [Finding], defs: &Definitions) {

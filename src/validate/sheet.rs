@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::coerce::{coerce, shown};
 use super::row::{Row, Rows, Value};
 use super::schema::{Broken, Violation};
-use super::{Collector, SheetData, formula_warning, match_header, owned};
+use super::{Collector, SheetData, formula_warning, match_header};
 use crate::date::Date;
 use crate::definitions::{ColumnDef, ColumnType, SheetDef};
 use crate::export::workbook::{CellRef, Formulas, RawRow, RawSheet};
@@ -31,14 +31,14 @@ pub(super) fn read<E>(
     let mut state: Option<(SheetData, Typing<'_>)> = None;
     let formulas = read(&mut |row, row_cells| {
         if let Some(kept) = cells.as_deref_mut() {
-            kept.push(owned(row, row_cells));
+            kept.push(RawRow::from_cells(row, row_cells));
         }
         let (sheet, typing) = state.get_or_insert_with(|| {
             // The header is row 1 when the sheet's first stored row is row 1.
             let header = RawSheet {
                 name: name.to_string(),
                 rows: (row == 1)
-                    .then(|| owned(row, row_cells))
+                    .then(|| RawRow::from_cells(row, row_cells))
                     .into_iter()
                     .collect(),
                 first_formula: None,

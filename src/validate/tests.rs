@@ -330,7 +330,15 @@ fn w110_unknown_columns_once_per_sheet() {
         .1
         .extend(["Notes".to_string(), "Worker".to_string()]);
     let v = expect(fx, &[("W110", "Children", Some(1), None)]);
-    assert_eq!(v.findings[0].value.as_deref(), Some("Notes, Worker"));
+    // It marks the first unknown header's cell and names every unknown column.
+    let f = &v.findings[0];
+    assert_eq!(f.location.as_deref(), Some("Children!E1"));
+    assert_eq!(f.col_index, Some(4));
+    assert_eq!(f.value.as_deref(), Some("Notes"));
+    assert_eq!(
+        f.message,
+        "2 columns not in the data dictionary were ignored: \"Notes\" (E), \"Worker\" (F)"
+    );
     assert_eq!(v.verdict(), "passed with warnings");
 }
 
@@ -1012,26 +1020,77 @@ fn e440_missing_statutory_partner_on_first_row_of_meeting() {
 }
 
 #[test]
-fn w450_export_taken_before_the_period_closed() {
+fn e451_export_taken_before_the_period_closed_unless_provisional() {
     let fx = Fixture::clean();
     let late: Period = "2024-25 Q3".parse().unwrap();
-    let v = fx.run_with(&Options { period: Some(late) });
+    let v = fx.run_with(&Options {
+        period: Some(late),
+        provisional: false,
+    });
     assert_eq!(
         places(&v),
         vec![(
-            "W450".into(),
+            "E451".into(),
             "Service".into(),
             Some(2),
             Some("extract_date".into())
         )]
     );
+    assert_eq!(
+        v.findings[0].message,
+        "the export was taken on 18 October 2024, before 2024-25 Q3 ended on 31 December \
+         2024: its figures would be incomplete: take a new export after the quarter closes, \
+         or add --provisional for an early look"
+    );
+    let provisional = fx.run_with(&Options {
+        period: Some(late),
+        provisional: true,
+    });
+    assert_eq!(places(&provisional)[0].0, "I452");
+    assert!(!provisional.has_errors());
     let closed: Period = "2024-25 Q2".parse().unwrap();
+    for provisional in [false, true] {
+        assert!(
+            fx.run_with(&Options {
+                period: Some(closed),
+                provisional
+            })
+            .findings
+            .is_empty()
+        );
+    }
+}
+
+#[test]
+fn e450_a_period_that_starts_after_the_export_is_always_an_error() {
+    let fx = Fixture::clean();
+    let typo: Period = "2026-27 Q2".parse().unwrap();
+    for provisional in [false, true] {
+        let v = fx.run_with(&Options {
+            period: Some(typo),
+            provisional,
+        });
+        assert_eq!(places(&v)[0].0, "E450");
+        assert_eq!(
+            v.findings[0].message,
+            "the export was taken on 18 October 2024, before 2026-27 Q2 began on 1 July 2026: \
+             check the period (this export most likely covers 2024-25 Q2)"
+        );
+    }
+}
+
+#[test]
+fn an_export_taken_on_the_last_day_covers_its_quarter() {
+    let fx = Fixture::clean().set("Service", 0, "extract_date", "2024-12-31");
+    let q3: Period = "2024-25 Q3".parse().unwrap();
+    let v = fx.run_with(&Options {
+        period: Some(q3),
+        provisional: false,
+    });
     assert!(
-        fx.run_with(&Options {
-            period: Some(closed)
-        })
-        .findings
-        .is_empty()
+        !v.findings.iter().any(|f| f.code.starts_with("E45")),
+        "{:?}",
+        places(&v)
     );
 }
 
@@ -1055,6 +1114,7 @@ fn every_rule_of_the_catalogue_is_implemented_somewhere() {
         include_str!("coerce.rs"),
         include_str!("rows.rs"),
         include_str!("cross.rs"),
+        include_str!("acknowledge.rs"),
     ] {
         sources.push_str(f);
     }

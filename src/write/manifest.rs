@@ -13,6 +13,10 @@ pub struct Manifest {
     pub definitions: DefinitionsRef,
     /// The reporting period, e.g. `2024-25 Q2`.
     pub period: String,
+    /// Built with `--provisional`: not fit to send (absent in manifests written before the
+    /// flag existed, which were never provisional).
+    #[serde(default)]
+    pub provisional: bool,
     /// RFC 3339 UTC; every output carries it, so a rebuild reuses it.
     pub generated_at: String,
     pub input: Input,
@@ -79,5 +83,51 @@ impl Manifest {
 
     pub fn output(&self, file: &str) -> Option<&Output> {
         self.outputs.iter().find(|o| o.file == file)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::measures::Return;
+
+    /// A manifest describing `ret`, as a build would write it (output hashes made up).
+    pub(crate) fn manifest_of(ret: &Return) -> Manifest {
+        let id = &ret.identity;
+        Manifest {
+            manifest_version: MANIFEST_VERSION,
+            tool: Tool {
+                name: "yjb-return".into(),
+                version: id.tool_version.clone(),
+            },
+            definitions: DefinitionsRef {
+                version: id.definitions_version.clone(),
+                sha256: "x".into(),
+            },
+            period: id.period.to_string(),
+            provisional: id.provisional,
+            generated_at: id.generated_at.clone(),
+            input: Input {
+                path: "input.xlsx".into(),
+                sha256: id.input_sha256.clone(),
+                bytes: 1,
+            },
+            identity: ServiceRef {
+                yjs_code: id.yjs_code.clone(),
+                yjs_name: id.yjs_name.clone(),
+                nation: id.nation.clone(),
+            },
+            acknowledged: vec![],
+            outputs: vec![Output {
+                file: "return.json".into(),
+                sha256: "22".repeat(32),
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trips() {
+        let m = manifest_of(&crate::write::xml::tests::sample());
+        assert_eq!(Manifest::from_json(&m.to_json()).unwrap(), m);
     }
 }

@@ -35,6 +35,7 @@ pub const MANIFEST_JSON: &str = "manifest.json";
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     pub period: Period,
+    pub provisional: bool,
     pub generated_at: Timestamp,
     /// As recorded in the manifest (the archived copy's name, or the path given to `build`).
     pub input_path: String,
@@ -75,7 +76,10 @@ pub enum BuildError {
     },
     #[error("the return template is unusable: {0}")]
     Template(String),
-    #[error("cannot write the return workbook: {0}")]
+    #[error(
+        "the return workbook could not be made, which is a fault in this tool, not in your \
+         data: please report it ({0})"
+    )]
     Workbook(String),
 }
 
@@ -114,6 +118,7 @@ pub fn build(export: &Export, defs: &Definitions, req: &Request) -> Result<Built
         nation: service.nation.code().to_string(),
         population_10_17: service.population_10_17,
         period: req.period,
+        provisional: req.provisional,
         definitions_version: defs.version.clone(),
         tool_version: env!("CARGO_PKG_VERSION").to_string(),
         input_sha256: req.input_sha256.clone(),
@@ -143,6 +148,7 @@ pub fn build(export: &Export, defs: &Definitions, req: &Request) -> Result<Built
             sha256: defs.hash.clone(),
         },
         period: req.period.to_string(),
+        provisional: req.provisional,
         generated_at: req.generated_at.to_string(),
         input: Input {
             path: req.input_path.clone(),

@@ -4,31 +4,40 @@
 //! One sheet per section, because each prints on its own A4 landscape page and a board member
 //! can go straight to the KPI they care about. Every figure is a value, never a formula, so
 //! any reader (and `check`) sees the number. The measure code sits in the last column of each
-//! row, `GROUP` standing for the column's group as in the spec, so the figures can be read
-//! back by code; a percentage row shows `numerator / denominator`.
+//! row so the figures can be read back by code; a percentage row shows `numerator /
+//! denominator`. On a sheet with a column per group the code shown is the All column's real
+//! code (`kpi1.all.suitable`), never the spec's `GROUP` placeholder, and a footnote says that
+//! each other column has its group in place of `all`; the reader does the same.
+//!
+//! The cover is written for people and read back exactly: the population is a number cell
+//! shown with a thousands separator, the generation time as `29 Nov 2026 10:21:05 UTC`.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, Xlsx};
+use calamine::{DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
 
-use crate::audit::check::ShownPercentage;
+use crate::audit::check::{Conflict, Place, Shown};
 use crate::measures::{Identity, Measures, Return};
 use crate::report::xml_safe;
 use crate::write::template::{GROUP, Kind, Layout, Line, Section};
 
 pub const COVER: &str = "Cover";
 
+const POPULATION: &str = "Population aged 10-17";
+
 /// The cover's identity rows: label, then how to read the value back.
-const COVER_FIELDS: [&str; 9] = [
+const COVER_FIELDS: [&str; 10] = [
     "YJS code",
     "YJS name",
     "Nation",
-    "Population aged 10-17",
+    POPULATION,
     "Period",
+    "Status",
     "Definitions version",
     "Tool version",
     "Input SHA-256",
@@ -37,7 +46,37 @@ const COVER_FIELDS: [&str; 9] = [
 
 const FIRST_LINE_ROW: u32 = 4;
 
-/// The most cells a sheet of a return workbook may declare when read back.
+/// The group whose column's code a by-group sheet shows (the spec's `all`, always present).
+const ALL: &str = "all";
+
+/// Under a sheet that shows percentages or ratios: why some cells are blank.
+const BLANK_NOTE: &str = "Blank: nobody to count, the denominator is 0 (a blank is not 0%).";
+
+/// Under a sheet with a column per group: how to read the measure codes.
+fn codes_note(layout: &Layout) -> String {
+    let others: Vec<String> = layout
+        .groups
+        .iter()
+        .filter(|g| g.code != ALL)
+        .map(|g| g.code.clone())
+        .collect();
+    format!(
+        "Measure codes are those of the All column; in each other column the group takes the \
+         place of \"{ALL}\" ({}).",
+        others.join(", ")
+    )
+}
+
+/// The cover's Status of a final return, and the start of a provisional one's (read back by
+/// `check`; a workbook written before provisional returns existed has no Status row).
+const FINAL: &str = "Final";
+const PROVISIONAL: &str = "PROVISIONAL";
+const PROVISIONAL_WORDS: &str = "PROVISIONAL: these figures were made before the quarter's \
+    records were complete (or marked provisional by the officer). They will change. Do not \
+    send this return to the YJB; build it again from a full export once the quarter has closed.";
+
+/// The most non-empty cells a sheet of a return workbook may hold when read back (a return's
+/// sheets hold a few hundred).
 const MAX_CELLS: u64 = 100_000;
 
 #[derive(Debug, thiserror::Error)]
@@ -48,7 +87,20 @@ pub enum WriteError {
     Time(String),
 }
 
-fn created(generated_at: &str) -> Result<ExcelDateTime, WriteError> {
+/// The generation time as the cover shows it (`29 Nov 2026 10:21:05 UTC`); a text that is
+/// not a UTC time (none is, from a build) is shown as it is.
+fn written_time(generated_at: &str) -> String {
+    crate::date::Timestamp::parse(generated_at)
+        .map_or_else(|| xml_safe(generated_at).into_owned(), |t| t.written())
+}
+
+/// The generation time read back from the cover: as [`written_time`] writes it, or as a
+/// returns written before it did (`2026-11-29T10:21:05Z`).
+fn read_time(text: &str) -> String {
+    crate::date::Timestamp::parse_written(text).map_or_else(|| text.to_string(), |t| t.to_string())
+}
+
+pub fn created(generated_at: &str) -> Result<ExcelDateTime, WriteError> {
     let t = crate::date::Timestamp::parse(generated_at)
         .ok_or_else(|| WriteError::Time(generated_at.to_string()))?;
     let (h, m, s) = t.hms();
@@ -72,8 +124,11 @@ struct Formats {
     rate: Format,
     ratio: Format,
     code: Format,
+    note: Format,
+    population: Format,
     bold: Format,
     wrap: Format,
+    warning: Format,
 }
 
 impl Formats {
@@ -105,8 +160,21 @@ impl Formats {
                 .set_font_color(grey)
                 .set_font_size(9)
                 .set_indent(1),
-            bold: Format::new().set_bold(),
+            note: Format::new()
+                .set_italic()
+                .set_font_color(grey)
+                .set_font_size(9),
+            population: Format::new()
+                .set_num_format("#,##0")
+                .set_align(FormatAlign::Left),
+            bold: Format::new().set_bold().set_align(FormatAlign::Top),
             wrap: Format::new().set_text_wrap().set_align(FormatAlign::Top),
+            warning: Format::new()
+                .set_bold()
+                .set_text_wrap()
+                .set_align(FormatAlign::Top)
+                .set_font_color(Color::RGB(0x9C0006))
+                .set_background_color(Color::RGB(0xFFC7CE)),
         }
     }
 }
@@ -117,21 +185,22 @@ fn page_setup(ws: &mut Worksheet, id: &Identity) {
     ws.set_print_fit_to_pages(1, 0);
     ws.set_print_center_horizontally(true);
     ws.set_header(format!(
-        "&L{} ({})&CQuarterly return {}&RPage &P of &N",
+        "&L{} ({})&CQuarterly return {}{}&RPage &P of &N",
         header_safe(&id.yjs_name),
         header_safe(&id.yjs_code),
         id.period,
+        if id.provisional { " - PROVISIONAL" } else { "" },
     ));
     ws.set_footer(format!(
         "&LDefinitions {} · yjb-return {}&RGenerated {}",
         header_safe(&id.definitions_version),
         header_safe(&id.tool_version),
-        header_safe(&id.generated_at)
+        header_safe(&written_time(&id.generated_at))
     ));
 }
 
 /// `&` starts a control code in Excel headers; names are shown literally.
-fn header_safe(text: &str) -> String {
+pub fn header_safe(text: &str) -> String {
     xml_safe(text).replace('&', "&&")
 }
 
@@ -154,7 +223,7 @@ pub fn return_workbook(
             ))
             .set_author("yjb-return")
             .set_company(xml_safe(&id.yjs_name))
-            .set_comment("Counts only: no child's identifier appears in this workbook.")
+            .set_comment("Counts only; the acknowledged queries are the officer's own words.")
             .set_creation_datetime(&created(&id.generated_at)?),
     );
 
@@ -168,24 +237,36 @@ pub fn return_workbook(
         0,
         1,
         1,
-        "Counts only: nothing in this return identifies a child.",
+        "Counts only: no figure identifies a child. The acknowledged queries are the officer's own words.",
         &f.intro,
     )?;
     let values = [
         xml_safe(&id.yjs_code).into_owned(),
         xml_safe(&id.yjs_name).into_owned(),
         xml_safe(&id.nation).into_owned(),
-        id.population_10_17.to_string(),
+        String::new(), // the population, written as a number below
         id.period.to_string(),
+        if id.provisional {
+            PROVISIONAL_WORDS.to_string()
+        } else {
+            FINAL.to_string()
+        },
         xml_safe(&id.definitions_version).into_owned(),
         xml_safe(&id.tool_version).into_owned(),
         xml_safe(&id.input_sha256).into_owned(),
-        xml_safe(&id.generated_at).into_owned(),
+        written_time(&id.generated_at),
     ];
     for (i, (label, value)) in COVER_FIELDS.iter().zip(values.iter()).enumerate() {
         let r = 3 + i as u32;
         cover.write_string_with_format(r, 0, *label, &f.bold)?;
-        cover.write_string(r, 1, value)?;
+        if *label == "Status" && id.provisional {
+            cover.write_string_with_format(r, 1, value, &f.warning)?;
+            cover.set_row_height(r, 45)?;
+        } else if *label == POPULATION {
+            cover.write_number_with_format(r, 1, id.population_10_17 as f64, &f.population)?;
+        } else {
+            cover.write_string(r, 1, value)?;
+        }
     }
     let mut r = 4 + COVER_FIELDS.len() as u32;
     cover.write_string_with_format(r, 0, "Sections", &f.bold)?;
@@ -292,8 +373,26 @@ fn write_section(
                 (_, None) => {}
             }
         }
-        ws.write_string_with_format(r, code_col, line.code_text(), &f.code)?;
+        let code = if section.by_group {
+            line.code_text().replace(GROUP, ALL)
+        } else {
+            line.code_text()
+        };
+        ws.write_string_with_format(r, code_col, code, &f.code)?;
         r += 1;
+    }
+    // Footnotes, below the table, for whoever reads the printed page.
+    r += 1;
+    if section
+        .lines
+        .iter()
+        .any(|l| matches!(l.kind, Kind::Percent | Kind::Ratio))
+    {
+        ws.write_string_with_format(r, 0, BLANK_NOTE, &f.note)?;
+        r += 1;
+    }
+    if section.by_group {
+        ws.write_string_with_format(r, 0, codes_note(layout), &f.note)?;
     }
     Ok(())
 }
@@ -310,12 +409,13 @@ fn present(ret: &Return, layout: &Layout, section: &Section, line: &Line) -> boo
 #[derive(Debug, Clone)]
 pub struct ReadBack {
     pub ret: Return,
-    /// (measure code, sheet, Excel row) of every figure.
-    pub places: Vec<(String, String, u32)>,
-    pub percentages: Vec<ShownPercentage>,
+    /// The cell of every figure (its first showing).
+    pub places: Vec<(String, Place)>,
+    /// Every percentage, rate and ratio the workbook shows.
+    pub shown: Vec<Shown>,
     /// A figure shown on several rows (the cohort, on each KPI sheet) with another value
-    /// than its first showing: (code, sheet, row, value here, value first shown).
-    pub conflicts: Vec<(String, String, u32, i64, i64)>,
+    /// than its first showing.
+    pub conflicts: Vec<Conflict>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -328,46 +428,86 @@ pub enum ReadError {
         row: u32,
         message: String,
     },
+    /// A figure's cell that cannot be read: `cell` as Excel names it (`Cohort!B5`).
+    #[error("{cell}: {message}")]
+    At { cell: String, message: String },
 }
 
-fn text(cell: Option<&Data>) -> String {
-    match cell {
-        Some(Data::String(s)) => s.trim().to_string(),
-        Some(Data::Float(f)) => crate::export::workbook::format_number(*f),
-        Some(Data::Int(i)) => i.to_string(),
-        _ => String::new(),
+/// A cell of a return workbook as the reader keeps it.
+#[derive(Debug, Clone, PartialEq)]
+enum Value {
+    Text(String),
+    Number(f64),
+    Other,
+}
+
+impl Value {
+    fn text(&self) -> String {
+        match self {
+            Value::Text(s) => s.trim().to_string(),
+            Value::Number(n) => crate::export::workbook::format_number(*n),
+            Value::Other => String::new(),
+        }
     }
+}
+
+/// A sheet's non-empty cells by Excel row number, then 0-based column. Kept sparse, so a
+/// cell typed far away (`XFD1048576`) costs one entry, not the rectangle up to it.
+type Cells = BTreeMap<u32, BTreeMap<u32, Value>>;
+
+/// Reads every non-empty cell of a sheet, refusing a sheet with more than a return holds.
+fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Cells, ReadError> {
+    let not = |e: calamine::XlsxError| {
+        ReadError::NotAReturn(crate::export::workbook::damaged(Some(name), &e).to_string())
+    };
+    let mut reader = wb.worksheet_cells_reader(name).map_err(not)?;
+    let mut cells = Cells::new();
+    let mut count: u64 = 0;
+    while let Some(cell) = reader.next_cell().map_err(not)? {
+        let value = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) => Value::Text(s.clone()),
+            DataRef::SharedString(s) => Value::Text(s.to_string()),
+            DataRef::Float(f) => Value::Number(*f),
+            DataRef::Int(i) => Value::Number(*i as f64),
+            _ => Value::Other,
+        };
+        count += 1;
+        if count > MAX_CELLS {
+            return Err(ReadError::NotAReturn(format!(
+                "sheet {name} holds more than {MAX_CELLS} cells, far more than a return holds"
+            )));
+        }
+        let (row, col) = cell.get_position();
+        cells
+            .entry(row.saturating_add(1))
+            .or_default()
+            .insert(col, value);
+    }
+    Ok(cells)
 }
 
 /// Reads the identity from the cover and every figure back by its measure code.
 pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
     let not = |m: &str| ReadError::NotAReturn(m.to_string());
     crate::export::workbook::precheck(bytes).map_err(|e| not(&e.to_string()))?;
-    let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| not(&e.to_string()))?;
+    crate::export::workbook::guarded(|| read_checked(bytes)).map_err(|e| not(&e.to_string()))?
+}
+
+fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
+    let not = |m: &str| ReadError::NotAReturn(m.to_string());
+    let mut wb = Xlsx::new(Cursor::new(bytes))
+        .map_err(|e| not(&crate::export::workbook::damaged(None, &e).to_string()))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == COVER) {
         return Err(not("it has no Cover sheet"));
     }
-    for name in &names {
-        // A return's sheets hold a few hundred cells; a sheet declaring millions is refused
-        // before it is materialised.
-        let declared = wb
-            .worksheet_cells_reader(name)
-            .map_err(|e| not(&e.to_string()))?
-            .dimensions()
-            .len();
-        if declared > MAX_CELLS {
-            return Err(not(&format!(
-                "sheet {name} declares {declared} cells, far more than a return holds"
-            )));
-        }
-    }
-    let cover = wb.worksheet_range(COVER).map_err(|e| not(&e.to_string()))?;
+    let cover = read_cells(&mut wb, COVER)?;
     let mut fields: Vec<Option<String>> = vec![None; COVER_FIELDS.len()];
-    for row in cover.rows() {
-        let label = text(row.first());
+    for row in cover.values() {
+        let label = row.get(&0).map(Value::text).unwrap_or_default();
         if let Some(i) = COVER_FIELDS.iter().position(|f| *f == label) {
-            fields[i] = Some(text(row.get(1)));
+            fields[i] = Some(row.get(&1).map(Value::text).unwrap_or_default());
         }
     }
     let field = |i: usize| -> Result<String, ReadError> {
@@ -376,6 +516,15 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
             .ok_or_else(|| not(&format!("the cover has no {:?} row", COVER_FIELDS[i])))
     };
     let period_text = field(4)?;
+    let provisional = match fields[5].as_deref() {
+        None | Some(FINAL) => false,
+        Some(s) if s.starts_with(PROVISIONAL) => true,
+        Some(other) => {
+            return Err(not(&format!(
+                "the cover's Status is {other:?}, neither {FINAL:?} nor {PROVISIONAL:?}"
+            )));
+        }
+    };
     let identity = Identity {
         yjs_code: field(0)?,
         yjs_name: field(1)?,
@@ -385,111 +534,167 @@ pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
             .map_err(|_| not("the cover's population is not a whole number"))?,
         period: period_text
             .parse()
-            .map_err(|e: crate::period::PeriodError| not(&e.to_string()))?,
-        definitions_version: field(5)?,
-        tool_version: field(6)?,
-        input_sha256: field(7)?,
-        generated_at: field(8)?,
+            .map_err(|e: crate::period::PeriodError| not(&format!("the cover's period: {e}")))?,
+        provisional,
+        definitions_version: field(6)?,
+        tool_version: field(7)?,
+        input_sha256: field(8)?,
+        generated_at: read_time(&field(9)?),
     };
 
     let mut measures = Measures::new();
     let mut places = Vec::new();
-    let mut percentages = Vec::new();
+    let mut firsts: BTreeMap<String, Place> = BTreeMap::new();
+    let mut shown = Vec::new();
     let mut conflicts = Vec::new();
     for name in names.iter().filter(|n| *n != COVER) {
-        let range = wb.worksheet_range(name).map_err(|e| not(&e.to_string()))?;
-        let (top, left) = range.start().unwrap_or((0, 0));
-        let mut header: Option<Vec<String>> = None;
-        for (i, row) in range.rows().enumerate() {
-            let excel_row = top + i as u32 + 1;
-            let cell = |c: usize| -> Option<&Data> {
-                (c >= left as usize)
-                    .then(|| row.get(c - left as usize))
-                    .flatten()
-            };
-            if header.is_none() {
-                if text(cell(0)) == "Measure" {
-                    let cols: Vec<String> = (1..)
-                        .map(|c| text(cell(c)))
-                        .take_while(|t| !t.is_empty())
-                        .collect();
-                    header = Some(cols);
+        let cells = read_cells(&mut wb, name)?;
+        let mut header: Option<Vec<Option<String>>> = None;
+        for (&excel_row, row) in &cells {
+            let cell = |c: usize| u32::try_from(c).ok().and_then(|c| row.get(&c));
+            let text = |c: usize| cell(c).map(Value::text).unwrap_or_default();
+            let Some(groups) = &header else {
+                if text(0) == "Measure" {
+                    header = Some(groups_of(name, excel_row, row)?);
                 }
                 continue;
-            }
-            let cols = header.as_ref().expect("set above");
-            let code_col = cols.len();
-            let code_text = text(cell(code_col));
+            };
+            let code_col = groups.len() + 1;
+            let code_text = text(code_col);
             if code_text.is_empty() {
                 continue;
             }
-            let groups: Vec<Option<String>> = if code_col == 1 + 1 && cols[0] == "Value" {
-                vec![None]
-            } else {
-                cols[..code_col - 1]
-                    .iter()
-                    .map(|label| Some(group_code(label)))
-                    .collect()
-            };
             let number = |c: usize| -> Option<f64> {
                 match cell(c) {
-                    Some(Data::Float(f)) => Some(*f),
-                    Some(Data::Int(i)) => Some(*i as f64),
+                    Some(Value::Number(f)) => Some(*f),
                     _ => None,
                 }
             };
             let fill = |pattern: &str, g: &Option<String>| match g {
-                Some(g) => pattern.replace(GROUP, g),
+                Some(g) => in_column(pattern, g),
                 None => pattern.to_string(),
             };
-            if let Some((n, d)) = code_text.split_once(" / ") {
+            let place = |k: usize| Place {
+                sheet: name.clone(),
+                row: excel_row,
+                col: u32::try_from(k + 1).unwrap_or(u32::MAX),
+            };
+            if let Some((numerator, denominator, per)) = derived(&code_text) {
                 for (k, g) in groups.iter().enumerate() {
-                    percentages.push(ShownPercentage {
-                        numerator: fill(n, g),
-                        denominator: fill(d, g),
-                        value: number(k + 1).map(|v| v * 100.0),
-                        sheet: name.clone(),
-                        row: excel_row,
+                    shown.push(Shown {
+                        numerator: fill(numerator, g),
+                        denominator: denominator.map(|d| fill(d, g)),
+                        per,
+                        value: number(k + 1),
+                        place: place(k),
                     });
                 }
                 continue;
             }
-            if code_text.contains(" per ") || code_text.contains(" ÷ ") {
-                continue; // rates and ratios are derived, not measures
-            }
             for (k, g) in groups.iter().enumerate() {
                 let code = fill(&code_text, g);
                 let value = match cell(k + 1) {
-                    Some(Data::Float(f)) if f.fract() == 0.0 => *f as i64,
-                    Some(Data::Int(i)) => *i,
+                    Some(Value::Number(f)) if f.fract() == 0.0 && f.abs() < 1e15 => *f as i64,
                     other => {
-                        return Err(ReadError::Cell {
-                            sheet: name.clone(),
-                            row: excel_row,
+                        return Err(ReadError::At {
+                            cell: place(k).reference(),
                             message: format!(
                                 "measure {code} holds {:?}, not a whole number",
-                                text(other)
+                                other.map(Value::text).unwrap_or_default()
                             ),
                         });
                     }
                 };
-                if let Some(first) = measures.get(&code) {
-                    if first != value {
-                        conflicts.push((code, name.clone(), excel_row, value, first));
+                if let (Some(first_value), Some(first)) = (measures.get(&code), firsts.get(&code)) {
+                    if first_value != value {
+                        conflicts.push(Conflict {
+                            code,
+                            place: place(k),
+                            value,
+                            first: first.clone(),
+                            first_value,
+                        });
                     }
                     continue;
                 }
                 measures.set(code.clone(), value);
-                places.push((code, name.clone(), excel_row));
+                firsts.insert(code.clone(), place(k));
+                places.push((code, place(k)));
             }
         }
     }
     Ok(ReadBack {
         ret: Return { identity, measures },
         places,
-        percentages,
+        shown,
         conflicts,
     })
+}
+
+/// The group of each figure column, from a sheet's header row: `Measure`, then the group
+/// labels (or `Value` alone), then `Measure code`. A heading cleared or typed over is a
+/// sentence, not a guess.
+fn groups_of(
+    sheet: &str,
+    row: u32,
+    cells: &BTreeMap<u32, Value>,
+) -> Result<Vec<Option<String>>, ReadError> {
+    let labels: Vec<String> = (1..)
+        .map(|c| cells.get(&c).map(Value::text).unwrap_or_default())
+        .take_while(|t| !t.is_empty())
+        .take(64)
+        .collect();
+    let bad = |why: &str| ReadError::Cell {
+        sheet: sheet.to_string(),
+        row,
+        message: format!(
+            "the header row should read Measure, the group columns and Measure code, but {why} \
+             (was a heading cleared or typed over?)"
+        ),
+    };
+    match labels.split_last() {
+        Some((last, groups)) if last == "Measure code" && !groups.is_empty() => {
+            if groups.len() == 1 && groups[0] == "Value" {
+                Ok(vec![None])
+            } else {
+                Ok(groups.iter().map(|l| Some(group_code(l))).collect())
+            }
+        }
+        Some((last, _)) if last == "Measure code" => Err(bad("it has no group columns")),
+        Some((last, _)) => Err(bad(&format!("its last heading is {last:?}"))),
+        None => Err(bad("the headings after Measure are empty")),
+    }
+}
+
+/// A derived row's measure code column: `n / d` (a percentage), `n ÷ d` (a ratio) or `n per
+/// 10,000 of population_10_17` (a rate): numerator, denominator (none for the population) and
+/// what n/d is multiplied by to give the number shown.
+fn derived(code_text: &str) -> Option<(&str, Option<&str>, f64)> {
+    if let Some((n, d)) = code_text.split_once(" / ") {
+        return Some((n, Some(d), 100.0));
+    }
+    if let Some((n, d)) = code_text.split_once(" ÷ ") {
+        return Some((n, Some(d), 1.0));
+    }
+    let (n, rest) = code_text.split_once(" per ")?;
+    let per = rest.strip_suffix(" of population_10_17")?.replace(',', "");
+    Some((n, None, per.parse().ok()?))
+}
+
+/// A code shown on a by-group sheet, for the column of group `g`: the All column's code with
+/// `g` in place of `all` (`kpi1.all.suitable` -> `kpi1.community.suitable`), or the spec's
+/// `GROUP` placeholder filled in, as returns written before showed it. A code of neither form
+/// is kept whole, and the figures it then reads twice are told apart as conflicts.
+fn in_column(code: &str, g: &str) -> String {
+    if code.contains(GROUP) {
+        return code.replace(GROUP, g);
+    }
+    let mut parts = code.splitn(3, '.');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(head), Some(ALL), Some(rest)) => format!("{head}.{g}.{rest}"),
+        (Some(head), Some(ALL), None) => format!("{head}.{g}"),
+        _ => code.to_string(),
+    }
 }
 
 /// The group code of a column header (`Out of court` → `out_of_court`).
@@ -550,26 +755,165 @@ mod tests {
         let back = read_workbook(&bytes).unwrap();
         assert_eq!(back.ret, ret);
         let shown = back
-            .percentages
+            .shown
             .iter()
             .find(|p| p.numerator == "kpi1.community.suitable")
             .unwrap();
-        assert!((shown.value.unwrap() - 75.0).abs() < 1e-9);
+        assert!((shown.value.unwrap() - 0.75).abs() < 1e-9);
+        assert_eq!(shown.per, 100.0);
         let empty = back
-            .percentages
+            .shown
             .iter()
             .find(|p| p.numerator == "kpi1.custody.suitable")
             .unwrap();
         assert_eq!(empty.value, None, "zero denominator leaves the cell empty");
-        let (_, sheet, row) = back
+        let (_, place) = back
             .places
             .iter()
-            .find(|(c, _, _)| c == "kpi7.pcc.attended")
+            .find(|(c, _)| c == "kpi7.pcc.attended")
             .unwrap();
-        assert_eq!(sheet, "KPI7 Management board");
-        assert!(*row > 4);
+        assert_eq!(place.sheet, "KPI7 Management board");
+        assert!(place.row > 4);
+        assert_eq!(place.col, 1, "the Value column, B");
+        let (_, place) = back
+            .places
+            .iter()
+            .find(|(c, _)| c == "kpi1.community.suitable")
+            .unwrap();
+        assert_eq!(place.reference(), "'KPI1 Accommodation'!D6");
         // Partners without rows are not shown.
         assert!(back.ret.measures.get("kpi7.courts.attended").is_none());
+        // Rates and ratios are read back too: 3 children per 10,000 of 48,210; 9 ÷ 4.
+        let rate = back
+            .shown
+            .iter()
+            .find(|p| p.numerator == "kpi9.children")
+            .unwrap();
+        assert_eq!((rate.denominator.as_deref(), rate.per), (None, 10_000.0));
+        assert!((rate.value.unwrap() - 3.0 * 10_000.0 / 48_210.0).abs() < 1e-9);
+        let ratio = back
+            .shown
+            .iter()
+            .find(|p| p.numerator == "reoffending.reoffences")
+            .unwrap();
+        assert_eq!(
+            ratio.denominator.as_deref(),
+            Some("reoffending.reoffenders")
+        );
+        assert!((ratio.value.unwrap() - 2.25).abs() < 1e-9);
+    }
+
+    #[test]
+    fn the_cover_and_the_codes_read_as_people_write_them_and_back_exactly() {
+        let (mut ret, layout) = full();
+        ret.identity.generated_at = "2026-11-29T10:21:05Z".into();
+        let bytes = return_workbook(&ret, &layout, &[]).unwrap();
+        let mut wb = Xlsx::new(Cursor::new(bytes.as_slice())).unwrap();
+        let cover = read_cells(&mut wb, COVER).unwrap();
+        let value = |label: &str| {
+            cover
+                .values()
+                .find(|row| row.get(&0) == Some(&Value::Text(label.into())))
+                .and_then(|row| row.get(&1).cloned())
+                .unwrap()
+        };
+        assert_eq!(value(POPULATION), Value::Number(48_210.0));
+        assert_eq!(
+            value("Generated at"),
+            Value::Text("29 Nov 2026 10:21:05 UTC".into())
+        );
+        let kpi1 = read_cells(&mut wb, "KPI1 Accommodation").unwrap();
+        let texts: Vec<String> = kpi1
+            .values()
+            .flat_map(|row| row.values().map(Value::text))
+            .collect();
+        assert!(
+            texts.contains(&"kpi1.all.suitable".to_string()),
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"kpi1.all.suitable / cohort.all.children".to_string()));
+        assert!(texts.contains(&BLANK_NOTE.to_string()));
+        assert!(texts.contains(&codes_note(&layout)), "{texts:?}");
+        for name in wb.sheet_names() {
+            for row in read_cells(&mut wb, &name).unwrap().values() {
+                for cell in row.values() {
+                    assert!(!cell.text().contains(GROUP), "{name}: {}", cell.text());
+                }
+            }
+        }
+        // KPI 9 has no group columns: no note on codes.
+        let kpi9 = read_cells(&mut wb, "KPI9 Serious violence").unwrap();
+        assert!(
+            !kpi9
+                .values()
+                .flat_map(|row| row.values())
+                .any(|c| c.text().starts_with("Measure codes are"))
+        );
+        assert_eq!(read_workbook(&bytes).unwrap().ret, ret);
+    }
+
+    #[test]
+    fn each_columns_code_is_the_all_columns_with_its_group() {
+        assert_eq!(
+            in_column("kpi1.all.suitable", "community"),
+            "kpi1.community.suitable"
+        );
+        assert_eq!(
+            in_column("kpi1.all.type.nfa", "out_of_court"),
+            "kpi1.out_of_court.type.nfa"
+        );
+        assert_eq!(in_column("caseload.all", "custody"), "caseload.custody");
+        // As returns written before showed it.
+        assert_eq!(
+            in_column("kpi1.GROUP.suitable", "custody"),
+            "kpi1.custody.suitable"
+        );
+        // Only the second part is the group: "all" elsewhere stays.
+        assert_eq!(in_column("x.y.all", "community"), "x.y.all");
+        assert_eq!(in_column("kpi1.suitable", "community"), "kpi1.suitable");
+    }
+
+    #[test]
+    fn a_cover_written_before_reads_back() {
+        assert_eq!(read_time("2024-10-21T09:30:00Z"), "2024-10-21T09:30:00Z");
+        assert_eq!(
+            read_time("21 Oct 2024 09:30:00 UTC"),
+            "2024-10-21T09:30:00Z"
+        );
+    }
+
+    #[test]
+    fn a_header_row_with_a_heading_cleared_is_a_sentence_not_a_panic() {
+        let row = |cells: &[(u32, &str)]| -> BTreeMap<u32, Value> {
+            cells
+                .iter()
+                .map(|(c, t)| (*c, Value::Text(t.to_string())))
+                .collect()
+        };
+        let groups = groups_of(
+            "Cohort",
+            4,
+            &row(&[(0, "Measure"), (1, "Out of court"), (2, "Measure code")]),
+        );
+        assert_eq!(groups.unwrap(), [Some("out_of_court".to_string())]);
+        let single = groups_of(
+            "KPI7",
+            4,
+            &row(&[(0, "Measure"), (1, "Value"), (2, "Measure code")]),
+        );
+        assert_eq!(single.unwrap(), [None]);
+        // "Prevention" cleared: the headings after Measure are empty.
+        for cells in [
+            &[(0, "Measure"), (2, "Out of court"), (3, "Measure code")][..],
+            &[(0, "Measure"), (1, "Measure code")][..],
+            &[(0, "Measure"), (1, "Prevention"), (2, "All")][..],
+        ] {
+            let err = groups_of("Cohort", 4, &row(cells)).unwrap_err().to_string();
+            assert!(
+                err.starts_with("sheet Cohort row 4: the header row should read Measure"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

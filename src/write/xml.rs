@@ -20,7 +20,7 @@ use crate::period::Period;
 pub const ROOT: &str = "YouthJusticeReturn";
 
 /// The sections in document order: element name and the measure-code prefix it holds.
-pub const SECTIONS: [(&str, &str); 14] = [
+pub const SECTIONS: [(&str, &str); 15] = [
     ("Cohort", "cohort"),
     ("KPI1", "kpi1"),
     ("KPI2", "kpi2"),
@@ -35,10 +35,11 @@ pub const SECTIONS: [(&str, &str); 14] = [
     ("FirstTimeEntrants", "fte"),
     ("Custody", "custody"),
     ("Reoffending", "reoffending"),
+    ("Caseload", "caseload"),
 ];
 
 /// The root's attributes, in the order they are written.
-const ATTRIBUTES: [&str; 9] = [
+const ATTRIBUTES: [&str; 10] = [
     "yjsCode",
     "yjsName",
     "nation",
@@ -48,6 +49,9 @@ const ATTRIBUTES: [&str; 9] = [
     "toolVersion",
     "inputSha256",
     "generatedAt",
+    // Optional in the XSD (xs:boolean, default false): returns written before provisional
+    // returns existed lack it. Always written.
+    "provisional",
 ];
 
 fn section_of(code: &str) -> Option<&'static str> {
@@ -82,6 +86,7 @@ pub fn return_xml(ret: &Return) -> Vec<u8> {
         clean(&id.tool_version),
         clean(&id.input_sha256),
         clean(&id.generated_at),
+        Cow::Borrowed(if id.provisional { "true" } else { "false" }),
     ];
     let root = BytesStart::new(ROOT).with_attributes(
         ATTRIBUTES
@@ -148,7 +153,19 @@ impl<'a> Parser<'a> {
                 Err(e) => return self.fail(format!("the XML is malformed: {e}")),
             };
             match event {
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => continue,
+                Event::Decl(d) => match d.encoding() {
+                    None => continue,
+                    Some(Ok(e)) if e.eq_ignore_ascii_case("UTF-8") => continue,
+                    Some(Ok(e)) => {
+                        return self.fail(format!(
+                            "the XML declares the encoding {e:?}; a return is written in UTF-8"
+                        ));
+                    }
+                    Some(Err(e)) => {
+                        return self.fail(format!("the XML declaration is malformed: {e}"));
+                    }
+                },
+                Event::Comment(_) | Event::PI(_) => continue,
                 Event::Text(t) if t.xml10_content().trim().is_empty() => continue,
                 Event::DocType(_) => return self.fail("a DOCTYPE is not allowed in a return"),
                 other => return Ok(other),
@@ -281,12 +298,24 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
             "generatedAt {generated_at:?} is not a UTC time like 2024-10-21T09:30:00Z"
         ));
     }
+    // xs:boolean collapses white space around its value.
+    let provisional = match values[9]
+        .as_deref()
+        .map(|v| v.trim_matches([' ', '\t', '\r', '\n']))
+    {
+        None | Some("false" | "0") => false,
+        Some("true" | "1") => true,
+        Some(other) => {
+            return p.fail(format!("provisional {other:?} is not true or false"));
+        }
+    };
     Ok(Identity {
         yjs_code,
         yjs_name,
         nation,
         population_10_17,
         period,
+        provisional,
         definitions_version,
         tool_version,
         input_sha256,
@@ -296,6 +325,18 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
 
 /// Reads a return's XML back, refusing anything the XSD would refuse.
 pub fn parse_xml(bytes: &[u8]) -> Result<Return, XmlError> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(XmlError {
+            line: 1,
+            message: "the file is in UTF-16; a return is written in UTF-8".into(),
+        });
+    }
+    if std::str::from_utf8(bytes).is_err() {
+        return Err(XmlError {
+            line: 1,
+            message: "the file is not UTF-8 text; a return is written in UTF-8".into(),
+        });
+    }
     let mut p = Parser {
         bytes,
         reader: Reader::from_reader(bytes),
@@ -421,6 +462,7 @@ pub(crate) mod tests {
                 nation: "ENGLAND".into(),
                 population_10_17: 48210,
                 period: "2024-25 Q2".parse().unwrap(),
+                provisional: false,
                 definitions_version: "2024-25".into(),
                 tool_version: "0.1.0".into(),
                 input_sha256: "ab".repeat(32),
@@ -471,11 +513,39 @@ pub(crate) mod tests {
             (xml.replace("</YouthJusticeReturn>", ""), "not closed"),
             (xml.replace("<KPI3>", "<KPI3 x=\"1\">"), "no attributes"),
             ("not xml at all".to_string(), "no YouthJusticeReturn"),
+            (xml.replace("encoding=\"UTF-8\"", "encoding=\"bogus\""), "encoding \"bogus\""),
+            (xml.replace("encoding=\"UTF-8\"", "encoding=\"UTF-16\""), "encoding \"UTF-16\""),
+            (xml.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\""), "a return is written in UTF-8"),
         ];
         for (doc, expected) in cases {
             let err = parse_xml(doc.as_bytes()).unwrap_err();
             assert!(err.to_string().contains(expected), "{expected}: {err}");
         }
+    }
+
+    #[test]
+    fn only_utf8_is_a_return() {
+        let xml = return_xml(&sample());
+        let mut utf16 = vec![0xFF, 0xFE];
+        for unit in String::from_utf8(xml.clone()).unwrap().encode_utf16() {
+            utf16.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert!(
+            parse_xml(&utf16)
+                .unwrap_err()
+                .to_string()
+                .contains("UTF-16")
+        );
+        let mut latin1 = xml.clone();
+        latin1.extend_from_slice(b"<!-- \xE9 -->");
+        assert!(
+            parse_xml(&latin1)
+                .unwrap_err()
+                .to_string()
+                .contains("not UTF-8")
+        );
+        let lower = String::from_utf8(xml).unwrap().replace("UTF-8", "utf-8");
+        assert!(parse_xml(lower.as_bytes()).is_ok());
     }
 
     #[test]

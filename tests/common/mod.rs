@@ -10,9 +10,20 @@ pub fn yjb() -> assert_cmd::Command {
     assert_cmd::Command::cargo_bin("yjb-return").unwrap()
 }
 
+/// The 2024-25 samples (the flawed export is here).
 pub fn samples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024-25")
+    samples_of("2024-25")
 }
+
+/// The samples of one financial year, `2023-24` or `2024-25`.
+pub fn samples_of(year: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples")
+        .join(year)
+}
+
+/// The financial years the samples cover, oldest first.
+pub const SAMPLE_YEARS: [&str; 2] = ["2023-24", "2024-25"];
 
 /// A sheet: name, headers, rows of cells written as text (`d:2024-01-01` is a date cell,
 /// `n:12` a number, `b:true` a boolean, anything else text; empty is no cell).
@@ -127,10 +138,15 @@ pub fn write_xlsx(sheets: &[Sheet], path: &Path) {
 /// Builds a sample quarter (1-4) of 2024-25 into `dir`, asserting success; extra arguments
 /// (a fixed `--generated-at`, say) are passed on.
 pub fn build_sample(q: u8, dir: &Path, extra: &[&str]) {
+    build_year_sample("2024-25", q, dir, extra);
+}
+
+/// Builds quarter `q` of a sample year (`2023-24` or `2024-25`) into `dir`, asserting success.
+pub fn build_year_sample(year: &str, q: u8, dir: &Path, extra: &[&str]) {
     let out = yjb()
-        .current_dir(samples())
+        .current_dir(samples_of(year))
         .args(["build", &format!("q{q}-export.xlsx"), "--period"])
-        .arg(format!("2024-25 Q{q}"))
+        .arg(format!("{year} Q{q}"))
         .arg("--out")
         .arg(dir)
         .args(extra)
@@ -143,4 +159,158 @@ pub fn build_sample(q: u8, dir: &Path, extra: &[&str]) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// Compares `actual` with the snapshot file `tests/snapshots/NAME`, showing the first differing
+/// line; `UPDATE_SNAPSHOTS=1` rewrites the file instead.
+pub fn assert_snapshot(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}; run UPDATE_SNAPSHOTS=1 cargo test",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let (line, (e, a)) = expected
+            .lines()
+            .zip(actual.lines())
+            .enumerate()
+            .find(|(_, (e, a))| e != a)
+            .unwrap_or((
+                expected.lines().count().min(actual.lines().count()),
+                ("<end>", "<end>"),
+            ));
+        panic!(
+            "{name} differs from its snapshot at line {}:\n  expected: {e}\n  actual:   {a}\n\
+             If the change is intended: UPDATE_SNAPSHOTS=1 cargo test",
+            line + 1
+        );
+    }
+}
+
+/// Rewrites one part (`xl/sharedStrings.xml`, say) of an xlsx's zip with `edit`, keeping the
+/// rest: how the hostile fixtures are made from a real workbook.
+pub fn edit_part(bytes: &[u8], part: &str, edit: impl Fn(&str) -> String) -> Vec<u8> {
+    use std::io::{Read, Write};
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut found = false;
+    for i in 0..zip.len() {
+        let mut entry = zip.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == part {
+            let edited = edit(&String::from_utf8(data.clone()).unwrap());
+            assert_ne!(edited.as_bytes(), data, "{part} was not changed");
+            data = edited.into_bytes();
+            found = true;
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(found, "no part {part}");
+    out.finish().unwrap().into_inner()
+}
+
+/// The clean export's bytes.
+pub fn clean_bytes() -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.xlsx");
+    write_xlsx(&clean(), &path);
+    std::fs::read(path).unwrap()
+}
+
+/// In a worksheet part's XML, replaces the cell `cell` (`B6`) by a number cell holding
+/// `value`, as a person typing over it in Excel would.
+pub fn set_number(xml: &str, cell: &str, value: &str) -> String {
+    let start = xml
+        .find(&format!("<c r=\"{cell}\""))
+        .unwrap_or_else(|| panic!("no cell {cell}"));
+    let rest = &xml[start..];
+    let open_end = rest.find('>').unwrap();
+    let len = if rest[..open_end].ends_with('/') {
+        open_end + 1
+    } else {
+        rest.find("</c>").unwrap() + "</c>".len()
+    };
+    format!(
+        "{}<c r=\"{cell}\"><v>{value}</v></c>{}",
+        &xml[..start],
+        &xml[start + len..]
+    )
+}
+
+/// Runs the binary in `dir`, returning (exit code, stdout, stderr); a crash (a signal, a
+/// panic's exit 101) fails the test, and so does output that is not a sentence.
+pub fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = yjb().current_dir(dir).args(args).output().unwrap();
+    let code = out.status.code().expect("ended by a signal: a crash");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!([0, 1, 2].contains(&code), "exit {code}: {stdout}{stderr}");
+    for text in [&stdout, &stderr] {
+        for raw in [
+            "panicked",
+            "RUST_BACKTRACE",
+            "os error",
+            "zip::",
+            "Expecting",
+            "XlsxError",
+        ] {
+            assert!(!text.contains(raw), "library or system wording: {text}");
+        }
+    }
+    (code, stdout, stderr)
+}
+
+/// The (code, column) of every finding in a `--format json` report of `validate` or `check`.
+pub fn findings(json: &str) -> Vec<(String, String)> {
+    let v: serde_json::Value =
+        serde_json::from_str(json).unwrap_or_else(|_| panic!("not JSON: {json}"));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["column"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Whether `xmllint` (Debian's libxml2-utils) can be run. Without it the XSD tests cannot
+/// compare, so `test` fails in CI (`CI` set) and elsewhere passes but says it skipped, on the
+/// process's stderr: the harness captures `eprintln!` and shows it only for failing tests,
+/// and a skip must be seen in every log.
+pub fn xmllint_available(test: &str) -> bool {
+    use std::io::Write as _;
+    if std::process::Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test}: xmllint is required in CI (Debian: apt-get install libxml2-utils)"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nSKIPPED {test}: xmllint is not installed, so return.xml was not checked against the \
+         XSD (Debian: apt-get install libxml2-utils; in CI this fails instead)\n"
+    );
+    false
 }

@@ -159,6 +159,7 @@ pub fn stages(path: &Path) -> String {
     });
     let options = Options {
         period: Some(period),
+        provisional: false,
     };
     let validate = time(&mut || {
         validate_file(&bytes, &defs, &options, Cells::Drop).expect("validate");
@@ -170,6 +171,7 @@ pub fn stages(path: &Path) -> String {
     let export = v.export().expect("typed records");
     let request = yjb_return::write::Request {
         period,
+        provisional: false,
         generated_at: yjb_return::date::Timestamp::parse("2024-10-21T09:30:00Z").expect("time"),
         input_path: "export.xlsx".into(),
         input_sha256: v.sha256.clone(),
@@ -511,12 +513,15 @@ mod tests {
     #[test]
     fn the_generated_export_validates_cleanly() {
         use yjb_return::definitions::{Definitions, Source};
-        use yjb_return::validate::Cells;
         use yjb_return::validate::input::validate_bytes;
+        use yjb_return::validate::{Cells, Options};
         let bytes = export(600);
         let defs = Definitions::latest(&Source::Embedded).unwrap();
-        let period = Some(PERIOD.parse().unwrap());
-        let v = validate_bytes(&bytes, &defs, period, None, Cells::Drop).unwrap();
+        let options = Options {
+            period: Some(PERIOD.parse().unwrap()),
+            provisional: false,
+        };
+        let v = validate_bytes(&bytes, &defs, &options, None, Cells::Drop).unwrap();
         assert!(!v.has_errors(), "{:?}", v.findings);
         let export = v.export().unwrap();
         assert!(

@@ -1,7 +1,8 @@
 //! `cargo run -p xtask -- samples`: regenerates the fictional Northshire exports in
-//! `samples/2024-25/` (the four quarters, the flawed export and its expected findings, and
-//! the acknowledgements of the one query that is right). The output is byte-identical on
-//! every run; a test holds the committed files to it.
+//! `samples/` (two years of quarterly exports in `samples/2023-24/` and `samples/2024-25/`, a
+//! provisional mid-quarter export, a corrected resubmission, the flawed export and its expected
+//! findings, and the acknowledgements of the one query that is right). The output is
+//! byte-identical on every run; a test holds the committed files to it.
 
 mod bench;
 mod flawed;
@@ -10,38 +11,54 @@ mod xlsx;
 
 use std::path::{Path, PathBuf};
 
-/// Every sample file: name and bytes.
+use northshire::Caseload;
+
+/// One export of the caseload taken on `extract`, and its acknowledgements sidecar when the
+/// export holds the one query that is right.
+fn export_files(
+    caseload: &Caseload,
+    (folder, stem, _, extract): (&str, &str, &str, &str),
+) -> Vec<(String, Vec<u8>)> {
+    let sheets = northshire::snapshot(caseload, northshire::d(extract), northshire::style(stem));
+    let mut out = vec![(format!("{folder}/{stem}.xlsx"), xlsx::write(&sheets))];
+    // NSH-E18's temporary accommodation was judged suitable: a query that is right.
+    let orders = &sheets[2];
+    if let Some(i) = orders
+        .rows
+        .iter()
+        .position(|r| r[0] == xlsx::t("NSH-I-0020") && r.len() > 8)
+    {
+        out.push((
+            format!("{folder}/{stem}.acknowledgements.csv"),
+            format!(
+                "code,sheet,row,column,value,explanation\n\
+                 W316,Interventions,{},accommodation_suitable,Y,\"Emergency placement with \
+                 foster-carer relatives while a kinship assessment completed; reviewed \
+                 weekly by the social worker, who judged it suitable\"\n",
+                i + 2
+            )
+            .into_bytes(),
+        ));
+    }
+    out
+}
+
+/// Every sample file: path under `samples/` and bytes.
 pub fn samples() -> Vec<(String, Vec<u8>)> {
     let caseload = northshire::caseload();
     let mut out = Vec::new();
-    for (stem, _, extract) in northshire::QUARTERS {
-        let sheets =
-            northshire::snapshot(&caseload, northshire::d(extract), northshire::style(stem));
-        out.push((format!("{stem}.xlsx"), xlsx::write(&sheets)));
-        // NSH-E18's temporary accommodation was judged suitable: a query that is right.
-        let orders = &sheets[2];
-        if let Some(i) = orders
-            .rows
-            .iter()
-            .position(|r| r[0] == xlsx::t("NSH-I-0020") && r.len() > 8)
-        {
-            out.push((
-                format!("{stem}.acknowledgements.csv"),
-                format!(
-                    "code,sheet,row,column,value,explanation\n\
-                     W316,Interventions,{},accommodation_suitable,Y,\"Emergency placement with \
-                     foster-carer relatives while a kinship assessment completed; reviewed \
-                     weekly by the social worker, who judged it suitable\"\n",
-                    i + 2
-                )
-                .into_bytes(),
-            ));
-        }
+    for quarter in northshire::QUARTERS {
+        out.extend(export_files(&caseload, quarter));
     }
+    out.extend(export_files(&caseload, northshire::PROVISIONAL));
+    out.extend(export_files(
+        &northshire::corrected(&caseload),
+        northshire::CORRECTED,
+    ));
     let (sheets, defects) = flawed::flawed(&caseload);
-    out.push(("flawed-export.xlsx".into(), xlsx::write(&sheets)));
+    out.push(("2024-25/flawed-export.xlsx".into(), xlsx::write(&sheets)));
     out.push((
-        "flawed-export.expected.csv".into(),
+        "2024-25/flawed-export.expected.csv".into(),
         flawed::expected_csv(&defects).into_bytes(),
     ));
     out
@@ -77,10 +94,13 @@ fn main() {
         Some("samples") => {
             let dir = args
                 .get(1)
-                .map_or_else(|| workspace().join("samples/2024-25"), PathBuf::from);
-            std::fs::create_dir_all(&dir).expect("create the samples folder");
+                .map_or_else(|| workspace().join("samples"), PathBuf::from);
             for (name, bytes) in samples() {
-                std::fs::write(dir.join(&name), bytes).expect("write a sample");
+                let path = dir.join(&name);
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).expect("create the samples folder");
+                }
+                std::fs::write(&path, bytes).expect("write a sample");
                 println!("wrote {}", dir.join(name).display());
             }
         }
@@ -149,12 +169,12 @@ mod tests {
 
     #[test]
     fn committed_samples_are_what_the_generator_writes() {
-        let dir = workspace().join("samples/2024-25");
+        let dir = workspace().join("samples");
         for (name, bytes) in samples() {
             let committed = std::fs::read(dir.join(&name)).unwrap_or_default();
             assert!(
                 committed == bytes,
-                "samples/2024-25/{name} differs from the generator's output: \
+                "samples/{name} differs from the generator's output: \
                  run `cargo run -p xtask -- samples` and commit the result"
             );
         }

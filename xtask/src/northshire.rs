@@ -1,5 +1,6 @@
-//! Northshire Youth Justice Service: a fictional service and its made-up caseload over 2024-25,
-//! and the snapshot its case-management system would export on a given day.
+//! Northshire Youth Justice Service: a fictional service and its made-up caseload over the
+//! first two years of the KPIs (2023-24 and 2024-25), and the snapshot its case-management
+//! system would export on a given day.
 //!
 //! The caseload is a deterministic mix of hand-placed edge cases (children `NSH-E01` …, each
 //! documented in `samples/README.md`) and generated children (`NSH-1001` …) from a small
@@ -15,13 +16,31 @@ pub const YJS_CODE: &str = "NSH01";
 pub const YJS_NAME: &str = "Northshire Youth Justice Service";
 pub const POPULATION: f64 = 48210.0;
 
-/// The four quarterly exports: file stem, period, extract date.
-pub const QUARTERS: [(&str, &str, &str); 4] = [
-    ("q1-export", "2024-25 Q1", "2024-07-19"),
-    ("q2-export", "2024-25 Q2", "2024-10-18"),
-    ("q3-export", "2024-25 Q3", "2025-01-17"),
-    ("q4-export", "2024-25 Q4", "2025-04-17"),
+/// The eight quarterly exports: folder (the financial year), file stem, period, extract date.
+/// Each is taken a few weeks after its quarter closed.
+pub const QUARTERS: [(&str, &str, &str, &str); 8] = [
+    ("2023-24", "q1-export", "2023-24 Q1", "2023-07-21"),
+    ("2023-24", "q2-export", "2023-24 Q2", "2023-10-20"),
+    ("2023-24", "q3-export", "2023-24 Q3", "2024-01-19"),
+    ("2023-24", "q4-export", "2023-24 Q4", "2024-04-19"),
+    ("2024-25", "q1-export", "2024-25 Q1", "2024-07-19"),
+    ("2024-25", "q2-export", "2024-25 Q2", "2024-10-18"),
+    ("2024-25", "q3-export", "2024-25 Q3", "2025-01-17"),
+    ("2024-25", "q4-export", "2024-25 Q4", "2025-04-17"),
 ];
+
+/// The export taken in the middle of 2024-25 Q4, for a provisional return.
+pub const PROVISIONAL: (&str, &str, &str, &str) = (
+    "2024-25",
+    "q4-provisional-export",
+    "2024-25 Q4",
+    "2025-02-14",
+);
+
+/// The corrected 2024-25 Q3 export, taken after the officer fixed one child's record: built
+/// as a resubmission, it makes Q3 a revised quarter on the board's scorecard.
+pub const CORRECTED: (&str, &str, &str, &str) =
+    ("2024-25", "q3-export-corrected", "2024-25 Q3", "2025-02-07");
 
 pub fn d(s: &str) -> Date {
     Date::parse_text(s).unwrap_or_else(|| panic!("bad date {s}"))
@@ -741,6 +760,43 @@ fn edge_cases(b: &mut Builder) {
     );
 }
 
+/// Edge cases of the caseload at the quarter's end (`caseload.GROUP.open_at_end`).
+fn caseload_edge_cases(b: &mut Builder) {
+    let s = plain_state;
+    // E20: a prevention programme and a YRO both open on 30 September 2024: one child, under
+    // community.
+    b.child("NSH-E20", "2010-03-03", "M", "ASIAN");
+    b.iv(
+        None,
+        "NSH-E20",
+        "PREV",
+        "2024-06-01",
+        Some("2024-11-29"),
+        None,
+        s(),
+    );
+    b.iv(
+        None,
+        "NSH-E20",
+        "YRO",
+        "2024-09-10",
+        Some("2025-06-30"),
+        None,
+        s(),
+    );
+    // E21: prevention starting on the last day of 2024-25 Q3: on the caseload at its end.
+    b.child("NSH-E21", "2012-02-02", "F", "WHITE");
+    b.iv(
+        None,
+        "NSH-E21",
+        "PREV",
+        "2024-12-31",
+        Some("2025-03-05"),
+        None,
+        s(),
+    );
+}
+
 /// How many generated children to make: a fixed number (the samples), or as many as it takes
 /// for a number of interventions to have started by an extract date (the benchmark's exports).
 #[derive(Debug, Clone, Copy)]
@@ -749,9 +805,10 @@ pub enum Size {
     Interventions(usize, Date),
 }
 
-/// The generated children `NSH-1001` onwards.
+/// Children who come to the service at any time over the two years (and the half-year before,
+/// so that the first quarters have a settled caseload), each aged 10 to 15 when
+/// first seen and never started on an intervention after turning 18.
 fn generated(b: &mut Builder, rng: &mut Rng, size: Size) {
-    let first_dob = d("2008-04-02");
     let mut started = match size {
         Size::Children(_) => 0,
         Size::Interventions(_, extract) => b.c.ivs.iter().filter(|i| i.start <= extract).count(),
@@ -766,13 +823,14 @@ fn generated(b: &mut Builder, rng: &mut Rng, size: Size) {
         }
         let before = b.c.ivs.len();
         let id = format!("NSH-{}", 1001 + n);
-        let dob = first_dob.add_days(rng.range(0, 1800));
+        let first = d("2022-10-01").add_days(rng.range(0, 900));
+        let dob = first.add_days(-rng.range(10 * 365 + 70, 16 * 365 - 10));
         let sex = rng.pick(&[("M", 75), ("F", 23), ("U", 2)]);
         let ethnicity = rng.pick(&ETHNICITIES);
         b.child(&id, &dob.to_string(), sex, ethnicity);
-        let mut cursor = d("2023-10-01").add_days(rng.range(0, 420));
+        let mut cursor = first;
         for _ in 0..rng.range(1, 3) {
-            if cursor > d("2025-04-10") {
+            if cursor > d("2025-04-10") || dob.age_on(cursor) > 17 {
                 break;
             }
             let kind = rng.pick(&[
@@ -871,41 +929,127 @@ fn generated(b: &mut Builder, rng: &mut Rng, size: Size) {
     }
 }
 
+/// A board meeting: its date, whether every statutory partner came at senior level, and
+/// whether the Police and Crime Commissioner's office (which sends data but rarely attends)
+/// and the courts have rows.
+struct Meeting {
+    date: &'static str,
+    all_senior: bool,
+    pcc: Option<bool>,
+    courts: bool,
+}
+
+const MEETINGS: [Meeting; 14] = [
+    Meeting {
+        date: "2023-05-16",
+        all_senior: false,
+        pcc: None,
+        courts: false,
+    },
+    Meeting {
+        date: "2023-07-18",
+        all_senior: false,
+        pcc: Some(false),
+        courts: false,
+    },
+    Meeting {
+        date: "2023-09-19",
+        all_senior: false,
+        pcc: None,
+        courts: true,
+    },
+    Meeting {
+        date: "2023-11-14",
+        all_senior: true,
+        pcc: Some(false),
+        courts: false,
+    },
+    Meeting {
+        date: "2024-01-16",
+        all_senior: false,
+        pcc: None,
+        courts: false,
+    },
+    Meeting {
+        date: "2024-03-19",
+        all_senior: false,
+        pcc: Some(false),
+        courts: false,
+    },
+    Meeting {
+        date: "2024-05-14",
+        all_senior: false,
+        pcc: Some(false),
+        courts: false,
+    },
+    Meeting {
+        date: "2024-06-25",
+        all_senior: false,
+        pcc: None,
+        courts: false,
+    },
+    // The July 2024 meeting had every statutory partner at senior level.
+    Meeting {
+        date: "2024-07-16",
+        all_senior: true,
+        pcc: Some(false),
+        courts: false,
+    },
+    Meeting {
+        date: "2024-09-17",
+        all_senior: false,
+        pcc: None,
+        courts: true,
+    },
+    Meeting {
+        date: "2024-10-15",
+        all_senior: false,
+        pcc: Some(true),
+        courts: false,
+    },
+    Meeting {
+        date: "2024-12-10",
+        all_senior: false,
+        pcc: None,
+        courts: false,
+    },
+    Meeting {
+        date: "2025-01-21",
+        all_senior: false,
+        pcc: Some(false),
+        courts: true,
+    },
+    Meeting {
+        date: "2025-03-18",
+        all_senior: false,
+        pcc: None,
+        courts: false,
+    },
+];
+
 fn board(b: &mut Builder, rng: &mut Rng) {
-    let meetings = [
-        "2024-05-14",
-        "2024-06-25",
-        "2024-07-16",
-        "2024-09-17",
-        "2024-10-15",
-        "2024-12-10",
-        "2025-01-21",
-        "2025-03-18",
-    ];
-    for (i, m) in meetings.iter().enumerate() {
-        let date = d(m);
+    for m in &MEETINGS {
+        let date = d(m.date);
         for partner in ["POLICE", "PROBATION", "SOCIAL_CARE", "EDUCATION", "HEALTH"] {
-            // The July 2024 meeting had every statutory partner at senior level.
-            let attended = i == 2 || rng.pct(85);
+            let attended = m.all_senior || rng.pct(85);
             b.c.board.push(Board {
                 date,
                 partner,
                 attended,
-                senior: attended && (i == 2 || rng.pct(80)),
+                senior: attended && (m.all_senior || rng.pct(80)),
                 data: rng.pct(40),
             });
         }
-        if i % 2 == 0 {
-            // The PCC's office sends data but rarely attends.
+        if let Some(attended) = m.pcc {
             b.c.board.push(Board {
                 date,
                 partner: "PCC",
-                attended: i == 4,
+                attended,
                 senior: false,
                 data: true,
             });
         }
-        if i == 3 || i == 6 {
+        if m.courts {
             b.c.board.push(Board {
                 date,
                 partner: "COURTS",
@@ -918,9 +1062,19 @@ fn board(b: &mut Builder, rng: &mut Rng) {
 }
 
 fn cohort(b: &mut Builder, rng: &mut Rng) {
-    for (q, period) in ["2023-24 Q1", "2023-24 Q2", "2023-24 Q3", "2023-24 Q4"]
-        .iter()
-        .enumerate()
+    // The published cohorts the two years report on: each quarter's, four quarters back.
+    for (q, period) in [
+        "2022-23 Q1",
+        "2022-23 Q2",
+        "2022-23 Q3",
+        "2022-23 Q4",
+        "2023-24 Q1",
+        "2023-24 Q2",
+        "2023-24 Q3",
+        "2023-24 Q4",
+    ]
+    .iter()
+    .enumerate()
     {
         for n in 0..rng.range(18, 26) {
             let reoffences = if rng.pct(62) {
@@ -939,7 +1093,7 @@ fn cohort(b: &mut Builder, rng: &mut Rng) {
 
 /// The whole made-up caseload, the same on every run.
 pub fn caseload() -> Caseload {
-    caseload_of(Size::Children(70))
+    caseload_of(Size::Children(150))
 }
 
 /// The caseload with as many generated children as `size` asks for.
@@ -952,10 +1106,47 @@ pub fn caseload_of(size: Size) -> Caseload {
         next_victim: 0,
     };
     edge_cases(&mut b);
+    caseload_edge_cases(&mut b);
     generated(&mut b, &mut rng, size);
     board(&mut b, &mut rng);
     cohort(&mut b, &mut rng);
     b.c
+}
+
+/// The caseload after the officer's correction behind the 2024-25 Q3 resubmission: the first
+/// child of the Q3 cohort whose accommodation at the end was recorded as unsuitable (by
+/// mistake, it turned out) is corrected to suitable.
+pub fn corrected(c: &Caseload) -> Caseload {
+    let q3 = (d("2024-10-01"), d("2024-12-31"));
+    let in_q3 = |iv: &Iv| {
+        let end = if iv.kind == "CUST" {
+            iv.release
+        } else {
+            iv.end
+        };
+        end.is_some_and(|e| q3.0 <= e && e <= q3.1)
+    };
+    let mut fixed = c.clone();
+    let target = c
+        .ivs
+        .iter()
+        .filter(|iv| {
+            in_q3(iv)
+                && !iv.state.acc_ok
+                && !matches!(iv.state.acc, "NFA" | "TEMPORARY")
+                && c.ivs
+                    .iter()
+                    .filter(|o| o.child == iv.child && in_q3(o))
+                    .count()
+                    == 1
+        })
+        .map(|iv| iv.id.clone())
+        .next()
+        .expect("a Q3 cohort child recorded in unsuitable accommodation");
+    if let Some(iv) = fixed.ivs.iter_mut().find(|iv| iv.id == target) {
+        iv.state.acc_ok = true;
+    }
+    fixed
 }
 
 /// How a quarter's export is written: the supplier differences the samples show.

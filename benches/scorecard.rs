@@ -1,0 +1,92 @@
+//! `cargo bench --bench scorecard`: times a scorecard over 20 quarters of archive (27 returns
+//! read: the window and the seven quarters before it that directions and rolling values need),
+//! the reading and checking of the archive apart from the rest.
+//!
+//! No timing assertions (machines differ): it prints the times so a change that slows the
+//! scorecard shows up against the previous run. The aim is well under a second.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::time::Instant;
+
+use yjb_return::date::Timestamp;
+use yjb_return::definitions::{Definitions, Source};
+use yjb_return::period::Period;
+use yjb_return::scorecard::{archive, make};
+use yjb_return::validate::{Options, validate};
+use yjb_return::write::{self, MANIFEST_JSON, Request};
+
+fn main() {
+    let dir = tempfile::tempdir().unwrap();
+    let export_path = dir.path().join("export.xlsx");
+    common::write_xlsx(&common::clean(), &export_path);
+    let bytes = std::fs::read(&export_path).unwrap();
+    let defs = Definitions::latest(&Source::Embedded).unwrap();
+    let wb = yjb_return::export::workbook::read(&bytes).unwrap();
+    let export = validate(wb, &defs, &Options::default()).export().unwrap();
+    let root = dir.path().join("returns");
+    let first: Period = "2023-24 Q1".parse().unwrap();
+    let quarters = 20 + yjb_return::scorecard::READ_BEFORE;
+    let t = Instant::now();
+    for k in 0..quarters {
+        let period = first.shift(k);
+        let request = Request {
+            period,
+            provisional: false,
+            generated_at: Timestamp::parse("2025-05-01T09:00:00Z").unwrap(),
+            input_path: "input.xlsx".into(),
+            input_sha256: yjb_return::sha256_hex(&bytes),
+            input_bytes: bytes.len() as u64,
+            acknowledged: &[],
+        };
+        let built = write::build(&export, &defs, &request).unwrap();
+        let manifest = built.manifest.to_json();
+        let mut files: Vec<(&str, &[u8])> = built
+            .files
+            .iter()
+            .map(|(n, b)| (*n, b.as_slice()))
+            .collect();
+        files.push((MANIFEST_JSON, manifest.as_bytes()));
+        let folder = root.join(write::archive::submission_folder(period, 1));
+        yjb_return::atomic::Staging::write(&folder, &files, &write::archive::BUILD_FILES)
+            .and_then(|mut staging| staging.place_new(&folder))
+            .unwrap();
+    }
+    let to = first.shift(quarters - 1);
+    println!(
+        "filed {quarters} returns, {first} to {to}, in {:.2?}",
+        t.elapsed()
+    );
+
+    let t = Instant::now();
+    for _ in 0..10 {
+        Definitions::load(&Source::Embedded, &defs.version).unwrap();
+    }
+    println!("one definitions load: {:.2?}", t.elapsed() / 10);
+    for _ in 0..3 {
+        let t = Instant::now();
+        let index = archive::index(&root).unwrap();
+        let read = archive::read(&root, &index, first, to, &Source::Embedded).unwrap();
+        let read_time = t.elapsed();
+        let t = Instant::now();
+        let made = make::make(&make::Options {
+            archive: root.clone(),
+            to: None,
+            quarters: 20,
+            targets: None,
+            benchmarks: None,
+            commentary: None,
+            generated_at: Timestamp::parse("2025-05-01T09:00:00Z").unwrap(),
+            source: Source::Embedded,
+        })
+        .unwrap();
+        println!(
+            "read and checked {} returns in {read_time:.2?}; the whole scorecard ({} indicators x {} quarters, three files) in {:.2?}",
+            read.returns.len(),
+            made.scorecard.cards.len(),
+            made.scorecard.window.len(),
+            t.elapsed()
+        );
+    }
+}

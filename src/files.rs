@@ -1,0 +1,318 @@
+//! The user's files as the tool reads them: only regular files, never more than a size that
+//! kind of file can sensibly have, and with failures said in words ([`crate::io_words`])
+//! rather than the operating system's.
+//!
+//! Every input is read whole into memory (an export must be hashed for the audit trail before
+//! it is parsed), so without a cap `validate /dev/zero`, or a manifest naming a huge file,
+//! would read until memory ran out. The caps live here, in one place.
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+/// The kinds of file the tool reads, each with its own cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A case-management export (`.xlsx`).
+    Export,
+    /// A finished return's `return.xlsx`, `return.xml` or `return.json`.
+    ReturnFile,
+    /// A `manifest.json` written by `build`.
+    Manifest,
+    /// A CSV kept by hand: an acknowledgements sidecar, or the scorecard's targets,
+    /// benchmarks and commentary.
+    Csv,
+}
+
+/// An export holds at most Excel's largest sheet, 1,048,576 rows: about a million
+/// intervention rows of ~30 columns, which compress to roughly 100-250 MB (an uncompressed
+/// xlsx, which some suppliers write, is about twice that). 512 MiB leaves room for the other
+/// sheets and for such files while refusing anything that is clearly not an export.
+pub const MAX_EXPORT_BYTES: u64 = 512 << 20;
+/// A return's files are a few tens of kilobytes: about 300 figures and a cover.
+pub const MAX_RETURN_FILE_BYTES: u64 = 16 << 20;
+/// A manifest is a few kilobytes plus the acknowledged queries' explanations.
+pub const MAX_MANIFEST_BYTES: u64 = 8 << 20;
+/// An acknowledgements sidecar holds one line per warning explained.
+pub const MAX_CSV_BYTES: u64 = 8 << 20;
+
+impl Kind {
+    pub const fn limit(self) -> u64 {
+        match self {
+            Kind::Export => MAX_EXPORT_BYTES,
+            Kind::ReturnFile => MAX_RETURN_FILE_BYTES,
+            Kind::Manifest => MAX_MANIFEST_BYTES,
+            Kind::Csv => MAX_CSV_BYTES,
+        }
+    }
+
+    /// The file-name endings of this kind, for listing what a folder holds of it.
+    fn extensions(self) -> &'static [&'static str] {
+        match self {
+            Kind::Export => &["xlsx"],
+            Kind::ReturnFile => &["xml", "xlsx", "json"],
+            Kind::Manifest => &["json"],
+            Kind::Csv => &["csv"],
+        }
+    }
+
+    fn noun(self) -> &'static str {
+        match self {
+            Kind::Export => "a case-management export",
+            Kind::ReturnFile => "a return file",
+            Kind::Manifest => "a manifest",
+            Kind::Csv => "a CSV kept by hand",
+        }
+    }
+}
+
+/// Why a file could not be read; each is the end of a sentence naming the file.
+#[derive(Debug, thiserror::Error)]
+pub enum FileError {
+    #[error("{}", crate::io_words::reading(.0))]
+    Io(#[from] io::Error),
+    /// Nothing is at the path; the words say what is in its folder, so a typo shows.
+    #[error("it does not exist; {0}")]
+    Missing(String),
+    /// A folder was given where a file is needed; the words say which files it holds.
+    #[error("it is a folder, not a file: {0}")]
+    Folder(String),
+    #[error("it is not a regular file (a device or a pipe): give the path of a file")]
+    NotAFile,
+    #[error(
+        "it is {} bytes, more than {} can be ({} bytes at most): check that this is the right file",
+        .size, .kind.noun(), .kind.limit()
+    )]
+    TooLarge { kind: Kind, size: u64 },
+}
+
+/// Reads a whole regular file of the given kind, refusing it before reading when it is larger
+/// than the kind's cap (and stopping at the cap should it grow while being read).
+pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
+    // A FIFO would block `open` itself, so the type is checked before opening.
+    let meta = match fs::metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            return Err(FileError::Missing(nearby(path, kind)));
+        }
+        other => other?,
+    };
+    if meta.is_dir() {
+        return Err(FileError::Folder(inside(path, kind)));
+    }
+    if !meta.is_file() {
+        return Err(FileError::NotAFile);
+    }
+    let file = fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile);
+    }
+    let limit = kind.limit();
+    if meta.len() > limit {
+        return Err(FileError::TooLarge {
+            kind,
+            size: meta.len(),
+        });
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(FileError::TooLarge {
+            kind,
+            size: bytes.len() as u64,
+        });
+    }
+    Ok(bytes)
+}
+
+/// How many names of a folder a message lists.
+const LISTED: usize = 10;
+
+/// The end of a sentence about a missing file: which files of its kind its folder holds
+/// (sorted, at most ten), so a mistyped name is visible, or that the folder is missing.
+pub fn nearby(path: &Path, kind: Kind) -> String {
+    let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let words = crate::io_words::folder_words(path);
+    let extensions = match path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
+        Some(e) if kind.extensions().contains(&e.as_str()) => vec![e],
+        _ => kind.extensions().iter().map(|e| e.to_string()).collect(),
+    };
+    let ending = match extensions.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!(
+            ".{} or .{last}",
+            rest.iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .join(", .")
+        ),
+        _ => format!(".{}", extensions.concat()),
+    };
+    match folder {
+        Some(f) if !f.is_dir() => format!("{words} does not exist either: check the path"),
+        _ => match files_of(folder.unwrap_or(Path::new(".")), &extensions) {
+            Some(names) if names.is_empty() => format!("{words} holds no {ending} file"),
+            Some(names) => format!(
+                "the {ending} files in {words} are {} (is the name mistyped?)",
+                crate::io_words::list(&names, LISTED)
+            ),
+            None => format!("{words} cannot be listed: check the path"),
+        },
+    }
+}
+
+/// The end of a sentence about a folder given where a file of `kind` is needed.
+fn inside(path: &Path, kind: Kind) -> String {
+    let ending = kind.extensions().first().copied().unwrap_or("xlsx");
+    match files_of(path, &[ending.to_string()]) {
+        Some(names) if !names.is_empty() => format!(
+            "give the path of a file in it; its .{ending} files are {}",
+            crate::io_words::list(&names, LISTED)
+        ),
+        _ => format!("give the path of a .{ending} file, not of a folder"),
+    }
+}
+
+/// The names of the files in `folder` ending in one of `extensions` (case-insensitive),
+/// sorted, without hidden files or Excel's `~$` lock files; `None` when it cannot be listed.
+/// The folder is read once, whatever its size.
+fn files_of(folder: &Path, extensions: &[String]) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    for entry in fs::read_dir(folder).ok()?.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let wanted = Path::new(&name)
+            .extension()
+            .is_some_and(|e| extensions.contains(&e.to_string_lossy().to_lowercase()));
+        if wanted
+            && !name.starts_with('.')
+            && !name.starts_with(EXCEL_LOCK)
+            && entry.file_type().is_ok_and(|t| t.is_file())
+        {
+            names.push(name);
+        }
+    }
+    names.sort_by_key(|n| n.to_lowercase());
+    Some(names)
+}
+
+/// How Excel names the lock file it keeps beside a workbook it has open: `~$` and the
+/// workbook's name (`~$q2-export.xlsx`). It is hidden on Windows, and left behind when Excel
+/// crashes.
+const EXCEL_LOCK: &str = "~$";
+
+/// Excel's lock file beside `path`, if there is one: the workbook is (or was, if Excel
+/// crashed) open in Excel.
+pub fn excel_lock(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_string_lossy();
+    let lock = path.with_file_name(format!("{EXCEL_LOCK}{name}"));
+    fs::symlink_metadata(&lock).is_ok().then_some(lock)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_file_within_its_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.json");
+        fs::write(&path, b"{}").unwrap();
+        assert_eq!(read(&path, Kind::Manifest).unwrap(), b"{}");
+    }
+
+    #[test]
+    fn refuses_a_file_over_its_cap_without_reading_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.csv");
+        let f = fs::File::create(&path).unwrap();
+        f.set_len(MAX_CSV_BYTES + 1).unwrap();
+        let err = read(&path, Kind::Csv).unwrap_err();
+        assert!(matches!(err, FileError::TooLarge { size, .. } if size == MAX_CSV_BYTES + 1));
+        assert!(
+            err.to_string()
+                .contains("more than a CSV kept by hand can be")
+        );
+    }
+
+    #[test]
+    fn refuses_folders_and_devices() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("q2.xlsx"), b"").unwrap();
+        let err = read(dir.path(), Kind::Export).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "it is a folder, not a file: give the path of a file in it; its .xlsx files are q2.xlsx"
+        );
+        if Path::new("/dev/zero").exists() {
+            assert!(matches!(
+                read(Path::new("/dev/zero"), Kind::Export),
+                Err(FileError::NotAFile)
+            ));
+        }
+    }
+
+    #[test]
+    fn a_missing_file_lists_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in [
+            "q3-export.xlsx",
+            "Q2-export.XLSX",
+            "~$q3-export.xlsx",
+            ".hidden.xlsx",
+            "notes.csv",
+        ] {
+            fs::write(dir.path().join(name), b"").unwrap();
+        }
+        fs::create_dir(dir.path().join("old.xlsx")).unwrap();
+        let err = read(&dir.path().join("q2-exprt.xlsx"), Kind::Export).unwrap_err();
+        let folder = dir.path().display();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "it does not exist; the .xlsx files in the folder {folder} are Q2-export.XLSX and \
+                 q3-export.xlsx (is the name mistyped?)"
+            )
+        );
+        let err = read(&dir.path().join("a.csv"), Kind::Csv).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("are notes.csv (is the name mistyped?)"),
+            "{err}"
+        );
+        let err = read(&dir.path().join("m.json"), Kind::Manifest).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("it does not exist; the folder {folder} holds no .json file")
+        );
+        let err = read(&dir.path().join("gone/q2.xlsx"), Kind::Export).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "it does not exist; the folder {folder}/gone does not exist either: check the path"
+            )
+        );
+    }
+
+    #[test]
+    fn at_most_ten_names_are_listed() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..25 {
+            fs::write(dir.path().join(format!("e{i:02}.xlsx")), b"").unwrap();
+        }
+        let err = read(&dir.path().join("x.xlsx"), Kind::Export)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("are e00.xlsx, e01.xlsx,"), "{err}");
+        assert!(err.contains("e09.xlsx and 15 more"), "{err}");
+        assert!(!err.contains("e10.xlsx"), "{err}");
+    }
+
+    #[test]
+    fn finds_excels_lock_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = dir.path().join("q2 export.xlsx");
+        fs::write(&book, b"").unwrap();
+        assert_eq!(excel_lock(&book), None);
+        fs::write(dir.path().join("~$q2 export.xlsx"), b"").unwrap();
+        assert_eq!(excel_lock(&book), Some(dir.path().join("~$q2 export.xlsx")));
+    }
+}

@@ -1,0 +1,290 @@
+//! `check` and `reproduce` tell an auditor the truth about a return that was altered after it
+//! was built, however carefully (issue 7, items 11-14).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+const WHEN: &str = "2024-10-21T09:30:00Z";
+
+struct Built {
+    dir: tempfile::TempDir,
+}
+
+impl Built {
+    /// The clean export's 2024-25 Q2 return in `r/` (and, with `quarters`, others beside it).
+    fn new(quarters: &[u8]) -> Built {
+        let dir = tempfile::tempdir().unwrap();
+        write_xlsx(&clean(), &dir.path().join("export.xlsx"));
+        let b = Built { dir };
+        for q in quarters {
+            let out = if *q == 2 {
+                "r".to_string()
+            } else {
+                format!("q{q}")
+            };
+            let (code, o, e) = b.run(&[
+                "build",
+                "export.xlsx",
+                "--period",
+                &format!("2024-25 Q{q}"),
+                "--out",
+                &out,
+                "--generated-at",
+                WHEN,
+            ]);
+            assert_eq!(code, 0, "{o}{e}");
+        }
+        b
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn run(&self, args: &[&str]) -> (i32, String, String) {
+        let out = yjb()
+            .current_dir(self.dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    }
+
+    fn edit(&self, rel: &str, f: impl Fn(&str) -> String) {
+        let path = self.path(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let edited = f(&text);
+        assert_ne!(edited, text, "{rel} unchanged");
+        std::fs::write(path, edited).unwrap();
+    }
+
+    fn edit_sheet(&self, part: &str, f: impl Fn(&str) -> String) {
+        let path = self.path("r/return.xlsx");
+        let bytes = edit_part(&std::fs::read(&path).unwrap(), part, f);
+        std::fs::write(path, bytes).unwrap();
+    }
+
+    /// Records a file's current SHA-256 in the manifest, as a careful forger would.
+    fn rehash(&self, file: &str) {
+        let manifest: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(self.path("r/manifest.json")).unwrap())
+                .unwrap();
+        let old = manifest["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["file"] == file)
+            .unwrap()["sha256"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let new = sha256(&self.path("r").join(file));
+        self.edit("r/manifest.json", |t| t.replace(&old, &new));
+    }
+
+    fn codes(&self, target: &str) -> (i32, Vec<(String, String)>) {
+        let (code, out, _) = self.run(&["check", target, "--format", "json"]);
+        (code, findings(&out))
+    }
+}
+
+fn sha256(path: &Path) -> String {
+    yjb_return::sha256_hex(&std::fs::read(path).unwrap())
+}
+
+fn has(found: &[(String, String)], code: &str, column: &str) -> bool {
+    found.iter().any(|(c, col)| c == code && col == column)
+}
+
+const COHORT: (&str, &str) = (
+    "code=\"cohort.all.children\">2<",
+    "code=\"cohort.all.children\">3<",
+);
+
+#[test]
+fn reproduce_after_a_figure_edited_in_the_archived_xml_exits_1_and_says_which_file() {
+    let b = Built::new(&[2]);
+    b.edit("r/return.xml", |t| t.replacen(COHORT.0, COHORT.1, 1));
+    let (code, out, err) = b.run(&["reproduce", "r"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        out.lines().next(),
+        Some("NOT reproduced: the archived return.xml differs from what was built"),
+        "{out}"
+    );
+    assert!(
+        out.contains("the archived return.xml has been changed since it was built"),
+        "{out}"
+    );
+    // Figure by figure against every archived file, not only return.json.
+    assert!(out.contains("old: archived return.xml"), "{out}");
+    assert!(out.contains("cohort.all.children"), "{out}");
+    assert!(
+        out.contains("archived return.json: every figure is the one rebuilt"),
+        "{out}"
+    );
+    assert!(
+        out.contains("archived return.xlsx: every figure is the one rebuilt"),
+        "{out}"
+    );
+    assert!(!out.contains("fault in the tool"), "{out}");
+}
+
+#[test]
+fn reproduce_with_every_file_swapped_for_another_quarters_exits_1() {
+    let b = Built::new(&[1, 2]);
+    for file in ["return.xml", "return.json", "return.xlsx"] {
+        std::fs::copy(b.path("q1").join(file), b.path("r").join(file)).unwrap();
+    }
+    let (code, out, _) = b.run(&["reproduce", "r", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["reproduced"], false);
+    assert_eq!(
+        v["headline"],
+        "NOT reproduced: the archived return.xml differs from what was built"
+    );
+    let accounts = v["accounts"].as_array().unwrap();
+    assert_eq!(accounts.len(), 3);
+    for a in accounts {
+        let identity = a["figures"]["identity"].as_array().unwrap();
+        assert!(
+            identity
+                .iter()
+                .any(|c| c["field"] == "period" && c["old"] == "2024-25 Q1"),
+            "{a}"
+        );
+    }
+}
+
+#[test]
+fn reproduce_with_a_manifest_input_hash_that_is_not_the_inputs_exits_1() {
+    let b = Built::new(&[2]);
+    let real = sha256(&b.path("export.xlsx"));
+    b.edit("r/manifest.json", |t| {
+        t.replacen(&format!("\"sha256\": \"{real}\""), "\"sha256\": \"abc\"", 1)
+    });
+    let (code, out, err) = b.run(&["reproduce", "r"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        out.lines().next(),
+        Some("NOT reproduced: the input has changed since the return was built"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_figure_edited_with_its_hash_in_the_manifest_is_caught_and_the_archive_blamed() {
+    let b = Built::new(&[2]);
+    b.edit("r/return.xml", |t| t.replacen(COHORT.0, COHORT.1, 1));
+    b.rehash("return.xml");
+    let (code, found) = b.codes("r");
+    assert_eq!(code, 1, "{found:?}");
+    assert!(has(&found, "C401", "cohort.all.children"), "{found:?}");
+    let (code, found) = b.codes("r/return.xml");
+    assert_eq!(code, 1, "{found:?}");
+    assert!(has(&found, "C401", "cohort.all.children"), "{found:?}");
+    let (code, out, _) = b.run(&["reproduce", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.starts_with("NOT reproduced: the archived return.xml differs from what was built"),
+        "{out}"
+    );
+    assert!(out.contains("so the archive was altered"), "{out}");
+    assert!(!out.contains("fault in the tool"), "{out}");
+}
+
+#[test]
+fn a_rate_or_the_population_typed_over_in_the_workbook_is_an_error() {
+    // System measures (sheet 13), row 6: FTE per 100,000 of the population.
+    let b = Built::new(&[2]);
+    b.edit_sheet("xl/worksheets/sheet13.xml", |xml| {
+        set_number(xml, "B6", "42")
+    });
+    let (code, found) = b.codes("r/return.xlsx");
+    assert_eq!(code, 1, "{found:?}");
+    assert!(has(&found, "C302", "fte.children"), "{found:?}");
+
+    // The cover's population (row 7).
+    let b = Built::new(&[2]);
+    b.edit_sheet("xl/worksheets/sheet1.xml", |xml| {
+        set_number(xml, "B7", "99999")
+    });
+    let (code, found) = b.codes("r/return.xlsx");
+    assert_eq!(code, 1, "{found:?}");
+    assert!(found.iter().any(|(c, _)| c == "C104"), "{found:?}");
+}
+
+#[test]
+fn a_figure_edited_in_every_file_or_in_a_lone_file_is_an_error() {
+    let b = Built::new(&[2]);
+    std::fs::remove_file(b.path("r/return.xlsx")).unwrap();
+    std::fs::remove_file(b.path("r/return.json")).unwrap();
+    b.edit("r/return.xml", |t| {
+        t.replacen(COHORT.0, COHORT.1, 1).replacen(
+            "code=\"cohort.community.children\">1<",
+            "code=\"cohort.community.children\">2<",
+            1,
+        )
+    });
+    let (code, found) = b.codes("r");
+    assert_eq!(code, 1, "{found:?}");
+    assert!(has(&found, "C403", ""), "{found:?}");
+
+    // The same edit made consistently in the XML and the JSON.
+    let b = Built::new(&[2]);
+    std::fs::remove_file(b.path("r/return.xlsx")).unwrap();
+    b.edit("r/return.xml", |t| t.replacen(COHORT.0, COHORT.1, 1));
+    b.edit("r/return.json", |t| {
+        t.replacen(
+            "\"code\": \"cohort.all.children\",\n      \"value\": 2",
+            "\"code\": \"cohort.all.children\",\n      \"value\": 3",
+            1,
+        )
+    });
+    let (code, found) = b.codes("r");
+    assert_eq!(code, 1, "{found:?}");
+    assert_eq!(
+        found.iter().filter(|(c, _)| c == "C403").count(),
+        2,
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_period_no_definitions_cover_is_not_fit_to_send() {
+    let b = Built::new(&[2]);
+    b.edit("r/return.xml", |t| {
+        t.replace("\"2024-25 Q2\"", "\"2019-20 Q2\"")
+    });
+    let (code, found) = b.codes("r/return.xml");
+    assert_eq!(code, 1, "{found:?}");
+    assert!(found.iter().any(|(c, _)| c == "C103"), "{found:?}");
+}
+
+#[test]
+fn an_xml_in_another_encoding_or_a_json_with_a_key_twice_is_refused() {
+    for encoding in ["bogus", "UTF-16"] {
+        let b = Built::new(&[2]);
+        b.edit("r/return.xml", |t| {
+            t.replace("encoding=\"UTF-8\"", &format!("encoding=\"{encoding}\""))
+        });
+        let (code, found) = b.codes("r/return.xml");
+        assert_eq!(code, 1, "{found:?}");
+        assert_eq!(found, [("C101".to_string(), String::new())], "{encoding}");
+    }
+    let b = Built::new(&[2]);
+    b.edit("r/return.json", |t| {
+        t.replacen("\"value\": 2", "\"value\": 2, \"value\": 3", 1)
+    });
+    let (code, out, _) = b.run(&["check", "r/return.json"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("appears twice"), "{out}");
+}

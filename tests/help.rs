@@ -1,0 +1,71 @@
+//! `--help` of check, reproduce and diff describes every argument, `--format` included, and
+//! says what each exit status means.
+
+mod common;
+
+use common::yjb;
+
+/// The entries of the help's "Arguments:" and "Options:" sections, each with its description.
+fn entries(help: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut lines = help.lines().peekable();
+    let mut in_list = false;
+    while let Some(line) = lines.next() {
+        if line == "Arguments:" || line == "Options:" {
+            in_list = true;
+            continue;
+        }
+        if !in_list || line.trim().is_empty() {
+            continue;
+        }
+        // An entry is indented by two (`  <OLD>`, `  -h, --help`) or six (`      --format`).
+        if line.starts_with("  ") && !line.starts_with("          ") {
+            let description = lines.peek().map_or("", |d| d.trim()).to_string();
+            out.push((line.trim().to_string(), description));
+        }
+    }
+    out
+}
+
+#[test]
+fn check_reproduce_and_diff_describe_every_argument() {
+    for (command, arguments, exit) in [
+        (
+            "check",
+            &["<RETURN>", "--format <FORMAT>"][..],
+            "2 the file could not be read",
+        ),
+        (
+            "reproduce",
+            &["<MANIFEST>", "--out <DIR>", "--format <FORMAT>"][..],
+            "2 could not be attempted",
+        ),
+        (
+            "diff",
+            &["<OLD>", "<NEW>", "--format <FORMAT>"][..],
+            "2 could not read a return",
+        ),
+    ] {
+        let out = yjb().args([command, "--help"]).output().unwrap();
+        assert!(out.status.success());
+        let help = String::from_utf8(out.stdout).unwrap();
+        assert!(help.contains("Exit status: 0 "), "{command}: {help}");
+        assert!(help.contains(exit), "{command}: {help}");
+        let entries = entries(&help);
+        for argument in arguments {
+            let (_, description) = entries
+                .iter()
+                .find(|(e, _)| e == argument)
+                .unwrap_or_else(|| panic!("{command}: no {argument} in {help}"));
+            assert!(
+                description.len() > 20 && !description.starts_with('['),
+                "{command} {argument} is not described: {help}"
+            );
+        }
+        // --format says what its values give.
+        assert!(
+            help.contains("text to read, or json for other programs"),
+            "{help}"
+        );
+    }
+}

@@ -1,0 +1,241 @@
+//! Nothing that identifies a child leaves the service by accident: the redacted copy of an
+//! export, and the explanations that travel with a return (issue 7, items 15-18).
+
+mod common;
+
+use calamine::{Data, Reader, Xlsx, open_workbook};
+use common::*;
+
+fn exported(sheets: &[Sheet]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_xlsx(sheets, &dir.path().join("export.xlsx"));
+    dir
+}
+
+fn cells(path: &std::path::Path, sheet: &str) -> Vec<Vec<Data>> {
+    let mut wb: Xlsx<_> = open_workbook(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range.rows().map(<[Data]>::to_vec).collect()
+}
+
+fn codes(json: &str) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    let mut codes: Vec<String> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect();
+    codes.sort();
+    codes
+}
+
+#[test]
+fn redact_never_copies_a_childs_record_in_row_1_an_id_stored_as_a_date_or_free_text() {
+    let mut sheets = clean();
+    // Children has lost its header row: row 1 is a child's record.
+    let children = sheets.iter_mut().find(|s| s.name == "Children").unwrap();
+    children.headers = "C9|2009-03-12|M|WHITE"
+        .split('|')
+        .map(str::to_string)
+        .collect();
+    // Offences: an id stored as a date-formatted number, and free text in a code column.
+    set(&mut sheets, "Offences", 0, "offence_id", "d:2010-01-15");
+    set(
+        &mut sheets,
+        "Offences",
+        1,
+        "offence_category",
+        "Jamie Smith hit his brother",
+    );
+    let dir = exported(&sheets);
+    let (_, before, err) = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "export.xlsx",
+            "--format",
+            "json",
+            "--redact",
+            "copy.xlsx",
+        ],
+    );
+    // Only the line saying what was written (beside JSON, on stderr).
+    assert!(
+        err.lines().count() == 1 && err.starts_with("Redacted copy written to copy.xlsx"),
+        "{err}"
+    );
+    let copy = dir.path().join("copy.xlsx");
+    let children = cells(&copy, "Children");
+    let row1: Vec<String> = children[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(row1, ["column_A", "column_B", "column_C", "column_D"]);
+    let offences = cells(&copy, "Offences");
+    assert_eq!(offences[1][0], Data::String("OFF-0001".into()));
+    assert_eq!(offences[2][5], Data::String("REDACTED".into()));
+    for row in offences.iter().chain(&children) {
+        for cell in row {
+            let text = cell.to_string();
+            assert!(!text.contains("Jamie") && !text.contains("C9"), "{text}");
+        }
+    }
+    // The copy still gives the same rules, bar the unknown headers of the lost header row.
+    let (_, after, _) = run_in(dir.path(), &["validate", "copy.xlsx", "--format", "json"]);
+    assert_eq!(codes(&after), codes(&before));
+}
+
+#[test]
+fn an_explanation_with_an_identifier_a_date_or_a_name_is_a_warning() {
+    let mut sheets = clean();
+    set(&mut sheets, "Interventions", 0, "accommodation_type", "NFA");
+    let dir = exported(&sheets);
+    std::fs::write(
+        dir.path().join("export.acknowledgements.csv"),
+        "code,sheet,row,column,value,explanation\n\
+         W316,Interventions,2,,,Placed with Jamie Smith by C1's social worker\n",
+    )
+    .unwrap();
+    let (code, out, err) = run_in(dir.path(), &["validate", "export.xlsx", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let w460 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "W460")
+        .unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(w460["row"], 2);
+    assert_eq!(w460["severity"], "warning");
+    let message = w460["message"].as_str().unwrap();
+    assert!(
+        message.contains("\"C1\", an identifier in this export"),
+        "{message}"
+    );
+    // The cover says whose words the explanations are.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "build",
+            "export.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--out",
+            "r",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let cover = cells(&dir.path().join("r/return.xlsx"), "Cover");
+    assert!(
+        cover
+            .iter()
+            .flatten()
+            .any(|c| c.to_string().contains("the officer's own words")),
+        "{cover:?}"
+    );
+}
+
+#[test]
+fn an_extract_date_after_today_and_an_impossible_population_are_errors() {
+    let mut sheets = clean();
+    set(&mut sheets, "Service", 0, "extract_date", "d:9999-12-31");
+    set(
+        &mut sheets,
+        "Service",
+        0,
+        "population_10_17",
+        "n:1000000000000000",
+    );
+    let dir = exported(&sheets);
+    let (code, out, _) = run_in(dir.path(), &["validate", "export.xlsx", "--format", "json"]);
+    assert_eq!(code, 1, "{out}");
+    let found = findings(&out);
+    let has = |code: &str, column: &str| found.iter().any(|(c, col)| c == code && col == column);
+    assert!(has("E453", "extract_date"), "{out}");
+    assert!(has("E210", "population_10_17"), "{out}");
+}
+
+#[test]
+fn late_failures_are_caught_early_or_cut_with_a_marker() {
+    let mut sheets = clean();
+    set(&mut sheets, "Interventions", 0, "accommodation_type", "NFA");
+    let dir = exported(&sheets);
+    // Child 2's sex, "F", becomes 40,000 characters: more than Excel lets a cell hold, though
+    // a file made by another program can.
+    let long = "x".repeat(40_000);
+    let path = dir.path().join("export.xlsx");
+    let bytes = edit_part(
+        &std::fs::read(&path).unwrap(),
+        "xl/sharedStrings.xml",
+        |xml| xml.replacen("<t>F</t>", &format!("<t>{long}</t>"), 1),
+    );
+    std::fs::write(&path, bytes).unwrap();
+    // A 40,000-character explanation is refused when the sidecar is read, naming its line.
+    std::fs::write(
+        dir.path().join("export.acknowledgements.csv"),
+        format!("code,sheet,row,column,value,explanation\nW316,Interventions,2,,,{long}\n"),
+    )
+    .unwrap();
+    for command in ["validate", "build"] {
+        let mut args = vec![command, "export.xlsx", "--period", "2024-25 Q2"];
+        if command == "build" {
+            args.extend(["--out", "r"]);
+        }
+        let (code, _, err) = run_in(dir.path(), &args);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("line 2: the explanation is 40000 characters long"),
+            "{err}"
+        );
+        assert!(!dir.path().join("r").exists());
+    }
+    std::fs::remove_file(dir.path().join("export.acknowledgements.csv")).unwrap();
+    // A generation time no workbook can record is refused on the command line.
+    let (code, _, err) = run_in(
+        dir.path(),
+        &[
+            "build",
+            "export.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--out",
+            "r",
+            "--generated-at",
+            "0000-01-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("between the years 1900 and 9999"), "{err}");
+    // One over-long cell no longer loses the whole report: it is cut, and says so.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &["validate", "export.xlsx", "--report", "issues.xlsx"],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let copy = cells(&dir.path().join("issues.xlsx"), "Children");
+    let cut = copy[2][2].to_string();
+    assert!(cut.chars().count() <= 32_767 && cut.ends_with("longer than an Excel cell holds]"));
+}
+
+#[test]
+fn a_sheet_named_what_excel_refuses_does_not_lose_the_report() {
+    for name in ["", "Bad[name]?", "History", "Issues"] {
+        let bytes = edit_part(&clean_bytes(), "xl/workbook.xml", |xml| {
+            xml.replacen("name=\"Children\"", &format!("name=\"{name}\""), 1)
+        });
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("export.xlsx"), bytes).unwrap();
+        let (code, out, err) = run_in(
+            dir.path(),
+            &[
+                "validate",
+                "export.xlsx",
+                "--report",
+                "issues.xlsx",
+                "--redact",
+                "copy.xlsx",
+            ],
+        );
+        assert!([0, 1].contains(&code), "{name:?}: {out}{err}");
+        assert!(dir.path().join("issues.xlsx").exists(), "{name:?}: {err}");
+        assert!(dir.path().join("copy.xlsx").exists(), "{name:?}: {err}");
+    }
+}

@@ -1,8 +1,9 @@
 //! A data row read as its columns' types: what the rules and the typed records work from.
 //!
 //! A sheet's values are held in one [`Store`], row after row, each row's values in the order of
-//! the sheet definition's columns, and all their text in one string: no allocation per row or
-//! per cell, a few hundred bytes a row, and rules look a column up by index, not by name.
+//! the sheet definition's columns, packed into eight bytes each (text, numbers and large
+//! integers held beside them), and all their text in one string: no allocation per row or per
+//! cell, about eight bytes a column, and rules look a column up by index, not by name.
 
 use std::sync::Arc;
 
@@ -30,12 +31,96 @@ pub enum Value {
     Period(Period),
 }
 
-/// Every row of a sheet: values row after row, and the text they point into.
+/// A [`Value`] as the store holds it, in eight bytes: what does not fit is held beside it
+/// (text spans, numbers, large integers) and found by its index there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Packed {
+    Blank,
+    Text(u32),
+    Code(u16),
+    /// Year, month and day as `year << 9 | month << 5 | day`.
+    Date(u32),
+    Flag(bool),
+    Small(i32),
+    Integer(u32),
+    Number(u32),
+    /// Start year and quarter as `year << 3 | quarter`.
+    Period(u32),
+}
+
+/// Every row of a sheet: values row after row, and what they point into.
 #[derive(Debug)]
 pub struct Store {
-    values: Vec<Value>,
+    values: Vec<Packed>,
     text: String,
+    /// `(start, len)` of each text value in `text`.
+    spans: Vec<(u32, u32)>,
+    numbers: Vec<f64>,
+    integers: Vec<i64>,
     columns: Arc<[ColumnDef]>,
+}
+
+impl Store {
+    /// Holds `value`: inline when it fits, beside the values when not. (An index beyond
+    /// `u32` cannot arise: a sheet holds at most Excel's 1,048,576 rows and its cells' text
+    /// is bounded well below 4 GiB.)
+    fn pack(&mut self, value: Value) -> Packed {
+        let index = |len: usize| u32::try_from(len).unwrap_or(u32::MAX);
+        match value {
+            Value::Blank => Packed::Blank,
+            Value::Text { start, len } => {
+                self.spans.push((start, len));
+                Packed::Text(index(self.spans.len() - 1))
+            }
+            Value::Code(c) => Packed::Code(c),
+            Value::Date(d) => match u32::try_from(d.year()) {
+                Ok(year) if year < (1 << 22) => {
+                    Packed::Date((year << 9) | (d.month() << 5) | d.day())
+                }
+                _ => Packed::Blank,
+            },
+            Value::Flag(b) => Packed::Flag(b),
+            Value::Integer(n) => match i32::try_from(n) {
+                Ok(small) => Packed::Small(small),
+                Err(_) => {
+                    self.integers.push(n);
+                    Packed::Integer(index(self.integers.len() - 1))
+                }
+            },
+            Value::Number(n) => {
+                self.numbers.push(n);
+                Packed::Number(index(self.numbers.len() - 1))
+            }
+            Value::Period(p) => match u32::try_from(p.start_year()) {
+                Ok(year) => Packed::Period((year << 3) | u32::from(p.quarter())),
+                Err(_) => Packed::Blank,
+            },
+        }
+    }
+
+    fn unpack(&self, packed: Packed) -> Value {
+        let Some(value) = (match packed {
+            Packed::Blank => Some(Value::Blank),
+            Packed::Text(i) => self
+                .spans
+                .get(i as usize)
+                .map(|&(start, len)| Value::Text { start, len }),
+            Packed::Code(c) => Some(Value::Code(c)),
+            Packed::Date(bits) => {
+                Date::new((bits >> 9) as i32, (bits >> 5) & 15, bits & 31).map(Value::Date)
+            }
+            Packed::Flag(b) => Some(Value::Flag(b)),
+            Packed::Small(n) => Some(Value::Integer(i64::from(n))),
+            Packed::Integer(i) => self.integers.get(i as usize).copied().map(Value::Integer),
+            Packed::Number(i) => self.numbers.get(i as usize).copied().map(Value::Number),
+            Packed::Period(bits) => {
+                Period::new((bits >> 3) as i32, (bits & 7) as u8).map(Value::Period)
+            }
+        }) else {
+            return Value::Blank;
+        };
+        value
+    }
 }
 
 /// One data row, as the schema sees it.
@@ -51,9 +136,8 @@ pub struct Row {
 /// A row's values, borrowed (while its sheet is still being read, or from a [`Row`]).
 #[derive(Debug, Clone, Copy)]
 pub struct RowView<'a> {
-    values: &'a [Value],
-    text: &'a str,
-    columns: &'a [ColumnDef],
+    values: &'a [Packed],
+    store: &'a Store,
 }
 
 impl PartialEq for Row {
@@ -76,6 +160,9 @@ impl Rows {
             store: Store {
                 values: Vec::new(),
                 text: String::new(),
+                spans: Vec::new(),
+                numbers: Vec::new(),
+                integers: Vec::new(),
                 columns,
             },
             rows: Vec::new(),
@@ -87,13 +174,14 @@ impl Rows {
     pub(crate) fn start(&mut self, row: u32, n: usize) -> usize {
         let at = self.store.values.len();
         self.rows.push((row, at));
-        self.store.values.resize(at + n, Value::Blank);
+        self.store.values.resize(at + n, Packed::Blank);
         at
     }
 
     pub(crate) fn set(&mut self, index: usize, value: Value) {
+        let packed = self.store.pack(value);
         if let Some(slot) = self.store.values.get_mut(index) {
-            *slot = value;
+            *slot = packed;
         }
     }
 
@@ -107,8 +195,7 @@ impl Rows {
         let at = self.rows.last().map_or(0, |&(_, at)| at);
         RowView {
             values: self.store.values.get(at..).unwrap_or_default(),
-            text: &self.store.text,
-            columns: &self.store.columns,
+            store: &self.store,
         }
     }
 
@@ -153,8 +240,7 @@ impl Row {
                 .values
                 .get(self.at..self.at + n)
                 .unwrap_or_default(),
-            text: &self.store.text,
-            columns: &self.store.columns,
+            store: &self.store,
         }
     }
 
@@ -209,20 +295,30 @@ impl Row {
 impl<'a> RowView<'a> {
     /// The position of `column` in this row's values.
     fn index(&self, column: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.name == column)
+        self.store.columns.iter().position(|c| c.name == column)
     }
 
     /// The value of the column at `index` of the sheet's definition (`Blank` beyond it).
     pub fn value(&self, index: usize) -> Value {
-        self.values.get(index).copied().unwrap_or(Value::Blank)
+        self.values
+            .get(index)
+            .map_or(Value::Blank, |&p| self.store.unpack(p))
+    }
+
+    fn packed(&self, index: usize) -> Packed {
+        self.values.get(index).copied().unwrap_or(Packed::Blank)
     }
 
     pub fn text_at(&self, index: usize) -> Option<&'a str> {
-        match self.value(index) {
-            Value::Text { start, len } => {
-                self.text.get(start as usize..start as usize + len as usize)
+        match self.packed(index) {
+            Packed::Text(i) => {
+                let &(start, len) = self.store.spans.get(i as usize)?;
+                self.store
+                    .text
+                    .get(start as usize..start as usize + len as usize)
             }
-            Value::Code(code) => self
+            Packed::Code(code) => self
+                .store
                 .columns
                 .get(index)?
                 .codes
@@ -233,30 +329,36 @@ impl<'a> RowView<'a> {
     }
 
     pub fn date_at(&self, index: usize) -> Option<Date> {
-        match self.value(index) {
-            Value::Date(d) => Some(d),
+        match self.packed(index) {
+            packed @ Packed::Date(_) => match self.store.unpack(packed) {
+                Value::Date(d) => Some(d),
+                _ => None,
+            },
             _ => None,
         }
     }
 
     pub fn flag_at(&self, index: usize) -> Option<bool> {
-        match self.value(index) {
-            Value::Flag(b) => Some(b),
+        match self.packed(index) {
+            Packed::Flag(b) => Some(b),
             _ => None,
         }
     }
 
     pub fn number_at(&self, index: usize) -> Option<f64> {
-        match self.value(index) {
-            Value::Number(n) => Some(n),
-            Value::Integer(n) => Some(n as f64),
+        match self.packed(index) {
+            Packed::Small(n) => Some(f64::from(n)),
+            Packed::Number(i) => self.store.numbers.get(i as usize).copied(),
+            Packed::Integer(i) => self.store.integers.get(i as usize).map(|&n| n as f64),
             _ => None,
         }
     }
 
     /// Whether the column at `index` holds a value.
     pub fn has(&self, index: usize) -> bool {
-        self.value(index) != Value::Blank
+        self.values
+            .get(index)
+            .is_some_and(|p| *p != Packed::Blank)
     }
 
     /// The value as the JSON Schema instance holds it: dates as `YYYY-MM-DD`, yes/no as
@@ -276,8 +378,9 @@ impl<'a> RowView<'a> {
 
     /// The row as the JSON object the sheet's schema describes (blank columns left out).
     pub fn to_json(self) -> serde_json::Map<String, serde_json::Value> {
-        (0..self.columns.len())
-            .filter_map(|i| Some((self.columns[i].name.clone(), self.value_json(i)?)))
+        let columns = &self.store.columns;
+        (0..columns.len())
+            .filter_map(|i| Some((columns[i].name.clone(), self.value_json(i)?)))
             .collect()
     }
 }
@@ -285,6 +388,29 @@ impl<'a> RowView<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_are_held_in_eight_bytes_and_read_back_whole() {
+        assert_eq!(std::mem::size_of::<Packed>(), 8);
+        let mut store = Rows::new(Vec::new().into()).store;
+        let values = [
+            Value::Blank,
+            Value::Text { start: 7, len: 3 },
+            Value::Code(12),
+            Value::Date(Date::new(2024, 2, 29).unwrap()),
+            Value::Date(Date::new(9999, 12, 31).unwrap()),
+            Value::Flag(true),
+            Value::Integer(-5),
+            Value::Integer(9_000_000_000_000_000),
+            Value::Number(7.25),
+            Value::Period("2023-24 Q4".parse().unwrap()),
+        ];
+        for v in values {
+            let packed = store.pack(v);
+            assert_eq!(store.unpack(packed), v, "{packed:?}");
+        }
+        assert_eq!(store.integers, vec![9_000_000_000_000_000]);
+    }
     use crate::definitions::{Definitions, Source};
 
     #[test]

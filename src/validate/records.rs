@@ -196,6 +196,7 @@ impl Validation {
             c("gravity_score"),
             c("custodial"),
         );
+        export.offences.reserve(s.map_or(0, |s| s.rows.len()));
         for f in rows("Offences") {
             export.offences.push(Offence {
                 row: f.row.row,
@@ -225,6 +226,7 @@ impl Validation {
             c("services_requested"),
             c("services_provided"),
         ];
+        export.victims.reserve(s.map_or(0, |s| s.rows.len()));
         for f in rows("Victims") {
             let [rj, views, p_req, p_prov, s_req, s_prov] = answers.map(|c| f.row.flag_at(c.at));
             export.victims.push(Victim {

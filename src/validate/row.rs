@@ -328,6 +328,14 @@ impl<'a> RowView<'a> {
         }
     }
 
+    /// A code of the column's list, by its place there.
+    pub fn code_at(&self, index: usize) -> Option<u16> {
+        match self.packed(index) {
+            Packed::Code(c) => Some(c),
+            _ => None,
+        }
+    }
+
     pub fn date_at(&self, index: usize) -> Option<Date> {
         match self.packed(index) {
             packed @ Packed::Date(_) => match self.store.unpack(packed) {
@@ -356,9 +364,7 @@ impl<'a> RowView<'a> {
 
     /// Whether the column at `index` holds a value.
     pub fn has(&self, index: usize) -> bool {
-        self.values
-            .get(index)
-            .is_some_and(|p| *p != Packed::Blank)
+        self.values.get(index).is_some_and(|p| *p != Packed::Blank)
     }
 
     /// The value as the JSON Schema instance holds it: dates as `YYYY-MM-DD`, yes/no as

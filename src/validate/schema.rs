@@ -396,10 +396,13 @@ impl Literals {
     /// JSON equality of the value of `column` in `row` with one of the constants. A code off
     /// the column's list is held as text, and so never equals a code on it.
     fn matches(&self, row: &RowView<'_>, column: usize) -> bool {
-        let value = row.value(column);
-        if let Value::Code(i) = value {
+        if let Some(i) = row.code_at(column) {
             return self.codes.get(usize::from(i)).copied().unwrap_or(false);
         }
+        if self.others.is_empty() {
+            return false;
+        }
+        let value = row.value(column);
         self.others.iter().any(|l| match value {
             Value::Blank | Value::Code(_) => false,
             Value::Text { .. } => {

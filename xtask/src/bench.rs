@@ -352,7 +352,7 @@ pub fn chart(results: &[Measured]) -> String {
          viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" font-size=\"12\">\n\
          <rect width=\"{w}\" height=\"{h}\" fill=\"white\"/>\n"
     );
-    let max_n = results.iter().map(|m| m.interventions).max().unwrap_or(1) as f64;
+    let max_n = nice_ceiling(results.iter().map(|m| m.interventions).max().unwrap_or(1) as f64);
     type Panel = (&'static str, &'static str, fn(&Measured, usize) -> f64);
     let panels: [Panel; 2] = [
         ("CPU time", "s", |m, i| m.cpu(i)),
@@ -384,12 +384,14 @@ pub fn chart(results: &[Measured]) -> String {
                 trim_number(v)
             ));
         }
-        for m in results {
+        // Round ticks rather than the sizes measured, which crowd together near 0.
+        for k in 0..=4 {
+            let n = max_n * f64::from(k) / 4.0;
             svg.push_str(&format!(
                 "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-                x(m.interventions as f64),
+                x(n),
                 y0 + ph + 18.0,
-                thousands(m.interventions)
+                thousands(n as usize)
             ));
         }
         svg.push_str(&format!(
@@ -425,8 +427,8 @@ pub fn chart(results: &[Measured]) -> String {
             }
         }
     }
-    for (i, (label, colour)) in LABELS.iter().zip(COLOURS).enumerate() {
-        let lx = 60.0 + i as f64 * 170.0;
+    let mut lx = 60.0;
+    for (label, colour) in LABELS.iter().zip(COLOURS) {
         svg.push_str(&format!(
             "<rect x=\"{lx}\" y=\"{}\" width=\"14\" height=\"4\" fill=\"{colour}\"/>\n\
              <text x=\"{}\" y=\"{}\">{label}</text>\n",
@@ -434,18 +436,21 @@ pub fn chart(results: &[Measured]) -> String {
             lx + 20.0,
             h - 28.0
         ));
+        // About seven pixels a character at this size.
+        lx += 40.0 + 7.0 * label.len() as f64;
     }
     svg.push_str("</svg>\n");
     svg
 }
 
-/// The smallest of 1, 2 or 5 times a power of ten at least `v`, for an axis's top.
+/// The smallest round number (1, 1.2, 1.6, 2, 3, 4, 5, 6 or 8 times a power of ten) at least
+/// `v`, for an axis's top: its quarters are round too.
 fn nice_ceiling(v: f64) -> f64 {
     if v <= 0.0 {
         return 1.0;
     }
     let power = 10f64.powf(v.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
+    [1.0, 1.2, 1.6, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
         .iter()
         .map(|m| m * power)
         .find(|top| *top >= v)
@@ -458,6 +463,40 @@ fn trim_number(v: f64) -> String {
     } else {
         format!("{v:.1}")
     }
+}
+
+/// The measurements [`csv`] wrote, read back (to chart or tabulate them again).
+pub fn from_csv(text: &str) -> Vec<Measured> {
+    let mut all: Vec<Measured> = Vec::new();
+    for line in text.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let [n, bytes, round, step, cpu, rss] = f.as_slice() else {
+            panic!("not a results line: {line}");
+        };
+        let n: usize = n.parse().expect("interventions");
+        let round: usize = round.parse::<usize>().expect("round") - 1;
+        let step = STEPS.iter().position(|s| s == step).expect("a step");
+        let at = match all.iter().position(|m| m.interventions == n) {
+            Some(at) => at,
+            None => {
+                all.push(Measured {
+                    interventions: n,
+                    file_bytes: bytes.parse().expect("bytes"),
+                    costs: Vec::new(),
+                });
+                all.len() - 1
+            }
+        };
+        let costs = &mut all[at].costs;
+        if costs.len() <= round {
+            costs.resize(round + 1, [Cost::default(); 5]);
+        }
+        costs[round][step] = Cost {
+            cpu: cpu.parse().expect("seconds"),
+            rss: rss.parse().expect("bytes"),
+        };
+    }
+    all
 }
 
 fn thousands(n: usize) -> String {
@@ -504,9 +543,14 @@ mod tests {
         assert_eq!(m.cpu(3), 3.0);
         assert_eq!(m.rss_ratio(3, 1), 1.5);
         assert_eq!(thousands(1_000_000), "1,000,000");
+        let back = from_csv(&csv(std::slice::from_ref(&m)));
+        assert_eq!(back[0].costs.len(), 3);
+        assert_eq!(back[0].cpu_ratio(3, 0), 2.0);
+        assert_eq!(back[0].rss(4), 40.0);
         assert_eq!(thousands(950), "950");
-        assert_eq!(nice_ceiling(3.4), 5.0);
-        assert_eq!(nice_ceiling(1200.0), 2000.0);
+        assert_eq!(nice_ceiling(3.4), 4.0);
+        assert_eq!(nice_ceiling(2641.0), 3000.0);
+        assert_eq!(nice_ceiling(1200.0), 1200.0);
         assert_eq!(nice_ceiling(10.0), 10.0);
     }
 

@@ -114,12 +114,20 @@ fn main() {
             std::fs::write(&args[2], bench::export(n)).expect("write the export");
         }
         Some("bench-stages") => print!("{}", bench::stages(Path::new(&args[1]))),
+        Some("bench-chart") => {
+            // `bench-chart RESULTS.csv FILE.svg`: the table and chart of measurements made.
+            let text = std::fs::read_to_string(&args[1]).expect("read the results");
+            let results = bench::from_csv(&text);
+            print!("{}", bench::table(&results));
+            std::fs::write(&args[2], bench::chart(&results)).expect("write the chart");
+        }
         Some("bench-floor") => println!("{}", bench::floor(Path::new(&args[1]))),
         Some("bench-range") => println!("{}", bench::range(Path::new(&args[1]))),
         _ => {
             eprintln!(
                 "usage: cargo run -p xtask -- samples [DIR] | defects\n       \
-                 cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]"
+                 cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]\n       \
+                 cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg"
             );
             std::process::exit(2);
         }

@@ -118,6 +118,26 @@ pub struct Validation {
 }
 
 impl Validation {
+    /// What [`check`] found in `workbook`, under `defs`.
+    fn new(
+        defs: &Definitions,
+        options: &Options,
+        (findings, rules, sheets): (Vec<Finding>, Vec<RuleRun>, Vec<SheetData>),
+        workbook: Workbook,
+    ) -> Validation {
+        Validation {
+            sha256: workbook.sha256.clone(),
+            definitions_version: defs.version.clone(),
+            definitions_hash: defs.hash.clone(),
+            period: options.period,
+            findings,
+            rules,
+            sheets,
+            workbook,
+            acknowledgement_notes: Vec::new(),
+        }
+    }
+
     pub fn count(&self, severity: Severity) -> usize {
         self.findings
             .iter()
@@ -267,17 +287,9 @@ pub fn validate(workbook: Workbook, defs: &Definitions, options: &Options) -> Va
         })
     };
     match check::<std::convert::Infallible>(&names, &mut read, defs, options, false) {
-        Ok((findings, rules, sheets, _)) => Validation {
-            sha256: workbook.sha256.clone(),
-            definitions_version: defs.version.clone(),
-            definitions_hash: defs.hash.clone(),
-            period: options.period,
-            findings,
-            rules,
-            sheets,
-            workbook,
-            acknowledgement_notes: Vec::new(),
-        },
+        Ok((findings, rules, sheets, _)) => {
+            Validation::new(defs, options, (findings, rules, sheets), workbook)
+        }
         Err(never) => match never {},
     }
 }
@@ -306,20 +318,16 @@ pub fn validate_book(
         |index: usize, visit: &mut dyn FnMut(u32, &[CellRef<'_>])| book.rows(index, visit);
     let (findings, rules, sheets, kept) =
         check(&names, &mut read, defs, options, cells == Cells::Keep)?;
-    Ok(Validation {
+    let workbook = Workbook {
         sha256: book.sha256().to_string(),
-        definitions_version: defs.version.clone(),
-        definitions_hash: defs.hash.clone(),
-        period: options.period,
-        findings,
-        rules,
-        sheets,
-        workbook: Workbook {
-            sha256: book.sha256().to_string(),
-            sheets: kept,
-        },
-        acknowledgement_notes: Vec::new(),
-    })
+        sheets: kept,
+    };
+    Ok(Validation::new(
+        defs,
+        options,
+        (findings, rules, sheets),
+        workbook,
+    ))
 }
 
 /// Reads sheet `index` of the workbook, handing each non-blank row to the visitor.

@@ -77,6 +77,29 @@ enum Body<C> {
     Checks(Vec<C>),
 }
 
+impl<C> Body<C> {
+    /// The checks, or, for `true` and `false`, the verdict.
+    fn checks(self) -> Result<Vec<C>, bool> {
+        match self {
+            Body::True => Err(true),
+            Body::False => Err(false),
+            Body::Checks(checks) => Ok(checks),
+        }
+    }
+}
+
+/// A conjunction of `items`: the item itself when there is one.
+fn one_or<T>(mut items: Vec<T>, all: fn(Vec<T>) -> T) -> T {
+    match (items.pop(), items.is_empty()) {
+        (Some(only), true) => only,
+        (Some(last), false) => {
+            items.push(last);
+            all(items)
+        }
+        (None, _) => all(items),
+    }
+}
+
 /// A keyword applied to the whole row (the JSON object).
 enum RowCheck {
     Type(Types),
@@ -148,10 +171,9 @@ enum ValuePred {
 
 impl Pred {
     fn of_row(node: Node<RowCheck>) -> Pred {
-        let checks = match node.body {
-            Body::True => return Pred::Always(true),
-            Body::False => return Pred::Always(false),
-            Body::Checks(checks) => checks,
+        let checks = match node.body.checks() {
+            Ok(checks) => checks,
+            Err(verdict) => return Pred::Always(verdict),
         };
         let mut all: Vec<Pred> = Vec::new();
         for check in checks {
@@ -214,12 +236,7 @@ impl Pred {
     }
 
     fn all(preds: impl IntoIterator<Item = Pred>) -> Pred {
-        let mut preds: Vec<Pred> = preds.into_iter().collect();
-        if preds.len() == 1 {
-            preds.pop().unwrap_or(Pred::Always(true))
-        } else {
-            Pred::All(preds)
-        }
+        one_or(preds.into_iter().collect(), Pred::All)
     }
 
     fn holds(&self, row: &RowView<'_>) -> bool {
@@ -246,10 +263,9 @@ impl Pred {
 
 impl ValuePred {
     fn of(node: Node<ValueCheck>) -> ValuePred {
-        let checks = match node.body {
-            Body::True => return ValuePred::Always(true),
-            Body::False => return ValuePred::Always(false),
-            Body::Checks(checks) => checks,
+        let checks = match node.body.checks() {
+            Ok(checks) => checks,
+            Err(verdict) => return ValuePred::Always(verdict),
         };
         let mut all: Vec<ValuePred> = Vec::new();
         for check in checks {
@@ -271,11 +287,7 @@ impl ValuePred {
                 })),
             });
         }
-        if all.len() == 1 {
-            all.pop().unwrap_or(ValuePred::Always(true))
-        } else {
-            ValuePred::All(all)
-        }
+        one_or(all, ValuePred::All)
     }
 
     fn holds(&self, row: &RowView<'_>, column: usize) -> bool {
@@ -551,17 +563,23 @@ fn list<'a>(value: &'a Json, keyword: &str) -> Result<&'a Vec<Json>, String> {
         .ok_or_else(|| format!("\"{keyword}\" must be a list"))
 }
 
+/// A schema's keywords, or, for `true` and `false`, the node it is.
+fn keywords<C>(schema: &Json) -> Result<Result<&Map<String, Json>, Node<C>>, String> {
+    match schema {
+        Json::Bool(b) => Ok(Err(Node {
+            rule: None,
+            hint: None,
+            body: if *b { Body::True } else { Body::False },
+        })),
+        Json::Object(map) => Ok(Ok(map)),
+        other => Err(format!("{other} is not a schema")),
+    }
+}
+
 fn row_node(schema: &Json, columns: &[ColumnDef]) -> Result<Node<RowCheck>, String> {
-    let map = match schema {
-        Json::Bool(b) => {
-            return Ok(Node {
-                rule: None,
-                hint: None,
-                body: if *b { Body::True } else { Body::False },
-            });
-        }
-        Json::Object(map) => map,
-        other => return Err(format!("{other} is not a schema")),
+    let map = match keywords(schema)? {
+        Ok(map) => map,
+        Err(node) => return Ok(node),
     };
     let (rule, hint) = annotations(map, columns)?;
     let nodes = |value: &Json, keyword: &str| -> Result<Vec<Node<RowCheck>>, String> {
@@ -648,16 +666,9 @@ fn value_node(
     column: &ColumnDef,
     columns: &[ColumnDef],
 ) -> Result<Node<ValueCheck>, String> {
-    let map = match schema {
-        Json::Bool(b) => {
-            return Ok(Node {
-                rule: None,
-                hint: None,
-                body: if *b { Body::True } else { Body::False },
-            });
-        }
-        Json::Object(map) => map,
-        other => return Err(format!("{other} is not a schema")),
+    let map = match keywords(schema)? {
+        Ok(map) => map,
+        Err(node) => return Ok(node),
     };
     let (rule, hint) = annotations(map, columns)?;
     let native = map.iter().all(|(k, v)| {
@@ -779,6 +790,20 @@ impl Node<RowCheck> {
     }
 }
 
+/// The branch of an `if` that applies to `row`, if it has one.
+fn branch<'n>(
+    condition: &Pred,
+    then: &'n Option<Box<Node<RowCheck>>>,
+    otherwise: &'n Option<Box<Node<RowCheck>>>,
+    row: &RowView<'_>,
+) -> Option<&'n Node<RowCheck>> {
+    if condition.holds(row) {
+        then.as_deref()
+    } else {
+        otherwise.as_deref()
+    }
+}
+
 impl RowCheck {
     fn valid(&self, row: &RowView<'_>) -> bool {
         match self {
@@ -795,14 +820,7 @@ impl RowCheck {
                 condition,
                 then,
                 otherwise,
-            } => {
-                let branch = if condition.holds(row) {
-                    then
-                } else {
-                    otherwise
-                };
-                branch.as_ref().is_none_or(|n| n.valid(row))
-            }
+            } => branch(condition, then, otherwise, row).is_none_or(|n| n.valid(row)),
         }
     }
 
@@ -848,12 +866,7 @@ impl RowCheck {
                 then,
                 otherwise,
             } => {
-                let branch = if condition.holds(row) {
-                    then
-                } else {
-                    otherwise
-                };
-                if let Some(node) = branch {
+                if let Some(node) = branch(condition, then, otherwise, row) {
                     node.errors(row, ctx, out);
                 }
             }

@@ -29,6 +29,7 @@ pub mod definitions;
 pub mod files;
 pub mod io_words;
 pub mod period;
+pub mod progress;
 pub mod recognise;
 
 /// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).

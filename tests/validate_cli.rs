@@ -274,3 +274,28 @@ fn redacted_copy_pseudonymises_identifiers_and_keeps_the_findings() {
         codes(&before)
     );
 }
+
+/// Progress is for a person at a terminal: nothing reaches a redirected standard error, and
+/// JSON output is the document alone.
+#[test]
+fn no_progress_when_stderr_is_not_a_terminal() {
+    for args in [
+        vec!["validate", "q2-export.xlsx", "--period", "2024-25 Q2"],
+        vec![
+            "validate",
+            "q2-export.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--format",
+            "json",
+        ],
+    ] {
+        let out = yjb().current_dir(samples()).args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("Reading sheet"), "{args:?}: {err}");
+        if args.contains(&"json") {
+            let _: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        }
+    }
+}

@@ -81,12 +81,14 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let progress = super::progress::for_terminal(false);
     let v = input::validate_bytes(
         &bytes,
         &defs,
         &Options {
             period: Some(args.period),
             provisional: args.provisional,
+            progress: progress.clone(),
         },
         sidecar.as_deref(),
         Cells::Drop,
@@ -95,6 +97,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     super::note_if_open_in_excel(&args.export);
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
+        progress.done();
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
         text.push('\n');
         text.push_str(&refusal(&v, args));
@@ -125,6 +128,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         input_bytes: bytes.len() as u64,
         acknowledged: &acknowledged,
     };
+    progress.stage("Counting the return and writing its files");
     let built =
         write::build(&export, &defs, &request).map_err(|e| CommandError::Other(e.to_string()))?;
     let manifest = built.manifest.to_json();
@@ -145,6 +149,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         }
     }
     let (dir, kept) = place(&args.target, args.period, &files)?;
+    progress.done();
     let mut text = summary(&v, &built, &dir);
     if let Some(note) = super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
     {

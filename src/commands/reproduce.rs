@@ -198,6 +198,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         &crate::validate::Options {
             period: Some(period),
             provisional: manifest.provisional,
+            progress: super::progress::for_terminal(args.json),
         },
         None,
         crate::validate::Cells::Drop,

@@ -39,7 +39,10 @@ pub struct Args {
 
 /// Reads and validates the export named in `args`, without printing anything; returns the
 /// definitions it was validated against with the result.
-pub fn load(args: &Args) -> Result<(Definitions, Validation), CommandError> {
+pub fn load(
+    args: &Args,
+    progress: &crate::progress::Progress,
+) -> Result<(Definitions, Validation), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
@@ -55,6 +58,7 @@ pub fn load(args: &Args) -> Result<(Definitions, Validation), CommandError> {
         &Options {
             period: args.period,
             provisional: args.provisional,
+            progress: progress.clone(),
         },
         sidecar.as_deref(),
         cells,
@@ -140,7 +144,8 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
-    let (defs, v) = match load(args) {
+    let progress = super::progress::for_terminal(args.format == Format::Json);
+    let (defs, v) = match load(args, &progress) {
         Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
             super::print(out, &report::json::unreadable(&file, code, &message))?;
@@ -167,10 +172,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         ));
     }
     if let Some(path) = &args.report {
+        progress.stage(&format!(
+            "Writing the report ({} findings)",
+            v.findings.len()
+        ));
         let bytes = report::xlsx::render(&v, &file).map_err(|e| super::workbook_error(path, &e))?;
         write_output(path, &bytes, args.force)?;
         written.push_str(&format!("Report written to {}\n", path.display()));
     }
+    progress.done();
     let text = match args.format {
         Format::Json => {
             eprint!("{written}");

@@ -857,6 +857,7 @@ mod tests {
         let options = crate::validate::Options {
             period: "2024-25 Q2".parse().ok(),
             provisional: false,
+            ..Default::default()
         };
         validate_bytes(&bytes, &defs, &options, None, crate::validate::Cells::Keep).unwrap()
     }

@@ -43,6 +43,8 @@ pub struct Options {
     /// The officer asked for a provisional return: an export taken before the period ended is
     /// then allowed (noted, not an error).
     pub provisional: bool,
+    /// Told each sheet as it is read and each stage after.
+    pub progress: crate::progress::Progress,
 }
 
 /// Whether [`validate_book`] keeps the export's cells once each row is typed.
@@ -314,8 +316,16 @@ pub fn validate_book(
     cells: Cells,
 ) -> Result<Validation, ReadError> {
     let names = book.sheet_names().to_vec();
-    let mut read =
-        |index: usize, visit: &mut dyn FnMut(u32, &[CellRef<'_>])| book.rows(index, visit);
+    let progress = &options.progress;
+    let mut read = |index: usize, visit: &mut dyn FnMut(u32, &[CellRef<'_>])| {
+        progress.reading(names.get(index).map_or("", String::as_str));
+        let mut rows = 0u64;
+        book.rows(index, &mut |row, cells| {
+            rows += 1;
+            progress.row(rows);
+            visit(row, cells);
+        })
+    };
     let (findings, rules, sheets, kept) =
         check(&names, &mut read, defs, options, cells == Cells::Keep)?;
     let workbook = Workbook {
@@ -398,6 +408,7 @@ fn check<E>(
             }
         }
     }
+    options.progress.stage("Checking rows against one another");
     let mut failed: Vec<&'static [&'static str]> = Vec::new();
     let shared = cross::Sheets::new(&matched);
     for (codes, check) in rows::CHECKS.iter().chain(cross::CHECKS) {

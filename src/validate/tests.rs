@@ -1026,6 +1026,7 @@ fn e451_export_taken_before_the_period_closed_unless_provisional() {
     let v = fx.run_with(&Options {
         period: Some(late),
         provisional: false,
+        ..Default::default()
     });
     assert_eq!(
         places(&v),
@@ -1045,6 +1046,7 @@ fn e451_export_taken_before_the_period_closed_unless_provisional() {
     let provisional = fx.run_with(&Options {
         period: Some(late),
         provisional: true,
+        ..Default::default()
     });
     assert_eq!(places(&provisional)[0].0, "I452");
     assert!(!provisional.has_errors());
@@ -1053,7 +1055,8 @@ fn e451_export_taken_before_the_period_closed_unless_provisional() {
         assert!(
             fx.run_with(&Options {
                 period: Some(closed),
-                provisional
+                provisional,
+                ..Default::default()
             })
             .findings
             .is_empty()
@@ -1069,6 +1072,7 @@ fn e450_a_period_that_starts_after_the_export_is_always_an_error() {
         let v = fx.run_with(&Options {
             period: Some(typo),
             provisional,
+            ..Default::default()
         });
         assert_eq!(places(&v)[0].0, "E450");
         assert_eq!(
@@ -1086,6 +1090,7 @@ fn an_export_taken_on_the_last_day_covers_its_quarter() {
     let v = fx.run_with(&Options {
         period: Some(q3),
         provisional: false,
+        ..Default::default()
     });
     assert!(
         !v.findings.iter().any(|f| f.code.starts_with("E45")),
@@ -1165,4 +1170,43 @@ fn acknowledged_warnings_keep_their_explanation_and_errors_cannot_be_acknowledge
     let mut ok = ok;
     acknowledge::apply(&mut ok, &acks);
     assert_eq!(ok.verdict(), "passed (every warning acknowledged)");
+}
+
+#[test]
+fn reading_reports_each_sheet_then_the_checks_across_rows() {
+    use std::sync::Arc;
+
+    use crate::progress::{Progress, tests::Record};
+    let record = Arc::new(Record::default());
+    let bytes = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/2024-25/q1-export.xlsx"),
+    )
+    .unwrap();
+    let defs = Definitions::latest(&Source::Embedded).unwrap();
+    let options = Options {
+        progress: Progress::to(record.clone()),
+        ..Options::default()
+    };
+    crate::validate::validate_file(&bytes, &defs, &options, crate::validate::Cells::Drop).unwrap();
+    let said = record.0.lock().unwrap().clone();
+    let reading: Vec<&str> = said
+        .iter()
+        .filter_map(|s| s.strip_prefix("reading "))
+        .collect();
+    assert_eq!(
+        reading,
+        [
+            "Service",
+            "Children",
+            "Interventions",
+            "Offences",
+            "Victims",
+            "BoardAttendance",
+            "ReoffendingCohort"
+        ]
+    );
+    assert_eq!(
+        said.last().map(String::as_str),
+        Some("stage Checking rows against one another")
+    );
 }

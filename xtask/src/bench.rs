@@ -160,6 +160,7 @@ pub fn stages(path: &Path) -> String {
     let options = Options {
         period: Some(period),
         provisional: false,
+        ..Default::default()
     };
     let validate = time(&mut || {
         validate_file(&bytes, &defs, &options, Cells::Drop).expect("validate");
@@ -564,6 +565,7 @@ mod tests {
         let options = Options {
             period: Some(PERIOD.parse().unwrap()),
             provisional: false,
+            ..Default::default()
         };
         let v = validate_bytes(&bytes, &defs, &options, None, Cells::Drop).unwrap();
         assert!(!v.has_errors(), "{:?}", v.findings);

@@ -51,7 +51,7 @@ impl Progress {
     /// Called for every row; passes the count on every [`ROWS_PER_TICK`] rows.
     pub fn row(&self, rows: u64) {
         if let Some(s) = &self.0
-            && rows % ROWS_PER_TICK == 0
+            && rows.is_multiple_of(ROWS_PER_TICK)
         {
             s.rows(rows);
         }

@@ -242,11 +242,16 @@ impl Definitions {
 
     /// The newest version a source holds.
     pub fn latest(source: &Source) -> Result<Definitions, DefinitionsError> {
-        let versions = Definitions::versions(source)?;
-        let newest = versions
-            .last()
-            .ok_or_else(|| DefinitionsError::Missing("schemas/<version>/export.json".into()))?;
-        Definitions::load(source, newest)
+        Definitions::load(source, &Definitions::newest(source)?)
+    }
+
+    /// The name of the newest version a source holds, without loading it (every run names
+    /// it in `--version`, and compiling its schemas for that costs as much as a small build's
+    /// counting).
+    pub fn newest(source: &Source) -> Result<String, DefinitionsError> {
+        Definitions::versions(source)?
+            .pop()
+            .ok_or_else(|| DefinitionsError::Missing("schemas/<version>/export.json".into()))
     }
 
     /// A version loaded once per process when it is built in (its files cannot change while

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use yjb_return::commands::{self, CommandError, EXIT_FAILURE};
 use yjb_return::date::Timestamp;
+use yjb_return::definitions::{Definitions, Source};
 use yjb_return::period::Period;
 
 /// Validate a youth justice service's case-management export and build its quarterly
@@ -248,7 +249,7 @@ fn main() -> ExitCode {
     let version = format!(
         "{} (definitions {})",
         env!("CARGO_PKG_VERSION"),
-        commands::definitions(None, None).map_or_else(|e| e.to_string(), |d| d.version)
+        Definitions::newest(&Source::Embedded).unwrap_or_else(|e| e.to_string())
     );
     let version: &'static str = Box::leak(version.into_boxed_str());
     let matches = Cli::command().version(version).get_matches();

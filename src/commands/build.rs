@@ -164,6 +164,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .unwrap();
     }
     super::print(out, &text)?;
+    // The process ends when the build returns: handing the typed export and the validated
+    // rows back to the allocator one string at a time would only delay the exit (about 1.5%
+    // of a large build's time).
+    std::mem::forget(export);
+    std::mem::forget(v);
     Ok(EXIT_OK)
 }
 

@@ -82,7 +82,11 @@ impl Validation {
             export.service = Some(Service {
                 yjs_code: f.text(col(s, "yjs_code"))?,
                 yjs_name: f.text(col(s, "yjs_name"))?,
-                nation: Nation::from_code(&f.text(nation)?).ok_or_else(|| f.missing(nation))?,
+                nation: f
+                    .row
+                    .text_at(nation.at)
+                    .and_then(Nation::from_code)
+                    .ok_or_else(|| f.missing(nation))?,
                 population_10_17: u64::try_from(f.int(population)?)
                     .map_err(|_| f.missing(population))?,
                 extract_date: f.date(col(s, "extract_date"))?,
@@ -142,7 +146,10 @@ impl Validation {
         );
         export.interventions.reserve(s.map_or(0, |s| s.rows.len()));
         for f in rows("Interventions") {
-            let kind = InterventionType::from_code(&f.text(kind_col)?)
+            let kind = f
+                .row
+                .text_at(kind_col.at)
+                .and_then(InterventionType::from_code)
                 .ok_or_else(|| f.missing(kind_col))?;
             let end_date = f.row.date_at(end_col.at);
             let release_date = f.row.date_at(release_col.at);

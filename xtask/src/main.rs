@@ -7,6 +7,7 @@
 mod bench;
 mod flawed;
 mod northshire;
+mod pandas;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -123,11 +124,19 @@ fn main() {
         }
         Some("bench-floor") => println!("{}", bench::floor(Path::new(&args[1]))),
         Some("bench-range") => println!("{}", bench::range(Path::new(&args[1]))),
+        Some("bench-pandas") => pandas::bench_command(&workspace(), &args[1..]),
+        Some("pandas-check") => {
+            if !pandas::check_command(&workspace(), &args[1..]) {
+                std::process::exit(1);
+            }
+        }
         _ => {
             eprintln!(
                 "usage: cargo run -p xtask -- samples [DIR] | defects\n       \
                  cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]\n       \
-                 cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg"
+                 cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg\n       \
+                 cargo run -p xtask --release -- bench-pandas [--sizes 10000,50000,200000] [--engines calamine,openpyxl] [--dir DIR]\n       \
+                 cargo run -p xtask --release -- pandas-check [EXPORT PERIOD]..."
             );
             std::process::exit(2);
         }

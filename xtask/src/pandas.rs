@@ -79,7 +79,9 @@ pub fn return_figures(json: &str) -> Result<Figures, String> {
         .iter()
         .map(|m| match (m["code"].as_str(), m["value"].as_i64()) {
             (Some(code), Some(v)) => Ok((code.to_string(), v)),
-            _ => Err(format!("return.json has a measure without code and value: {m}")),
+            _ => Err(format!(
+                "return.json has a measure without code and value: {m}"
+            )),
         })
         .collect()
 }
@@ -195,7 +197,11 @@ pub fn check_command(workspace: &Path, args: &[String]) -> bool {
             .stdout(Stdio::null())
             .status()
             .expect("run yjb-return");
-        assert!(status.success(), "yjb-return build failed on {}", file.display());
+        assert!(
+            status.success(),
+            "yjb-return build failed on {}",
+            file.display()
+        );
         let built = std::fs::read_to_string(out.join("return.json")).expect("read return.json");
         for engine in ENGINES {
             let what = format!("{} ({period}, {engine})", file.display());
@@ -280,7 +286,11 @@ pub fn bench_command(workspace: &Path, args: &[String]) {
             "--sizes" => {
                 sizes = value
                     .split(',')
-                    .map(|n| n.replace('_', "").parse().expect("a number of interventions"))
+                    .map(|n| {
+                        n.replace('_', "")
+                            .parse()
+                            .expect("a number of interventions")
+                    })
                     .collect();
             }
             "--engines" => {
@@ -453,8 +463,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(tool.len(), 3);
-        let script = script_figures(r#"{"kpi9.offences": 3, "fte.children": 8, "kpi1.x": 0}"#)
-            .unwrap();
+        let script =
+            script_figures(r#"{"kpi9.offences": 3, "fte.children": 8, "kpi1.x": 0}"#).unwrap();
         assert_eq!(
             disagreements(&script, &tool),
             [
@@ -511,7 +521,10 @@ mod tests {
         );
         let lines = csv(std::slice::from_ref(&m));
         assert_eq!(lines.lines().count(), 1 + 3 + 3 + 1);
-        assert!(lines.contains("10,1,1,pandas-openpyxl,30.000,50\n"), "{lines}");
+        assert!(
+            lines.contains("10,1,1,pandas-openpyxl,30.000,50\n"),
+            "{lines}"
+        );
         assert_eq!(rounds(10_000), [5, 3]);
         assert_eq!(rounds(50_000), [5, 1]);
         assert_eq!(rounds(200_000), [3, 1]);
@@ -525,7 +538,10 @@ mod tests {
             .iter()
             .map(|(f, p, provisional)| {
                 let name = f.file_name().unwrap().to_string_lossy().into_owned();
-                format!("{name} {p}{}", if *provisional { " provisional" } else { "" })
+                format!(
+                    "{name} {p}{}",
+                    if *provisional { " provisional" } else { "" }
+                )
             })
             .collect();
         assert_eq!(
@@ -572,8 +588,7 @@ mod tests {
             let request = yjb_return::write::Request {
                 period,
                 provisional,
-                generated_at: yjb_return::date::Timestamp::parse("2024-10-21T09:30:00Z")
-                    .unwrap(),
+                generated_at: yjb_return::date::Timestamp::parse("2024-10-21T09:30:00Z").unwrap(),
                 input_path: "export.xlsx".into(),
                 input_sha256: v.sha256.clone(),
                 input_bytes: bytes.len() as u64,

@@ -88,7 +88,8 @@ def dates(s):
     """Excel date cells (time ignored), text YYYY-MM-DD or D/M/YYYY (UK order)."""
     if pd.api.types.is_datetime64_any_dtype(s):
         return s.dt.normalize()
-    s = s.astype(object)
+    if pd.api.types.infer_dtype(s) not in ("string", "mixed", "mixed-integer"):
+        return pd.to_datetime(s, errors="coerce").dt.normalize()  # no text in the column
     text = s.str.strip()  # NaN where the cell is not text
     cells = pd.to_datetime(s.where(text.isna()), errors="coerce")
     iso = pd.to_datetime(text, errors="coerce", format="ISO8601")

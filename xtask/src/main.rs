@@ -135,7 +135,7 @@ fn main() {
                 "usage: cargo run -p xtask -- samples [DIR] | defects\n       \
                  cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]\n       \
                  cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg\n       \
-                 cargo run -p xtask --release -- bench-pandas [--sizes 10000,50000,200000] [--engines calamine,openpyxl] [--dir DIR]\n       \
+                 cargo run -p xtask --release -- bench-pandas [--sizes 10000,50000,200000] [--engines calamine,openpyxl] [--openpyxl-rounds R] [--dir DIR]\n       \
                  cargo run -p xtask --release -- pandas-check [EXPORT PERIOD]..."
             );
             std::process::exit(2);

@@ -274,11 +274,13 @@ pub fn rounds(n: usize) -> [usize; 2] {
     ]
 }
 
-/// `xtask bench-pandas [--sizes N,N] [--engines calamine,openpyxl] [--dir DIR]`.
+/// `xtask bench-pandas [--sizes N,N] [--engines calamine,openpyxl] [--openpyxl-rounds R]
+/// [--dir DIR]`.
 pub fn bench_command(workspace: &Path, args: &[String]) {
     let mut sizes = vec![10_000, 50_000, 200_000];
-    let mut engines = vec![true, true];
+    let mut engines = [true, true];
     let mut dir = workspace.join("target/bench");
+    let mut openpyxl_rounds = None;
     let mut it = args.iter();
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
@@ -294,10 +296,10 @@ pub fn bench_command(workspace: &Path, args: &[String]) {
                     .collect();
             }
             "--engines" => {
-                engines = ENGINES
-                    .iter()
-                    .map(|e| value.split(',').any(|v| v == *e))
-                    .collect();
+                engines = ENGINES.map(|e| value.split(',').any(|v| v == e));
+            }
+            "--openpyxl-rounds" => {
+                openpyxl_rounds = Some(value.parse().expect("a number of rounds"));
             }
             "--dir" => dir = PathBuf::from(value),
             other => panic!("unknown option {other}"),
@@ -311,7 +313,12 @@ pub fn bench_command(workspace: &Path, args: &[String]) {
     let mut all = Vec::new();
     for &n in &sizes {
         let file = bench::generated(&dir, n);
-        all.push(measure_size(workspace, &tool, &dir, &file, n, &engines));
+        let [calamine, openpyxl] = rounds(n);
+        let planned = [
+            if engines[0] { calamine } else { 0 },
+            if engines[1] { openpyxl_rounds.unwrap_or(openpyxl) } else { 0 },
+        ];
+        all.push(measure_size(workspace, &tool, &dir, &file, n, planned));
     }
     std::fs::write(dir.join("pandas.csv"), csv(&all)).expect("write pandas.csv");
     print!("{}", table(&all));
@@ -325,11 +332,10 @@ fn measure_size(
     dir: &Path,
     file: &Path,
     n: usize,
-    engines: &[bool],
+    planned: [usize; 2],
 ) -> Paired {
     let out = dir.join("return");
     let figures = dir.join("pandas.json");
-    let planned = rounds(n);
     let mut paired = Paired {
         interventions: n,
         file_bytes: std::fs::metadata(file).expect("the export").len(),
@@ -343,7 +349,7 @@ fn measure_size(
         let built = std::fs::read_to_string(out.join("return.json")).expect("read return.json");
         let mut costs = [None, None];
         for (e, engine) in ENGINES.iter().enumerate() {
-            if !engines.get(e).copied().unwrap_or(false) || round >= planned[e] {
+            if round >= planned[e] {
                 continue;
             }
             let sink = std::fs::File::create(&figures).expect("create the script's output file");

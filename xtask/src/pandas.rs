@@ -316,7 +316,11 @@ pub fn bench_command(workspace: &Path, args: &[String]) {
         let [calamine, openpyxl] = rounds(n);
         let planned = [
             if engines[0] { calamine } else { 0 },
-            if engines[1] { openpyxl_rounds.unwrap_or(openpyxl) } else { 0 },
+            if engines[1] {
+                openpyxl_rounds.unwrap_or(openpyxl)
+            } else {
+                0
+            },
         ];
         all.push(measure_size(workspace, &tool, &dir, &file, n, planned));
     }

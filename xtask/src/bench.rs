@@ -233,6 +233,27 @@ pub fn measure_into(cmd: &mut Command, stdout: std::process::Stdio) -> Cost {
     }
 }
 
+/// A command's options, `--flag value` each, in order.
+pub fn options(args: &[String]) -> Vec<(&str, &str)> {
+    args.chunks(2)
+        .map(|pair| match pair {
+            [flag, value] => (flag.as_str(), value.as_str()),
+            _ => panic!("{} needs a value", pair.concat()),
+        })
+        .collect()
+}
+
+/// `--sizes 10000,50_000`: numbers of interventions.
+pub fn sizes(list: &str) -> Vec<usize> {
+    list.split(',')
+        .map(|n| {
+            n.replace('_', "")
+                .parse()
+                .expect("a number of interventions")
+        })
+        .collect()
+}
+
 /// The benchmark's export of `n` interventions under `dir`, generated unless it is there.
 pub fn generated(dir: &Path, n: usize) -> PathBuf {
     std::fs::create_dir_all(dir).expect("create the bench folder");
@@ -564,6 +585,9 @@ mod tests {
         assert_eq!(back[0].cpu_ratio(3, 0), 2.0);
         assert_eq!(back[0].rss(4), 40.0);
         assert_eq!(thousands(950), "950");
+        assert_eq!(sizes("10000,50_000"), [10_000, 50_000]);
+        let args = ["--sizes", "10", "--dir", "d"].map(String::from);
+        assert_eq!(options(&args), [("--sizes", "10"), ("--dir", "d")]);
         assert_eq!(nice_ceiling(3.4), 4.0);
         assert_eq!(nice_ceiling(2641.0), 3000.0);
         assert_eq!(nice_ceiling(1200.0), 1200.0);

@@ -149,20 +149,9 @@ fn bench_command(args: &[String]) {
     let mut rounds = 5;
     let mut dir = workspace().join("target/bench");
     let mut chart = None;
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--sizes" => {
-                sizes = value
-                    .split(',')
-                    .map(|n| {
-                        n.replace('_', "")
-                            .parse()
-                            .expect("a number of interventions")
-                    })
-                    .collect();
-            }
+    for (flag, value) in bench::options(args) {
+        match flag {
+            "--sizes" => sizes = bench::sizes(value),
             "--rounds" => rounds = value.parse().expect("a number of rounds"),
             "--dir" => dir = PathBuf::from(value),
             "--chart" => chart = Some(PathBuf::from(value)),

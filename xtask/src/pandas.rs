@@ -281,20 +281,9 @@ pub fn bench_command(workspace: &Path, args: &[String]) {
     let mut engines = [true, true];
     let mut dir = workspace.join("target/bench");
     let mut openpyxl_rounds = None;
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--sizes" => {
-                sizes = value
-                    .split(',')
-                    .map(|n| {
-                        n.replace('_', "")
-                            .parse()
-                            .expect("a number of interventions")
-                    })
-                    .collect();
-            }
+    for (flag, value) in bench::options(args) {
+        match flag {
+            "--sizes" => sizes = bench::sizes(value),
             "--engines" => {
                 engines = ENGINES.map(|e| value.split(',').any(|v| v == e));
             }

@@ -19,14 +19,54 @@
 //!
 //! Staging names are `.NAME.PID.N.tmp`. A writer first removes the staging of the same target
 //! left by processes no longer running (a build killed part-way); a staging folder is removed
-//! when its writer fails or panics.
+//! when its writer fails or panics, and, on an interrupt (Ctrl-C, a terminal closed, a
+//! service stopped), by [`remove_unplaced`], which the binary's signal handler calls before it
+//! exits: a staging folder of an archive holds a copy of the child-level export, so it must not
+//! wait for the next build to be cleaned.
 
 use std::fs::{self, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 static SEQUENCE: AtomicU64 = AtomicU64::new(0);
+
+/// What this process has staged and not yet placed: each staging path, with the file names it
+/// may hold (none for a staging file). Every change to a staging (creating it, writing into it,
+/// placing it, removing it) happens while this is locked, so an interrupt's cleanup, which
+/// takes the lock and keeps it until the process exits, never races one: it waits for the
+/// step under way (a write or a rename: moments), then removes whatever is still unplaced.
+static UNPLACED: Mutex<Vec<(PathBuf, Option<Vec<String>>)>> = Mutex::new(Vec::new());
+
+fn unplaced() -> MutexGuard<'static, Vec<(PathBuf, Option<Vec<String>>)>> {
+    // A panic while the lock was held leaves the list as it was: still the truth.
+    UNPLACED.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn forget(list: &mut Vec<(PathBuf, Option<Vec<String>>)>, path: &Path) {
+    list.retain(|(p, _)| p != path);
+}
+
+/// Removes every staging folder and file this process has not placed, and returns holding the
+/// lock forever, so that nothing can be staged or placed after it: call it only on the way out
+/// of the process (the binary's interrupt handler does, then exits).
+pub fn remove_unplaced() -> usize {
+    let mut list = unplaced();
+    let removed = list.len();
+    for (path, names) in list.drain(..) {
+        match names {
+            Some(names) => {
+                remove_listed(&path, &names);
+            }
+            None => {
+                let _ = fs::remove_file(&path);
+            }
+        }
+    }
+    std::mem::forget(list);
+    removed
+}
 
 /// The error for a name that is taken, whoever took it.
 fn exists() -> io::Error {
@@ -67,19 +107,24 @@ pub fn write(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
     }
     clean_stale(path, &[]);
     let tmp = hidden_sibling(path, "tmp")?;
-    let mut guard = Leftover(Some(tmp.clone()));
-    {
+    let mut list = unplaced();
+    list.push((tmp.clone(), None));
+    let written = (|| {
         let mut file = OpenOptions::new().write(true).create_new(true).open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
+        drop(file);
+        if replace {
+            fs::rename(&tmp, path)
+        } else {
+            place_new(&tmp, path, false)
+        }
+    })();
+    if written.is_err() {
+        let _ = fs::remove_file(&tmp);
     }
-    if replace {
-        fs::rename(&tmp, path)?;
-    } else {
-        place_new(&tmp, path, false)?;
-    }
-    guard.0 = None;
-    Ok(())
+    forget(&mut list, &tmp);
+    written
 }
 
 /// What a replacement did with the folder it replaced.
@@ -120,22 +165,32 @@ impl Staging {
         }
         clean_stale(target, &names);
         let path = hidden_sibling(target, "tmp")?;
-        fs::create_dir(&path)?;
-        let staging = Staging {
+        let mut list = unplaced();
+        list.push((path.clone(), Some(names.clone())));
+        let written = (|| {
+            fs::create_dir(&path)?;
+            for (name, bytes) in files {
+                let mut file = OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(path.join(name))?;
+                file.write_all(bytes)?;
+                file.sync_all()?;
+            }
+            sync_dir(&path);
+            Ok(())
+        })();
+        if let Err(e) = written {
+            remove_listed(&path, &names);
+            forget(&mut list, &path);
+            return Err(e);
+        }
+        drop(list);
+        Ok(Staging {
             path,
             removable: names,
             placed: false,
-        };
-        for (name, bytes) in files {
-            let mut file = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(staging.path.join(name))?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-        }
-        sync_dir(&staging.path);
-        Ok(staging)
+        })
     }
 
     /// Where the staging folder is, until it is placed.
@@ -146,7 +201,9 @@ impl Staging {
     /// Puts the folder at `target`, a name that must be free: fails with `AlreadyExists`,
     /// leaving the staging ready for another name, if anything is there.
     pub fn place_new(&mut self, target: &Path) -> io::Result<()> {
+        let mut list = unplaced();
         place_new(&self.path, target, true)?;
+        forget(&mut list, &self.path);
         self.placed = true;
         sync_dir(parent_of(target));
         Ok(())
@@ -155,7 +212,9 @@ impl Staging {
     /// Puts the folder at `target` in place of what is there, which the caller has recognised
     /// as a folder it may replace.
     pub fn replace(&mut self, target: &Path) -> io::Result<Replaced> {
+        let mut list = unplaced();
         let replaced = replace_dir(&self.path, target, &self.removable)?;
+        forget(&mut list, &self.path);
         self.placed = true;
         sync_dir(parent_of(target));
         Ok(replaced)
@@ -165,18 +224,9 @@ impl Staging {
 impl Drop for Staging {
     fn drop(&mut self) {
         if !self.placed {
+            let mut list = unplaced();
             remove_listed(&self.path, &self.removable);
-        }
-    }
-}
-
-/// A temporary file to remove if writing it fails part-way.
-struct Leftover(Option<PathBuf>);
-
-impl Drop for Leftover {
-    fn drop(&mut self) {
-        if let Some(path) = &self.0 {
-            let _ = fs::remove_file(path);
+            forget(&mut list, &self.path);
         }
     }
 }

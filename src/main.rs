@@ -1,6 +1,6 @@
 //! The `yjb-return` command line: parses arguments and hands them to the library.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -245,7 +245,24 @@ fn parse_period(s: &str) -> Result<Period, String> {
         .map_err(|e: yjb_return::period::PeriodError| e.to_string())
 }
 
+/// The exit status after an interrupt: 128 + SIGINT, as shells report one.
+const EXIT_INTERRUPTED: i32 = 130;
+
 fn main() -> ExitCode {
+    // Ctrl-C, a closed terminal or a stopped service: remove whatever was being written (an
+    // archive's staging folder holds a copy of the child-level export) before going, rather than
+    // leave it for the next build to find. If the handler cannot be installed the tool still
+    // works; a build killed part-way is then cleaned by the next build of the same target.
+    let _ = ctrlc::set_handler(|| {
+        yjb_return::atomic::remove_unplaced();
+        let lead = if std::io::stderr().is_terminal() {
+            "\n"
+        } else {
+            ""
+        };
+        eprintln!("{lead}yjb-return: stopped. Nothing half-written was left behind.");
+        std::process::exit(EXIT_INTERRUPTED);
+    });
     let version = format!(
         "{} (definitions {})",
         env!("CARGO_PKG_VERSION"),

@@ -5,7 +5,6 @@
 
 mod common;
 
-use std::io::Write as _;
 use std::path::Path;
 
 use common::{build_sample, clean_bytes, run_in};
@@ -193,6 +192,7 @@ fn a_place_that_refuses_writing_says_what_to_do() {
 #[cfg(unix)]
 #[test]
 fn an_export_that_may_not_be_read_says_what_to_do() {
+    use std::io::Write as _;
     use std::os::unix::fs::PermissionsExt;
     let w = workspace();
     let path = w.path().join("q2-export.xlsx");

@@ -659,6 +659,23 @@ fn a_second_definitions_version_with_another_formula_breaks_the_series() {
         v["definitions_versions"],
         serde_json::json!(["2024-25", "2025-26"])
     );
+    // The workbook's chart of `ete`, and only that one, labels the break.
+    let bytes = std::fs::read(dir.path().join("board/scorecard.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut labelled = Vec::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).unwrap();
+        if !file.name().unwrap().starts_with("xl/charts/chart") {
+            continue;
+        }
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut file, &mut xml).unwrap();
+        if xml.contains("break in series") {
+            labelled.push(xml);
+        }
+    }
+    assert_eq!(labelled.len(), 1, "one chart labels a break");
+    assert!(labelled[0].contains("KPI 2: Children in suitable education"));
 }
 
 #[test]

@@ -8,9 +8,9 @@
 //! as fractions formatted `0.0%`, like the return workbook.
 
 use rust_xlsxwriter::{
-    Chart, ChartEmptyCells, ChartFont, ChartLegendPosition, ChartLine, ChartLineDashType,
-    ChartMarker, ChartMarkerType, ChartType, Color, DocProperties, Format, FormatAlign,
-    FormatBorder, Sparkline, Workbook, Worksheet, XlsxError,
+    Chart, ChartDataLabel, ChartDataLabelPosition, ChartEmptyCells, ChartFont, ChartLegendPosition,
+    ChartLine, ChartLineDashType, ChartMarker, ChartMarkerType, ChartType, Color, DocProperties,
+    Format, FormatAlign, FormatBorder, Sparkline, Workbook, Worksheet, XlsxError,
 };
 
 use super::indicators::{Indicator, Polarity, Unit};
@@ -575,6 +575,9 @@ fn data_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), XlsxE
     Ok(())
 }
 
+/// The label on the first point of a chart after a break in series.
+const BREAK_LABEL: &str = "break in series";
+
 /// Rows of the Charts sheet per row of charts.
 const CHART_ROWS: u32 = 15;
 
@@ -582,7 +585,7 @@ fn charts_sheet(wb: &mut Workbook, s: &Scorecard) -> Result<(), XlsxError> {
     let n = s.window.len() as u32;
     let ws = wb.add_worksheet().set_name(CHARTS)?;
     print_setup(ws, s, None)?;
-    ws.write_string(0, 0, "Each indicator by quarter: our figure, and the target where one applies (dashed). A gap in a line is a quarter with no return.")?;
+    ws.write_string(0, 0, "Each indicator by quarter: our figure, and the target where one applies (dashed). A gap in a line is a quarter with no return; a point labelled \"break in series\" is the first under definitions that work the figure out differently, so compare it with earlier quarters with care.")?;
     for (k, card) in s.cards.iter().enumerate() {
         let ind = &card.indicator;
         let first = 1 + k as u32 * n;
@@ -602,8 +605,8 @@ fn charts_sheet(wb: &mut Workbook, s: &Scorecard) -> Result<(), XlsxError> {
         } else {
             axis.set_num_format(num_format(ind.unit));
         }
-        chart
-            .add_series()
+        let series = chart.add_series();
+        series
             .set_name("Our figure")
             .set_categories((DATA, first, DATA_QUARTER, last, DATA_QUARTER))
             .set_values((DATA, first, DATA_VALUE, last, DATA_VALUE))
@@ -617,6 +620,26 @@ fn charts_sheet(wb: &mut Workbook, s: &Scorecard) -> Result<(), XlsxError> {
                     .set_type(ChartMarkerType::Circle)
                     .set_size(6),
             );
+        if card.values.iter().any(|c| c.break_before) {
+            // A break in series is labelled on the first point under the new definitions (a
+            // break follows a quarter with a return, so that point is not a gap).
+            let labels: Vec<ChartDataLabel> = card
+                .values
+                .iter()
+                .map(|c| {
+                    if c.break_before {
+                        ChartDataLabel::new()
+                            .set_value(BREAK_LABEL)
+                            .set_position(ChartDataLabelPosition::Above)
+                            .set_font(ChartFont::new().set_size(9).set_color(Color::RGB(0x7A3E9D)))
+                            .to_custom()
+                    } else {
+                        ChartDataLabel::new().set_hidden().to_custom()
+                    }
+                })
+                .collect();
+            series.set_custom_data_labels(&labels);
+        }
         if card.values.iter().any(|c| c.target.is_some()) {
             chart
                 .add_series()

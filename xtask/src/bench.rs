@@ -18,7 +18,7 @@ use std::process::Command;
 
 use crate::northshire::{self, Size};
 
-const PERIOD: &str = "2024-25 Q2";
+pub const PERIOD: &str = "2024-25 Q2";
 const EXTRACT: &str = "2024-10-18";
 
 /// What one process cost.
@@ -42,14 +42,7 @@ pub struct Measured {
 
 impl Measured {
     fn median(&self, f: impl Fn(&[Cost; 5]) -> f64) -> f64 {
-        let mut v: Vec<f64> = self.costs.iter().map(f).collect();
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
+        median(self.costs.iter().map(f).collect())
     }
 
     /// Median CPU seconds of a step.
@@ -69,6 +62,17 @@ impl Measured {
 
     pub fn rss_ratio(&self, a: usize, b: usize) -> f64 {
         self.median(|c| c[a].rss as f64 / c[b].rss as f64)
+    }
+}
+
+/// The middle value (the mean of the two middle ones when there is an even number).
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
     }
 }
 
@@ -199,11 +203,16 @@ pub fn stages(path: &Path) -> String {
 }
 
 /// Runs `cmd` to completion and returns what it cost; panics unless it exits with status 0.
+fn measure(cmd: &mut Command) -> Cost {
+    measure_into(cmd, std::process::Stdio::null())
+}
+
+/// [`measure`], with the command's standard output sent to `stdout`.
 // The child is reaped by `wait4`, which also gives its resource usage, not by `Child::wait`.
 #[allow(clippy::zombie_processes)]
-fn measure(cmd: &mut Command) -> Cost {
+pub fn measure_into(cmd: &mut Command, stdout: std::process::Stdio) -> Cost {
     let child = cmd
-        .stdout(std::process::Stdio::null())
+        .stdout(stdout)
         .spawn()
         .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
     let pid = child.id() as libc::pid_t;
@@ -224,26 +233,53 @@ fn measure(cmd: &mut Command) -> Cost {
     }
 }
 
+/// A command's options, `--flag value` each, in order.
+pub fn options(args: &[String]) -> Vec<(&str, &str)> {
+    args.chunks(2)
+        .map(|pair| match pair {
+            [flag, value] => (flag.as_str(), value.as_str()),
+            _ => panic!("{} needs a value", pair.concat()),
+        })
+        .collect()
+}
+
+/// `--sizes 10000,50_000`: numbers of interventions.
+pub fn sizes(list: &str) -> Vec<usize> {
+    list.split(',')
+        .map(|n| {
+            n.replace('_', "")
+                .parse()
+                .expect("a number of interventions")
+        })
+        .collect()
+}
+
+/// The benchmark's export of `n` interventions under `dir`, generated unless it is there.
+pub fn generated(dir: &Path, n: usize) -> PathBuf {
+    std::fs::create_dir_all(dir).expect("create the bench folder");
+    let file = dir.join(format!("export-{n}.xlsx"));
+    if !file.exists() {
+        // In a child process: the kernel counts a parent's memory at the time it spawns a
+        // child into that child's peak, so the measuring process must stay small.
+        eprintln!("generating {} ...", file.display());
+        let status = Command::new(std::env::current_exe().expect("the xtask binary"))
+            .arg("bench-generate")
+            .arg(n.to_string())
+            .arg(&file)
+            .status()
+            .expect("run the generator");
+        assert!(status.success(), "generating {} failed", file.display());
+    }
+    file
+}
+
 /// Generates (or reuses) the export of each size under `dir` and measures every step `rounds`
 /// times.
 pub fn run(dir: &Path, sizes: &[usize], rounds: usize, tool: &Path) -> Vec<Measured> {
-    std::fs::create_dir_all(dir).expect("create the bench folder");
     let me = std::env::current_exe().expect("the xtask binary");
     let mut all = Vec::new();
     for &n in sizes {
-        let file = dir.join(format!("export-{n}.xlsx"));
-        if !file.exists() {
-            // In a child process: the kernel counts a parent's memory at the time it spawns a
-            // child into that child's peak, so the measuring process must stay small.
-            eprintln!("generating {} ...", file.display());
-            let status = Command::new(&me)
-                .arg("bench-generate")
-                .arg(n.to_string())
-                .arg(&file)
-                .status()
-                .expect("run the generator");
-            assert!(status.success(), "generating {} failed", file.display());
-        }
+        let file = generated(dir, n);
         let file_bytes = std::fs::metadata(&file).expect("the export").len();
         let out = dir.join("return");
         let report = dir.join("report.xlsx");
@@ -500,7 +536,7 @@ pub fn from_csv(text: &str) -> Vec<Measured> {
     all
 }
 
-fn thousands(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {
@@ -549,6 +585,9 @@ mod tests {
         assert_eq!(back[0].cpu_ratio(3, 0), 2.0);
         assert_eq!(back[0].rss(4), 40.0);
         assert_eq!(thousands(950), "950");
+        assert_eq!(sizes("10000,50_000"), [10_000, 50_000]);
+        let args = ["--sizes", "10", "--dir", "d"].map(String::from);
+        assert_eq!(options(&args), [("--sizes", "10"), ("--dir", "d")]);
         assert_eq!(nice_ceiling(3.4), 4.0);
         assert_eq!(nice_ceiling(2641.0), 3000.0);
         assert_eq!(nice_ceiling(1200.0), 1200.0);

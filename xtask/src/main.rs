@@ -7,6 +7,7 @@
 mod bench;
 mod flawed;
 mod northshire;
+mod pandas;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -123,11 +124,19 @@ fn main() {
         }
         Some("bench-floor") => println!("{}", bench::floor(Path::new(&args[1]))),
         Some("bench-range") => println!("{}", bench::range(Path::new(&args[1]))),
+        Some("bench-pandas") => pandas::bench_command(&workspace(), &args[1..]),
+        Some("pandas-check") => {
+            if !pandas::check_command(&workspace(), &args[1..]) {
+                std::process::exit(1);
+            }
+        }
         _ => {
             eprintln!(
                 "usage: cargo run -p xtask -- samples [DIR] | defects\n       \
                  cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]\n       \
-                 cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg"
+                 cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg\n       \
+                 cargo run -p xtask --release -- bench-pandas [--sizes 10000,50000,200000] [--engines calamine,openpyxl] [--openpyxl-rounds R] [--dir DIR]\n       \
+                 cargo run -p xtask --release -- pandas-check [EXPORT PERIOD]..."
             );
             std::process::exit(2);
         }
@@ -140,20 +149,9 @@ fn bench_command(args: &[String]) {
     let mut rounds = 5;
     let mut dir = workspace().join("target/bench");
     let mut chart = None;
-    let mut it = args.iter();
-    while let Some(flag) = it.next() {
-        let value = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--sizes" => {
-                sizes = value
-                    .split(',')
-                    .map(|n| {
-                        n.replace('_', "")
-                            .parse()
-                            .expect("a number of interventions")
-                    })
-                    .collect();
-            }
+    for (flag, value) in bench::options(args) {
+        match flag {
+            "--sizes" => sizes = bench::sizes(value),
             "--rounds" => rounds = value.parse().expect("a number of rounds"),
             "--dir" => dir = PathBuf::from(value),
             "--chart" => chart = Some(PathBuf::from(value)),

@@ -1,0 +1,103 @@
+//! Ctrl-C (or a stopped service) part-way through a build: the build either finished whole or
+//! left nothing, and above all no hidden staging folder holding a copy of the child-level
+//! export (issue 7's "staging folders left by a killed build").
+//!
+//! The signal is sent at delays spread over one whole build, so some land while reading, some
+//! while counting and some while the archive folder is written and placed.
+
+#![cfg(unix)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::samples;
+use yjb_return::write::archive::BUILD_FILES;
+
+const TRIES: u32 = 40;
+
+fn build(archive: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("yjb-return"));
+    cmd.arg("build")
+        .arg(samples().join("q2-export.xlsx"))
+        .args(["--period", "2024-25 Q2", "--archive"])
+        .arg(archive)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+#[test]
+fn an_interrupted_build_leaves_a_whole_return_or_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    // How long one build takes here, to spread the interrupts over it.
+    let start = Instant::now();
+    let status = build(&tmp.path().join("timing")).status().unwrap();
+    assert!(status.success());
+    let whole = start.elapsed();
+
+    let (mut stopped, mut finished) = (0, 0);
+    for i in 0..TRIES {
+        let archive = tmp.path().join(format!("archive-{i}"));
+        let child = build(&archive).spawn().unwrap();
+        std::thread::sleep(
+            whole.mul_f64(f64::from(i) / f64::from(TRIES)) + Duration::from_millis(2),
+        );
+        let signal = if i % 2 == 0 { "-INT" } else { "-TERM" };
+        let _ = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let left: Vec<String> = std::fs::read_dir(&archive)
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            left.iter().all(|name| !name.starts_with('.')),
+            "try {i}: hidden files left behind: {left:?}; stderr: {stderr}"
+        );
+        match out.status.code() {
+            Some(0) => {
+                finished += 1;
+                assert_eq!(left, ["2024-25-Q2"], "try {i}");
+                for file in BUILD_FILES {
+                    assert!(
+                        archive.join("2024-25-Q2").join(file).is_file(),
+                        "try {i}: {file}"
+                    );
+                }
+            }
+            Some(130) => {
+                stopped += 1;
+                assert!(
+                    stderr.contains("Nothing half-written was left behind"),
+                    "{stderr}"
+                );
+                // Either the return was placed whole just before the signal, or nothing is there.
+                if left.is_empty() {
+                    continue;
+                }
+                assert_eq!(left, ["2024-25-Q2"], "try {i}");
+                for file in BUILD_FILES {
+                    assert!(
+                        archive.join("2024-25-Q2").join(file).is_file(),
+                        "try {i}: {file}"
+                    );
+                }
+            }
+            other => panic!("try {i}: exit {other:?}; stderr: {stderr}"),
+        }
+    }
+    // The delays cover the build, so the signal must have stopped some of them.
+    assert!(
+        stopped > 0,
+        "no build was interrupted ({finished} finished)"
+    );
+}

@@ -24,7 +24,8 @@ fn main() {
     let bytes = std::fs::read(&export_path).unwrap();
     let defs = Definitions::latest(&Source::Embedded).unwrap();
     let wb = yjb_return::export::workbook::read(&bytes).unwrap();
-    let export = validate(wb, &defs, &Options::default()).export().unwrap();
+    let validation = validate(wb, &defs, &Options::default());
+    let export = validation.export().unwrap();
     let root = dir.path().join("returns");
     let first: Period = "2023-24 Q1".parse().unwrap();
     let quarters = 20 + yjb_return::scorecard::READ_BEFORE;

@@ -6,21 +6,24 @@
 //! is defined by the schemas (accommodation, ETE, SEND plan, …) stay as canonical upper-case
 //! text, so that a new definitions year can add a code without a code change; the codes whose
 //! meaning shapes the return itself (intervention types, partners' statutory status) are enums.
+//! Ids and codes are borrowed from the validated rows they were read from (`'a`), not copied:
+//! a large export holds a million of them, and copying each into its own string was the
+//! largest cost of building these records.
 
 use crate::date::Date;
 use crate::period::Period;
 
 /// The whole export, typed.
 #[derive(Debug, Clone, Default)]
-pub struct Export {
-    pub service: Option<Service>,
-    pub children: Vec<Child>,
-    pub interventions: Vec<Intervention>,
-    pub offences: Vec<Offence>,
-    pub victims: Vec<Victim>,
-    pub board: Vec<BoardAttendance>,
+pub struct Export<'a> {
+    pub service: Option<Service<'a>>,
+    pub children: Vec<Child<'a>>,
+    pub interventions: Vec<Intervention<'a>>,
+    pub offences: Vec<Offence<'a>>,
+    pub victims: Vec<Victim<'a>>,
+    pub board: Vec<BoardAttendance<'a>>,
     /// `None` when the optional `ReoffendingCohort` sheet is absent.
-    pub reoffending: Option<Vec<CohortMember>>,
+    pub reoffending: Option<Vec<CohortMember<'a>>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +51,9 @@ impl Nation {
 
 /// Sheet `Service`: who made the export and when.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Service {
-    pub yjs_code: String,
-    pub yjs_name: String,
+pub struct Service<'a> {
+    pub yjs_code: &'a str,
+    pub yjs_name: &'a str,
     pub nation: Nation,
     pub population_10_17: u64,
     pub extract_date: Date,
@@ -58,13 +61,13 @@ pub struct Service {
 
 /// Sheet `Children`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Child {
+pub struct Child<'a> {
     /// Excel row number (the header is row 1).
     pub row: u32,
-    pub child_id: String,
+    pub child_id: &'a str,
     pub date_of_birth: Date,
-    pub sex: String,
-    pub ethnicity: String,
+    pub sex: &'a str,
+    pub ethnicity: &'a str,
 }
 
 /// The group an intervention type reports under. The order is the cohort tie-break order:
@@ -185,10 +188,10 @@ impl Hours {
 
 /// Sheet `Interventions`: one intervention or order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Intervention {
+pub struct Intervention<'a> {
     pub row: u32,
-    pub intervention_id: String,
-    pub child_id: String,
+    pub intervention_id: &'a str,
+    pub child_id: &'a str,
     pub kind: InterventionType,
     pub start_date: Date,
     pub end_date: Option<Date>,
@@ -196,21 +199,21 @@ pub struct Intervention {
     pub ooc_outcome: Option<OocOutcome>,
     /// The "at the end" fields: `None` while the intervention is open (they are ignored then,
     /// even when the case-management system has already filled them).
-    pub end: Option<EndState>,
+    pub end: Option<EndState<'a>>,
 }
 
 /// What was recorded at the end of an intervention (or, for custody, at release).
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct EndState {
-    pub accommodation_type: String,
+pub struct EndState<'a> {
+    pub accommodation_type: &'a str,
     pub accommodation_suitable: bool,
-    pub ete_status: String,
+    pub ete_status: &'a str,
     pub ete_suitable: bool,
     pub ete_hours_offered: Option<Hours>,
     pub ete_hours_attended: Option<Hours>,
     pub send_identified: bool,
     /// `EHCP`, `SEN_SUPPORT`, `IDP`, `NONE`, or `None` when blank.
-    pub send_plan: Option<String>,
+    pub send_plan: Option<&'a str>,
     pub mh_need: bool,
     pub mh_planned: bool,
     pub mh_attended: bool,
@@ -223,7 +226,7 @@ pub struct EndState {
     pub looked_after: bool,
 }
 
-impl Intervention {
+impl Intervention<'_> {
     /// The day this intervention "ends" for the cohort of KPIs 1-5 and 8: the release date for
     /// custody, the end date for everything else.
     pub fn cohort_end(&self) -> Option<Date> {
@@ -242,15 +245,15 @@ impl Intervention {
 
 /// Sheet `Offences`: one proven offence outcome.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Offence {
+pub struct Offence<'a> {
     pub row: u32,
-    pub offence_id: String,
-    pub child_id: String,
+    pub offence_id: &'a str,
+    pub child_id: &'a str,
     pub offence_date: Date,
     pub outcome_date: Date,
     /// `CONVICTION`, `YC` or `YCC`.
-    pub outcome_type: String,
-    pub offence_category: String,
+    pub outcome_type: &'a str,
+    pub offence_category: &'a str,
     pub gravity_score: u8,
     /// `None` on cautions (blank there).
     pub custodial: Option<bool>,
@@ -258,10 +261,10 @@ pub struct Offence {
 
 /// Sheet `Victims`: one victim of a child's offence.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Victim {
+pub struct Victim<'a> {
     pub row: u32,
-    pub victim_id: String,
-    pub intervention_id: String,
+    pub victim_id: &'a str,
+    pub intervention_id: &'a str,
     pub contact_date: Date,
     pub consented: bool,
     pub rj_engaged: Option<bool>,
@@ -274,11 +277,11 @@ pub struct Victim {
 
 /// Sheet `BoardAttendance`: one partner at one management-board meeting.
 #[derive(Debug, Clone, PartialEq)]
-pub struct BoardAttendance {
+pub struct BoardAttendance<'a> {
     pub row: u32,
     pub meeting_date: Date,
     /// Partner code, e.g. `POLICE`.
-    pub partner: String,
+    pub partner: &'a str,
     pub attended: bool,
     pub senior: Option<bool>,
     pub disproportionality_data: bool,
@@ -290,9 +293,9 @@ pub const STATUTORY_PARTNERS: [&str; 5] =
 
 /// Sheet `ReoffendingCohort`: one child in a published reoffending cohort.
 #[derive(Debug, Clone, PartialEq)]
-pub struct CohortMember {
+pub struct CohortMember<'a> {
     pub row: u32,
-    pub child_id: String,
+    pub child_id: &'a str,
     pub cohort_period: Period,
     pub reoffences: u32,
 }

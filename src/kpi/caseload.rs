@@ -20,7 +20,7 @@ pub fn measures(export: &Export, period: Period) -> Measures {
         if open {
             let group = iv.kind.group();
             highest
-                .entry(iv.child_id.as_str())
+                .entry(iv.child_id)
                 .and_modify(|g| *g = (*g).max(group))
                 .or_insert(group);
         }

@@ -18,13 +18,13 @@ use crate::period::Period;
 /// One child of the cohort and the intervention that represents it.
 #[derive(Debug, Clone, Copy)]
 pub struct Member<'a> {
-    pub intervention: &'a Intervention,
+    pub intervention: &'a Intervention<'a>,
 }
 
-static NOT_RECORDED: EndState = EndState {
-    accommodation_type: String::new(),
+static NOT_RECORDED: EndState<'static> = EndState {
+    accommodation_type: "",
     accommodation_suitable: false,
-    ete_status: String::new(),
+    ete_status: "",
     ete_suitable: false,
     ete_hours_offered: None,
     ete_hours_attended: None,
@@ -42,20 +42,20 @@ static NOT_RECORDED: EndState = EndState {
     looked_after: false,
 };
 
-impl Member<'_> {
+impl<'a> Member<'a> {
     pub fn group(&self) -> Group {
         self.intervention.kind.group()
     }
 
     /// What was recorded at the end (or release).
-    pub fn end(&self) -> &EndState {
+    pub fn end(&self) -> &'a EndState<'a> {
         self.intervention.end.as_ref().unwrap_or(&NOT_RECORDED)
     }
 }
 
 /// The order in which interventions compete to represent a child: later end, then higher
 /// group, then larger id (byte-wise).
-fn rank(iv: &Intervention) -> (Option<Date>, Group, &[u8]) {
+fn rank<'a>(iv: &Intervention<'a>) -> (Option<Date>, Group, &'a [u8]) {
     (
         iv.cohort_end(),
         iv.kind.group(),
@@ -64,13 +64,13 @@ fn rank(iv: &Intervention) -> (Option<Date>, Group, &[u8]) {
 }
 
 /// The cohort, one member per child, ordered by child id.
-pub fn members(export: &Export, period: Period) -> Vec<Member<'_>> {
+pub fn members<'a>(export: &'a Export<'a>, period: Period) -> Vec<Member<'a>> {
     let mut best: BTreeMap<&str, &Intervention> = BTreeMap::new();
     for iv in &export.interventions {
         if !iv.cohort_end().is_some_and(|d| period.contains(d)) {
             continue;
         }
-        best.entry(&iv.child_id)
+        best.entry(iv.child_id)
             .and_modify(|current| {
                 if rank(iv) > rank(current) {
                     *current = iv;
@@ -99,7 +99,7 @@ mod tests {
     fn ids(export: &Export, period: &str) -> Vec<String> {
         members(export, q(period))
             .iter()
-            .map(|m| m.intervention.intervention_id.clone())
+            .map(|m| m.intervention.intervention_id.to_string())
             .collect()
     }
 

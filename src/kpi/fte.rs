@@ -12,7 +12,7 @@ pub fn measures(export: &Export, period: Period) -> Measures {
     let mut first: BTreeMap<&str, Date> = BTreeMap::new();
     for o in &export.offences {
         first
-            .entry(o.child_id.as_str())
+            .entry(o.child_id)
             .and_modify(|d| *d = (*d).min(o.outcome_date))
             .or_insert(o.outcome_date);
     }

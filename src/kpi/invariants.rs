@@ -390,11 +390,17 @@ mod tests {
 
     // Generated exports: every invariant holds whatever the data.
 
+    /// Generated ids, kept for the whole test run as the records borrow them (a few
+    /// kilobytes).
+    fn leaked(id: String) -> &'static str {
+        Box::leak(id.into_boxed_str())
+    }
+
     fn date_in(days: std::ops::Range<i64>) -> impl Strategy<Value = crate::date::Date> {
         days.prop_map(|n| d("2024-01-01").add_days(n))
     }
 
-    fn end_state_strategy() -> impl Strategy<Value = EndState> {
+    fn end_state_strategy() -> impl Strategy<Value = EndState<'static>> {
         (
             prop::sample::select(vec!["PARENTS", "NFA", "FOSTER", "SECURE"]),
             any::<[bool; 14]>(),
@@ -409,14 +415,14 @@ mod tests {
             prop::sample::select(vec!["SCHOOL_FT", "NEET", "TRAINING"]),
         )
             .prop_map(|(acc, f, hours, plan, ete)| EndState {
-                accommodation_type: acc.into(),
+                accommodation_type: acc,
                 accommodation_suitable: f[0],
-                ete_status: ete.into(),
+                ete_status: ete,
                 ete_suitable: f[1],
                 ete_hours_offered: hours.map(|(o, _)| Hours(i64::from(o) * 250)),
                 ete_hours_attended: hours.map(|(o, a)| Hours(i64::from(a.min(o)) * 250)),
                 send_identified: f[2],
-                send_plan: if f[2] { plan.map(String::from) } else { None },
+                send_plan: if f[2] { plan } else { None },
                 mh_need: f[3],
                 mh_planned: f[3] && f[4],
                 mh_attended: f[3] && f[4] && f[5],
@@ -430,7 +436,7 @@ mod tests {
             })
     }
 
-    fn intervention_strategy() -> impl Strategy<Value = Intervention> {
+    fn intervention_strategy() -> impl Strategy<Value = Intervention<'static>> {
         (
             0usize..12,
             prop::sample::select(InterventionType::ALL.to_vec()),
@@ -451,8 +457,8 @@ mod tests {
                 let ended = end_date.is_some() || release_date.is_some();
                 Intervention {
                     row: 2,
-                    intervention_id: format!("I{}", child * 7 % 11),
-                    child_id: format!("C{child}"),
+                    intervention_id: leaked(format!("I{}", child * 7 % 11)),
+                    child_id: leaked(format!("C{child}")),
                     kind,
                     start_date: start,
                     end_date,
@@ -469,7 +475,7 @@ mod tests {
             })
     }
 
-    fn export_strategy() -> impl Strategy<Value = Export> {
+    fn export_strategy() -> impl Strategy<Value = Export<'static>> {
         (
             prop::collection::vec(intervention_strategy(), 0..30),
             prop::collection::vec(
@@ -491,7 +497,7 @@ mod tests {
         )
             .prop_map(|(mut interventions, offences, victims, board, cohort)| {
                 for (i, iv) in interventions.iter_mut().enumerate() {
-                    iv.intervention_id = format!("I{i}");
+                    iv.intervention_id = leaked(format!("I{i}"));
                 }
                 let mut e = export(interventions);
                 e.offences = offences
@@ -500,8 +506,8 @@ mod tests {
                     .map(|(i, (child, date, gravity, f, cat))| {
                         let conviction = f[0];
                         offence(
-                            &format!("O{i}"),
-                            &format!("C{child}"),
+                            leaked(format!("O{i}")),
+                            leaked(format!("C{child}")),
                             &date.to_string(),
                             if conviction { "CONVICTION" } else { "YC" },
                             cat,
@@ -518,8 +524,8 @@ mod tests {
                         let yes = |b: bool| c.then_some(b);
                         Victim {
                             row: 2,
-                            victim_id: format!("V{i}"),
-                            intervention_id: "I0".into(),
+                            victim_id: leaked(format!("V{i}")),
+                            intervention_id: "I0",
                             contact_date: date,
                             consented: c,
                             rj_engaged: yes(a[0]),
@@ -550,7 +556,7 @@ mod tests {
                     .map(|(meeting, p, f)| BoardAttendance {
                         row: 2,
                         meeting_date: d("2024-07-01").add_days(meeting as i64 * 30),
-                        partner: partners[p].into(),
+                        partner: partners[p],
                         attended: f[0],
                         senior: f[0].then_some(f[1]),
                         disproportionality_data: f[2],
@@ -561,7 +567,7 @@ mod tests {
                         .enumerate()
                         .map(|(i, (q4, n))| CohortMember {
                             row: 2,
-                            child_id: format!("R{i}"),
+                            child_id: leaked(format!("R{i}")),
                             cohort_period: q("2023-24 Q1").shift(i32::from(q4)),
                             reoffences: n,
                         })
@@ -594,7 +600,7 @@ mod tests {
                 .map(|c| m.get(&format!("kpi2.all.status.{}", c.to_lowercase())).unwrap()).sum();
             prop_assert_eq!(statuses, children);
             // Each child is in the cohort at most once.
-            let distinct: BTreeSet<&str> = e.interventions.iter().map(|i| i.child_id.as_str()).collect();
+            let distinct: BTreeSet<&str> = e.interventions.iter().map(|i| i.child_id).collect();
             prop_assert!(children <= distinct.len() as i64);
         }
     }

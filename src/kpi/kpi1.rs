@@ -38,7 +38,7 @@ mod tests {
         let e = export(vec![
             ended("I1", "C1", Ro, "2024-01-01", "2024-08-01"),
             with(ended("I2", "C2", Ro, "2024-01-01", "2024-08-01"), |s| {
-                s.accommodation_type = "NFA".into();
+                s.accommodation_type = "NFA";
                 s.accommodation_suitable = false;
             }),
             with(ended("I3", "C3", Yc, "2024-01-01", "2024-08-01"), |s| {

@@ -40,12 +40,17 @@ mod tests {
     use super::*;
     use crate::kpi::testkit::*;
 
-    fn victim(id: &str, date: &str, consented: bool, answers: [Option<bool>; 6]) -> Victim {
+    fn victim<'a>(
+        id: &'a str,
+        date: &str,
+        consented: bool,
+        answers: [Option<bool>; 6],
+    ) -> Victim<'a> {
         let [rj, views, preq, pprov, sreq, sprov] = answers;
         Victim {
             row: 2,
-            victim_id: id.into(),
-            intervention_id: "I1".into(),
+            victim_id: id,
+            intervention_id: "I1",
             contact_date: d(date),
             consented,
             rj_engaged: rj,

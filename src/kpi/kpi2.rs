@@ -58,7 +58,7 @@ mod tests {
         kind: crate::export::records::InterventionType,
         o: Option<f64>,
         a: Option<f64>,
-    ) -> crate::export::records::Intervention {
+    ) -> crate::export::records::Intervention<'_> {
         with(ended(id, id, kind, "2024-01-01", "2024-08-01"), |s| {
             s.ete_hours_offered = o.map(Hours::from_f64);
             s.ete_hours_attended = a.map(Hours::from_f64);
@@ -70,7 +70,7 @@ mod tests {
         let e = export(vec![
             ended("I1", "C1", Ro, "2024-01-01", "2024-08-01"),
             with(ended("I2", "C2", Ro, "2024-01-01", "2024-08-01"), |s| {
-                s.ete_status = "NEET".into();
+                s.ete_status = "NEET";
                 s.ete_suitable = false;
             }),
         ]);

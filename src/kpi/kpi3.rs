@@ -11,10 +11,7 @@ use crate::measures::Measures;
 pub const FORMAL_PLANS: [&str; 3] = ["EHCP", "SEN_SUPPORT", "IDP"];
 
 fn formal_plan(e: &EndState) -> bool {
-    e.send_identified
-        && e.send_plan
-            .as_deref()
-            .is_some_and(|p| FORMAL_PLANS.contains(&p))
+    e.send_identified && e.send_plan.is_some_and(|p| FORMAL_PLANS.contains(&p))
 }
 
 pub fn measures(members: &[Member]) -> Measures {
@@ -36,15 +33,15 @@ mod tests {
     use crate::kpi::cohort::members;
     use crate::kpi::testkit::*;
 
-    fn child(
-        id: &str,
+    fn child<'a>(
+        id: &'a str,
         identified: bool,
-        plan: Option<&str>,
+        plan: Option<&'a str>,
         suitable: bool,
-    ) -> crate::export::records::Intervention {
+    ) -> crate::export::records::Intervention<'a> {
         with(ended(id, id, Ro, "2024-01-01", "2024-08-01"), |s| {
             s.send_identified = identified;
-            s.send_plan = plan.map(str::to_string);
+            s.send_plan = plan;
             s.ete_suitable = suitable;
         })
     }

@@ -41,7 +41,7 @@ mod tests {
 
     #[test]
     fn need_planned_attended_funnel() {
-        let child = |id: &str, n, p, a| {
+        let child = |id: &'static str, n, p, a| {
             with(ended(id, id, Yro, "2024-01-01", "2024-09-01"), |s| {
                 (s.mh_need, s.mh_planned, s.mh_attended) = (n, p, a);
             })

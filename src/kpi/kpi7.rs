@@ -28,7 +28,7 @@ pub fn measures(export: &Export, period: Period, codes: &Codes) -> Measures {
         .filter(|r| period.contains(r.meeting_date))
     {
         meetings.insert(row.meeting_date);
-        let p = partners.entry(row.partner.as_str()).or_default();
+        let p = partners.entry(row.partner).or_default();
         p.present = true;
         if row.attended {
             p.attended.insert(row.meeting_date);
@@ -100,18 +100,24 @@ mod tests {
         }
     }
 
-    fn row(date: &str, partner: &str, attended: bool, senior: bool, data: bool) -> BoardAttendance {
+    fn row<'a>(
+        date: &str,
+        partner: &'a str,
+        attended: bool,
+        senior: bool,
+        data: bool,
+    ) -> BoardAttendance<'a> {
         BoardAttendance {
             row: 2,
             meeting_date: d(date),
-            partner: partner.into(),
+            partner,
             attended,
             senior: attended.then_some(senior),
             disproportionality_data: data,
         }
     }
 
-    fn meeting(date: &str, all_senior: bool) -> Vec<BoardAttendance> {
+    fn meeting(date: &str, all_senior: bool) -> Vec<BoardAttendance<'static>> {
         STATUTORY_PARTNERS
             .iter()
             .map(|p| row(date, p, true, all_senior || *p != "HEALTH", false))

@@ -14,7 +14,7 @@ pub const SYV_CATEGORIES: [&str; 3] = ["VIOLENCE", "ROBBERY", "DRUGS"];
 pub const SYV_MIN_GRAVITY: u8 = 5;
 
 pub fn is_syv(o: &Offence) -> bool {
-    SYV_CATEGORIES.contains(&o.offence_category.as_str())
+    SYV_CATEGORIES.contains(&o.offence_category)
         && o.gravity_score >= SYV_MIN_GRAVITY
         && o.outcome_type == "CONVICTION"
 }
@@ -25,14 +25,14 @@ pub fn measures(export: &Export, period: Period) -> Measures {
         .iter()
         .filter(|o| is_syv(o) && period.contains(o.outcome_date))
         .collect();
-    let children: BTreeSet<&str> = syv.iter().map(|o| o.child_id.as_str()).collect();
+    let children: BTreeSet<&str> = syv.iter().map(|o| o.child_id).collect();
     let caseload: BTreeSet<&str> = export
         .interventions
         .iter()
         .filter(|iv| {
             iv.start_date <= period.end() && iv.end_date.is_none_or(|e| e >= period.start())
         })
-        .map(|iv| iv.child_id.as_str())
+        .map(|iv| iv.child_id)
         .collect();
     let mut m = Measures::new();
     m.set("kpi9.offences", syv.len() as i64);

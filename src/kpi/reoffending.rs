@@ -32,10 +32,10 @@ mod tests {
     use super::*;
     use crate::kpi::testkit::*;
 
-    fn member(child: &str, period: &str, reoffences: u32) -> CohortMember {
+    fn member<'a>(child: &'a str, period: &str, reoffences: u32) -> CohortMember<'a> {
         CohortMember {
             row: 2,
-            child_id: child.into(),
+            child_id: child,
             cohort_period: q(period),
             reoffences,
         }

@@ -12,11 +12,11 @@ pub fn q(text: &str) -> Period {
     text.parse().unwrap()
 }
 
-pub fn export(interventions: Vec<Intervention>) -> Export {
+pub fn export(interventions: Vec<Intervention<'_>>) -> Export<'_> {
     Export {
         service: Some(Service {
-            yjs_code: "NSH01".into(),
-            yjs_name: "Northshire".into(),
+            yjs_code: "NSH01",
+            yjs_name: "Northshire",
             nation: Nation::England,
             population_10_17: 48210,
             extract_date: d("2025-04-17"),
@@ -27,21 +27,26 @@ pub fn export(interventions: Vec<Intervention>) -> Export {
 }
 
 /// An end state with every flag No, suitable accommodation and ETE.
-pub fn end_state() -> EndState {
+pub fn end_state<'a>() -> EndState<'a> {
     EndState {
-        accommodation_type: "PARENTS".into(),
+        accommodation_type: "PARENTS",
         accommodation_suitable: true,
-        ete_status: "SCHOOL_FT".into(),
+        ete_status: "SCHOOL_FT",
         ete_suitable: true,
         ..EndState::default()
     }
 }
 
-pub fn open(id: &str, child: &str, kind: InterventionType, start: &str) -> Intervention {
+pub fn open<'a>(
+    id: &'a str,
+    child: &'a str,
+    kind: InterventionType,
+    start: &str,
+) -> Intervention<'a> {
     Intervention {
         row: 2,
-        intervention_id: id.into(),
-        child_id: child.into(),
+        intervention_id: id,
+        child_id: child,
         kind,
         start_date: d(start),
         end_date: None,
@@ -51,13 +56,13 @@ pub fn open(id: &str, child: &str, kind: InterventionType, start: &str) -> Inter
     }
 }
 
-pub fn ended(
-    id: &str,
-    child: &str,
+pub fn ended<'a>(
+    id: &'a str,
+    child: &'a str,
     kind: InterventionType,
     start: &str,
     end: &str,
-) -> Intervention {
+) -> Intervention<'a> {
     Intervention {
         end_date: Some(d(end)),
         ooc_outcome: kind.is_out_of_court().then_some(OocOutcome::Completed),
@@ -67,13 +72,13 @@ pub fn ended(
 }
 
 /// A custodial sentence released on `release`, its licence ending on `licence_end`.
-pub fn released(
-    id: &str,
-    child: &str,
+pub fn released<'a>(
+    id: &'a str,
+    child: &'a str,
     start: &str,
     release: &str,
     licence_end: Option<&str>,
-) -> Intervention {
+) -> Intervention<'a> {
     Intervention {
         release_date: Some(d(release)),
         end_date: licence_end.map(d),
@@ -83,28 +88,28 @@ pub fn released(
 }
 
 /// The same intervention with its end state changed by `f`.
-pub fn with(mut iv: Intervention, f: impl FnOnce(&mut EndState)) -> Intervention {
+pub fn with<'a>(mut iv: Intervention<'a>, f: impl FnOnce(&mut EndState<'a>)) -> Intervention<'a> {
     f(iv.end.get_or_insert_with(end_state));
     iv
 }
 
-pub fn offence(
-    id: &str,
-    child: &str,
+pub fn offence<'a>(
+    id: &'a str,
+    child: &'a str,
     outcome_date: &str,
-    outcome_type: &str,
-    category: &str,
+    outcome_type: &'a str,
+    category: &'a str,
     gravity: u8,
     custodial: Option<bool>,
-) -> Offence {
+) -> Offence<'a> {
     Offence {
         row: 2,
-        offence_id: id.into(),
-        child_id: child.into(),
+        offence_id: id,
+        child_id: child,
         offence_date: d(outcome_date).add_days(-30),
         outcome_date: d(outcome_date),
-        outcome_type: outcome_type.into(),
-        offence_category: category.into(),
+        outcome_type,
+        offence_category: category,
         gravity_score: gravity,
         custodial,
     }

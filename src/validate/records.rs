@@ -34,7 +34,7 @@ struct Fields<'a> {
     row: &'a Row,
 }
 
-impl Fields<'_> {
+impl<'a> Fields<'a> {
     fn missing(&self, c: Col) -> RecordError {
         RecordError {
             sheet: self.sheet.to_string(),
@@ -42,14 +42,11 @@ impl Fields<'_> {
             column: c.name.to_string(),
         }
     }
-    fn text(&self, c: Col) -> Result<String, RecordError> {
-        self.row
-            .text_at(c.at)
-            .map(str::to_string)
-            .ok_or_else(|| self.missing(c))
+    fn text(&self, c: Col) -> Result<&'a str, RecordError> {
+        self.row.text_at(c.at).ok_or_else(|| self.missing(c))
     }
-    fn opt_text(&self, c: Col) -> Option<String> {
-        self.row.text_at(c.at).map(str::to_string)
+    fn opt_text(&self, c: Col) -> Option<&'a str> {
+        self.row.text_at(c.at)
     }
     fn date(&self, c: Col) -> Result<crate::date::Date, RecordError> {
         self.row.date_at(c.at).ok_or_else(|| self.missing(c))
@@ -68,7 +65,7 @@ impl Fields<'_> {
 impl Validation {
     /// The typed export. Only meaningful when validation found no errors: a row that breaks
     /// a rule may lack a required field, and that is reported as a [`RecordError`].
-    pub fn export(&self) -> Result<Export, RecordError> {
+    pub fn export(&self) -> Result<Export<'_>, RecordError> {
         let mut export = Export::default();
         let rows = |name: &'static str| {
             self.sheet(name)
@@ -82,11 +79,7 @@ impl Validation {
             export.service = Some(Service {
                 yjs_code: f.text(col(s, "yjs_code"))?,
                 yjs_name: f.text(col(s, "yjs_name"))?,
-                nation: f
-                    .row
-                    .text_at(nation.at)
-                    .and_then(Nation::from_code)
-                    .ok_or_else(|| f.missing(nation))?,
+                nation: Nation::from_code(f.text(nation)?).ok_or_else(|| f.missing(nation))?,
                 population_10_17: u64::try_from(f.int(population)?)
                     .map_err(|_| f.missing(population))?,
                 extract_date: f.date(col(s, "extract_date"))?,
@@ -146,10 +139,7 @@ impl Validation {
         );
         export.interventions.reserve(s.map_or(0, |s| s.rows.len()));
         for f in rows("Interventions") {
-            let kind = f
-                .row
-                .text_at(kind_col.at)
-                .and_then(InterventionType::from_code)
+            let kind = InterventionType::from_code(f.text(kind_col)?)
                 .ok_or_else(|| f.missing(kind_col))?;
             let end_date = f.row.date_at(end_col.at);
             let release_date = f.row.date_at(release_col.at);

@@ -113,8 +113,8 @@ pub fn build(export: &Export, defs: &Definitions, req: &Request) -> Result<Built
         });
     }
     let identity = Identity {
-        yjs_code: service.yjs_code.clone(),
-        yjs_name: service.yjs_name.clone(),
+        yjs_code: service.yjs_code.to_string(),
+        yjs_name: service.yjs_name.to_string(),
         nation: service.nation.code().to_string(),
         population_10_17: service.population_10_17,
         period: req.period,
@@ -156,8 +156,8 @@ pub fn build(export: &Export, defs: &Definitions, req: &Request) -> Result<Built
             bytes: req.input_bytes,
         },
         identity: ServiceRef {
-            yjs_code: service.yjs_code.clone(),
-            yjs_name: service.yjs_name.clone(),
+            yjs_code: service.yjs_code.to_string(),
+            yjs_name: service.yjs_name.to_string(),
             nation: service.nation.code().to_string(),
         },
         acknowledged: req.acknowledged.to_vec(),

@@ -92,6 +92,9 @@ fn an_interrupted_build_leaves_a_whole_return_or_nothing() {
                     );
                 }
             }
+            // The signal came before `main` installed its handler: the process was ended by
+            // it, having staged nothing yet (staging comes last).
+            None => assert!(left.is_empty(), "try {i}: {left:?}"),
             other => panic!("try {i}: exit {other:?}; stderr: {stderr}"),
         }
     }

@@ -180,6 +180,35 @@ fn reproduce_with_a_manifest_input_hash_that_is_not_the_inputs_exits_1() {
     );
 }
 
+/// The files record the version that built them; a manifest claiming another (to pass a
+/// return off as an older tool's) contradicts them, though every file rebuilds identically.
+#[test]
+fn reproduce_with_the_manifests_tool_version_changed_exits_1() {
+    let b = Built::new(&[2]);
+    let now = env!("CARGO_PKG_VERSION");
+    b.edit("r/manifest.json", |t| {
+        t.replacen(
+            &format!("\"version\": \"{now}\""),
+            "\"version\": \"0.0.9\"",
+            1,
+        )
+    });
+    let (code, out, err) = b.run(&["reproduce", "r"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        out.lines().next(),
+        Some("NOT reproduced: the manifest's record of the tool differs from its files"),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!(
+            "the manifest says the return was built by yjb-return 0.0.9, but its files record \
+             yjb-return {now}"
+        )),
+        "{out}"
+    );
+}
+
 #[test]
 fn a_figure_edited_with_its_hash_in_the_manifest_is_caught_and_the_archive_blamed() {
     let b = Built::new(&[2]);

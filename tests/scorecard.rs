@@ -266,13 +266,45 @@ fn the_same_inputs_give_the_same_bytes_and_reproduce_proves_it() {
     std::fs::write(&html, text.replace("Northshire", "Southshire")).unwrap();
     let (code, stdout, _) = run(dir.path(), &["reproduce", "a"]);
     assert_eq!(
-        code, 0,
-        "the rebuilt files still match the manifest: {stdout}"
+        code, 1,
+        "the rebuild matches the manifest, but the archived file does not: {stdout}"
     );
-    assert!(
-        stdout.contains("the scorecard.html beside the manifest has been changed"),
+    assert_eq!(
+        stdout.lines().next(),
+        Some(
+            "NOT reproduced: the scorecard.html beside the manifest has been changed since it \
+             was made"
+        ),
         "{stdout}"
     );
+    assert!(stdout.contains("scorecard.html  DIFFERS"), "{stdout}");
+    std::fs::write(&html, text).unwrap();
+
+    // A manifest claiming another tool version than its files record was altered.
+    let manifest = a.join("manifest.json");
+    let original = std::fs::read_to_string(&manifest).unwrap();
+    let now = env!("CARGO_PKG_VERSION");
+    std::fs::write(
+        &manifest,
+        original.replacen(
+            &format!("\"version\": \"{now}\""),
+            "\"version\": \"0.0.9\"",
+            1,
+        ),
+    )
+    .unwrap();
+    let (code, stdout, _) = run(dir.path(), &["reproduce", "a"]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.starts_with(&format!(
+            "NOT reproduced: the manifest says the scorecard was made by yjb-return 0.0.9, but \
+             its files record yjb-return {now}"
+        )),
+        "{stdout}"
+    );
+    std::fs::write(&manifest, original).unwrap();
+    let (code, stdout, _) = run(dir.path(), &["reproduce", "a"]);
+    assert_eq!(code, 0, "restored: {stdout}");
 
     // A changed target after the event: the copy kept beside the scorecard is what counts, so
     // editing it is reported, with the figures it moved.

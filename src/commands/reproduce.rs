@@ -284,9 +284,34 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             identical,
         });
     }
-    outcome.reproduced = same_input && outcome.files.iter().all(|f| f.identical);
+    // Every file records the version that built it, and this version's rebuild matched them
+    // all: a manifest naming another tool or version was changed after the build.
+    let all_identical = outcome.files.iter().all(|f| f.identical);
+    let manifest_altered =
+        all_identical && (!same_tool || manifest.tool.name != built.manifest.tool.name);
+    if manifest_altered {
+        outcome
+            .reasons
+            .retain(|r| !r.starts_with("the return was built by"));
+        outcome.reasons.insert(
+            0,
+            format!(
+                "the manifest says the return was built by {} {}, but its files record {} {}, \
+                 as this rebuild does: the manifest was changed after the build",
+                manifest.tool.name,
+                manifest.tool.version,
+                built.manifest.tool.name,
+                built.manifest.tool.version
+            ),
+        );
+    }
+    outcome.reproduced = same_input && all_identical && !manifest_altered;
     if !outcome.reproduced {
-        outcome.headline = headline(&outcome, same_input);
+        outcome.headline = if manifest_altered && same_input {
+            "NOT reproduced: the manifest's record of the tool differs from its files".to_string()
+        } else {
+            headline(&outcome, same_input)
+        };
         let layout = crate::write::template::Layout::load(&defs)
             .map_err(|e| other(format!("the return template is unusable: {e}")))?;
         for name in ACCOUNTED {

@@ -291,6 +291,8 @@ pub struct FileCheck {
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Reproduction {
     pub reproduced: bool,
+    /// The first line of the answer: the verdict and, when not reproduced, the first reason.
+    pub headline: String,
     pub manifest: String,
     pub reasons: Vec<String>,
     pub files: Vec<FileCheck>,
@@ -308,7 +310,11 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
     let text = std::fs::read_to_string(manifest_path).map_err(|e| {
-        MakeError::Unreadable(format!("cannot read {}: {e}", manifest_path.display()))
+        MakeError::Unreadable(format!(
+            "cannot read {}: {}",
+            manifest_path.display(),
+            crate::io_words::reading(&e)
+        ))
     })?;
     let m = ScorecardManifest::from_json(&text).map_err(|e| {
         MakeError::Unreadable(format!(
@@ -360,14 +366,8 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         generated_at,
         source: source.clone(),
     })?;
-    if m.tool.version != env!("CARGO_PKG_VERSION") {
-        out.reasons.push(format!(
-            "the scorecard was made by {} {}; this is version {}",
-            m.tool.name,
-            m.tool.version,
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
+    let other_tool =
+        m.tool.version != made.manifest.tool.version || m.tool.name != made.manifest.tool.name;
     for d in &m.definitions {
         if let Some(now) = made
             .manifest
@@ -419,15 +419,47 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
                 expected.file
             ));
         }
+        if archived.is_none() {
+            out.reasons.push(format!(
+                "the {} the manifest records is missing beside it",
+                expected.file
+            ));
+        }
         out.files.push(FileCheck {
             file: expected.file.clone(),
-            identical: rebuilt.as_deref() == Some(expected.sha256.as_str()),
+            identical: rebuilt.as_deref() == Some(expected.sha256.as_str())
+                && archived.as_deref() == Some(expected.sha256.as_str()),
             expected_sha256: expected.sha256.clone(),
             rebuilt_sha256: rebuilt,
             archived_sha256: archived,
         });
     }
-    out.reproduced = !out.files.is_empty() && out.files.iter().all(|f| f.identical);
+    let all_identical = !out.files.is_empty() && out.files.iter().all(|f| f.identical);
+    if other_tool {
+        // Every output records the version that made it: when this version's rebuild matches
+        // them all, a manifest naming another was changed after the scorecard was made.
+        out.reasons.insert(
+            0,
+            if all_identical {
+                format!(
+                    "the manifest says the scorecard was made by {} {}, but its files record \
+                     {} {}, as this rebuild does: the manifest was changed after it was made",
+                    m.tool.name,
+                    m.tool.version,
+                    made.manifest.tool.name,
+                    made.manifest.tool.version
+                )
+            } else {
+                format!(
+                    "the scorecard was made by {} {}; this is version {}",
+                    m.tool.name, m.tool.version, made.manifest.tool.version
+                )
+            },
+        );
+    }
+    // Anything that differs from what was made (an input, an archived output, the manifest's
+    // own record) means not reproduced, even when the rebuilt files match the manifest.
+    out.reproduced = all_identical && out.reasons.is_empty();
     out.rebuilt = made.files.clone();
     if !out.reproduced {
         let archived = std::fs::read_to_string(folder.join(SCORECARD_JSON)).ok();
@@ -445,6 +477,7 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
             );
         }
     }
+    out.headline = out.headline();
     Ok(out)
 }
 
@@ -485,25 +518,30 @@ fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
 }
 
 impl Reproduction {
+    /// The verdict, and when it is not reproduced, the first reason why.
+    fn headline(&self) -> String {
+        if self.reproduced {
+            return "Reproduced: every output is byte-for-byte what the manifest records."
+                .to_string();
+        }
+        match self.reasons.first() {
+            Some(first) => format!("NOT reproduced: {first}"),
+            None => "NOT reproduced".to_string(),
+        }
+    }
+
     pub fn render_text(&self) -> String {
         let mut s = String::new();
+        writeln!(s, "{}", self.headline).unwrap();
         writeln!(s, "Reproducing the scorecard of {}", self.manifest).unwrap();
         for f in &self.files {
             let verdict = if f.identical { "identical" } else { "DIFFERS" };
             writeln!(s, "  {:<16}{verdict}", f.file).unwrap();
         }
         if self.reproduced {
-            writeln!(
-                s,
-                "Reproduced: every output is byte-for-byte what the manifest records."
-            )
-            .unwrap();
-            for r in &self.reasons {
-                writeln!(s, "  note: {r}").unwrap();
-            }
             return s;
         }
-        writeln!(s, "NOT reproduced. Why:").unwrap();
+        writeln!(s, "Why:").unwrap();
         for r in &self.reasons {
             writeln!(s, "  - {r}").unwrap();
         }

@@ -37,23 +37,24 @@ static SEQUENCE: AtomicU64 = AtomicU64::new(0);
 /// placing it, removing it) happens while this is locked, so an interrupt's cleanup, which
 /// takes the lock and keeps it until the process exits, never races one: it waits for the
 /// step under way (a write or a rename: moments), then removes whatever is still unplaced.
-static UNPLACED: Mutex<Vec<(PathBuf, Option<Vec<String>>)>> = Mutex::new(Vec::new());
+static UNPLACED: Mutex<Unplaced> = Mutex::new(Vec::new());
 
-fn unplaced() -> MutexGuard<'static, Vec<(PathBuf, Option<Vec<String>>)>> {
+type Unplaced = Vec<(PathBuf, Option<Vec<String>>)>;
+
+fn unplaced() -> MutexGuard<'static, Unplaced> {
     // A panic while the lock was held leaves the list as it was: still the truth.
     UNPLACED.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn forget(list: &mut Vec<(PathBuf, Option<Vec<String>>)>, path: &Path) {
+fn forget(list: &mut Unplaced, path: &Path) {
     list.retain(|(p, _)| p != path);
 }
 
 /// Removes every staging folder and file this process has not placed, and returns holding the
 /// lock forever, so that nothing can be staged or placed after it: call it only on the way out
 /// of the process (the binary's interrupt handler does, then exits).
-pub fn remove_unplaced() -> usize {
+pub fn remove_unplaced() {
     let mut list = unplaced();
-    let removed = list.len();
     for (path, names) in list.drain(..) {
         match names {
             Some(names) => {
@@ -65,7 +66,6 @@ pub fn remove_unplaced() -> usize {
         }
     }
     std::mem::forget(list);
-    removed
 }
 
 /// The error for a name that is taken, whoever took it.

@@ -41,6 +41,9 @@ fn an_interrupted_build_leaves_a_whole_return_or_nothing() {
     let (mut stopped, mut finished) = (0, 0);
     for i in 0..TRIES {
         let archive = tmp.path().join(format!("archive-{i}"));
+        // The user's own file beside the returns is never touched, whenever the stop comes.
+        std::fs::create_dir(&archive).unwrap();
+        std::fs::write(archive.join(".notes.txt"), "mine").unwrap();
         let child = build(&archive).spawn().unwrap();
         std::thread::sleep(
             whole.mul_f64(f64::from(i) / f64::from(TRIES)) + Duration::from_millis(2),
@@ -56,9 +59,17 @@ fn an_interrupted_build_leaves_a_whole_return_or_nothing() {
                 entries
                     .flatten()
                     .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|name| name != ".notes.txt")
                     .collect()
             })
             .unwrap_or_default();
+        assert_eq!(
+            std::fs::read_to_string(archive.join(".notes.txt"))
+                .ok()
+                .as_deref(),
+            Some("mine"),
+            "try {i}"
+        );
         assert!(
             left.iter().all(|name| !name.starts_with('.')),
             "try {i}: hidden files left behind: {left:?}; stderr: {stderr}"

@@ -175,14 +175,6 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             input_path.display()
         ));
     }
-    if !same_tool {
-        outcome.reasons.push(format!(
-            "the return was built by {} {}; this is version {}",
-            manifest.tool.name,
-            manifest.tool.version,
-            env!("CARGO_PKG_VERSION")
-        ));
-    }
     if !same_definitions {
         outcome.reasons.push(format!(
             "the definitions {} have changed since the return was built (hash {} then, {} now)",
@@ -284,34 +276,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             identical,
         });
     }
-    // Every file records the version that built it, and this version's rebuild matched them
-    // all: a manifest naming another tool or version was changed after the build.
     let all_identical = outcome.files.iter().all(|f| f.identical);
-    let manifest_altered =
-        all_identical && (!same_tool || manifest.tool.name != built.manifest.tool.name);
-    if manifest_altered {
-        outcome
-            .reasons
-            .retain(|r| !r.starts_with("the return was built by"));
-        outcome.reasons.insert(
-            0,
-            format!(
-                "the manifest says the return was built by {} {}, but its files record {} {}, \
-                 as this rebuild does: the manifest was changed after the build",
-                manifest.tool.name,
-                manifest.tool.version,
-                built.manifest.tool.name,
-                built.manifest.tool.version
-            ),
-        );
+    let tool =
+        manifest
+            .tool
+            .other_than(&built.manifest.tool, "the return was built", all_identical);
+    // All files as rebuilt, yet the manifest names another tool: the manifest was altered.
+    let manifest_altered = all_identical && tool.is_some();
+    if let Some(reason) = tool {
+        outcome.reasons.insert(usize::from(!same_input), reason);
     }
     outcome.reproduced = same_input && all_identical && !manifest_altered;
     if !outcome.reproduced {
-        outcome.headline = if manifest_altered && same_input {
-            "NOT reproduced: the manifest's record of the tool differs from its files".to_string()
-        } else {
-            headline(&outcome, same_input)
-        };
+        outcome.headline = headline(&outcome, same_input);
         let layout = crate::write::template::Layout::load(&defs)
             .map_err(|e| other(format!("the return template is unusable: {e}")))?;
         for name in ACCOUNTED {
@@ -386,7 +363,10 @@ fn headline(o: &Outcome, same_input: bool) -> String {
             "NOT reproduced: the manifest's record of {} differs from what was built",
             f.file
         ),
-        None => "NOT reproduced".to_string(),
+        // Every file as rebuilt: only the manifest's record of the tool can differ.
+        None => {
+            "NOT reproduced: the manifest's record of the tool differs from its files".to_string()
+        }
     }
 }
 

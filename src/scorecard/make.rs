@@ -366,8 +366,6 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         generated_at,
         source: source.clone(),
     })?;
-    let other_tool =
-        m.tool.version != made.manifest.tool.version || m.tool.name != made.manifest.tool.name;
     for d in &m.definitions {
         if let Some(now) = made
             .manifest
@@ -435,27 +433,11 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         });
     }
     let all_identical = !out.files.is_empty() && out.files.iter().all(|f| f.identical);
-    if other_tool {
-        // Every output records the version that made it: when this version's rebuild matches
-        // them all, a manifest naming another was changed after the scorecard was made.
-        out.reasons.insert(
-            0,
-            if all_identical {
-                format!(
-                    "the manifest says the scorecard was made by {} {}, but its files record \
-                     {} {}, as this rebuild does: the manifest was changed after it was made",
-                    m.tool.name,
-                    m.tool.version,
-                    made.manifest.tool.name,
-                    made.manifest.tool.version
-                )
-            } else {
-                format!(
-                    "the scorecard was made by {} {}; this is version {}",
-                    m.tool.name, m.tool.version, made.manifest.tool.version
-                )
-            },
-        );
+    if let Some(reason) =
+        m.tool
+            .other_than(&made.manifest.tool, "the scorecard was made", all_identical)
+    {
+        out.reasons.insert(0, reason);
     }
     // Anything that differs from what was made (an input, an archived output, the manifest's
     // own record) means not reproduced, even when the rebuilt files match the manifest.

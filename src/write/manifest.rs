@@ -33,6 +33,30 @@ pub struct Tool {
     pub version: String,
 }
 
+impl Tool {
+    /// What `reproduce` says when a manifest records another tool than the one rebuilding
+    /// (`None` when it is the same): `what` is "the return was built" or "the scorecard was
+    /// made". Every output records the tool that made it, so when the rebuild matches the
+    /// outputs (`outputs_match`), a manifest naming another tool was itself changed.
+    pub fn other_than(&self, now: &Tool, what: &str, outputs_match: bool) -> Option<String> {
+        if self == now {
+            return None;
+        }
+        Some(if outputs_match {
+            format!(
+                "the manifest says {what} by {} {}, but its files record {} {}, as this rebuild \
+                 does: the manifest was changed afterwards",
+                self.name, self.version, now.name, now.version
+            )
+        } else {
+            format!(
+                "{what} by {} {}; this is version {}",
+                self.name, self.version, now.version
+            )
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DefinitionsRef {
     pub version: String,

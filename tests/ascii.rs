@@ -3,7 +3,7 @@
 //! drawing. User data (a YJS name with a circumflex, a value typed in the export) is printed
 //! as it is, so each run here removes the values it planted before looking.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `check` and `reproduce` tell an auditor the truth about a return that was altered after it
 //! was built, however carefully (issue 7, items 11-14).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -3,7 +3,7 @@
 //! under it, and every finding points at a cell. A return fit to send says what was checked
 //! and which file to send.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

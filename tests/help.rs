@@ -1,7 +1,7 @@
 //! `--help` of check, reproduce and diff describes every argument, `--format` included, and
 //! says what each exit status means.
 
-mod common;
+use crate::common;
 
 use common::yjb;
 

@@ -2,7 +2,7 @@
 //! crash found (by hand, by tampering, or by the fuzz targets in `fuzz/`) stays here as a
 //! fixture made from a real file, so it runs in every `cargo test`.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::path::Path;

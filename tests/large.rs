@@ -1,7 +1,7 @@
 //! Large and repetitive exports: a supplier's placeholder id on thousands of rows gives a
 //! handful of findings, not one per row each naming every other row.
 
-mod common;
+use crate::common;
 
 use common::*;
 

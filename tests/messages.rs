@@ -3,7 +3,7 @@
 //! current folder as `--out`, a workbook open in Excel, the wrong kind of file for a command,
 //! an old .xls and a password-protected workbook. Every message is pinned through the binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! The user's files are sacred: `build`, `reproduce` and `validate` never replace or delete
 //! anything but what they wrote, and two builds at once never replace each other.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::Output;

@@ -3,7 +3,7 @@
 //! a provisional return is built only when asked and says so everywhere, and a period before
 //! the KPIs began is misuse.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

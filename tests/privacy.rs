@@ -1,7 +1,7 @@
 //! Nothing that identifies a child leaves the service by accident: the redacted copy of an
 //! export, and the explanations that travel with a return (issue 7, items 15-18).
 
-mod common;
+use crate::common;
 
 use calamine::{Data, Reader, Xlsx, open_workbook};
 use common::*;

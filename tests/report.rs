@@ -3,7 +3,7 @@
 //! setup that makes it a few landscape pages (checked in the sheet XML, which is what Excel
 //! and LibreOffice print from).
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 

@@ -4,7 +4,7 @@
 //! two children: C1 (RO ended 2024-08-20, community) and child 2, whose DIV ended 2024-09-01
 //! after its custody release on 2024-08-01, so the DIV represents it (out of court).
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! for its own period, and the flawed export gives exactly the findings its defects plant
 //! (`samples/2024-25/flawed-export.expected.csv`), each at its cell.
 
-mod common;
+use crate::common;
 
 use common::*;
 

@@ -2,7 +2,7 @@
 //! files it writes, every state the sample scorecard shows, reproduction, and every kind of
 //! bad input (a sentence naming the file or folder, the right exit status, nothing written).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -6,7 +6,7 @@
 //! change is intended, `UPDATE_SNAPSHOTS=1 cargo test --test snapshots` rewrites the files
 //! under `tests/snapshots/` and the diff is reviewed in the commit.
 
-mod common;
+use crate::common;
 
 use common::*;
 

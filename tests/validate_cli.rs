@@ -1,6 +1,6 @@
 //! `validate` end to end through the real binary, on exports written as real .xlsx files.
 
-mod common;
+use crate::common;
 
 use calamine::{Reader, Xlsx, open_workbook};
 use common::*;

@@ -68,7 +68,7 @@ fn main() {
     for _ in 0..3 {
         let t = Instant::now();
         let index = archive::index(&root).unwrap();
-        let read = archive::read(&root, &index, first, to, &Source::Embedded).unwrap();
+        let read = archive::read(&root, &index.quarters, first, to, &Source::Embedded).unwrap();
         let read_time = t.elapsed();
         let t = Instant::now();
         let made = make::make(&make::Options {

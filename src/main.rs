@@ -87,12 +87,14 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// File the return in an archive: DIR/<year>-Q<n>/ with a copy of the input, so it can
-        /// be reproduced later; a resubmission gets its own numbered folder.
+        /// be reproduced later; a resubmission gets its own numbered folder and is compared
+        /// with the latest earlier submission; a provisional return goes in
+        /// DIR/<year>-Q<n>-provisional/, never counted as a submission.
         #[arg(long, value_name = "DIR")]
         archive: Option<PathBuf>,
         /// Build a provisional return: allowed from an export taken before the period ended
-        /// (an early look), and marked "provisional" in every file; `check` says it is not fit
-        /// to send.
+        /// (an early look), and marked "provisional" in every file; it is for internal use, not
+        /// for submission, and `check` says it is not fit to send (exit 1).
         #[arg(long)]
         provisional: bool,
         /// Replace the --out folder if it holds a return this tool built (nothing else is ever
@@ -114,7 +116,8 @@ enum Command {
     /// against each other and against the manifest.json beside them. `yjb-return rules` lists
     /// every check (C-codes).
     ///
-    /// Exit status: 0 fit to send, 1 errors found, 2 the file could not be read.
+    /// Exit status: 0 fit to send; 1 not fit to send (an error, a provisional return, figures
+    /// edited after the build); 2 the file could not be read or the command was misused.
     Check {
         /// The return to check: return.xml, return.xlsx or return.json, or the folder `build`
         /// wrote (e.g. returns/2024-25-Q2).

@@ -317,3 +317,56 @@ fn an_xml_in_another_encoding_or_a_json_with_a_key_twice_is_refused() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("appears twice"), "{out}");
 }
+
+#[test]
+fn a_lone_return_that_cannot_cover_its_period_is_not_fit_to_send() {
+    // A lone file has no manifest and no other file to disagree with: only its own identity
+    // can say it was generated before its period ended, or is for a period years ahead.
+    let b = Built::new(&[2]);
+    std::fs::create_dir(b.path("lone")).unwrap();
+    for (from, to, says) in [
+        (
+            "generatedAt=\"2024-10-21T09:30:00Z\"",
+            "generatedAt=\"2024-08-21T09:30:00Z\"",
+            "this 2024-25 Q2 return was generated on 21 August 2024, before the period ended on \
+             30 September 2024",
+        ),
+        (
+            "\"2024-25 Q2\"",
+            "\"2030-31 Q1\"",
+            "2030-31 Q1 ends on 30 June 2030, after today",
+        ),
+    ] {
+        let text = std::fs::read_to_string(b.path("r/return.xml")).unwrap();
+        let edited = text.replacen(from, to, 1);
+        assert!(edited != text, "{from} is not in the XML");
+        std::fs::write(b.path("lone/return.xml"), edited).unwrap();
+        let (code, out, _) = b.run(&["check", "lone/return.xml"]);
+        assert_eq!(code, 1, "{out}");
+        assert!(out.contains("Verdict: errors found: do not send"), "{out}");
+        assert!(out.contains("ERROR C106"), "{out}");
+        assert!(out.contains(says), "{out}");
+    }
+    // The same return as built passes.
+    std::fs::copy(b.path("r/return.xml"), b.path("lone/return.xml")).unwrap();
+    let (code, out, _) = b.run(&["check", "lone/return.xml"]);
+    assert_eq!(code, 0, "{out}");
+    // build does not record a generation time check would refuse.
+    let (code, out, err) = b.run(&[
+        "build",
+        "export.xlsx",
+        "--period",
+        "2024-25 Q2",
+        "--out",
+        "early",
+        "--generated-at",
+        "2024-08-21T09:30:00Z",
+    ]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("--generated-at 2024-08-21T09:30:00Z cannot be recorded")
+            && err.contains("C106"),
+        "{err}"
+    );
+    assert!(!b.path("early").exists());
+}

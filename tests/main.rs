@@ -17,6 +17,7 @@ mod periods;
 mod privacy;
 mod report;
 mod return_cli;
+mod return_life;
 mod samples;
 mod scorecard;
 mod snapshots;

@@ -113,7 +113,11 @@ fn an_export_taken_mid_quarter_builds_only_a_provisional_return() {
 
     // The workbook's cover says so in words, and check reads it back from every file.
     let (code, out, _) = run(tmp.path(), &["check", "q4-early"]);
-    assert_eq!(code, Some(0), "{out}");
+    assert_eq!(
+        code,
+        Some(1),
+        "a provisional return is never fit to send: {out}"
+    );
     assert!(
         out.contains("Verdict: provisional: NOT fit to send"),
         "{out}"
@@ -163,7 +167,7 @@ fn an_officer_may_mark_a_complete_export_provisional() {
         serde_json::from_slice(&std::fs::read(target.join("return.json")).unwrap()).unwrap();
     assert_eq!(json["identity"]["provisional"], true);
     let (code, out, _) = run(tmp.path(), &["check", "q1"]);
-    assert_eq!(code, Some(0));
+    assert_eq!(code, Some(1));
     assert!(out.contains("NOT fit to send"), "{out}");
 }
 

@@ -477,6 +477,46 @@ fn a_tampered_quarter_is_named_and_nothing_is_written() {
 }
 
 #[test]
+fn a_folder_almost_named_as_a_submission_is_named_not_silently_skipped() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = copy_archive(dir.path());
+    std::fs::rename(
+        archive.join("2024-25-Q3-resubmission-2"),
+        archive.join("2024-25-Q3-resubmission-02"),
+    )
+    .unwrap();
+    std::fs::create_dir(archive.join("2024-25-Q2 (copy)")).unwrap();
+    std::fs::create_dir(archive.join("2024-25-Q4-provisional-01")).unwrap();
+    let (code, out, err) = scorecard_in(dir.path(), &["--generated-at", WHEN]);
+    // A warning, not an error: the folder is the officer's, not the tool's, and may be a copy
+    // kept on purpose; but the scorecard says it fell back to an earlier submission.
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("3 warning(s) on the archive and the returns read:"),
+        "{out}"
+    );
+    for name in [
+        "2024-25-Q2 (copy)",
+        "2024-25-Q3-resubmission-02",
+        "2024-25-Q4-provisional-01",
+    ] {
+        assert!(
+            out.contains(&format!("the folder \"{name}\" was not read")),
+            "{name}: {out}"
+        );
+    }
+    assert!(
+        out.contains("(2024-25-Q3 for the first submission, 2024-25-Q3-resubmission-2, -3, ..."),
+        "{out}"
+    );
+    let v = json(&dir.path().join("board/scorecard.json"));
+    assert_eq!(
+        entry(&v["sources"], "period", "2024-25 Q3")["folder"],
+        "2024-25-Q3"
+    );
+}
+
+#[test]
 fn returns_of_two_services_in_one_archive() {
     let dir = tempfile::tempdir().unwrap();
     let archive = copy_archive(dir.path());
@@ -604,7 +644,7 @@ fn a_provisional_quarter_is_marked() {
     let (code, out, err) = scorecard_in(dir.path(), &["--generated-at", WHEN]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
-        out.contains("warning(s) on the returns read"),
+        out.contains("warning(s) on the archive and the returns read"),
         "check's warning is passed on: {out}"
     );
     let v = json(&dir.path().join("board/scorecard.json"));

@@ -18,13 +18,32 @@ pub struct Ratio {
 }
 
 impl Ratio {
-    /// The percentage for a return, or `None` when a count is missing or the denominator is 0
-    /// (the workbook leaves such a cell empty).
-    pub fn percent(&self, ret: &Return) -> Option<f64> {
+    /// The counts of the percentage for a return, or `None` when a count is missing or the
+    /// denominator is 0 (the workbook leaves such a cell empty).
+    fn counts(&self, ret: &Return) -> Option<(i64, i64)> {
         let n = ret.measures.get(&self.numerator)?;
         let d = ret.measures.get(&self.denominator)?;
-        (d != 0).then(|| n as f64 * 100.0 / d as f64)
+        (d != 0).then_some((n, d))
     }
+}
+
+/// A percentage as the workbook shows it, in tenths of a point: n / d to one decimal, halves
+/// away from zero, worked on the exact fraction (25 / 29 is 86.2%, 1 / 16 is 6.3%). In i128,
+/// so that any count a file can hold fits.
+fn shown_tenths(n: i64, d: i64) -> i128 {
+    let (num, den) = (i128::from(n) * 1000, i128::from(d));
+    let (num, den) = if den < 0 { (-num, -den) } else { (num, den) };
+    let half_up = |num: i128| (2 * num + den) / (2 * den);
+    if num >= 0 {
+        half_up(num)
+    } else {
+        -half_up(-num)
+    }
+}
+
+/// Tenths of a point as a number: 862 is 86.2.
+fn tenths(t: i128) -> f64 {
+    t as f64 / 10.0
 }
 
 /// The labels the return workbook shows beside each measure and percentage, so that a diff
@@ -130,11 +149,16 @@ pub struct Moved {
     /// The label the return workbook shows for it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
-    /// Percentages, rounded to 0.1; `None` where the denominator is 0.
+    /// Percentages as the workbook shows them (to 0.1, halves up); `None` where the
+    /// denominator is 0.
     pub old: Option<f64>,
     pub new: Option<f64>,
-    /// Percentage points moved, rounded to 0.1; `None` unless both sides have a percentage.
+    /// Percentage points moved: `new` - `old`, the difference of the percentages as shown, so
+    /// a reader's subtraction agrees with it (86.2% -> 89.7% is +3.5); `None` unless both sides
+    /// have a percentage.
     pub points: Option<f64>,
+    /// The change of the exact percentages, before rounding (+3.448... for 25 / 29 -> 26 / 29).
+    pub points_exact: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -155,10 +179,6 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.changed.is_empty()
     }
-}
-
-fn round1(x: f64) -> f64 {
-    (x * 10.0).round() / 10.0
 }
 
 /// The identity fields of a return, as text, in the order they are shown.
@@ -216,21 +236,23 @@ fn compare(old: &Return, new: &Return, ratios: &[Ratio], labels: &Labels) -> Dif
     let percentages = ratios
         .iter()
         .filter_map(|r| {
-            let (a, b) = (r.percent(old), r.percent(new));
-            let moved = match (a, b) {
-                (Some(a), Some(b)) => round1(a) != round1(b),
-                (None, None) => false,
-                _ => true,
-            };
-            moved.then(|| Moved {
+            let (a, b) = (r.counts(old), r.counts(new));
+            let shown = |c: Option<(i64, i64)>| c.map(|(n, d)| shown_tenths(n, d));
+            let (shown_a, shown_b) = (shown(a), shown(b));
+            if shown_a == shown_b {
+                return None;
+            }
+            let exact = |(n, d): (i64, i64)| n as f64 * 100.0 / d as f64;
+            Some(Moved {
                 numerator: r.numerator.clone(),
                 denominator: r.denominator.clone(),
                 label: labels
                     .ratio(&r.numerator, &r.denominator)
                     .map(str::to_string),
-                old: a.map(round1),
-                new: b.map(round1),
-                points: a.zip(b).map(|(a, b)| round1(b - a)),
+                old: shown_a.map(tenths),
+                new: shown_b.map(tenths),
+                points: shown_a.zip(shown_b).map(|(a, b)| tenths(b - a)),
+                points_exact: a.zip(b).map(|(a, b)| exact(b) - exact(a)),
             })
         })
         .collect();
@@ -257,6 +279,21 @@ fn nobody(denominator: &str) -> &'static str {
         Some("meetings") => "no meetings",
         Some("ended") => "none ended",
         _ => "no children",
+    }
+}
+
+/// The points a percentage moved, as the difference of the two percentages shown, then the
+/// exact change where rounding makes it differ: `(+3.5 points; before rounding +3.45)`.
+fn points_words(m: &Moved) -> String {
+    let Some(points) = m.points else {
+        return String::new();
+    };
+    let shown = format!("{points:+.1}");
+    match m.points_exact {
+        Some(exact) if format!("{exact:+.2}") != format!("{points:+.2}") => {
+            format!("({shown} points; before rounding {exact:+.2})")
+        }
+        _ => format!("({shown} points)"),
     }
 }
 
@@ -328,8 +365,7 @@ pub fn render_text(d: &Diff, old_name: &str, new_name: &str) -> String {
                     format!("{} / {}", m.numerator, m.denominator),
                     show_percent(m.old, &m.denominator),
                     show_percent(m.new, &m.denominator),
-                    m.points
-                        .map_or(String::new(), |p| format!("({p:+.1} points)")),
+                    points_words(m),
                     m.label.clone().unwrap_or_default(),
                 ]
             })
@@ -446,6 +482,56 @@ mod tests {
              \x20 kpi7.vcs.attended  absent ->      2  (+2)\n\
              \n1 percentage moved:\n\
              \x20 kpi1.all.suitable / cohort.all.children  75.0% -> 80.0%  (+5.0 points)\n"
+        );
+    }
+
+    #[test]
+    fn points_are_the_difference_of_the_percentages_as_shown() {
+        // 25 / 29 = 86.2069% shows 86.2%; 26 / 29 = 89.6552% shows 89.7%. The exact change is
+        // 3.448 points, which rounds to 3.4: the reader subtracts the shown figures and gets 3.5.
+        let ratios = [ratio("kpi1.all.suitable", "cohort.all.children")];
+        let of = |n, d| {
+            ret(
+                &[("cohort.all.children", d), ("kpi1.all.suitable", n)],
+                "aa",
+            )
+        };
+        let d = compare(&of(25, 29), &of(26, 29), &ratios, &Labels::default());
+        let m = &d.percentages[0];
+        assert_eq!(
+            (m.old, m.new, m.points),
+            (Some(86.2), Some(89.7), Some(3.5))
+        );
+        assert!((m.points_exact.unwrap() - 100.0 / 29.0).abs() < 1e-9);
+        assert!(
+            render_text(&d, "a", "b").contains(
+                "  kpi1.all.suitable / cohort.all.children  86.2% -> 89.7%  (+3.5 points; \
+                 before rounding +3.45)\n"
+            ),
+            "{}",
+            render_text(&d, "a", "b")
+        );
+        let json: serde_json::Value = serde_json::from_str(&render_json(&d, "a", "b")).unwrap();
+        assert_eq!(json["percentages"][0]["points"], 3.5);
+        assert_eq!(json["percentages"][0]["old"], 86.2);
+        assert!(json["percentages"][0]["points_exact"].as_f64().unwrap() > 3.44);
+        // Halves round up on the exact fraction: 1 / 16 = 6.25% shows 6.3%, 1 / 8 = 12.5%.
+        assert_eq!(shown_tenths(1, 16), 63);
+        assert_eq!(shown_tenths(1, 8), 125);
+        assert_eq!(shown_tenths(-1, 16), -63);
+        assert_eq!(shown_tenths(i64::MAX, 1), i128::from(i64::MAX) * 1000);
+        // 1 / 16 -> 1 / 8: 6.3% -> 12.5% is +6.2 points (exactly 6.25).
+        let d = compare(&of(1, 16), &of(1, 8), &ratios, &Labels::default());
+        assert_eq!(d.percentages[0].points, Some(6.2));
+        // Two percentages that show the same have not moved, however their counts changed.
+        let d = compare(&of(1, 3), &of(2, 6), &ratios, &Labels::default());
+        assert!(d.percentages.is_empty());
+        // Without rounding in the way, nothing follows in brackets.
+        let d = compare(&of(3, 4), &of(4, 5), &ratios, &Labels::default());
+        assert!(
+            render_text(&d, "a", "b").contains("75.0% -> 80.0%  (+5.0 points)\n"),
+            "{}",
+            render_text(&d, "a", "b")
         );
     }
 

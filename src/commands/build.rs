@@ -13,8 +13,8 @@ use crate::period::Period;
 use crate::report;
 use crate::validate::{Cells, Options, Validation, input};
 use crate::write::archive::{
-    ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, MAX_SUBMISSIONS, check_replaceable,
-    first_free_submission, period_folder, submission_folder,
+    ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, check_replaceable,
+    filing_folder, first_free,
 };
 use crate::write::manifest::AcknowledgedQuery;
 use crate::write::{self, MANIFEST_JSON, Request};
@@ -24,7 +24,8 @@ pub enum Target {
     /// Write the return into exactly this folder.
     Folder { dir: PathBuf, force: bool },
     /// File it under an archive root as `<root>/<year>-<quarter>/`, with a copy of the input;
-    /// a resubmission gets `<year>-<quarter>-resubmission-N/`. Never overwrites.
+    /// a resubmission gets `<year>-<quarter>-resubmission-N/`, a provisional return
+    /// `<year>-<quarter>-provisional/` (then `-provisional-N/`). Never overwrites.
     Archive(PathBuf),
 }
 
@@ -108,6 +109,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             EXIT_ERRORS
         });
     }
+    generation_time_covers(args)?;
     let export = v
         .export()
         .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
@@ -148,9 +150,14 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             files.push((ARCHIVED_SIDECAR, b));
         }
     }
-    let (dir, kept) = place(&args.target, args.period, &files)?;
+    let (dir, kept) = place(&args.target, args.period, args.provisional, &files)?;
     progress.done();
     let mut text = summary(&v, &built, &dir);
+    if let Target::Archive(root) = &args.target
+        && let Some(moved) = against_earlier(root, &dir, &built.ret, &defs)
+    {
+        writeln!(text, "\n{moved}").unwrap();
+    }
     if let Some(note) = super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
     {
         writeln!(text, "\n{note}").unwrap();
@@ -172,12 +179,30 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     Ok(EXIT_OK)
 }
 
+/// A `--generated-at` that `check` would call impossible for the period (C106): a return is
+/// never written that `check` refuses for its own identity. Without it the time is now, and the
+/// export's checks (E451, E453) already ensure the period had ended (or begun, provisional).
+fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
+    let Some(at) = args.generated_at else {
+        return Ok(());
+    };
+    let today = Timestamp::now().date;
+    match crate::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
+        Some(why) => Err(CommandError::Other(format!(
+            "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// Writes the return's folder and puts it in place: exactly the `--out` folder (replacing
-/// a return there only with `--force`), or the first free submission folder of the archive.
-/// Returns where it went, and where an old folder holding other files was kept, if so.
+/// a return there only with `--force`), or the first free folder of the archive for a
+/// submission (or a provisional return). Returns where it went, and where an old folder holding
+/// other files was kept, if so.
 fn place(
     target: &Target,
     period: Period,
+    provisional: bool,
     files: &[(&str, &[u8])],
 ) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
     match target {
@@ -203,25 +228,97 @@ fn place(
             }
         }
         Target::Archive(root) => {
-            let first = root.join(period_folder(period));
+            let kind = if provisional {
+                Filing::Provisional(1)
+            } else {
+                Filing::Submission(1)
+            };
+            let first = root.join(filing_folder(period, kind));
             let mut staging = Staging::write(&first, files, &BUILD_FILES)
                 .map_err(|e| write_error(&first, &e, None))?;
             // Another build may file the same quarter at the same moment: a taken number is
             // never replaced, the next one is tried.
-            for n in first_free_submission(root, period)..=MAX_SUBMISSIONS {
-                let dir = root.join(submission_folder(period, n));
+            for n in first_free(root, period, kind).number()..=MAX_SUBMISSIONS {
+                let dir = root.join(filing_folder(period, kind.numbered(n)));
                 match staging.place_new(&dir) {
                     Ok(()) => return Ok((dir, None)),
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
                     Err(e) => return Err(write_error(&dir, &e, None)),
                 }
             }
+            let what = if provisional {
+                "provisional returns"
+            } else {
+                "submissions"
+            };
             Err(CommandError::Other(format!(
-                "{} already holds {MAX_SUBMISSIONS} submissions of {period}; nothing was filed",
+                "{} already holds {MAX_SUBMISSIONS} {what} of {period}; nothing was filed",
                 root.display()
             )))
         }
     }
+}
+
+/// What a resubmission changed, on the terminal: the figures that moved against the latest
+/// earlier submission of its quarter, as `diff` shows them, or that none did. `None` for a
+/// provisional return or a first submission; a provisional return filed in a submission's folder
+/// (by a version before provisional folders) is passed over, since it was never a submission.
+fn against_earlier(
+    root: &Path,
+    dir: &Path,
+    ret: &crate::measures::Return,
+    defs: &crate::definitions::Definitions,
+) -> Option<String> {
+    let name = dir.file_name()?.to_string_lossy();
+    let (period, Filing::Submission(n)) = crate::write::archive::parse_folder(&name)? else {
+        return None;
+    };
+    let earlier = (1..n)
+        .rev()
+        .map(|k| root.join(crate::write::archive::submission_folder(period, k)))
+        .filter(|folder| folder.is_dir());
+    for folder in earlier {
+        let file = [write::RETURN_JSON, write::RETURN_XML]
+            .iter()
+            .map(|f| folder.join(f))
+            .find(|p| p.is_file());
+        let cannot = |why: &str| {
+            Some(format!(
+                "This is a resubmission of {period}, but it could not be compared with the \
+                 earlier submission {}: {why}. Run `yjb-return diff` on the two folders.",
+                folder.display()
+            ))
+        };
+        let Some(file) = file else {
+            return cannot("it holds no return.json or return.xml");
+        };
+        let old = match crate::audit::load_document(&file) {
+            Ok(doc) => doc.ret,
+            Err(f) => return cannot(&f.message),
+        };
+        if old.identity.provisional {
+            continue;
+        }
+        let layout = match crate::write::template::Layout::load(defs) {
+            Ok(l) => l,
+            Err(e) => return cannot(&format!("the return template is unusable: {e}")),
+        };
+        let mut d = crate::audit::diff::diff(&old, ret, &layout);
+        // Every build has its own time and, usually, its own export: only the rest is news.
+        d.identity
+            .retain(|c| !matches!(c.field, "generated_at" | "input_sha256"));
+        let account = crate::audit::diff::render_text(
+            &d,
+            &file.display().to_string(),
+            &dir.join(write::RETURN_JSON).display().to_string(),
+        );
+        return Some(format!(
+            "A resubmission of {period}, compared with the latest earlier submission ({}) as \
+             `yjb-return diff` compares them:\n{account}",
+            folder.display(),
+        ));
+    }
+    None
 }
 
 /// Why the return was not built and what to do next: a period the export does not cover is
@@ -268,24 +365,36 @@ fn acknowledged(v: &Validation) -> Vec<AcknowledgedQuery> {
         .collect()
 }
 
+/// The first line of a provisional build's account: before anything else, what it is not.
+pub const PROVISIONAL_FIRST_LINE: &str = "PROVISIONAL return: for internal use, not for submission";
+
 fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
     let id = &built.ret.identity;
     let mut s = String::new();
+    if id.provisional {
+        writeln!(s, "{PROVISIONAL_FIRST_LINE}").unwrap();
+    }
     writeln!(
         s,
-        "Built the {} return for {} ({}) in {}",
+        "Built the {}{} return for {} ({}) in {}",
+        if id.provisional { "provisional " } else { "" },
         id.period,
         id.yjs_name,
         id.yjs_code,
         dir.display()
     )
     .unwrap();
+    let xml = if id.provisional {
+        "the figures as XML, marked provisional: not to be sent"
+    } else {
+        "the file to submit to the YJB"
+    };
     for (name, what) in [
         (
             write::RETURN_XLSX,
             "the return for people: one section per KPI",
         ),
-        (write::RETURN_XML, "the file to submit to the YJB"),
+        (write::RETURN_XML, xml),
         (write::RETURN_JSON, "every figure by measure code"),
         (MANIFEST_JSON, "how it was made, for `reproduce`"),
     ] {
@@ -299,6 +408,15 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
         id.generated_at
     )
     .unwrap();
+    if id.provisional {
+        writeln!(
+            s,
+            "  Its figures will change: for the return to send, build {} again from an export \
+             taken after the quarter closes, without --provisional.",
+            id.period
+        )
+        .unwrap();
+    }
     let warnings: Vec<_> = v
         .findings
         .iter()

@@ -85,10 +85,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .count();
+    // A provisional return is never fit to send, however sound its files (return-format.md,
+    // "The return's life"): its verdict and exit status say so, for a script as for a person.
+    let provisional = findings.iter().any(|f| f.code == PROVISIONAL);
     let verdict = if fatal {
         "unreadable"
     } else if errors > 0 {
         "errors"
+    } else if provisional {
+        "provisional"
     } else if warnings > 0 {
         "warnings"
     } else {
@@ -110,13 +115,20 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         render_text(&checked, &folder, verdict, errors, warnings)
     };
     super::print(out, &text)?;
-    Ok(if fatal {
-        EXIT_FAILURE
-    } else if errors > 0 {
-        EXIT_ERRORS
-    } else {
-        EXIT_OK
-    })
+    Ok(exit_status(verdict))
+}
+
+/// The code of the finding that marks a provisional return.
+const PROVISIONAL: &str = "C105";
+
+/// 0 fit to send; 1 not fit to send (an error, a provisional return, figures edited after the
+/// build); 2 unreadable.
+fn exit_status(verdict: &str) -> i32 {
+    match verdict {
+        "passed" | "warnings" => EXIT_OK,
+        "unreadable" => EXIT_FAILURE,
+        _ => EXIT_ERRORS,
+    }
 }
 
 /// The text `check` prints: the files, the verdict, and the findings, each figure typed over
@@ -133,9 +145,8 @@ fn render_text(
     for f in &checked.files {
         writeln!(s, "{f}").unwrap();
     }
-    let provisional = checked.findings.iter().any(|f| f.code == "C105");
     let sentence = match verdict {
-        "warnings" if provisional => "provisional: NOT fit to send (read the warnings)",
+        "provisional" => "provisional: NOT fit to send (read the warnings)",
         "passed" => "passed: fit to send",
         "warnings" => "passed with warnings: read them before sending",
         "unreadable" => "cannot be read as a return",
@@ -226,4 +237,18 @@ fn what_was_checked(checked: &audit::Checked, folder: &Path) -> String {
         id.period,
         parts.join(", ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_0_means_fit_to_send_and_nothing_else() {
+        assert_eq!(exit_status("passed"), 0);
+        assert_eq!(exit_status("warnings"), 0);
+        assert_eq!(exit_status("provisional"), 1);
+        assert_eq!(exit_status("errors"), 1);
+        assert_eq!(exit_status("unreadable"), 2);
+    }
 }

@@ -147,8 +147,8 @@ fn markdown(defs: &Definitions) -> String {
         s,
         "\n## Checks of a finished return\n\n\
          `yjb-return check` reads a built return back (return.xml, return.xlsx, return.json or the\n\
-         folder) and applies these checks before it is sent. C = check: an error means the return\n\
-         is not fit to send.\n\n\
+         folder) and applies these checks before it is sent. C = check: an error, or C105 (a\n\
+         provisional return), means the return is not fit to send, and `check` exits 1.\n\n\
          | code | severity | what it checks |\n|---|---|---|\n"
     )
     .unwrap();

@@ -168,7 +168,7 @@ fn summary(made: &Made, dir: &Path) -> String {
     if !made.warnings.is_empty() {
         writeln!(
             t,
-            "\n{} warning(s) on the returns read:",
+            "\n{} warning(s) on the archive and the returns read:",
             made.warnings.len()
         )
         .unwrap();

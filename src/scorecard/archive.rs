@@ -1,7 +1,9 @@
-//! Reading the archive that `build --archive` fills: one folder per submission, the latest
-//! submission of each quarter used, every submission read checked as `check` does, and a
-//! quarter whose figures changed between submissions marked revised with the figures that
-//! moved. A folder that fails is an error naming it, never silently used or skipped.
+//! Reading the archive that `build --archive` fills: one folder per submission or provisional
+//! return, the latest submission of each quarter used (its latest provisional return when it
+//! has none), every folder read checked as `check` does, and a quarter whose figures changed
+//! between submissions marked revised with the figures that moved; a provisional return never
+//! counts as a submission. A folder that fails is an error naming it, never silently used or
+//! skipped; a folder almost named as the archive names them is not read, and said so.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -11,7 +13,7 @@ use crate::definitions::{Severity, Source};
 use crate::files::Kind;
 use crate::measures::Return;
 use crate::period::Period;
-use crate::write::archive::parse_folder;
+use crate::write::archive::{Filing, near_miss, parse_folder};
 use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// A figure that moved between an earlier submission of a quarter and the latest.
@@ -43,16 +45,19 @@ impl Revision {
     }
 }
 
-/// The return used for one quarter: its latest submission.
+/// The return used for one quarter: its latest submission, or its latest provisional return
+/// when it has no submission.
 #[derive(Debug, Clone)]
 pub struct Filed {
     pub folder: String,
-    pub submission: u32,
+    /// Which submission it is (the first is 1); `None` for a provisional return, which is never
+    /// a submission.
+    pub submission: Option<u32>,
     pub ret: Return,
     /// SHA-256 of the submission's manifest.json, which the scorecard's manifest records.
     pub manifest_sha256: String,
     pub provisional: bool,
-    /// Earlier submissions whose figures differ from this one's.
+    /// Earlier submissions whose figures differ from this one's (never a provisional return).
     pub revisions: Vec<Revision>,
 }
 
@@ -66,8 +71,21 @@ impl Filed {
 #[derive(Debug, Clone, Default)]
 pub struct Archive {
     pub returns: BTreeMap<Period, Filed>,
-    /// Warnings `check` gave on the submissions read (a provisional return, a re-saved file).
+    /// Warnings `check` gave on the returns read (a provisional return used, a re-saved file);
+    /// none about a provisional return that a submission supersedes.
     pub warnings: Vec<String>,
+}
+
+/// The folders of an archive by quarter: (filing, folder name), in filing order (provisional
+/// returns first, then the submissions).
+pub type Quarters = BTreeMap<Period, Vec<(Filing, String)>>;
+
+/// What [`index`] found: the quarters, and a warning for each folder that is almost named as
+/// the archive names its folders and so is not read.
+#[derive(Debug, Clone, Default)]
+pub struct Index {
+    pub quarters: Quarters,
+    pub unread: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -83,15 +101,47 @@ pub enum ArchiveError {
          (such as 2024-25-Q2)"
     )]
     Empty(PathBuf),
+    /// No folder is named as the archive names them, but some almost are: each is named.
+    #[error(
+        "{} holds no quarter folder named as `build --archive` names them:\n{}",
+        .0.display(),
+        .1.join("\n")
+    )]
+    OnlyNearMisses(PathBuf, Vec<String>),
     /// Errors in the returns themselves (exit 1): each names its folder.
     #[error("{}", .0.join("\n"))]
     Problems(Vec<String>),
 }
 
-/// The submission folders of an archive by quarter: (submission number, folder name), in
-/// submission order. Other files and folders (a board pack, a hidden staging folder) are left
-/// alone.
-pub fn index(root: &Path) -> Result<BTreeMap<Period, Vec<(u32, String)>>, ArchiveError> {
+/// The longest folder name quoted in a warning, in characters.
+const MAX_NAME_SHOWN: usize = 80;
+
+/// The warning for a folder almost named as a filing: what it is called and what the archive's
+/// folders are called, with its own quarter where its name gives one.
+fn near_miss_warning(name: &str) -> String {
+    let shown: String = if name.chars().count() > MAX_NAME_SHOWN {
+        let cut: String = name.chars().take(MAX_NAME_SHOWN).collect();
+        format!("{cut}...")
+    } else {
+        name.to_string()
+    };
+    let base = crate::write::archive::period_folder(
+        crate::write::archive::named_period(name)
+            .unwrap_or_else(|| "2024-25 Q2".parse().expect("a period")),
+    );
+    format!(
+        "the folder \"{shown}\" was not read: it is not named as `build --archive` names a \
+         return's folder ({base} for the first submission, {base}-resubmission-2, -3, ... for \
+         the next, {base}-provisional, -provisional-2, ... for a provisional return; numbers \
+         without a leading zero). If it holds a return the scorecard should use, give it its \
+         folder's name; otherwise move it out of the archive"
+    )
+}
+
+/// The folders of an archive by quarter, and a warning for each folder whose name almost names
+/// one (a copy, a mistyped number), which is not read. Other files and folders (a board pack, a
+/// hidden staging folder) are left alone.
+pub fn index(root: &Path) -> Result<Index, ArchiveError> {
     if !root.exists() {
         return Err(ArchiveError::Missing(root.to_path_buf()));
     }
@@ -101,20 +151,29 @@ pub fn index(root: &Path) -> Result<BTreeMap<Period, Vec<(u32, String)>>, Archiv
     let unreadable = |e: std::io::Error| {
         ArchiveError::Unreadable(root.to_path_buf(), crate::io_words::reading(&e))
     };
-    let mut out: BTreeMap<Period, Vec<(u32, String)>> = BTreeMap::new();
+    let mut out = Index::default();
+    let mut near: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(root).map_err(unreadable)? {
         let entry = entry.map_err(unreadable)?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if let Some((period, n)) = parse_folder(&name)
-            && entry.path().is_dir()
-        {
-            out.entry(period).or_default().push((n, name));
+        if !entry.path().is_dir() {
+            continue;
+        }
+        if let Some((period, filing)) = parse_folder(&name) {
+            out.quarters.entry(period).or_default().push((filing, name));
+        } else if near_miss(&name) {
+            near.push(name);
         }
     }
-    if out.is_empty() {
-        return Err(ArchiveError::Empty(root.to_path_buf()));
+    near.sort();
+    out.unread = near.iter().map(|n| near_miss_warning(n)).collect();
+    if out.quarters.is_empty() {
+        if out.unread.is_empty() {
+            return Err(ArchiveError::Empty(root.to_path_buf()));
+        }
+        return Err(ArchiveError::OnlyNearMisses(root.to_path_buf(), out.unread));
     }
-    for subs in out.values_mut() {
+    for subs in out.quarters.values_mut() {
         subs.sort();
     }
     Ok(out)
@@ -268,11 +327,75 @@ pub fn moved(earlier: &Return, latest: &Return) -> Vec<Moved> {
         .collect()
 }
 
+/// One folder of a quarter, read and checked, with the warnings `check` gave on it.
+struct Read {
+    filing: Filing,
+    folder: String,
+    checked: Checked,
+    warnings: Vec<String>,
+}
+
+/// The return a quarter uses, from its folders in filing order: its latest submission, or its
+/// latest provisional return when it has no submission. A return is provisional by what it
+/// says of itself, whatever its folder is called (an archive filed before provisional folders
+/// existed holds one as `2024-25-Q4`), and is never a submission: it makes no quarter revised,
+/// and a provisional return a submission supersedes gives no warning. A folder named
+/// provisional that holds a final return is an error: the archive never files one so. Returns
+/// the warnings to pass on, or the problems.
+fn choose(reads: Vec<Read>) -> Result<Option<(Filed, Vec<String>)>, Vec<String>> {
+    let problems: Vec<String> = reads
+        .iter()
+        .filter(|r| r.filing.is_provisional() && !r.checked.provisional)
+        .map(|r| {
+            format!(
+                "{}: it holds a final return, but its name says provisional; `build --archive` \
+                 files a final return as a submission ({}), so this folder was renamed or \
+                 filled by hand: put it back as it was filed",
+                r.folder,
+                crate::write::archive::submission_folder(r.checked.ret.identity.period, 1)
+            )
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let (provisional, submissions): (Vec<Read>, Vec<Read>) =
+        reads.into_iter().partition(|r| r.checked.provisional);
+    let mut warnings: Vec<String> = Vec::new();
+    let (used, earlier) = match submissions.split_last() {
+        Some((latest, earlier)) => (latest, earlier),
+        None => match provisional.last() {
+            Some(latest) => (latest, &[][..]),
+            None => return Ok(None),
+        },
+    };
+    for r in earlier.iter().chain(std::iter::once(used)) {
+        warnings.extend(r.warnings.iter().cloned());
+    }
+    let revisions = earlier
+        .iter()
+        .map(|r| Revision {
+            folder: r.folder.clone(),
+            moved: moved(&r.checked.ret, &used.checked.ret),
+        })
+        .filter(|r| !r.moved.is_empty())
+        .collect();
+    let filed = Filed {
+        folder: used.folder.clone(),
+        submission: (!used.checked.provisional).then_some(used.filing.number()),
+        ret: used.checked.ret.clone(),
+        manifest_sha256: used.checked.manifest_sha256.clone(),
+        provisional: used.checked.provisional,
+        revisions,
+    };
+    Ok(Some((filed, warnings)))
+}
+
 /// Reads and checks every submission of the quarters `from..=to`, and makes sure the whole
 /// archive is one service's.
 pub fn read(
     root: &Path,
-    index: &BTreeMap<Period, Vec<(u32, String)>>,
+    index: &Quarters,
     from: Period,
     to: Period,
     source: &Source,
@@ -300,44 +423,37 @@ pub fn read(
     }
     let mut results = check_all(root, &to_check, source).into_iter();
     for (period, subs) in index.range(from..=to) {
-        let mut checked: Vec<(u32, String, Checked)> = Vec::new();
-        for (n, folder) in subs {
+        let mut reads: Vec<Read> = Vec::new();
+        for (filing, folder) in subs {
             let Some(result) = results.next() else { break };
             problems.extend(result.problems);
-            archive.warnings.extend(result.warnings);
-            if let Some(c) = result.checked {
-                services
-                    .entry(c.ret.identity.yjs_code.clone())
-                    .or_default()
-                    .push(folder.clone());
-                checked.push((*n, folder.clone(), c));
+            match result.checked {
+                Some(checked) => {
+                    services
+                        .entry(checked.ret.identity.yjs_code.clone())
+                        .or_default()
+                        .push(folder.clone());
+                    reads.push(Read {
+                        filing: *filing,
+                        folder: folder.clone(),
+                        checked,
+                        warnings: result.warnings,
+                    });
+                }
+                None => archive.warnings.extend(result.warnings),
             }
         }
-        if checked.len() != subs.len() {
+        if reads.len() != subs.len() {
             continue; // its problems are listed
         }
-        let Some((number, folder, latest)) = checked.pop() else {
-            continue;
-        };
-        let revisions = checked
-            .iter()
-            .map(|(_, f, c)| Revision {
-                folder: f.clone(),
-                moved: moved(&c.ret, &latest.ret),
-            })
-            .filter(|r| !r.moved.is_empty())
-            .collect();
-        archive.returns.insert(
-            *period,
-            Filed {
-                folder,
-                submission: number,
-                ret: latest.ret,
-                manifest_sha256: latest.manifest_sha256,
-                provisional: latest.provisional,
-                revisions,
-            },
-        );
+        match choose(reads) {
+            Ok(Some((filed, warnings))) => {
+                archive.warnings.extend(warnings);
+                archive.returns.insert(*period, filed);
+            }
+            Ok(None) => {}
+            Err(p) => problems.extend(p),
+        }
     }
     if services.len() > 1 {
         let list: Vec<String> = services
@@ -417,14 +533,163 @@ mod tests {
         std::fs::write(dir.path().join("2024-25-Q3"), "a file, not a folder").unwrap();
         let idx = index(dir.path()).unwrap();
         let q2: Period = "2024-25 Q2".parse().unwrap();
-        assert_eq!(idx.len(), 2);
+        assert_eq!(idx.quarters.len(), 2);
         assert_eq!(
-            idx[&q2],
+            idx.quarters[&q2],
             vec![
-                (1, "2024-25-Q2".to_string()),
-                (2, "2024-25-Q2-resubmission-2".to_string()),
-                (3, "2024-25-Q2-resubmission-3".to_string())
+                (Filing::Submission(1), "2024-25-Q2".to_string()),
+                (
+                    Filing::Submission(2),
+                    "2024-25-Q2-resubmission-2".to_string()
+                ),
+                (
+                    Filing::Submission(3),
+                    "2024-25-Q2-resubmission-3".to_string()
+                )
             ]
+        );
+        assert!(idx.unread.is_empty(), "{:?}", idx.unread);
+    }
+
+    #[test]
+    fn provisional_folders_come_first_and_near_misses_are_named() {
+        let dir = tempfile::tempdir().unwrap();
+        // Only folders almost named as filings: none is read, and each is named.
+        std::fs::create_dir(dir.path().join("2024-25-Q2 (copy)")).unwrap();
+        let Err(ArchiveError::OnlyNearMisses(_, unread)) = index(dir.path()) else {
+            panic!("near misses only")
+        };
+        assert_eq!(unread.len(), 1);
+        for name in [
+            "2024-25-Q4",
+            "2024-25-Q4-provisional-2",
+            "2024-25-Q4-provisional",
+            "2024-25-Q3",
+            "2024-25-Q3-resubmission-02",
+            ".2024-25-Q3.123.tmp",
+            "board",
+        ] {
+            std::fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        let idx = index(dir.path()).unwrap();
+        let q4: Period = "2024-25 Q4".parse().unwrap();
+        assert_eq!(
+            idx.quarters[&q4],
+            vec![
+                (Filing::Provisional(1), "2024-25-Q4-provisional".to_string()),
+                (
+                    Filing::Provisional(2),
+                    "2024-25-Q4-provisional-2".to_string()
+                ),
+                (Filing::Submission(1), "2024-25-Q4".to_string()),
+            ]
+        );
+        assert_eq!(idx.unread.len(), 2, "{:?}", idx.unread);
+        assert_eq!(
+            idx.unread[0],
+            "the folder \"2024-25-Q2 (copy)\" was not read: it is not named as `build \
+             --archive` names a return's folder (2024-25-Q2 for the first submission, \
+             2024-25-Q2-resubmission-2, -3, ... for the next, 2024-25-Q2-provisional, \
+             -provisional-2, ... for a provisional return; numbers without a leading zero). If \
+             it holds a return the scorecard should use, give it its folder's name; otherwise \
+             move it out of the archive"
+        );
+        assert!(
+            idx.unread[1].starts_with("the folder \"2024-25-Q3-resubmission-02\" was not read")
+                && idx.unread[1].contains("(2024-25-Q3 for the first submission"),
+            "{}",
+            idx.unread[1]
+        );
+        // A long name is cut.
+        let long = format!("2024-25-Q1 {}", "x".repeat(500));
+        assert!(near_miss_warning(&long).len() < 600);
+    }
+
+    /// A folder of `filing` holding a return, final or provisional, whose kpi1.all.suitable is
+    /// `suitable`, with one warning of its own.
+    fn read_of(filing: Filing, folder: &str, provisional: bool, suitable: i64) -> Read {
+        let mut r = ret("2024-25 Q4", 100, &[("kpi1.all.suitable", suitable)]);
+        r.identity.provisional = provisional;
+        Read {
+            filing,
+            folder: folder.into(),
+            checked: Checked {
+                ret: r,
+                manifest_sha256: "ab".repeat(32),
+                provisional,
+            },
+            warnings: vec![format!("{folder}: a warning")],
+        }
+    }
+
+    #[test]
+    fn a_provisional_return_is_never_a_submission() {
+        // The provisional Q4, then the final: the final is the first submission, not revised,
+        // and nothing is said of the provisional it supersedes.
+        let (filed, warnings) = choose(vec![
+            read_of(Filing::Provisional(1), "2024-25-Q4-provisional", true, 3),
+            read_of(Filing::Submission(1), "2024-25-Q4", false, 5),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (filed.folder.as_str(), filed.submission, filed.provisional),
+            ("2024-25-Q4", Some(1), false)
+        );
+        assert!(!filed.revised());
+        assert_eq!(warnings, ["2024-25-Q4: a warning"]);
+
+        // Only provisional returns: the latest is used, marked provisional, not a submission.
+        let (filed, warnings) = choose(vec![
+            read_of(Filing::Provisional(1), "2024-25-Q4-provisional", true, 3),
+            read_of(Filing::Provisional(2), "2024-25-Q4-provisional-2", true, 4),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            (filed.folder.as_str(), filed.submission, filed.provisional),
+            ("2024-25-Q4-provisional-2", None, true)
+        );
+        assert!(!filed.revised());
+        assert_eq!(warnings, ["2024-25-Q4-provisional-2: a warning"]);
+
+        // An archive filed before provisional folders existed: the provisional return sits in
+        // 2024-25-Q4 and the final in -resubmission-2. The content decides: not revised.
+        let (filed, warnings) = choose(vec![
+            read_of(Filing::Submission(1), "2024-25-Q4", true, 3),
+            read_of(Filing::Submission(2), "2024-25-Q4-resubmission-2", false, 5),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(filed.folder, "2024-25-Q4-resubmission-2");
+        assert!(!filed.revised() && !filed.provisional);
+        assert_eq!(warnings, ["2024-25-Q4-resubmission-2: a warning"]);
+
+        // Two submissions that differ: revised against the earlier one, never the provisional.
+        let (filed, _) = choose(vec![
+            read_of(Filing::Provisional(1), "2024-25-Q4-provisional", true, 1),
+            read_of(Filing::Submission(1), "2024-25-Q4", false, 5),
+            read_of(Filing::Submission(2), "2024-25-Q4-resubmission-2", false, 6),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(filed.submission, Some(2));
+        assert_eq!(filed.revisions.len(), 1);
+        assert_eq!(filed.revisions[0].folder, "2024-25-Q4");
+
+        // A folder named provisional holding a final return was not filed so.
+        let problems = choose(vec![read_of(
+            Filing::Provisional(1),
+            "2024-25-Q4-provisional",
+            false,
+            1,
+        )])
+        .unwrap_err();
+        assert!(
+            problems[0].starts_with(
+                "2024-25-Q4-provisional: it holds a final return, but its name says provisional"
+            ),
+            "{problems:?}"
         );
     }
 }

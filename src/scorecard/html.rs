@@ -398,7 +398,9 @@ pub fn guidance() -> Vec<(&'static str, &'static str)> {
             "Where the figures come from",
             "Every figure is recomputed from the counts of the returns filed in the archive by \
              build --archive (never from a percentage), using the latest submission of each \
-             quarter. Each return is checked as the check command does before it is used.",
+             quarter (for a quarter with no submission yet, its latest provisional return, \
+             marked provisional). Each return is checked as the check command does before it \
+             is used.",
         ),
         (
             "Values",
@@ -477,7 +479,7 @@ fn guidance_page(s: &Scorecard, out: &mut String) {
             src.period,
             if src.in_window { "" } else { " (before the window)" },
             esc(&src.folder),
-            src.submission,
+            src.submission_words(),
             esc(&src.definitions_version),
             esc(&src.generated_at),
             if src.provisional { "yes" } else { "no" },

@@ -50,7 +50,8 @@ pub struct Made {
     /// The outputs, then the CSV copies, in the order the manifest lists them.
     pub files: Vec<(String, Vec<u8>)>,
     pub manifest: ScorecardManifest,
-    /// What `check` warned about on the returns read (a provisional return, a re-saved file).
+    /// Folders of the archive not read because they are almost named as its folders, then what
+    /// `check` warned about on the returns read (a provisional return, a re-saved file).
     pub warnings: Vec<String>,
 }
 
@@ -100,7 +101,10 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
             o.quarters
         )));
     }
-    let index = archive::index(&o.archive).map_err(|e| MakeError::Unreadable(e.to_string()))?;
+    let archive::Index {
+        quarters: index,
+        unread,
+    } = archive::index(&o.archive).map_err(|e| MakeError::Unreadable(e.to_string()))?;
     let latest = index.keys().next_back().copied();
     let to = match (o.to, latest) {
         (Some(to), _) => to,
@@ -273,7 +277,7 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
         scorecard,
         files,
         manifest,
-        warnings: archive.warnings,
+        warnings: unread.into_iter().chain(archive.warnings).collect(),
     })
 }
 
@@ -383,7 +387,7 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
     for r in &m.returns {
         match made.manifest.returns.iter().find(|n| n.period == r.period) {
             Some(now) if now.folder != r.folder => out.reasons.push(format!(
-                "{} now comes from {}, not {} (a resubmission was filed since)",
+                "{} now comes from {}, not {} (a later return of the quarter was filed since)",
                 r.period, now.folder, r.folder
             )),
             Some(now) if now.manifest_sha256 != r.manifest_sha256 => out.reasons.push(format!(

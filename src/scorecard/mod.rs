@@ -129,7 +129,8 @@ impl Card {
 pub struct Source {
     pub period: Period,
     pub folder: String,
-    pub submission: u32,
+    /// Which submission of its quarter (the first is 1); `None` for a provisional return.
+    pub submission: Option<u32>,
     pub definitions_version: String,
     pub generated_at: String,
     pub input_sha256: String,
@@ -138,6 +139,14 @@ pub struct Source {
     pub revisions: Vec<archive::Revision>,
     /// In the window (else read only for directions and rolling values).
     pub in_window: bool,
+}
+
+impl Source {
+    /// Which submission it is, as the Sources page says it: `2`, or `none (provisional)`.
+    pub fn submission_words(&self) -> String {
+        self.submission
+            .map_or_else(|| "none (provisional)".to_string(), |n| n.to_string())
+    }
 }
 
 /// Counts for the summary at the top of the page.

@@ -46,7 +46,7 @@ fn quarter(period: &str, version: &str, ete: (i64, i64), syv: i64, cases: i64) -
     r.identity.definitions_version = version.into();
     Filed {
         folder: crate::write::archive::submission_folder(r.identity.period, 1),
-        submission: 1,
+        submission: Some(1),
         ret: r,
         manifest_sha256: "ab".repeat(32),
         provisional: false,
@@ -342,7 +342,7 @@ fn provisional_and_revised_quarters_are_marked_on_every_indicator() {
     let mut quarters = eight();
     quarters[6].provisional = true;
     quarters[7].folder = "2024-25-Q4-resubmission-2".into();
-    quarters[7].submission = 2;
+    quarters[7].submission = Some(2);
     quarters[7].revisions = vec![Revision {
         folder: "2024-25-Q4".into(),
         moved: vec![Moved {
@@ -365,7 +365,7 @@ fn provisional_and_revised_quarters_are_marked_on_every_indicator() {
         .unwrap();
     assert_eq!(
         (src.folder.as_str(), src.submission),
-        ("2024-25-Q4-resubmission-2", 2)
+        ("2024-25-Q4-resubmission-2", Some(2))
     );
     assert!(
         at(&s, "ete", "2024-25 Q4")

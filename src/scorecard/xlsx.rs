@@ -734,6 +734,7 @@ fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), Xl
         ws.write_string_with_format(0, c as u16, *h, &f.header)?;
         ws.set_column_width(c as u16, *w)?;
     }
+    fit_row(ws, 0, &headers)?;
     let yes = |b: bool| if b { "yes" } else { "no" };
     for (i, src) in s.sources.iter().enumerate() {
         let row = 1 + i as u32;
@@ -746,7 +747,7 @@ fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), Xl
             src.period.to_string(),
             yes(src.in_window).to_string(),
             src.folder.clone(),
-            src.submission.to_string(),
+            src.submission_words(),
             src.definitions_version.clone(),
             src.generated_at.clone(),
             src.input_sha256.clone(),
@@ -757,7 +758,11 @@ fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), Xl
         for (c, v) in cells.iter().enumerate() {
             ws.write_string_with_format(row, c as u16, xml_safe(v), &f.wrap)?;
         }
-        fit_row(ws, row, &[(&cells[9], 70.0)])?;
+        fit_row(
+            ws,
+            row,
+            &[(&cells[3], 10.0), (&cells[6], 22.0), (&cells[9], 70.0)],
+        )?;
     }
     let gap_row = 2 + s.sources.len() as u32;
     if !s.gaps.is_empty() {

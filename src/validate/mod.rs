@@ -691,7 +691,9 @@ fn service_checks(sheet: &SheetData, options: &Options, out: &mut Collector<'_>)
 
 /// The export must cover the period asked for: a period that starts after the export was taken
 /// is always an error (most often a mistyped period); one that ends after it is an error
-/// unless the return is provisional (return-format.md).
+/// unless the return is provisional; one whose following quarter had also ended when the export
+/// was taken is a query (W452: most often a mistyped period the other way, but rebuilding an
+/// old quarter late is sometimes right) (return-format.md).
 fn period_against_extract(
     sheet: &SheetData,
     row: u32,
@@ -718,7 +720,7 @@ fn period_against_extract(
     } else if extract < period.end() {
         let (code, consequence) = if provisional {
             (
-                "I452",
+                "I454",
                 "the return is provisional: its figures will change once the quarter is complete",
             )
         } else {
@@ -737,6 +739,21 @@ fn period_against_extract(
             format!(
                 "the export was taken on {taken}, before {period} ended on {}: {consequence}",
                 period.end().long()
+            ),
+        );
+    } else if extract > period.shift(1).end() {
+        let (next, likely) = (period.shift(1), Period::latest_complete(extract));
+        out.at(
+            "W452",
+            sheet,
+            Some(row),
+            Some("extract_date"),
+            Some(extract.to_string()),
+            format!(
+                "the export was taken on {taken}, after {next}, the quarter following {period}, \
+                 had ended on {}: check the period (this export most likely covers {likely}); \
+                 if rebuilding {period} from it is right, acknowledge this query",
+                next.end().long()
             ),
         );
     }

@@ -1048,7 +1048,7 @@ fn e451_export_taken_before_the_period_closed_unless_provisional() {
         provisional: true,
         ..Default::default()
     });
-    assert_eq!(places(&provisional)[0].0, "I452");
+    assert_eq!(places(&provisional)[0].0, "I454");
     assert!(!provisional.has_errors());
     let closed: Period = "2024-25 Q2".parse().unwrap();
     for provisional in [false, true] {
@@ -1081,6 +1081,74 @@ fn e450_a_period_that_starts_after_the_export_is_always_an_error() {
              check the period (this export most likely covers 2024-25 Q2)"
         );
     }
+}
+
+#[test]
+fn w452_an_export_taken_after_the_following_quarter_ended_is_a_query() {
+    // 2024-25 Q2 ends on 30 September 2024; the quarter following it, Q3, on 31 December.
+    let q2: Period = "2024-25 Q2".parse().unwrap();
+    let at = |extract: &str, provisional: bool| {
+        Fixture::clean()
+            .set("Service", 0, "extract_date", extract)
+            .run_with(&Options {
+                period: Some(q2),
+                provisional,
+                ..Default::default()
+            })
+    };
+    // The usual lag, up to the last day of the following quarter: nothing to say.
+    for extract in ["2024-10-01", "2024-10-18", "2024-12-31"] {
+        let v = at(extract, false);
+        assert!(v.findings.is_empty(), "{extract}: {:?}", places(&v));
+    }
+    // The day after: a query on the extract date, naming the quarter it most likely covers.
+    let v = at("2025-01-01", false);
+    assert_eq!(
+        places(&v),
+        vec![(
+            "W452".into(),
+            "Service".into(),
+            Some(2),
+            Some("extract_date".into())
+        )]
+    );
+    assert_eq!(v.findings[0].severity, Severity::Warning);
+    assert_eq!(v.findings[0].value.as_deref(), Some("2025-01-01"));
+    assert_eq!(
+        v.findings[0].message,
+        "the export was taken on 1 January 2025, after 2024-25 Q3, the quarter following \
+         2024-25 Q2, had ended on 31 December 2024: check the period (this export most likely \
+         covers 2024-25 Q3); if rebuilding 2024-25 Q2 from it is right, acknowledge this query"
+    );
+    assert!(!v.has_errors());
+    // A year late names the quarter the export covers; --provisional changes nothing.
+    let v = at("2025-07-18", true);
+    assert_eq!(places(&v)[0].0, "W452");
+    assert!(
+        v.findings[0]
+            .message
+            .contains("this export most likely covers 2025-26 Q1"),
+        "{}",
+        v.findings[0].message
+    );
+}
+
+#[test]
+fn the_rule_catalogue_gives_every_rule_its_own_number() {
+    // The letter is the severity; the number names the rule. W452 joined I452 (the provisional
+    // note), so the note became I454.
+    let defs = Definitions::latest(&Source::Embedded).unwrap();
+    let mut numbers: Vec<&str> = defs
+        .rules
+        .iter()
+        .map(|r| r.code.trim_start_matches(char::is_alphabetic))
+        .collect();
+    numbers.sort_unstable();
+    let before = numbers.len();
+    numbers.dedup();
+    assert_eq!(numbers.len(), before, "two rules share a number");
+    assert!(defs.rule("W452").is_some() && defs.rule("I454").is_some());
+    assert!(defs.rule("I452").is_none());
 }
 
 #[test]

@@ -1,7 +1,8 @@
 //! The archive that `build --archive` fills and `scorecard` reads: one folder per submission,
 //! named after its quarter (`2024-25-Q2`), a resubmission beside it
-//! (`2024-25-Q2-resubmission-2`, `-3`, ...), each holding the return's files, its manifest and
-//! a copy of the input.
+//! (`2024-25-Q2-resubmission-2`, `-3`, ...), and provisional returns, which are never
+//! submissions (`2024-25-Q4-provisional`, `2024-25-Q4-provisional-2`, ...), each holding the
+//! return's files, its manifest and a copy of the input.
 
 use std::path::Path;
 
@@ -26,53 +27,145 @@ pub const BUILD_FILES: [&str; 6] = [
     ARCHIVED_SIDECAR,
 ];
 
-/// More submissions of one quarter than anyone makes; the search for a free folder stops here.
+/// More filings of one kind for one quarter than anyone makes; the search for a free folder
+/// stops here.
 pub const MAX_SUBMISSIONS: u32 = 9_999;
 
 const RESUBMISSION: &str = "-resubmission-";
+const PROVISIONAL: &str = "-provisional";
+
+/// What a folder of the archive holds for its quarter, in the order they are filed: provisional
+/// returns sort before every submission, so the last of a quarter's filings is its latest
+/// submission, or its latest provisional return when it has no submission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Filing {
+    /// The `n`th provisional return of the quarter (the first is 1): never a submission.
+    Provisional(u32),
+    /// The `n`th submission (the first is 1; 2 and on are resubmissions).
+    Submission(u32),
+}
+
+impl Filing {
+    pub fn number(self) -> u32 {
+        match self {
+            Filing::Provisional(n) | Filing::Submission(n) => n,
+        }
+    }
+
+    pub fn is_provisional(self) -> bool {
+        matches!(self, Filing::Provisional(_))
+    }
+
+    /// The same kind of filing, numbered `n`.
+    pub fn numbered(self, n: u32) -> Filing {
+        match self {
+            Filing::Provisional(_) => Filing::Provisional(n),
+            Filing::Submission(_) => Filing::Submission(n),
+        }
+    }
+}
 
 /// The folder name of a period's first submission: `2024-25-Q2`.
 pub fn period_folder(period: Period) -> String {
     format!("{}-Q{}", period.year_label(), period.quarter())
 }
 
-/// The folder name of a period's `n`th submission (the first is 1).
-pub fn submission_folder(period: Period, n: u32) -> String {
-    if n <= 1 {
-        period_folder(period)
-    } else {
-        format!("{}{RESUBMISSION}{n}", period_folder(period))
+/// The folder name of a filing: `2024-25-Q2`, `2024-25-Q2-resubmission-3`,
+/// `2024-25-Q4-provisional`, `2024-25-Q4-provisional-2`.
+pub fn filing_folder(period: Period, filing: Filing) -> String {
+    let base = period_folder(period);
+    match filing {
+        Filing::Submission(n) if n <= 1 => base,
+        Filing::Submission(n) => format!("{base}{RESUBMISSION}{n}"),
+        Filing::Provisional(n) if n <= 1 => format!("{base}{PROVISIONAL}"),
+        Filing::Provisional(n) => format!("{base}{PROVISIONAL}-{n}"),
     }
 }
 
-/// Reads a submission folder's name back: its period and submission number, or `None` for a
-/// name the archive does not use.
-pub fn parse_folder(name: &str) -> Option<(Period, u32)> {
-    let (base, n) = match name.split_once(RESUBMISSION) {
-        Some((base, n)) => {
-            if !n.bytes().all(|b| b.is_ascii_digit()) || n.starts_with('0') || n.len() > 9 {
-                return None;
-            }
-            let n: u32 = n.parse().ok()?;
-            if n < 2 {
-                return None;
-            }
-            (base, n)
-        }
-        None => (name, 1),
+/// The folder name of a period's `n`th submission (the first is 1).
+pub fn submission_folder(period: Period, n: u32) -> String {
+    filing_folder(period, Filing::Submission(n))
+}
+
+/// A number of 2 or more written as the archive writes it: digits, no leading zero.
+fn number_from_2(text: &str) -> Option<u32> {
+    if text.is_empty()
+        || !text.bytes().all(|b| b.is_ascii_digit())
+        || text.starts_with('0')
+        || text.len() > 9
+    {
+        return None;
+    }
+    text.parse().ok().filter(|n| *n >= 2)
+}
+
+/// Reads a folder's name back: its period and filing, or `None` for a name the archive does not
+/// use.
+pub fn parse_folder(name: &str) -> Option<(Period, Filing)> {
+    let (base, filing) = if let Some((base, n)) = name.split_once(RESUBMISSION) {
+        (base, Filing::Submission(number_from_2(n)?))
+    } else if let Some((base, rest)) = name.split_once(PROVISIONAL) {
+        let n = match rest {
+            "" => 1,
+            _ => number_from_2(rest.strip_prefix('-')?)?,
+        };
+        (base, Filing::Provisional(n))
+    } else {
+        (name, Filing::Submission(1))
     };
     let (year, quarter) = base.rsplit_once("-Q")?;
     let period: Period = format!("{year} Q{quarter}").parse().ok()?;
-    (period_folder(period) == base).then_some((period, n))
+    (period_folder(period) == base).then_some((period, filing))
 }
 
-/// The first submission number whose folder is free under an archive root (a hint: another
-/// build may take it first, so the caller places its folder create-exclusively and moves on to
-/// the next number if it is taken).
-pub fn first_free_submission(root: &Path, period: Period) -> u32 {
+/// Whether a name that [`parse_folder`] refuses looks meant for the archive all the same: it
+/// names a quarter (`2024-25 Q2 (copy)`, `2024-25-Q3-resubmission-02`) or a resubmission or a
+/// provisional return. A hidden name (a staging folder) never does.
+pub fn near_miss(name: &str) -> bool {
+    if name.starts_with('.') || parse_folder(name).is_some() {
+        return false;
+    }
+    let lower = name.to_lowercase();
+    if lower.contains("resubmission") || lower.contains("provisional") {
+        return true;
+    }
+    quarter_like(name).next().is_some()
+}
+
+/// The pieces of a name that look like a quarter, ignoring everything but letters and digits:
+/// six digits, `q` and a digit (`2024-25-Q2`, `2024/25 q2` give `202425q2`).
+fn quarter_like(name: &str) -> impl Iterator<Item = String> {
+    let squeezed: Vec<char> = name
+        .to_lowercase()
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect();
+    let found: Vec<String> = squeezed
+        .windows(8)
+        .filter(|w| w[..6].iter().all(char::is_ascii_digit) && w[6] == 'q' && w[7].is_ascii_digit())
+        .map(|w| w.iter().collect())
+        .collect();
+    found.into_iter()
+}
+
+/// The quarter a name almost written as a folder's names (`2024-25 Q2 (copy)`: 2024-25 Q2),
+/// when it names one that exists.
+pub fn named_period(name: &str) -> Option<Period> {
+    quarter_like(name).find_map(|q| {
+        let (digits, quarter) = q.split_at(6);
+        let (first, second) = digits.split_at(4);
+        format!("{first}-{second} {quarter}").parse().ok()
+    })
+}
+
+/// The first number of a kind of filing whose folder is free under an archive root (a hint:
+/// another build may take it first, so the caller places its folder create-exclusively and
+/// moves on to the next number if it is taken).
+pub fn first_free(root: &Path, period: Period, kind: Filing) -> Filing {
     (1..MAX_SUBMISSIONS)
-        .find(|n| !root.join(submission_folder(period, *n)).exists())
-        .unwrap_or(MAX_SUBMISSIONS)
+        .map(|n| kind.numbered(n))
+        .find(|f| !root.join(filing_folder(period, *f)).exists())
+        .unwrap_or(kind.numbered(MAX_SUBMISSIONS))
 }
 
 /// Whether `dir` is a return this tool wrote, which `build --force` may replace: a folder
@@ -134,8 +227,23 @@ mod tests {
         let p: Period = "2024-25 Q2".parse().unwrap();
         assert_eq!(submission_folder(p, 1), "2024-25-Q2");
         assert_eq!(submission_folder(p, 3), "2024-25-Q2-resubmission-3");
-        for n in [1, 2, 17] {
-            assert_eq!(parse_folder(&submission_folder(p, n)), Some((p, n)));
+        assert_eq!(
+            filing_folder(p, Filing::Provisional(1)),
+            "2024-25-Q2-provisional"
+        );
+        assert_eq!(
+            filing_folder(p, Filing::Provisional(2)),
+            "2024-25-Q2-provisional-2"
+        );
+        for f in [
+            Filing::Submission(1),
+            Filing::Submission(2),
+            Filing::Submission(17),
+            Filing::Provisional(1),
+            Filing::Provisional(2),
+            Filing::Provisional(17),
+        ] {
+            assert_eq!(parse_folder(&filing_folder(p, f)), Some((p, f)));
         }
         for name in [
             "2024-25-Q5",
@@ -143,14 +251,97 @@ mod tests {
             "2024-25-Q2-resubmission-02",
             "2024-25-Q2-resubmission-",
             "2024-25-Q2-resubmission-x",
+            "2024-25-Q2-provisional-1",
+            "2024-25-Q2-provisional-01",
+            "2024-25-Q2-provisional-",
+            "2024-25-Q2-provisional2",
+            "2024-25-Q2-provisional-resubmission-2",
+            "2024-25-Q2 (copy)",
             "2024/25-Q2",
             "board",
             ".2024-25-Q2.123.tmp",
-            "2024-2€-Q2",
+            "2024-2\u{20ac}-Q2",
             "Q2 2024-25-Q2",
         ] {
             assert_eq!(parse_folder(name), None, "{name}");
         }
+    }
+
+    #[test]
+    fn provisional_filings_sort_before_submissions() {
+        let mut filings = vec![
+            Filing::Submission(2),
+            Filing::Provisional(2),
+            Filing::Submission(1),
+            Filing::Provisional(1),
+        ];
+        filings.sort();
+        assert_eq!(
+            filings,
+            [
+                Filing::Provisional(1),
+                Filing::Provisional(2),
+                Filing::Submission(1),
+                Filing::Submission(2)
+            ]
+        );
+    }
+
+    #[test]
+    fn near_misses_of_a_filing_name() {
+        for name in [
+            "2024-25-Q3-resubmission-02",
+            "2024-25-Q2 (copy)",
+            "2024-25 Q2",
+            "2024-25-Q4-provisional-01",
+            "2024-25-Q4-Provisional",
+            "Copy of 2024-25-Q2",
+            "2024-25-Q5",
+            "resubmission 3",
+        ] {
+            assert!(near_miss(name), "{name}");
+        }
+        for name in [
+            "2024-25-Q2",
+            "2024-25-Q2-resubmission-2",
+            "2024-25-Q4-provisional-2",
+            ".2024-25-Q2.123.tmp",
+            "board",
+            "2024 board pack",
+            "notes",
+        ] {
+            assert!(!near_miss(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_quarter_a_near_miss_names() {
+        let q = |s: &str| s.parse::<Period>().ok();
+        assert_eq!(named_period("2024-25-Q3-resubmission-02"), q("2024-25 Q3"));
+        assert_eq!(named_period("Copy of 2024/25 q2"), q("2024-25 Q2"));
+        assert_eq!(named_period("2024-25-Q5"), None);
+        assert_eq!(named_period("2024-26-Q1"), None);
+        assert_eq!(named_period("resubmission"), None);
+    }
+
+    #[test]
+    fn the_first_free_number_of_each_kind() {
+        let dir = tempfile::tempdir().unwrap();
+        let p: Period = "2024-25 Q4".parse().unwrap();
+        assert_eq!(
+            first_free(dir.path(), p, Filing::Provisional(1)),
+            Filing::Provisional(1)
+        );
+        std::fs::create_dir(dir.path().join("2024-25-Q4-provisional")).unwrap();
+        assert_eq!(
+            first_free(dir.path(), p, Filing::Provisional(1)),
+            Filing::Provisional(2)
+        );
+        // A provisional return takes no submission's number.
+        assert_eq!(
+            first_free(dir.path(), p, Filing::Submission(1)),
+            Filing::Submission(1)
+        );
     }
 
     fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {

@@ -317,3 +317,156 @@ fn an_xml_in_another_encoding_or_a_json_with_a_key_twice_is_refused() {
     assert_eq!(code, 2, "{out}");
     assert!(out.contains("appears twice"), "{out}");
 }
+
+/// The 2024-25 Q2 sample built into `r/`, with one figure changed alike in all three files
+/// (victims' views sought, 6 -> 5: nothing derives from it), so the files agree with one
+/// another and only the manifest shows they are not as built.
+fn edited_alike() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    build_sample(2, &dir.path().join("r"), &["--generated-at", WHEN]);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = dir.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "r/return.xml",
+        "code=\"kpi10.views_sought\">6<",
+        "code=\"kpi10.views_sought\">5<",
+    );
+    edit(
+        "r/return.json",
+        "\"code\": \"kpi10.views_sought\",\n      \"value\": 6",
+        "\"code\": \"kpi10.views_sought\",\n      \"value\": 5",
+    );
+    let path = dir.path().join("r/return.xlsx");
+    let bytes = edit_part(
+        &std::fs::read(&path).unwrap(),
+        "xl/worksheets/sheet12.xml",
+        |xml| set_number(xml, "B9", "5"),
+    );
+    std::fs::write(path, bytes).unwrap();
+    dir
+}
+
+fn verdict(out: &str) -> &str {
+    out.lines()
+        .find(|l| l.starts_with("Verdict: "))
+        .unwrap_or_else(|| panic!("no verdict in {out}"))
+}
+
+#[test]
+fn a_figure_edited_alike_everywhere_with_an_unreadable_manifest_is_not_fit_to_send() {
+    let dir = edited_alike();
+    let manifest = dir.path().join("r/manifest.json");
+    let original = std::fs::read_to_string(&manifest).unwrap();
+    // With the manifest as built, the edit shows (no file is as built).
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C403"), "{out}");
+    let twice = original.replacen(
+        "\"period\": ",
+        "\"period\": \"2024-25 Q2\",\n  \"period\": ",
+        1,
+    );
+    let unknown = original.replacen("\"period\": ", "\"checked_by\": \"me\",\n  \"period\": ", 1);
+    for (text, why) in [
+        (
+            "{",
+            "it is not JSON (it stops making sense at line 1, column 1)",
+        ),
+        ("garbage", "it is not JSON"),
+        (
+            twice.as_str(),
+            "the key \"period\" appears twice in one object",
+        ),
+        (
+            unknown.as_str(),
+            "it holds checked_by, a field no build writes",
+        ),
+    ] {
+        std::fs::write(&manifest, text).unwrap();
+        for target in ["r", "r/return.xml"] {
+            let (code, out, _) = run_in(dir.path(), &["check", target]);
+            assert_eq!(code, 1, "{target} {text:.40}: {out}");
+            assert_eq!(
+                verdict(&out),
+                "Verdict: errors found: do not send this return",
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!(
+                    "ERROR C404 r/manifest.json: it cannot be read as the manifest build wrote: \
+                     {why}"
+                )),
+                "{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_return_folder_without_its_manifest_is_not_fit_to_send_but_a_lone_file_is_checkable() {
+    let dir = edited_alike();
+    std::fs::remove_file(dir.path().join("r/manifest.json")).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        verdict(&out),
+        "Verdict: errors found: do not send this return",
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "ERROR C406 r/manifest.json: it is missing: every build writes it beside the return, \
+             and without it nothing shows that these figures are the ones built"
+        ),
+        "{out}"
+    );
+    // The file an officer sends, checked on its own wherever it is: sound as far as the file
+    // shows, and the verdict says what could not be shown.
+    for target in ["r/return.xml", "sent/return.xml"] {
+        std::fs::create_dir_all(dir.path().join("sent")).unwrap();
+        std::fs::copy(
+            dir.path().join("r/return.xml"),
+            dir.path().join("sent/return.xml"),
+        )
+        .unwrap();
+        let (code, out, _) = run_in(dir.path(), &["check", target]);
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(
+            verdict(&out),
+            "Verdict: passed, but not shown to be as built: no manifest.json is beside it (read \
+             the warning)",
+            "{out}"
+        );
+        assert!(out.contains("WARNING C407 "), "{out}");
+        assert!(
+            out.contains(
+                "its figures are checked for consistency only, not shown to be the ones built"
+            ),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_return_folder_missing_a_file_its_manifest_records_says_so() {
+    let b = Built::new(&[2]);
+    std::fs::remove_file(b.path("r/return.json")).unwrap();
+    let (code, found) = b.codes("r");
+    assert_eq!(code, 1, "{found:?}");
+    assert_eq!(found, [("C405".to_string(), String::new())]);
+    let (code, out, _) = b.run(&["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "ERROR C405 r/return.json: r/manifest.json records this file, but it is missing"
+        ),
+        "{out}"
+    );
+    // The file that is there, checked on its own, is as built.
+    let (code, out, _) = b.run(&["check", "r/return.xml"]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -472,7 +472,7 @@ fn a_tampered_quarter_is_named_and_nothing_is_written() {
         &dir.path().join("second"),
         &["scorecard", "returns", "--out", "board"],
         1,
-        &["2024-25-Q1: return.xml is named by its manifest but missing"],
+        &["2024-25-Q1: ERROR C405 return.xml: manifest.json records this file, but it is missing"],
     );
 }
 

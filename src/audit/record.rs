@@ -30,6 +30,30 @@ pub fn quoted(text: &str) -> String {
     }
 }
 
+/// A name read from a file (a period, a folder) as a message shows it: as typed when it is
+/// short and plain (letters, digits, spaces, `-`, `_`, `.`), else quoted and cut.
+pub fn name(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text.chars().count() <= QUOTED
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'));
+    if plain {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
+/// A SHA-256 read from a file as a message shows it: whole when it is one, else quoted and cut.
+pub fn hash(text: &str) -> String {
+    if is_hex64(text) {
+        text.to_string()
+    } else {
+        quoted(text)
+    }
+}
+
 /// A manifest's text read as JSON.
 #[derive(Debug, Clone)]
 pub struct Json {
@@ -112,14 +136,8 @@ impl std::fmt::Display for FieldPath {
                     if !s.is_empty() {
                         s.push('.');
                     }
-                    let plain = !k.is_empty()
-                        && k.chars().count() <= QUOTED
-                        && k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-                    if plain {
-                        s.push_str(k);
-                    } else {
-                        s.push_str(&quoted(k));
-                    }
+                    let plain = k.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+                    s.push_str(&if plain { name(k) } else { quoted(k) });
                 }
                 Step::Index(i) => write!(s, "[{i}]").unwrap(),
             }
@@ -260,10 +278,11 @@ fn named(path: &FieldPath) -> String {
     }
 }
 
-/// A value as a message shows it: text quoted and cut, a list or an object by its size.
+/// A value as a message shows it: a SHA-256 whole, other text quoted and cut, a list by its
+/// size, an object as JSON cut short.
 pub fn shown(v: &Value) -> String {
     match v {
-        Value::String(s) => quoted(s),
+        Value::String(s) => hash(s),
         Value::Array(a) => format!("a list of {}", a.len()),
         Value::Object(o) => {
             let text = serde_json::to_string(o).unwrap_or_default();
@@ -293,7 +312,7 @@ impl Difference {
         let path = self.path();
         match self {
             Difference::Unknown { .. } => {
-                format!("the manifest holds a field no build writes ({path})")
+                format!("the manifest holds a field the tool never writes ({path})")
             }
             Difference::Missing { .. } => format!("the manifest lacks its {}", named(path)),
             Difference::Changed { .. } | Difference::Count { .. } => format!(
@@ -308,7 +327,7 @@ impl Difference {
         let path = self.path();
         match self {
             Difference::Unknown { .. } => format!(
-                "the manifest holds {path}, a field no build writes: it was changed after it \
+                "the manifest holds {path}, a field the tool never writes: it was changed after it \
                  was written"
             ),
             Difference::Missing { rebuilt, .. } => format!(
@@ -340,6 +359,53 @@ impl Difference {
                 s
             }
         }
+    }
+}
+
+/// An archived manifest held against the one its rebuild writes.
+#[derive(Debug, Clone, Default)]
+pub struct Held {
+    /// What differs that is not said elsewhere, a sentence each, a key given twice first.
+    pub reasons: Vec<String>,
+    /// The first of them in a few words, for the verdict's first line.
+    pub headline: Option<String>,
+    /// Anything differs at all (said elsewhere or not).
+    differs: bool,
+}
+
+impl Held {
+    /// Holds `json` (the archived manifest) against `rebuilt`. `said` tells a difference the
+    /// caller already explains (a changed input moves the input's hash); `reason` words the
+    /// others (usually [`Difference::reason`]).
+    pub fn new(
+        json: &Json,
+        rebuilt: &Value,
+        said: impl Fn(&Difference) -> bool,
+        reason: impl Fn(&Difference) -> String,
+    ) -> Held {
+        let found = differences(&json.value, rebuilt);
+        let mut held = Held {
+            differs: json.twice.is_some() || !found.is_empty(),
+            ..Held::default()
+        };
+        if let Some(twice) = &json.twice {
+            held.headline =
+                Some("the manifest holds a key twice, which the tool never writes".into());
+            held.reasons.push(format!(
+                "the manifest holds a key twice, which the tool never writes ({twice}): it was \
+                 changed after it was written"
+            ));
+        }
+        for d in found.iter().filter(|d| !said(d)) {
+            held.headline.get_or_insert_with(|| d.headline());
+            held.reasons.push(reason(d));
+        }
+        held
+    }
+
+    /// The archived manifest is, field by field, the one the rebuild writes.
+    pub fn agrees(&self) -> bool {
+        !self.differs
     }
 }
 
@@ -425,11 +491,19 @@ mod tests {
 
     #[test]
     fn the_first_difference_is_named_in_the_order_the_rebuild_writes() {
-        let rebuilt = json!({"tool": {"name": "t", "version": "1"}, "identity": {"yjs_code": "NSH01"},
-            "input": {"bytes": 10}, "outputs": [{"file": "a"}, {"file": "b"}]});
+        let rebuilt = json!({
+            "tool": {"name": "t", "version": "1"},
+            "identity": {"yjs_code": "NSH01"},
+            "input": {"bytes": 10},
+            "outputs": [{"file": "a"}, {"file": "b"}],
+        });
         assert_eq!(differences(&rebuilt, &rebuilt), vec![]);
-        let archived = json!({"identity": {"yjs_code": "ABC01"}, "tool": {"name": "t", "version": "1"},
-            "input": {"bytes": 11, "extra": 1}, "outputs": [{"file": "a"}, {"file": "b"}, {"file": "c"}]});
+        let archived = json!({
+            "identity": {"yjs_code": "ABC01"},
+            "tool": {"name": "t", "version": "1"},
+            "input": {"bytes": 11, "extra": 1},
+            "outputs": [{"file": "a"}, {"file": "b"}, {"file": "c"}],
+        });
         let found = differences(&archived, &rebuilt);
         let paths: Vec<String> = found.iter().map(|d| d.path().to_string()).collect();
         assert_eq!(
@@ -452,7 +526,7 @@ mod tests {
         );
         assert_eq!(
             found[2].headline(),
-            "the manifest holds a field no build writes (input.extra)"
+            "the manifest holds a field the tool never writes (input.extra)"
         );
         assert_eq!(
             found[3].reason(),

@@ -22,6 +22,8 @@ pub enum Kind {
     /// A CSV kept by hand: an acknowledgements sidecar, or the scorecard's targets,
     /// benchmarks and commentary.
     Csv,
+    /// A scorecard's `scorecard.xlsx`, `scorecard.html` or `scorecard.json`.
+    ScorecardFile,
 }
 
 /// An export holds at most Excel's largest sheet, 1,048,576 rows: about a million
@@ -35,6 +37,9 @@ pub const MAX_RETURN_FILE_BYTES: u64 = 16 << 20;
 pub const MAX_MANIFEST_BYTES: u64 = 8 << 20;
 /// An acknowledgements sidecar holds one line per warning explained.
 pub const MAX_CSV_BYTES: u64 = 8 << 20;
+/// A scorecard's files are a few hundred kilobytes: at most 20 quarters of a few dozen
+/// indicators, each with a chart.
+pub const MAX_SCORECARD_FILE_BYTES: u64 = 16 << 20;
 
 impl Kind {
     pub const fn limit(self) -> u64 {
@@ -43,6 +48,7 @@ impl Kind {
             Kind::ReturnFile => MAX_RETURN_FILE_BYTES,
             Kind::Manifest => MAX_MANIFEST_BYTES,
             Kind::Csv => MAX_CSV_BYTES,
+            Kind::ScorecardFile => MAX_SCORECARD_FILE_BYTES,
         }
     }
 
@@ -53,6 +59,7 @@ impl Kind {
             Kind::ReturnFile => &["xml", "xlsx", "json"],
             Kind::Manifest => &["json"],
             Kind::Csv => &["csv"],
+            Kind::ScorecardFile => &["xlsx", "html", "json"],
         }
     }
 
@@ -62,6 +69,7 @@ impl Kind {
             Kind::ReturnFile => "a return file",
             Kind::Manifest => "a manifest",
             Kind::Csv => "a CSV kept by hand",
+            Kind::ScorecardFile => "a scorecard's file",
         }
     }
 }
@@ -79,6 +87,9 @@ pub enum FileError {
     Folder(String),
     #[error("it is not a regular file (a device or a pipe): give the path of a file")]
     NotAFile,
+    /// A file expected inside a folder the tool wrote is a link (which could lead anywhere).
+    #[error("it is a link to somewhere else, not a file the tool wrote")]
+    Link,
     #[error(
         "it is {} bytes, more than {} can be ({} bytes at most): check that this is the right file",
         .size, .kind.noun(), .kind.limit()
@@ -123,6 +134,27 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
         });
     }
     Ok(bytes)
+}
+
+/// Whether `name` names a file directly inside a folder: one ordinary name, with no folder
+/// separator (either kind), no drive, and not `.` or `..`. A manifest records its folder's
+/// files by such names; anything else would lead out of the folder.
+pub fn plain_name(name: &str) -> bool {
+    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
+}
+
+/// Reads the file `name` directly inside `folder` as [`read`] does, refusing a name that is
+/// not [`plain_name`] (`None`: nothing is read) and a link (which could lead out of the
+/// folder).
+pub fn read_inside(folder: &Path, name: &str, kind: Kind) -> Option<Result<Vec<u8>, FileError>> {
+    if !plain_name(name) {
+        return None;
+    }
+    let path = folder.join(name);
+    Some(match fs::symlink_metadata(&path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(FileError::Link),
+        _ => read(&path, kind),
+    })
 }
 
 /// How many names of a folder a message lists.
@@ -248,6 +280,46 @@ mod tests {
                 Err(FileError::NotAFile)
             ));
         }
+    }
+
+    #[test]
+    fn only_plain_names_are_read_inside_a_folder_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let inner = dir.path().join("board");
+        fs::create_dir(&inner).unwrap();
+        fs::write(dir.path().join("secret.csv"), b"x").unwrap();
+        fs::write(inner.join("targets.csv"), b"t").unwrap();
+        assert_eq!(
+            read_inside(&inner, "targets.csv", Kind::Csv)
+                .unwrap()
+                .unwrap(),
+            b"t"
+        );
+        for name in [
+            "../secret.csv",
+            "..",
+            ".",
+            "",
+            "/etc/passwd",
+            "sub/targets.csv",
+            "..\\secret.csv",
+            "C:secret.csv",
+        ] {
+            assert!(read_inside(&inner, name, Kind::Csv).is_none(), "{name}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(dir.path().join("secret.csv"), inner.join("link.csv"))
+                .unwrap();
+            assert!(matches!(
+                read_inside(&inner, "link.csv", Kind::Csv),
+                Some(Err(FileError::Link))
+            ));
+        }
+        assert!(matches!(
+            read_inside(&inner, "gone.csv", Kind::Csv),
+            Some(Err(FileError::Missing(_)))
+        ));
     }
 
     #[test]

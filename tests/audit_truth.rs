@@ -370,3 +370,280 @@ fn a_lone_return_that_cannot_cover_its_period_is_not_fit_to_send() {
     );
     assert!(!b.path("early").exists());
 }
+
+/// The 2024-25 Q2 sample built into `r/`, with one figure changed alike in all three files
+/// (victims' views sought, 6 -> 5: nothing derives from it), so the files agree with one
+/// another and only the manifest shows they are not as built.
+fn edited_alike() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    build_sample(2, &dir.path().join("r"), &["--generated-at", WHEN]);
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = dir.path().join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel}");
+        std::fs::write(path, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "r/return.xml",
+        "code=\"kpi10.views_sought\">6<",
+        "code=\"kpi10.views_sought\">5<",
+    );
+    edit(
+        "r/return.json",
+        "\"code\": \"kpi10.views_sought\",\n      \"value\": 6",
+        "\"code\": \"kpi10.views_sought\",\n      \"value\": 5",
+    );
+    let path = dir.path().join("r/return.xlsx");
+    let bytes = edit_part(
+        &std::fs::read(&path).unwrap(),
+        "xl/worksheets/sheet12.xml",
+        |xml| set_number(xml, "B9", "5"),
+    );
+    std::fs::write(path, bytes).unwrap();
+    dir
+}
+
+fn verdict(out: &str) -> &str {
+    out.lines()
+        .find(|l| l.starts_with("Verdict: "))
+        .unwrap_or_else(|| panic!("no verdict in {out}"))
+}
+
+#[test]
+fn a_figure_edited_alike_everywhere_with_an_unreadable_manifest_is_not_fit_to_send() {
+    let dir = edited_alike();
+    let manifest = dir.path().join("r/manifest.json");
+    let original = std::fs::read_to_string(&manifest).unwrap();
+    // With the manifest as built, the edit shows (no file is as built).
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("C403"), "{out}");
+    let twice = original.replacen(
+        "\"period\": ",
+        "\"period\": \"2024-25 Q2\",\n  \"period\": ",
+        1,
+    );
+    let unknown = original.replacen("\"period\": ", "\"checked_by\": \"me\",\n  \"period\": ", 1);
+    for (text, why) in [
+        (
+            "{",
+            "it is not JSON (it stops making sense at line 1, column 1)",
+        ),
+        ("garbage", "it is not JSON"),
+        (
+            twice.as_str(),
+            "the key \"period\" appears twice in one object",
+        ),
+        (
+            unknown.as_str(),
+            "it holds checked_by, a field no build writes",
+        ),
+    ] {
+        std::fs::write(&manifest, text).unwrap();
+        for target in ["r", "r/return.xml"] {
+            let (code, out, _) = run_in(dir.path(), &["check", target]);
+            assert_eq!(code, 1, "{target} {text:.40}: {out}");
+            assert_eq!(
+                verdict(&out),
+                "Verdict: errors found: do not send this return",
+                "{out}"
+            );
+            assert!(
+                out.contains(&format!(
+                    "ERROR C404 r/manifest.json: it cannot be read as the manifest build wrote: \
+                     {why}"
+                )),
+                "{out}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_return_folder_without_its_manifest_is_not_fit_to_send_but_a_lone_file_is_checkable() {
+    let dir = edited_alike();
+    std::fs::remove_file(dir.path().join("r/manifest.json")).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(
+        verdict(&out),
+        "Verdict: errors found: do not send this return",
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "ERROR C406 r/manifest.json: it is missing: every build writes it beside the return, \
+             and without it nothing shows that these figures are the ones built"
+        ),
+        "{out}"
+    );
+    // The file an officer sends, checked on its own wherever it is: sound as far as the file
+    // shows, and the verdict says what could not be shown.
+    for target in ["r/return.xml", "sent/return.xml"] {
+        std::fs::create_dir_all(dir.path().join("sent")).unwrap();
+        std::fs::copy(
+            dir.path().join("r/return.xml"),
+            dir.path().join("sent/return.xml"),
+        )
+        .unwrap();
+        let (code, out, _) = run_in(dir.path(), &["check", target]);
+        assert_eq!(code, 0, "{out}");
+        assert_eq!(
+            verdict(&out),
+            "Verdict: passed, but not shown to be as built: no manifest.json is beside it (read \
+             the warning)",
+            "{out}"
+        );
+        assert!(out.contains("WARNING C407 "), "{out}");
+        assert!(
+            out.contains(
+                "its figures are checked for consistency only, not shown to be the ones built"
+            ),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_return_folder_missing_a_file_its_manifest_records_says_so() {
+    let b = Built::new(&[2]);
+    std::fs::remove_file(b.path("r/return.json")).unwrap();
+    let (code, found) = b.codes("r");
+    assert_eq!(code, 1, "{found:?}");
+    assert_eq!(found, [("C405".to_string(), String::new())]);
+    let (code, out, _) = b.run(&["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "ERROR C405 r/return.json: r/manifest.json records this file, but it is missing"
+        ),
+        "{out}"
+    );
+    // The file that is there, checked on its own, is as built.
+    let (code, out, _) = b.run(&["check", "r/return.xml"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// Every field of a return's manifest is the rebuild's own record: changed, added, removed or
+/// given twice, the manifest is not the one built, even though every file still rebuilds.
+#[test]
+fn reproduce_with_any_field_of_the_manifest_altered_is_not_reproduced() {
+    let b = Built::new(&[2]);
+    let path = b.path("r/manifest.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = v.clone();
+        f(&mut v);
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    let bytes = v["input"]["bytes"].as_u64().unwrap();
+    let cases: Vec<(String, &str, &str)> = vec![
+        (
+            with(&|v| v["identity"]["yjs_code"] = "ABC01".into()),
+            "the manifest's YJS code (identity.yjs_code) is not what the rebuild records",
+            "the manifest records its YJS code (identity.yjs_code) as \"ABC01\", but the rebuild \
+             records \"NSH01\"",
+        ),
+        (
+            with(&|v| v["definitions"]["sha256"] = "0".repeat(64).into()),
+            "the manifest's definitions' SHA-256 (definitions.sha256) is not what the rebuild \
+             records",
+            "the manifest records the definitions 2024-25 with SHA-256 00000000",
+        ),
+        (
+            with(&|v| v["input"]["bytes"] = (bytes + 1).into()),
+            "the manifest's input's size in bytes (input.bytes) is not what the rebuild records",
+            "(input.bytes) as ",
+        ),
+        (
+            with(&|v| {
+                v["outputs"]
+                    .as_array_mut()
+                    .unwrap()
+                    .push(serde_json::json!({"file": "return.pdf", "sha256": "0".repeat(64)}))
+            }),
+            "the manifest's list of output files (outputs) is not what the rebuild records",
+            "holds 4 entries, but the rebuild records 3; the first one more is \
+             {\"file\":\"return.pdf\",",
+        ),
+        (
+            with(&|v| v["checked_by"] = "me".into()),
+            "the manifest holds a field the tool never writes (checked_by)",
+            "the manifest holds checked_by, a field the tool never writes",
+        ),
+        (
+            original.replacen(
+                "\"period\": ",
+                "\"period\": \"2024-25 Q2\",\n  \"period\": ",
+                1,
+            ),
+            "the manifest holds a key twice, which the tool never writes",
+            "the key \"period\" appears twice in one object",
+        ),
+        (
+            with(&|v| v["generated_at"] = "2024-10-22T09:30:00Z".into()),
+            "the manifest's generation time (generated_at) is not the one its files record",
+            "the manifest records its generation time (generated_at) as \
+             \"2024-10-22T09:30:00Z\", but the archived return.xml, as the manifest records it, \
+             holds \"2024-10-21T09:30:00Z\": the manifest was changed after the build",
+        ),
+    ];
+    for (text, headline, reason) in &cases {
+        std::fs::write(&path, text).unwrap();
+        let (code, out, err) = b.run(&["reproduce", "r"]);
+        assert_eq!(code, 1, "{headline}: {out}{err}");
+        assert_eq!(
+            out.lines().next(),
+            Some(format!("NOT reproduced: {headline}").as_str()),
+            "{out}"
+        );
+        assert!(out.contains(reason), "{reason:?} not in {out}");
+        if headline.contains("input.bytes") {
+            assert!(
+                out.contains(&format!(
+                    "as {}, but the rebuild records {bytes}",
+                    bytes + 1
+                )),
+                "{out}"
+            );
+        }
+        assert!(!out.contains("fault in the tool"), "{out}");
+        assert!(!out.contains("so the archive was altered"), "{out}");
+    }
+    // Laid out again with every field as it was, the record is the rebuild's.
+    std::fs::write(&path, with(&|_| {})).unwrap();
+    let (code, out, _) = b.run(&["reproduce", "r"]);
+    assert_eq!(code, 0, "{out}");
+}
+
+/// An archived file that is there but cannot be read (a pipe where return.xml was) is said to
+/// be so, not missing, and is never waited on.
+#[cfg(unix)]
+#[test]
+fn reproduce_with_a_pipe_for_an_archived_file_says_it_cannot_be_read() {
+    let b = Built::new(&[2]);
+    std::fs::remove_file(b.path("r/return.xml")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(b.path("r/return.xml"))
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let out = yjb()
+        .current_dir(b.path(""))
+        .args(["reproduce", "r"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert_eq!(
+        text.lines().next(),
+        Some("NOT reproduced: the archived return.xml cannot be read"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the archived return.xml cannot be read: it is not a regular file"),
+        "{text}"
+    );
+}

@@ -188,10 +188,10 @@ fn a_return_fit_to_send_says_what_was_checked_and_which_file_to_send() {
         ),
         "{out}"
     );
+    // Without its manifest the folder cannot be shown to be as built (C406).
     std::fs::remove_file(dir.path().join("r/manifest.json")).unwrap();
-    let (_, out, _) = run_in(dir.path(), &["check", "r"]);
-    assert!(
-        out.contains(": XSD valid, identity the same in every file,"),
-        "{out}"
-    );
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(!out.contains("fit to send"), "{out}");
+    assert!(out.contains("ERROR C406 r/manifest.json"), "{out}");
 }

@@ -472,7 +472,7 @@ fn a_tampered_quarter_is_named_and_nothing_is_written() {
         &dir.path().join("second"),
         &["scorecard", "returns", "--out", "board"],
         1,
-        &["2024-25-Q1: return.xml is named by its manifest but missing"],
+        &["2024-25-Q1: ERROR C405 return.xml: manifest.json records this file, but it is missing"],
     );
 }
 
@@ -889,4 +889,203 @@ fn the_html_prints_on_a4_in_a_real_browser() {
         all.iter().any(|p| p.contains("Six of the 28 children")),
         "commentary is printed"
     );
+}
+
+/// A sample scorecard made into `dir/a`, with its manifest as parsed.
+fn made_in(dir: &Path) -> (PathBuf, serde_json::Value) {
+    let a = dir.join("a");
+    let (code, out, err) = sample_scorecard(&a, &[]);
+    assert_eq!(code, 0, "{out}{err}");
+    let manifest = json(&a.join("manifest.json"));
+    (a, manifest)
+}
+
+/// Runs `reproduce a` in `dir`, killed after a minute (a read that never ends fails the test
+/// instead of hanging it).
+fn reproduce_a(dir: &Path) -> (i32, String, String) {
+    let out = yjb()
+        .current_dir(dir)
+        .args(["reproduce", "a"])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn reproduce_with_the_scorecards_manifest_altered_is_not_reproduced() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, manifest) = made_in(dir.path());
+    let path = a.join("manifest.json");
+    let original = std::fs::read_to_string(&path).unwrap();
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = manifest.clone();
+        f(&mut v);
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    let cases = [
+        (
+            with(&|v| v["definitions"] = serde_json::json!([])),
+            "NOT reproduced: the manifest's list of definitions versions (definitions) holds 0 \
+             entries, but the rebuild records 1",
+        ),
+        (
+            with(&|v| {
+                let first = v["inputs"][0].clone();
+                v["inputs"].as_array_mut().unwrap().push(first);
+            }),
+            "NOT reproduced: the manifest's list of CSV copies (inputs) holds 4 entries, but the \
+             rebuild records 3; the first one more is {\"role\":\"targets\",",
+        ),
+        (
+            with(&|v| v["approved_by"] = "the board".into()),
+            "NOT reproduced: the manifest holds approved_by, a field the tool never writes",
+        ),
+        (
+            original.replacen("\"to\": ", "\"to\": \"2024-25 Q4\",\n  \"to\": ", 1),
+            "NOT reproduced: the manifest holds a key twice, which the tool never writes (the \
+             key \"to\" appears twice in one object",
+        ),
+    ];
+    for (text, first) in &cases {
+        std::fs::write(&path, text).unwrap();
+        let (code, out, err) = reproduce_a(dir.path());
+        assert_eq!(code, 1, "{out}{err}");
+        assert!(
+            out.starts_with(first),
+            "{first:?} is not the start of\n{out}"
+        );
+        assert!(!out.contains("fault in the tool"), "{out}");
+    }
+    // Laid out again with every field as it was, it is the rebuild's record.
+    std::fs::write(&path, with(&|_| {})).unwrap();
+    let (code, out, _) = reproduce_a(dir.path());
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn reproduce_of_a_scorecard_output_edited_with_its_hash_says_both_were_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, _) = made_in(dir.path());
+    let html = a.join("scorecard.html");
+    let text = std::fs::read_to_string(&html).unwrap();
+    let old = yjb_return::sha256_hex(text.as_bytes());
+    let edited = text.replace("Northshire", "Southshire");
+    std::fs::write(&html, &edited).unwrap();
+    let manifest = a.join("manifest.json");
+    let m = std::fs::read_to_string(&manifest).unwrap();
+    assert!(m.contains(&old));
+    std::fs::write(
+        &manifest,
+        m.replace(&old, &yjb_return::sha256_hex(edited.as_bytes())),
+    )
+    .unwrap();
+    let (code, out, err) = reproduce_a(dir.path());
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        out.lines().next(),
+        Some(
+            "NOT reproduced: the scorecard.html beside the manifest and its SHA-256 in the \
+             manifest were both changed after it was made: the same archive, CSVs, tool and \
+             definitions make a different file, so the scorecard was altered"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("fault in the tool"), "{out}");
+}
+
+#[test]
+fn reproduce_reads_only_regular_files_of_the_scorecards_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, manifest) = made_in(dir.path());
+    let path = a.join("manifest.json");
+    let targets = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|i| i["role"] == "targets")
+        .unwrap();
+    let write = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = manifest.clone();
+        f(&mut v);
+        std::fs::write(&path, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    };
+    // Names leading out of the folder: nothing is read through them.
+    let long = format!("{}etc/passwd", "../".repeat(2000));
+    for (input, output) in [
+        ("../../../../etc/passwd", "scorecard.html"),
+        ("targets.csv", "/dev/zero"),
+        (long.as_str(), "scorecard.html"),
+    ] {
+        write(&|v| {
+            v["inputs"][targets]["file"] = input.into();
+            v["outputs"][1]["file"] = output.into();
+        });
+        let (code, out, err) = reproduce_a(dir.path());
+        assert_eq!(code, 1, "{out}{err}");
+        let first = out.lines().next().unwrap();
+        assert!(
+            first.starts_with("NOT reproduced: the manifest names \""),
+            "{out}"
+        );
+        assert!(
+            first.contains("which is not a file of the scorecard's folder"),
+            "{out}"
+        );
+        assert!(!out.contains("root:"), "{out}");
+        assert!(out.len() < 2000, "the name is cut short: {out}");
+    }
+    write(&|_| {});
+    assert_eq!(reproduce_a(dir.path()).0, 0);
+
+    #[cfg(unix)]
+    {
+        let fifo = |p: &Path| {
+            let status = std::process::Command::new("mkfifo")
+                .arg(p)
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        // A pipe where an output belongs is not what was made.
+        let html = a.join("scorecard.html");
+        let kept = dir.path().join("scorecard.html");
+        std::fs::rename(&html, &kept).unwrap();
+        fifo(&html);
+        let (code, out, err) = reproduce_a(dir.path());
+        assert_eq!(code, 1, "{out}{err}");
+        assert_eq!(
+            out.lines().next(),
+            Some(
+                "NOT reproduced: the scorecard.html beside the manifest cannot be read: it is \
+                 not a regular file (a device or a pipe), so it is not what was made"
+            ),
+            "{out}"
+        );
+        std::fs::remove_file(&html).unwrap();
+        std::fs::rename(&kept, &html).unwrap();
+        // A pipe where a CSV copy belongs: the scorecard cannot be rebuilt from it.
+        let csv = a.join("targets.csv");
+        std::fs::rename(&csv, dir.path().join("targets.csv")).unwrap();
+        fifo(&csv);
+        let (code, out, err) = reproduce_a(dir.path());
+        assert_eq!(code, 2, "{out}{err}");
+        assert!(
+            err.contains(
+                "cannot read the copy of the targets CSV that the manifest names, targets.csv \
+                 beside it: it is not a regular file (a device or a pipe)"
+            ),
+            "{err}"
+        );
+        // A link to a file elsewhere is not followed.
+        std::fs::remove_file(&csv).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("targets.csv"), &csv).unwrap();
+        let (code, _, err) = reproduce_a(dir.path());
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("it is a link to somewhere else"), "{err}");
+    }
 }

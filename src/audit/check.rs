@@ -13,6 +13,7 @@ use crate::kpi;
 use crate::measures::Return;
 use crate::validate::Finding;
 use crate::write::manifest::Manifest;
+use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// The check rules: code, severity, what it means. Listed by `check --rules` and in the README.
 pub const RULES: &[(&str, Severity, &str)] = &[
@@ -86,6 +87,26 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "C403",
         Severity::Error,
         "no file of the return is byte-for-byte what the manifest records, so nothing shows the figures are the ones built",
+    ),
+    (
+        "C404",
+        Severity::Error,
+        "the manifest beside the return cannot be read as the one build wrote (not JSON, a key twice, a field missing or added), so nothing shows the figures are the ones built",
+    ),
+    (
+        "C405",
+        Severity::Error,
+        "a file the manifest records is missing from the return's folder",
+    ),
+    (
+        "C406",
+        Severity::Error,
+        "the return's folder holds no manifest.json, so nothing shows the figures are the ones built",
+    ),
+    (
+        "C407",
+        Severity::Warning,
+        "a return file checked with no manifest.json beside it: its figures are checked for consistency, not shown to be the ones built",
     ),
 ];
 
@@ -266,12 +287,6 @@ fn short(hash: &str) -> String {
     hash.chars().take(12).collect()
 }
 
-fn is_hex64(s: &str) -> bool {
-    s.len() == 64
-        && s.bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 /// Every check that needs only the document itself.
 pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -324,7 +339,7 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
     if let Some(f) = period_against_time(doc, crate::date::Timestamp::now().date) {
         out.push(f);
     }
-    if !is_hex64(&id.input_sha256) {
+    if !crate::audit::record::is_hex64(&id.input_sha256) {
         out.push(bad_id(
             "input_sha256",
             &id.input_sha256,
@@ -556,14 +571,25 @@ fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
     ))
 }
 
+/// What the manifest records of a document's file: the output of its name, or, for a copy
+/// under another name (`NSH01-Q2.xml` beside the return), the build's file of its kind.
+fn recorded<'m>(doc: &Document, m: &'m Manifest) -> Option<&'m crate::write::manifest::Output> {
+    let path = std::path::Path::new(&doc.file);
+    let name = path.file_name()?.to_string_lossy();
+    m.output(&name).or_else(|| {
+        let ext = path.extension()?.to_string_lossy().to_lowercase();
+        let built = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
+            .into_iter()
+            .find(|b| b.ends_with(&format!(".{ext}")))?;
+        m.output(built)
+    })
+}
+
 /// Whether a document is byte-for-byte the file the manifest records: `None` when there is
-/// no manifest or it does not list the file.
+/// no manifest or it records no file of the document's kind.
 pub fn as_built(doc: &Document, manifest: Option<&(String, Manifest)>) -> Option<bool> {
     let (_, m) = manifest?;
-    let name = std::path::Path::new(&doc.file)
-        .file_name()?
-        .to_string_lossy();
-    Some(m.output(&name)?.sha256 == doc.sha256)
+    Some(recorded(doc, m)?.sha256 == doc.sha256)
 }
 
 /// Compares a document with the other files of the same return (its manifest, and the other
@@ -663,11 +689,7 @@ pub fn check_against(
         }
     }
     if let (Some(false), Some((manifest_file, m))) = (built, manifest) {
-        let name = std::path::Path::new(&doc.file)
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let expected = m.output(&name).map_or(String::new(), |o| short(&o.sha256));
+        let expected = recorded(doc, m).map_or(String::new(), |o| short(&o.sha256));
         let any_built = others.iter().any(|o| as_built(o, manifest) == Some(true));
         let verdict = if !any_built {
             Some((
@@ -949,6 +971,30 @@ mod tests {
             assert_eq!(codes(&found), [("C403".to_string(), None)], "{found:?}");
             assert_eq!(found[0].severity, Severity::Error);
         }
+    }
+
+    #[test]
+    fn a_copy_under_another_name_is_held_to_the_builds_file_of_its_kind() {
+        let json = document();
+        let m = manifest_recording(&[&json]);
+        let copy = twin(&json, "sent/NSH01-Q2.json", "11");
+        assert_eq!(as_built(&copy, Some(&m)), Some(true));
+        // Edited under another name, it is still not the file built.
+        let edited = twin(
+            &with_figure(&json, "kpi9.offences", 4),
+            "sent/NSH01-Q2.json",
+            "44",
+        );
+        assert_eq!(as_built(&edited, Some(&m)), Some(false));
+        assert_eq!(
+            codes(&check_against(&edited, &[], Some(&m))),
+            [("C403".to_string(), None)]
+        );
+        // A kind the manifest does not record is not judged by it.
+        assert_eq!(
+            as_built(&twin(&json, "sent/NSH01-Q2.xml", "11"), Some(&m)),
+            None
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod diff;
 pub mod edits;
+pub mod record;
 
 use std::path::{Path, PathBuf};
 
@@ -30,14 +31,87 @@ pub struct Checked {
     pub edits: Vec<edits::Edit>,
 }
 
+/// What `check` was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Given {
+    /// A return's folder: the return as a whole, so its manifest must be there, with every
+    /// file it records.
+    Folder,
+    /// Files: each is checked on its own, against the manifest beside it when there is one
+    /// (an officer checks the file they send, wherever they put it).
+    Files,
+}
+
+/// The manifest beside the files checked, read as strictly as a build writes it, and what
+/// is wrong with it: unreadable (C404), or absent (C406 for a folder, C407 for files), or
+/// recording files the folder no longer holds (C405).
+fn read_manifest(folder: &Path, given: Given) -> (Option<(String, Manifest)>, Vec<Finding>) {
+    use crate::files::{FileError, Kind};
+    let path = folder.join(MANIFEST_JSON);
+    let file = path.display().to_string();
+    let said = |code: &str, message: String| check::finding(code, &file, None, None, None, message);
+    let text = match crate::files::read(&path, Kind::Manifest) {
+        Ok(bytes) => String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string()),
+        Err(FileError::Missing(_)) => {
+            let finding = match given {
+                Given::Folder => said(
+                    "C406",
+                    "it is missing: every build writes it beside the return, and without it \
+                     nothing shows that these figures are the ones built (a figure changed \
+                     alike in every file would pass unseen); check the folder build wrote, or \
+                     build the return again"
+                        .to_string(),
+                ),
+                Given::Files => said(
+                    "C407",
+                    "there is none beside the file checked, so its figures are checked for \
+                     consistency only, not shown to be the ones built; to show that, check the \
+                     return's folder as build wrote it"
+                        .to_string(),
+                ),
+            };
+            return (None, vec![finding]);
+        }
+        Err(e) => Err(format!("cannot read it: {e}")),
+    };
+    let manifest = match text.and_then(|t| record::return_manifest(&t)) {
+        Ok(m) => m,
+        Err(why) => {
+            let message = format!(
+                "it cannot be read as the manifest build wrote: {why}; nothing then shows that \
+                 these figures are the ones built: restore the manifest, or build the return \
+                 again"
+            );
+            return (None, vec![said("C404", message)]);
+        }
+    };
+    let mut findings = Vec::new();
+    if given == Given::Folder {
+        // The names are the build's own (`return_manifest` allows no other).
+        for o in &manifest.outputs {
+            let missing = folder.join(&o.file);
+            if std::fs::symlink_metadata(&missing).is_err() {
+                findings.push(check::finding(
+                    "C405",
+                    &missing.display().to_string(),
+                    None,
+                    None,
+                    None,
+                    format!(
+                        "{file} records this file, but it is missing: the folder is not the \
+                         return as built; put the file back, or build the return again"
+                    ),
+                ));
+            }
+        }
+    }
+    (Some((file, manifest)), findings)
+}
+
 /// Checks return files of one folder as `check` does: each file on its own, then against the
-/// manifest beside it and the other files of the return.
-pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Checked {
-    let manifest_path = folder.join(MANIFEST_JSON);
-    let manifest = crate::files::read(&manifest_path, crate::files::Kind::Manifest)
-        .ok()
-        .and_then(|t| Manifest::from_json(&String::from_utf8_lossy(&t)).ok())
-        .map(|m| (manifest_path.display().to_string(), m));
+/// manifest beside them and the other files of the return.
+pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source, given: Given) -> Checked {
+    let (manifest, about_manifest) = read_manifest(folder, given);
     // Every other readable file of the return is compared with each document; which of two
     // disagreeing files is blamed is `check_against`'s business.
     let mut siblings = Vec::new();
@@ -116,6 +190,7 @@ pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source) -> Check
         },
     );
     findings.extend(explained);
+    findings.extend(about_manifest);
     Checked {
         files,
         findings,

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use crate::audit::diff;
+use crate::audit::record::{self, Difference};
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
 use crate::files::Kind;
@@ -22,7 +23,13 @@ use crate::scorecard::make::MakeError;
 use crate::scorecard::manifest::ScorecardManifest;
 use crate::sha256_hex;
 use crate::write::manifest::Manifest;
-use crate::write::{self, MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML, Request};
+use crate::write::{self, MANIFEST_JSON, Request};
+
+mod verdict;
+use verdict::{
+    ACCOUNTED, Account, BOTH_CHANGED, FileCheck, Outcome, contradicted_by_files,
+    definitions_changed, headline, render_text,
+};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -33,45 +40,6 @@ pub struct Args {
     pub out: Option<PathBuf>,
     pub json: bool,
 }
-
-/// One output of the build, and what the reproduction found.
-#[derive(Debug, Clone, serde::Serialize)]
-struct FileCheck {
-    file: String,
-    /// What the manifest records; `None` when it does not list the file.
-    expected_sha256: Option<String>,
-    rebuilt_sha256: String,
-    /// The archived file beside the manifest; `None` when it is missing.
-    archived_sha256: Option<String>,
-    /// Rebuild, manifest and archived file all the same.
-    identical: bool,
-}
-
-/// An archived file read back and compared figure by figure with the rebuild.
-#[derive(Debug, serde::Serialize)]
-struct Account {
-    file: String,
-    /// Why the file could not be read as a return, if it could not.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    unreadable: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    figures: Option<diff::Diff>,
-}
-
-#[derive(Debug, Default, serde::Serialize)]
-struct Outcome {
-    reproduced: bool,
-    /// The verdict in one line, the first line of the text output.
-    headline: String,
-    manifest: String,
-    input: String,
-    reasons: Vec<String>,
-    files: Vec<FileCheck>,
-    accounts: Vec<Account>,
-}
-
-/// The files a figure-by-figure account reads back, the submission file first.
-const ACCOUNTED: [&str; 3] = [RETURN_XML, RETURN_JSON, RETURN_XLSX];
 
 fn other(message: String) -> CommandError {
     CommandError::Other(message)
@@ -107,12 +75,15 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let folder = manifest_path
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
-    let text = super::read_input(&manifest_path, Kind::Manifest)?;
-    if ScorecardManifest::is_scorecard(&String::from_utf8_lossy(&text)) {
-        return scorecard(args, &manifest_path, out);
+    let bytes = super::read_input(&manifest_path, Kind::Manifest)?;
+    let text = String::from_utf8_lossy(&bytes);
+    if ScorecardManifest::is_scorecard(&text) {
+        return scorecard(args, &manifest_path, &text, out);
     }
-    let manifest = Manifest::from_json(&String::from_utf8_lossy(&text)).map_err(|_| {
-        let what = recognise::recognise(&text);
+    // Read leniently enough to rebuild from (a key given twice keeps its last value, a field
+    // no build writes is ignored), then held to the rebuild's own manifest field by field.
+    let not_a_manifest = || {
+        let what = recognise::recognise(&bytes);
         other(format!(
             "{}: {}",
             manifest_path.display(),
@@ -122,7 +93,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                     .to_string()
             })
         ))
-    })?;
+    };
+    let json = record::read_json(&text).map_err(|_| not_a_manifest())?;
+    let manifest: Manifest =
+        serde_json::from_value(json.value.clone()).map_err(|_| not_a_manifest())?;
     let period: Period = manifest.period.parse().map_err(|e| {
         other(format!(
             "{}: the period it records cannot be read: {e}",
@@ -171,14 +145,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         outcome.reasons.push(format!(
             "the input has changed since the return was built (or the manifest's record of it \
              was altered): the manifest expects SHA-256 {}, the file {} has {found}",
-            manifest.input.sha256,
+            record::hash(&manifest.input.sha256),
             input_path.display()
-        ));
-    }
-    if !same_definitions {
-        outcome.reasons.push(format!(
-            "the definitions {} have changed since the return was built (hash {} then, {} now)",
-            defs.version, manifest.definitions.sha256, defs.hash
         ));
     }
 
@@ -239,31 +207,35 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     }
 
     // Every file the build writes, against the manifest and the archive.
+    let mut file_reasons = Vec::new();
     for (name, rebuilt) in &built.files {
         let rebuilt = sha256_hex(rebuilt);
         let expected = manifest.output(name).map(|o| o.sha256.clone());
-        let archived = crate::files::read(&folder.join(name), Kind::ReturnFile)
-            .ok()
-            .map(|b| sha256_hex(&b));
+        let read = crate::files::read(&folder.join(name), Kind::ReturnFile);
+        let unreadable = match &read {
+            Ok(_) | Err(crate::files::FileError::Missing(_)) => None,
+            Err(e) => Some(e.to_string()),
+        };
+        let archived = read.ok().map(|b| sha256_hex(&b));
         let identical =
             expected.as_deref() == Some(rebuilt.as_str()) && archived.as_ref() == expected.as_ref();
         match (&expected, &archived) {
-            (None, _) => outcome.reasons.push(format!(
+            (None, _) => file_reasons.push(format!(
                 "{} does not record {name}, so it cannot show what was built",
                 manifest_path.display()
             )),
-            (Some(_), None) => outcome.reasons.push(format!(
-                "the archived {name} is missing beside the manifest"
-            )),
-            (Some(e), Some(a)) if a != e => outcome.reasons.push(format!(
+            (Some(_), None) => file_reasons.push(match &unreadable {
+                Some(why) => format!("the archived {name} cannot be read: {why}"),
+                None => format!("the archived {name} is missing beside the manifest"),
+            }),
+            (Some(e), Some(a)) if a != e => file_reasons.push(format!(
                 "the archived {name} has been changed since it was built (its SHA-256 is not \
                  the one the manifest records)"
             )),
             (Some(e), Some(_)) if *e != rebuilt && same_input && same_tool && same_definitions => {
-                outcome.reasons.push(format!(
-                    "the archived {name} and its SHA-256 in the manifest were both changed after \
-                     the build: the same input, tool version and definitions build a different \
-                     file, so the archive was altered"
+                file_reasons.push(format!(
+                    "the archived {name} {BOTH_CHANGED}: the same input, tool version and \
+                     definitions build a different file, so the archive was altered"
                 ))
             }
             _ => {}
@@ -273,6 +245,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             expected_sha256: expected,
             rebuilt_sha256: rebuilt,
             archived_sha256: archived,
+            unreadable,
             identical,
         });
     }
@@ -282,13 +255,61 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .tool
             .other_than(&built.manifest.tool, "the return was built", all_identical);
     // All files as rebuilt, yet the manifest names another tool: the manifest was altered.
-    let manifest_altered = all_identical && tool.is_some();
-    if let Some(reason) = tool {
-        outcome.reasons.insert(usize::from(!same_input), reason);
+    let tool_altered = all_identical && tool.is_some();
+    let differing: Vec<&str> = outcome
+        .files
+        .iter()
+        .filter(|f| !f.identical)
+        .map(|f| f.file.as_str())
+        .collect();
+    // What the rebuild records differently because of what is said already: the changed input
+    // (its hash, size and identity, and so every output), another tool, an output that differs
+    // or that the manifest does not record.
+    let unrecorded = outcome.files.iter().any(|f| f.expected_sha256.is_none());
+    let said = |d: &Difference| match d.path().pattern().as_str() {
+        "tool.name" | "tool.version" => tool.is_some(),
+        "outputs" | "outputs.file" => unrecorded,
+        "input.sha256" | "input.bytes" => !same_input,
+        p if p.starts_with("identity.") => !same_input,
+        "outputs.sha256" => {
+            !same_input
+                || d.path()
+                    .index()
+                    .and_then(|i| manifest.outputs.get(i))
+                    .is_some_and(|o| differing.contains(&o.file.as_str()))
+        }
+        _ => false,
+    };
+    let record = record::Held::new(
+        &json,
+        &serde_json::to_value(&built.manifest).expect("serialisable"),
+        said,
+        |d| definitions_changed(d, &defs.version).unwrap_or_else(|| d.reason()),
+    );
+    // A field the rebuild takes from the manifest (the period, the provisional mark, the
+    // generation time) that the archived files, as recorded, contradict: the manifest was
+    // changed, not the files.
+    let contradicted = if same_input && !all_identical {
+        contradicted_by_files(&manifest, &folder, &outcome.files)
+    } else {
+        Vec::new()
+    };
+    if !contradicted.is_empty() {
+        file_reasons.retain(|r| !r.contains(BOTH_CHANGED));
     }
-    outcome.reproduced = same_input && all_identical && !manifest_altered;
+    let first_record = record
+        .headline
+        .clone()
+        .or_else(|| contradicted.first().map(|c| c.headline.clone()));
+    outcome.reasons.extend(tool);
+    outcome.reasons.extend(record.reasons.iter().cloned());
+    outcome
+        .reasons
+        .extend(contradicted.into_iter().map(|c| c.reason));
+    outcome.reasons.extend(file_reasons);
+    outcome.reproduced = same_input && all_identical && !tool_altered && record.agrees();
     if !outcome.reproduced {
-        outcome.headline = headline(&outcome, same_input);
+        outcome.headline = headline(&outcome, same_input, tool_altered, first_record);
         let layout = crate::write::template::Layout::load(&defs)
             .map_err(|e| other(format!("the return template is unusable: {e}")))?;
         for name in ACCOUNTED {
@@ -337,84 +358,19 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     })
 }
 
-/// The first line of a failed reproduction: the changed input, else the first file (the
-/// submission file first) whose archived copy is not what was rebuilt.
-fn headline(o: &Outcome, same_input: bool) -> String {
-    if !same_input {
-        return "NOT reproduced: the input has changed since the return was built".to_string();
-    }
-    let order = |f: &&FileCheck| ACCOUNTED.iter().position(|n| *n == f.file);
-    let mut differing: Vec<&FileCheck> = o.files.iter().filter(|f| !f.identical).collect();
-    differing.sort_by_key(order);
-    match differing.first() {
-        Some(f) if f.archived_sha256.is_none() => {
-            format!("NOT reproduced: the archived {} is missing", f.file)
-        }
-        Some(f) if f.expected_sha256.is_none() => {
-            format!("NOT reproduced: the manifest does not record {}", f.file)
-        }
-        Some(f) if f.archived_sha256.as_ref() != Some(&f.rebuilt_sha256) => {
-            format!(
-                "NOT reproduced: the archived {} differs from what was built",
-                f.file
-            )
-        }
-        Some(f) => format!(
-            "NOT reproduced: the manifest's record of {} differs from what was built",
-            f.file
-        ),
-        // Every file as rebuilt: only the manifest's record of the tool can differ.
-        None => {
-            "NOT reproduced: the manifest's record of the tool differs from its files".to_string()
-        }
-    }
-}
-
-fn render_text(o: &Outcome) -> String {
-    let mut s = String::new();
-    writeln!(s, "{}", o.headline).unwrap();
-    writeln!(s, "Reproducing {} from {}", o.manifest, o.input).unwrap();
-    for f in &o.files {
-        let verdict = if f.identical { "identical" } else { "DIFFERS" };
-        writeln!(s, "  {:<14}{verdict}", f.file).unwrap();
-    }
-    if o.reproduced {
-        for r in &o.reasons {
-            writeln!(s, "  note: {r}").unwrap();
-        }
-        return s;
-    }
-    writeln!(s, "Why:").unwrap();
-    for r in &o.reasons {
-        writeln!(s, "  - {r}").unwrap();
-    }
-    for a in &o.accounts {
-        let archived = format!("archived {}", a.file);
-        match (&a.unreadable, &a.figures) {
-            (Some(why), _) => {
-                writeln!(s, "\n{archived} cannot be read as a return: {why}").unwrap();
-            }
-            (None, Some(d)) if d.is_empty() && d.identity.is_empty() => {
-                writeln!(s, "\n{archived}: every figure is the one rebuilt").unwrap();
-            }
-            (None, Some(d)) => {
-                s.push('\n');
-                s.push_str(&diff::render_text(d, &archived, "rebuilt"));
-            }
-            (None, None) => {}
-        }
-    }
-    s
-}
-
 /// A scorecard's manifest: the scorecard is rebuilt from the same archive, window and CSV copies
 /// and compared file by file.
-fn scorecard(args: &Args, manifest: &Path, out: &mut dyn Write) -> Result<i32, CommandError> {
+fn scorecard(
+    args: &Args,
+    manifest: &Path,
+    text: &str,
+    out: &mut dyn Write,
+) -> Result<i32, CommandError> {
     let source = args
         .definitions
         .as_ref()
         .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let r = match crate::scorecard::make::reproduce(manifest, &source) {
+    let r = match crate::scorecard::reproduce::reproduce(manifest, text, &source) {
         Ok(r) => r,
         Err(MakeError::Unreadable(message)) => return Err(other(message)),
         Err(MakeError::Invalid(problems)) => {

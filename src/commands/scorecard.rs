@@ -33,6 +33,7 @@ fn csv(path: &Option<PathBuf>) -> Option<CsvSource> {
             .unwrap_or_else(|_| p.clone())
             .display()
             .to_string(),
+        bytes: None,
     })
 }
 

@@ -216,20 +216,12 @@ fn check_submission(
         return None;
     };
     let before = problems.len();
-    for output in &manifest.outputs {
-        if !dir.join(&output.file).is_file() {
-            problems.push(format!(
-                "{folder}: {} is named by its manifest but missing",
-                output.file
-            ));
-        }
-    }
     let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
         .iter()
         .map(|n| dir.join(n))
         .filter(|p| p.is_file())
         .collect();
-    let checked = audit::check_files(&dir, &targets, source);
+    let checked = audit::check_files(&dir, &targets, source, audit::Given::Folder);
     for f in &checked.findings {
         let line = format!(
             "{folder}: {}",

@@ -1,11 +1,10 @@
 //! Making a scorecard from what is on disk, in memory: read and check the archive, read the
 //! service's CSVs, assemble, and render every file with its manifest. Shared by the
-//! `scorecard` command (which writes the folder) and `reproduce` (which compares), so neither
-//! calls the other. Nothing is written here.
+//! `scorecard` command (which writes the folder) and `reproduce` ([`super::reproduce`], which
+//! compares), so neither calls the other. Nothing is written here.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::archive::{self, ArchiveError};
 use super::indicators::{Catalogue, catalogue_path};
@@ -29,6 +28,9 @@ pub const MANIFEST_JSON: &str = crate::write::MANIFEST_JSON;
 pub struct CsvSource {
     pub path: PathBuf,
     pub original: String,
+    /// Its bytes, when already read (a copy kept beside a scorecard, read by `reproduce`
+    /// inside the scorecard's folder only).
+    pub bytes: Option<Vec<u8>>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,6 +77,9 @@ pub enum MakeError {
 }
 
 fn read_csv(csv: &CsvSource) -> Result<Vec<u8>, MakeError> {
+    if let Some(bytes) = &csv.bytes {
+        return Ok(bytes.clone());
+    }
     crate::files::read(&csv.path, crate::files::Kind::Csv)
         .map_err(|e| MakeError::Unreadable(format!("cannot read {}: {e}", csv.path.display())))
 }
@@ -279,264 +284,4 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
         manifest,
         warnings: unread.into_iter().chain(archive.warnings).collect(),
     })
-}
-
-/// One output of a scorecard's manifest, and what the reproduction found.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct FileCheck {
-    pub file: String,
-    pub expected_sha256: String,
-    pub rebuilt_sha256: Option<String>,
-    pub archived_sha256: Option<String>,
-    pub identical: bool,
-}
-
-/// The outcome of reproducing a scorecard.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct Reproduction {
-    pub reproduced: bool,
-    /// The first line of the answer: the verdict and, when not reproduced, the first reason.
-    pub headline: String,
-    pub manifest: String,
-    pub reasons: Vec<String>,
-    pub files: Vec<FileCheck>,
-    /// Figures and statuses that differ between the archived scorecard.json and the rebuilt one.
-    pub changes: Vec<String>,
-    /// The rebuilt files (outputs and CSV copies), for `reproduce --out`.
-    #[serde(skip)]
-    pub rebuilt: Vec<(String, Vec<u8>)>,
-}
-
-/// Rebuilds a scorecard from its manifest: the same archive, window, CSV copies and generation
-/// time. Errors are those of [`make`] (an input that no longer reads, or now has errors).
-pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, MakeError> {
-    let folder = manifest_path
-        .parent()
-        .map_or_else(PathBuf::new, Path::to_path_buf);
-    let text = std::fs::read_to_string(manifest_path).map_err(|e| {
-        MakeError::Unreadable(format!(
-            "cannot read {}: {}",
-            manifest_path.display(),
-            crate::io_words::reading(&e)
-        ))
-    })?;
-    let m = ScorecardManifest::from_json(&text).map_err(|e| {
-        MakeError::Unreadable(format!(
-            "{} is not a scorecard manifest: {e}",
-            manifest_path.display()
-        ))
-    })?;
-    let bad = |field: &str, value: &str| {
-        MakeError::Unreadable(format!(
-            "{}: {field} {value:?} is not usable",
-            manifest_path.display()
-        ))
-    };
-    let to: Period = m.to.parse().map_err(|_| bad("to", &m.to))?;
-    let generated_at =
-        Timestamp::parse(&m.generated_at).ok_or_else(|| bad("generated_at", &m.generated_at))?;
-    let mut out = Reproduction {
-        manifest: manifest_path.display().to_string(),
-        ..Reproduction::default()
-    };
-    let mut csv = |role: &str| -> Option<CsvSource> {
-        let input = m.inputs.iter().find(|i| i.role == role)?;
-        let path = folder.join(&input.file);
-        match std::fs::read(&path) {
-            Ok(b) if sha256_hex(&b) != input.sha256 => out.reasons.push(format!(
-                "the copy of the {role} CSV beside the manifest ({}) has changed since the \
-                 scorecard was made",
-                input.file
-            )),
-            Ok(_) => {}
-            Err(_) => out.reasons.push(format!(
-                "the copy of the {role} CSV named by the manifest ({}) is missing",
-                input.file
-            )),
-        }
-        Some(CsvSource {
-            path,
-            original: input.original.clone(),
-        })
-    };
-    let (targets, benchmarks, commentary) = (csv("targets"), csv("benchmarks"), csv("commentary"));
-    let made = make(&Options {
-        archive: PathBuf::from(&m.archive),
-        to: Some(to),
-        quarters: m.quarters,
-        targets,
-        benchmarks,
-        commentary,
-        generated_at,
-        source: source.clone(),
-    })?;
-    for d in &m.definitions {
-        if let Some(now) = made
-            .manifest
-            .definitions
-            .iter()
-            .find(|n| n.version == d.version)
-            && now.sha256 != d.sha256
-        {
-            out.reasons.push(format!(
-                "the definitions {} have changed since the scorecard was made",
-                d.version
-            ));
-        }
-    }
-    for r in &m.returns {
-        match made.manifest.returns.iter().find(|n| n.period == r.period) {
-            Some(now) if now.folder != r.folder => out.reasons.push(format!(
-                "{} now comes from {}, not {} (a later return of the quarter was filed since)",
-                r.period, now.folder, r.folder
-            )),
-            Some(now) if now.manifest_sha256 != r.manifest_sha256 => out.reasons.push(format!(
-                "the archived return {} has changed since the scorecard was made (its manifest's \
-                 SHA-256 is not the one recorded)",
-                r.folder
-            )),
-            Some(_) => {}
-            None => out.reasons.push(format!(
-                "the archive no longer holds the {} return ({})",
-                r.period, r.folder
-            )),
-        }
-    }
-    for now in &made.manifest.returns {
-        if !m.returns.iter().any(|r| r.period == now.period) {
-            out.reasons.push(format!(
-                "the archive now holds a {} return ({}) that the scorecard did not use",
-                now.period, now.folder
-            ));
-        }
-    }
-    for expected in &m.outputs {
-        let rebuilt = made.file(&expected.file).map(sha256_hex);
-        let archived = std::fs::read(folder.join(&expected.file))
-            .ok()
-            .map(|b| sha256_hex(&b));
-        if archived.as_ref().is_some_and(|a| *a != expected.sha256) {
-            out.reasons.push(format!(
-                "the {} beside the manifest has been changed since it was made",
-                expected.file
-            ));
-        }
-        if archived.is_none() {
-            out.reasons.push(format!(
-                "the {} the manifest records is missing beside it",
-                expected.file
-            ));
-        }
-        out.files.push(FileCheck {
-            file: expected.file.clone(),
-            identical: rebuilt.as_deref() == Some(expected.sha256.as_str())
-                && archived.as_deref() == Some(expected.sha256.as_str()),
-            expected_sha256: expected.sha256.clone(),
-            rebuilt_sha256: rebuilt,
-            archived_sha256: archived,
-        });
-    }
-    let all_identical = !out.files.is_empty() && out.files.iter().all(|f| f.identical);
-    if let Some(reason) =
-        m.tool
-            .other_than(&made.manifest.tool, "the scorecard was made", all_identical)
-    {
-        out.reasons.insert(0, reason);
-    }
-    // Anything that differs from what was made (an input, an archived output, the manifest's
-    // own record) means not reproduced, even when the rebuilt files match the manifest.
-    out.reproduced = all_identical && out.reasons.is_empty();
-    out.rebuilt = made.files.clone();
-    if !out.reproduced {
-        let archived = std::fs::read_to_string(folder.join(SCORECARD_JSON)).ok();
-        let rebuilt = made
-            .file(SCORECARD_JSON)
-            .map(|b| String::from_utf8_lossy(b).into_owned());
-        if let (Some(a), Some(b)) = (archived, rebuilt) {
-            out.changes = json_changes(&a, &b);
-        }
-        if out.reasons.is_empty() {
-            out.reasons.push(
-                "the same archive, CSVs, tool and definitions gave different files: please \
-                 report this as a fault in the tool"
-                    .to_string(),
-            );
-        }
-    }
-    out.headline = out.headline();
-    Ok(out)
-}
-
-/// The values and statuses that differ between two scorecard.json texts, one line each.
-fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
-    let (Ok(a), Ok(b)) = (
-        serde_json::from_str::<serde_json::Value>(archived),
-        serde_json::from_str::<serde_json::Value>(rebuilt),
-    ) else {
-        return vec!["the archived scorecard.json cannot be read to compare figures".to_string()];
-    };
-    let empty = Vec::new();
-    let list = |v: &serde_json::Value| v["indicators"].as_array().cloned().unwrap_or_default();
-    let mut out = Vec::new();
-    for new in list(&b) {
-        let id = new["id"].as_str().unwrap_or_default();
-        let old = list(&a).into_iter().find(|i| i["id"] == new["id"]);
-        let Some(old) = old else {
-            out.push(format!("{id}: not in the archived scorecard"));
-            continue;
-        };
-        let old_values = old["values"].as_array().unwrap_or(&empty);
-        for nv in new["values"].as_array().unwrap_or(&empty) {
-            let ov = old_values.iter().find(|v| v["period"] == nv["period"]);
-            for key in ["value", "rag", "vs_previous", "vs_last_year"] {
-                let was = ov.map_or(serde_json::Value::Null, |v| v[key].clone());
-                if was != nv[key] {
-                    out.push(format!(
-                        "{id} {}: {key} {was} -> {}",
-                        nv["period"].as_str().unwrap_or_default(),
-                        nv[key]
-                    ));
-                }
-            }
-        }
-    }
-    out
-}
-
-impl Reproduction {
-    /// The verdict, and when it is not reproduced, the first reason why.
-    fn headline(&self) -> String {
-        if self.reproduced {
-            return "Reproduced: every output is byte-for-byte what the manifest records."
-                .to_string();
-        }
-        match self.reasons.first() {
-            Some(first) => format!("NOT reproduced: {first}"),
-            None => "NOT reproduced".to_string(),
-        }
-    }
-
-    pub fn render_text(&self) -> String {
-        let mut s = String::new();
-        writeln!(s, "{}", self.headline).unwrap();
-        writeln!(s, "Reproducing the scorecard of {}", self.manifest).unwrap();
-        for f in &self.files {
-            let verdict = if f.identical { "identical" } else { "DIFFERS" };
-            writeln!(s, "  {:<16}{verdict}", f.file).unwrap();
-        }
-        if self.reproduced {
-            return s;
-        }
-        writeln!(s, "Why:").unwrap();
-        for r in &self.reasons {
-            writeln!(s, "  - {r}").unwrap();
-        }
-        if !self.changes.is_empty() {
-            writeln!(s, "\nWhat changed (archived -> rebuilt):").unwrap();
-            for c in &self.changes {
-                writeln!(s, "  {c}").unwrap();
-            }
-        }
-        s
-    }
 }

@@ -16,6 +16,7 @@ pub mod inputs;
 pub mod json;
 pub mod make;
 pub mod manifest;
+pub mod reproduce;
 pub mod status;
 pub mod svg;
 pub mod xlsx;

@@ -106,7 +106,8 @@ impl<'de> Visitor<'de> for UniqueVisitor {
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
                 return Err(de::Error::custom(format!(
-                    "the key {key:?} appears twice in one object"
+                    "the key {} appears twice in one object",
+                    crate::audit::record::quoted(&key)
                 )));
             }
             let Unique(v) = map.next_value()?;
@@ -116,9 +117,14 @@ impl<'de> Visitor<'de> for UniqueVisitor {
     }
 }
 
+/// A JSON text read with every object's keys unique: the error names a key given twice (or
+/// says where the text stops being JSON).
+pub fn parse_unique(input: &str) -> Result<Value, serde_json::Error> {
+    serde_json::from_str(input).map(|Unique(v)| v)
+}
+
 pub fn parse_return_json(input: &str) -> Result<Return, JsonError> {
-    let Unique(value) =
-        serde_json::from_str(input).map_err(|e| JsonError(format!("malformed JSON ({e})")))?;
+    let value = parse_unique(input).map_err(|e| JsonError(format!("malformed JSON ({e})")))?;
     let id = value
         .get("identity")
         .and_then(Value::as_object)

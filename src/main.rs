@@ -191,7 +191,8 @@ enum Command {
         /// The officer's explanations: indicator,period,text.
         #[arg(long, value_name = "FILE.csv")]
         commentary: Option<PathBuf>,
-        /// Replace the --out folder if it already holds a scorecard.
+        /// Replace the --out folder if it holds a scorecard this tool made (nothing else is ever
+        /// replaced).
         #[arg(long)]
         force: bool,
         /// Record this generation time instead of now (UTC, e.g. 2025-05-01T09:00:00Z).

@@ -479,6 +479,32 @@ fn devices_and_oversized_files_are_refused_before_reading() {
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
+/// A damaged return.xlsx is not an export: the advice is to build the return again, never to
+/// export the caseload again, wherever it is read (check, diff, reproduce).
+#[test]
+fn a_damaged_return_workbook_is_advised_to_be_rebuilt() {
+    let dir = built();
+    let book = dir.path().join("r/return.xlsx");
+    let bytes = std::fs::read(&book).unwrap();
+    for damaged in [&bytes[..bytes.len() / 2], &b"not a workbook"[..]] {
+        std::fs::write(&book, damaged).unwrap();
+        let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+        assert_eq!(code, 2, "{out}");
+        let (code, _, err) = run_in(dir.path(), &["diff", "r/return.xlsx", "r/return.json"]);
+        assert_eq!(code, 2, "{err}");
+        let (code, rebuilt, _) = run_in(dir.path(), &["reproduce", "r"]);
+        assert_eq!(code, 1, "{rebuilt}");
+        for said in [&out, &err, &rebuilt] {
+            assert!(
+                said.contains("return.xlsx as build wrote it")
+                    && said.contains("build the return again"),
+                "{said}"
+            );
+            assert!(!said.contains("export the caseload"), "{said}");
+        }
+    }
+}
+
 #[test]
 fn figures_at_the_edge_of_a_64_bit_number_are_findings_not_overflows() {
     let dir = built();

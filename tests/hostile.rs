@@ -479,6 +479,46 @@ fn devices_and_oversized_files_are_refused_before_reading() {
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
+/// A device or a pipe where a return's file should be is said to be what it is, never
+/// "missing", and is never read (a pipe with no writer would be waited on for ever).
+#[cfg(unix)]
+#[test]
+fn a_device_or_pipe_in_a_returns_folder_is_not_called_missing() {
+    let dir = built();
+    let r = dir.path().join("r");
+    std::fs::remove_file(r.join("return.xml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", r.join("return.xml")).unwrap();
+    std::fs::remove_file(r.join("return.json")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(r.join("return.json"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let started = Instant::now();
+    let (code, out, err) = run_in(dir.path(), &["reproduce", "r"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.starts_with("NOT reproduced: the archived return.xml cannot be read"),
+        "{out}"
+    );
+    for name in ["return.xml", "return.json"] {
+        assert!(
+            out.contains(&format!(
+                "the archived {name} beside the manifest cannot be read: it is not a regular \
+                 file (a device or a pipe)"
+            )),
+            "{out}"
+        );
+    }
+    assert!(!out.contains("missing"), "{out}");
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("not a regular file") && !out.contains("missing"),
+        "{out}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
 /// A damaged return.xlsx is not an export: the advice is to build the return again, never to
 /// export the caseload again, wherever it is read (check, diff, reproduce).
 #[test]

@@ -562,7 +562,7 @@ fn bad_archives() {
         d,
         &["scorecard", "file.txt", "--out", "board"],
         2,
-        &["file.txt is a file"],
+        &["file.txt is not a folder"],
     );
     std::fs::create_dir(d.join("empty")).unwrap();
     refused(
@@ -632,6 +632,20 @@ fn a_tampered_quarter_is_named_and_nothing_is_written() {
         1,
         &["2024-25-Q1: return.xml is named by its manifest but missing"],
     );
+    // A device in its place is said to be one, not missing, and is never read.
+    #[cfg(unix)]
+    {
+        let third = dir.path().join("third");
+        let archive = copy_archive(&third);
+        std::fs::remove_file(archive.join("2024-25-Q1/return.xml")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", archive.join("2024-25-Q1/return.xml")).unwrap();
+        refused(
+            &third,
+            &["scorecard", "returns", "--out", "board"],
+            1,
+            &["2024-25-Q1: return.xml is not a regular file (a folder, a device or a pipe)"],
+        );
+    }
 }
 
 #[test]

@@ -14,7 +14,7 @@ use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use crate::audit::diff;
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
-use crate::files::Kind;
+use crate::files::{FileError, Kind};
 use crate::period::Period;
 use crate::recognise::{self, Wanted};
 use crate::report;
@@ -41,8 +41,12 @@ struct FileCheck {
     /// What the manifest records; `None` when it does not list the file.
     expected_sha256: Option<String>,
     rebuilt_sha256: String,
-    /// The archived file beside the manifest; `None` when it is missing.
+    /// The archived file beside the manifest; `None` when it is missing or cannot be read.
     archived_sha256: Option<String>,
+    /// Why the archived file cannot be read, when it is there but unreadable (a device or a
+    /// pipe, say, rather than the file build wrote).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    archived_unreadable: Option<String>,
     /// Rebuild, manifest and archived file all the same.
     identical: bool,
 }
@@ -242,9 +246,20 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     for (name, rebuilt) in &built.files {
         let rebuilt = sha256_hex(rebuilt);
         let expected = manifest.output(name).map(|o| o.sha256.clone());
-        let archived = crate::files::read(&folder.join(name), Kind::ReturnFile)
-            .ok()
-            .map(|b| sha256_hex(&b));
+        let (archived, archived_unreadable) =
+            match crate::files::read(&folder.join(name), Kind::ReturnFile) {
+                Ok(b) => (Some(sha256_hex(&b)), None),
+                Err(FileError::Missing(_)) => (None, None),
+                Err(FileError::NotAFile) => (
+                    None,
+                    Some(
+                        "it is not a regular file (a device or a pipe), so it is not the file \
+                         build wrote"
+                            .to_string(),
+                    ),
+                ),
+                Err(e) => (None, Some(e.to_string())),
+            };
         let identical =
             expected.as_deref() == Some(rebuilt.as_str()) && archived.as_ref() == expected.as_ref();
         match (&expected, &archived) {
@@ -252,9 +267,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                 "{} does not record {name}, so it cannot show what was built",
                 manifest_path.display()
             )),
-            (Some(_), None) => outcome.reasons.push(format!(
-                "the archived {name} is missing beside the manifest"
-            )),
+            (Some(_), None) => outcome.reasons.push(match &archived_unreadable {
+                Some(why) => {
+                    format!("the archived {name} beside the manifest cannot be read: {why}")
+                }
+                None => format!("the archived {name} is missing beside the manifest"),
+            }),
             (Some(e), Some(a)) if a != e => outcome.reasons.push(format!(
                 "the archived {name} has been changed since it was built (its SHA-256 is not \
                  the one the manifest records)"
@@ -273,6 +291,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             expected_sha256: expected,
             rebuilt_sha256: rebuilt,
             archived_sha256: archived,
+            archived_unreadable,
             identical,
         });
     }
@@ -347,6 +366,9 @@ fn headline(o: &Outcome, same_input: bool) -> String {
     let mut differing: Vec<&FileCheck> = o.files.iter().filter(|f| !f.identical).collect();
     differing.sort_by_key(order);
     match differing.first() {
+        Some(f) if f.archived_unreadable.is_some() => {
+            format!("NOT reproduced: the archived {} cannot be read", f.file)
+        }
         Some(f) if f.archived_sha256.is_none() => {
             format!("NOT reproduced: the archived {} is missing", f.file)
         }

@@ -74,7 +74,7 @@ pub struct Archive {
 pub enum ArchiveError {
     #[error("{0} does not exist; give the folder that `build --archive` fills")]
     Missing(PathBuf),
-    #[error("{0} is a file; give the folder that `build --archive` fills")]
+    #[error("{0} is not a folder; give the folder that `build --archive` fills")]
     NotAFolder(PathBuf),
     #[error("cannot read the archive folder {0}: {1}")]
     Unreadable(PathBuf, String),
@@ -158,11 +158,22 @@ fn check_submission(
     };
     let before = problems.len();
     for output in &manifest.outputs {
-        if !dir.join(&output.file).is_file() {
-            problems.push(format!(
+        match std::fs::metadata(dir.join(&output.file)) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => problems.push(format!(
+                "{folder}: {} is not a regular file (a folder, a device or a pipe), so it is not \
+                 the file build wrote",
+                output.file
+            )),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => problems.push(format!(
                 "{folder}: {} is named by its manifest but missing",
                 output.file
-            ));
+            )),
+            Err(e) => problems.push(format!(
+                "{folder}: {} cannot be read: {}",
+                output.file,
+                crate::io_words::reading(&e)
+            )),
         }
     }
     let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]

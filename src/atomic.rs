@@ -15,10 +15,16 @@
 //!   (`RENAME_EXCHANGE`), so there is no moment without a complete folder at the name. Elsewhere
 //!   the old folder is first moved aside to `.NAME.PID.N.old` and moved back if the new one
 //!   cannot be put in place. Of the old folder only the files the caller lists are deleted, then
-//!   the folder if that emptied it: anything else found there is kept, and its place is said.
+//!   the folder if that emptied it: anything else found there is kept at `.NAME.PID.N.old`, and
+//!   its place is said. Only a folder is ever replaced: never a file, never a link (nothing is
+//!   deleted through one). Whether a folder may be replaced at all is the caller's to decide,
+//!   from what [`contents`] lists, before any work and again just before the swap.
 //!
 //! Staging names are `.NAME.PID.N.tmp`. A writer first removes the staging of the same target
-//! left by processes no longer running (a build killed part-way); a staging folder is removed
+//! left by processes no longer running (a build killed part-way), and only what is provably
+//! such a staging: a folder holding nothing but files the writer writes, or a writer's file,
+//! under that name; never a link, a user's file, or a folder holding anything else. A staging
+//! folder is removed
 //! when its writer fails or panics, and, on an interrupt (Ctrl-C, a terminal closed, a
 //! service stopped), by [`remove_unplaced`], which the binary's signal handler calls before it
 //! exits: a staging folder of an archive holds a copy of the child-level export, so it must not
@@ -105,7 +111,7 @@ pub fn write(path: &Path, bytes: &[u8], replace: bool) -> io::Result<()> {
     if !replace && fs::symlink_metadata(path).is_ok() {
         return Err(exists());
     }
-    clean_stale(path, &[]);
+    clean_stale(path, Staged::File);
     let tmp = hidden_sibling(path, "tmp")?;
     let mut list = unplaced();
     list.push((tmp.clone(), None));
@@ -163,7 +169,7 @@ impl Staging {
             }
             names.push(name.to_string());
         }
-        clean_stale(target, &names);
+        clean_stale(target, Staged::Folder(&names));
         let path = hidden_sibling(target, "tmp")?;
         let mut list = unplaced();
         list.push((path.clone(), Some(names.clone())));
@@ -231,15 +237,58 @@ impl Drop for Staging {
     }
 }
 
-/// Deletes the listed files of a folder, then the folder if that emptied it.
+/// Whether `path` is itself a folder: not a link to one, not a file.
+fn is_real_dir(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
+}
+
+/// Deletes the listed files of a folder, then the folder if that emptied it. Nothing is ever
+/// deleted through a link: `dir` must itself be a folder, and of its entries only regular files
+/// (never a link, even one bearing a listed name) are deleted.
 fn remove_listed(dir: &Path, names: &[String]) -> Replaced {
+    if !is_real_dir(dir) {
+        return Replaced::KeptAt(dir.to_path_buf());
+    }
     for name in names {
-        let _ = fs::remove_file(dir.join(name));
+        let path = dir.join(name);
+        if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            let _ = fs::remove_file(path);
+        }
     }
     match fs::remove_dir(dir) {
         Ok(()) => Replaced::Removed,
         Err(_) => Replaced::KeptAt(dir.to_path_buf()),
     }
+}
+
+/// What a folder holds, as a writer whose folders hold only `ours` sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contents {
+    /// How many entries it has.
+    pub entries: usize,
+    /// The entries that are not a regular file named in `ours`, sorted, each as a person would
+    /// recognise it: a folder as `name/`, a link as `name (a link)`.
+    pub foreign: Vec<String>,
+}
+
+/// Lists what `dir` holds that a folder of this writer's kind never holds. A caller decides
+/// from it whether `--force` may replace the folder ([`Staging::replace`]).
+pub fn contents(dir: &Path, ours: &[&str]) -> io::Result<Contents> {
+    let mut entries = 0;
+    let mut foreign = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        entries += 1;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        match entry.file_type() {
+            Ok(t) if t.is_file() && ours.contains(&name.as_str()) => {}
+            Ok(t) if t.is_dir() => foreign.push(format!("{name}/")),
+            Ok(t) if t.is_symlink() => foreign.push(format!("{name} (a link)")),
+            _ => foreign.push(name),
+        }
+    }
+    foreign.sort();
+    Ok(Contents { entries, foreign })
 }
 
 /// Makes a rename durable (best effort: not every system can sync a folder).
@@ -291,12 +340,24 @@ fn place_new(from: &Path, to: &Path, is_dir: bool) -> io::Result<()> {
 }
 
 /// Puts the folder `from` at `to` in place of the folder there, deleting of the old one only
-/// the `removable` files.
+/// the `removable` files. Only a folder is ever replaced: a link (even to a folder) or a file
+/// at `to` is refused, so nothing is deleted through a link and a user's file is never moved
+/// aside.
 fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Replaced> {
+    match fs::symlink_metadata(to) {
+        Ok(m) if m.is_dir() => {}
+        Ok(m) if m.is_symlink() => return Err(io::Error::other(NOT_THROUGH_A_LINK)),
+        Ok(_) => return Err(io::Error::other(NOT_A_FILE)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            place_new(from, to, true)?;
+            return Ok(Replaced::Nothing);
+        }
+        Err(e) => return Err(e),
+    }
     #[cfg(target_os = "linux")]
     match linux::rename(from, to, rustix::fs::RenameFlags::EXCHANGE) {
         // The old folder is now at `from`.
-        Ok(linux::Renamed::Done) => return Ok(remove_listed(from, removable)),
+        Ok(linux::Renamed::Done) => return Ok(set_aside(to, remove_listed(from, removable))),
         Ok(linux::Renamed::Unsupported) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             place_new(from, to, true)?;
@@ -323,12 +384,44 @@ fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Repla
         }
         return Err(e);
     }
-    Ok(remove_listed(&old, removable))
+    Ok(set_aside(to, remove_listed(&old, removable)))
 }
 
-/// Removes the staging of `target` left by processes that are no longer running: files
-/// outright, folders only of the `removable` files (and then the folder, if that emptied it).
-fn clean_stale(target: &Path, removable: &[String]) {
+const NOT_THROUGH_A_LINK: &str =
+    "it is a link, and nothing is ever replaced through a link; nothing was changed";
+const NOT_A_FILE: &str =
+    "it is a file, not a folder, and only a folder is replaced; nothing was changed";
+
+/// An old folder that still held something after its listed files were deleted is given an
+/// `.old` name beside `target`, never one a staging has: a staging's name says it may be
+/// cleaned, and what is left in that folder is not the tool's to clean.
+fn set_aside(target: &Path, replaced: Replaced) -> Replaced {
+    let Replaced::KeptAt(kept) = replaced else {
+        return replaced;
+    };
+    if kept.extension().is_some_and(|e| e == "old") {
+        return Replaced::KeptAt(kept);
+    }
+    match hidden_sibling(target, "old") {
+        Ok(old) if place_new(&kept, &old, is_real_dir(&kept)).is_ok() => Replaced::KeptAt(old),
+        _ => Replaced::KeptAt(kept),
+    }
+}
+
+/// What a writer stages beside its target: a folder holding only the listed files, or a file.
+#[derive(Debug, Clone, Copy)]
+enum Staged<'a> {
+    Folder(&'a [String]),
+    File,
+}
+
+/// Removes the staging of `target` left by processes that are no longer running. Only what is
+/// provably this writer's own staging is touched: an entry named as its staging (`.NAME.PID.N.tmp`
+/// of a process that is gone) that is, for a folder writer, a folder (not a link) holding
+/// nothing but regular files among `Staged::Folder`'s names, or, for a file writer, a regular
+/// file. Anything else under such a name (a user's file, a link, a folder holding anything
+/// more) is left alone.
+fn clean_stale(target: &Path, staged: Staged) {
     let Ok(name) = file_name(target) else { return };
     let prefix = format!(".{name}.");
     let Ok(entries) = fs::read_dir(parent_of(target)) else {
@@ -349,11 +442,18 @@ fn clean_stale(target: &Path, removable: &[String]) {
         if pid == std::process::id() || running(pid) {
             continue;
         }
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => {
-                remove_listed(&entry.path(), removable);
+        // `DirEntry::file_type` does not follow a link.
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        match staged {
+            Staged::Folder(names) if kind.is_dir() => {
+                let ours: Vec<&str> = names.iter().map(String::as_str).collect();
+                if contents(&entry.path(), &ours).is_ok_and(|c| c.foreign.is_empty()) {
+                    remove_listed(&entry.path(), names);
+                }
             }
-            Ok(t) if t.is_file() => {
+            Staged::File if kind.is_file() => {
                 let _ = fs::remove_file(entry.path());
             }
             _ => {}
@@ -510,8 +610,6 @@ mod tests {
         let dead = root.path().join(".out.4294967295.0.tmp");
         fs::create_dir(&dead).unwrap();
         fs::write(dead.join("a.txt"), b"child data").unwrap();
-        let dead_file = root.path().join(".out.4294967294.3.tmp");
-        fs::write(&dead_file, b"half").unwrap();
         let live = root
             .path()
             .join(format!(".out.{}.99.tmp", std::process::id()));
@@ -529,7 +627,101 @@ mod tests {
         // Only Linux can tell that a process is gone; elsewhere nothing is removed.
         let linux = cfg!(target_os = "linux");
         assert_eq!(!has(".out.4294967295.0.tmp"), linux, "{left:?}");
-        assert_eq!(!has(".out.4294967294.3.tmp"), linux, "{left:?}");
+
+        // A file writer's staging is a file, removed by the next file writer of that name.
+        let dead_file = root.path().join(".out.json.4294967294.3.tmp");
+        fs::write(&dead_file, b"half").unwrap();
+        write(&root.path().join("out.json"), b"{}", false).unwrap();
+        assert_eq!(!dead_file.exists(), linux);
+    }
+
+    #[test]
+    fn only_what_is_provably_a_dead_writers_own_staging_is_ever_cleaned() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        let at = |n: u32| root.path().join(format!(".out.4294967295.{n}.tmp"));
+        // A user's plain file under a staging's name is not a folder writer's staging.
+        fs::write(at(0), b"my notes").unwrap();
+        // A folder under that name holding anything the writer never writes is not either.
+        fs::create_dir(at(1)).unwrap();
+        fs::write(at(1).join("a.txt"), b"ours").unwrap();
+        fs::write(at(1).join("notes.docx"), b"mine").unwrap();
+        // Nor one holding a folder, or a link bearing one of the writer's names.
+        fs::create_dir_all(at(2).join("sub")).unwrap();
+        fs::write(at(2).join("a.txt"), b"ours").unwrap();
+        let real = root.path().join("real");
+        fs::create_dir(&real).unwrap();
+        fs::write(real.join("a.txt"), b"the user's").unwrap();
+        #[cfg(unix)]
+        {
+            fs::create_dir(at(3)).unwrap();
+            std::os::unix::fs::symlink(real.join("a.txt"), at(3).join("a.txt")).unwrap();
+            // A link under a staging's name, to the user's folder.
+            std::os::unix::fs::symlink(&real, at(4)).unwrap();
+        }
+        write_dir(&dir, &[("a.txt", b"x")], false).unwrap();
+        assert_eq!(fs::read(at(0)).unwrap(), b"my notes");
+        assert_eq!(fs::read(at(1).join("a.txt")).unwrap(), b"ours");
+        assert_eq!(fs::read(at(1).join("notes.docx")).unwrap(), b"mine");
+        assert_eq!(fs::read(at(2).join("a.txt")).unwrap(), b"ours");
+        assert_eq!(fs::read(real.join("a.txt")).unwrap(), b"the user's");
+        #[cfg(unix)]
+        {
+            assert!(fs::symlink_metadata(at(3).join("a.txt")).is_ok());
+            assert!(fs::symlink_metadata(at(4)).is_ok());
+        }
+        // A file writer of the same name never takes a folder for its staging.
+        fs::create_dir(root.path().join(".out.4294967295.9.tmp")).unwrap();
+        write(&dir.with_file_name("other"), b"x", false).unwrap();
+        assert!(root.path().join(".out.4294967295.9.tmp").is_dir());
+    }
+
+    #[test]
+    fn nothing_is_replaced_through_a_link_or_in_place_of_a_file() {
+        let root = tempfile::tempdir().unwrap();
+        let file = root.path().join("mine");
+        fs::write(&file, b"my notes").unwrap();
+        let err = write_dir(&file, &[("a.txt", b"x")], true).unwrap_err();
+        assert!(err.to_string().contains("not a folder"), "{err}");
+        assert_eq!(fs::read(&file).unwrap(), b"my notes");
+        assert_eq!(names(root.path()), ["mine"], "the staging is removed");
+        #[cfg(unix)]
+        {
+            let real = root.path().join("real");
+            write_dir(&real, &[("a.txt", b"old"), ("b.txt", b"old")], false).unwrap();
+            let link = root.path().join("board");
+            std::os::unix::fs::symlink(&real, &link).unwrap();
+            let err = write_dir(&link, &[("a.txt", b"new")], true).unwrap_err();
+            assert!(err.to_string().contains("through a link"), "{err}");
+            assert_eq!(names(&real), ["a.txt", "b.txt"]);
+            assert_eq!(fs::read(real.join("a.txt")).unwrap(), b"old");
+            assert_eq!(fs::read_link(&link).unwrap(), real);
+            // Asked to remove a staging that is a link, nothing behind it is touched.
+            let listed: Vec<String> = KINDS.iter().map(|n| n.to_string()).collect();
+            assert_eq!(
+                remove_listed(&link, &listed),
+                Replaced::KeptAt(link.clone())
+            );
+            assert_eq!(names(&real), ["a.txt", "b.txt"]);
+        }
+    }
+
+    #[test]
+    fn a_folder_kept_by_a_replacement_is_never_taken_for_staging() {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("out");
+        write_dir(&dir, &[("a.txt", b"one")], false).unwrap();
+        fs::write(dir.join("notes.docx"), b"mine").unwrap();
+        let Replaced::KeptAt(kept) = write_dir(&dir, &[("a.txt", b"two")], true).unwrap() else {
+            panic!("the old folder held a file the writer does not list")
+        };
+        let name = kept.file_name().unwrap().to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".out.") && name.ends_with(".old"),
+            "{name}"
+        );
+        write_dir(&dir, &[("a.txt", b"three")], true).unwrap();
+        assert_eq!(fs::read(kept.join("notes.docx")).unwrap(), b"mine");
     }
 
     #[test]

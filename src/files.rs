@@ -113,7 +113,7 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
     if !meta.is_file() {
         return Err(FileError::NotAFile);
     }
-    let file = fs::File::open(path)?;
+    let file = open(path)?;
     let meta = file.metadata()?;
     if !meta.is_file() {
         return Err(FileError::NotAFile);
@@ -155,6 +155,20 @@ pub fn read_inside(folder: &Path, name: &str, kind: Kind) -> Option<Result<Vec<u
         Ok(meta) if meta.file_type().is_symlink() => Err(FileError::Link),
         _ => read(&path, kind),
     })
+}
+
+/// Opens a file to read without waiting on it: should a pipe take the place of the file checked
+/// a moment before, opening it for reading would wait for a writer for ever; without waiting,
+/// the open returns at once and the type of what was opened is checked again.
+fn open(path: &Path) -> io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(nix::libc::O_NONBLOCK);
+    }
+    options.open(path)
 }
 
 /// How many names of a folder a message lists.
@@ -280,6 +294,23 @@ mod tests {
                 Err(FileError::NotAFile)
             ));
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_pipe_is_never_waited_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("q2.xlsx");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+        assert!(matches!(
+            read(&fifo, Kind::Export),
+            Err(FileError::NotAFile)
+        ));
+        // Opened as the reader opens a file (the check before was passed, say, by a file the
+        // pipe then replaced): it returns at once, and the pipe is refused.
+        let file = open(&fifo).unwrap();
+        assert!(!file.metadata().unwrap().is_file());
     }
 
     #[test]

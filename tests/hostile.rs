@@ -479,6 +479,72 @@ fn devices_and_oversized_files_are_refused_before_reading() {
     assert!(started.elapsed() < Duration::from_secs(30));
 }
 
+/// A device or a pipe where a return's file should be is said to be what it is, never
+/// "missing", and is never read (a pipe with no writer would be waited on for ever).
+#[cfg(unix)]
+#[test]
+fn a_device_or_pipe_in_a_returns_folder_is_not_called_missing() {
+    let dir = built();
+    let r = dir.path().join("r");
+    std::fs::remove_file(r.join("return.xml")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", r.join("return.xml")).unwrap();
+    std::fs::remove_file(r.join("return.json")).unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(r.join("return.json"))
+        .status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo");
+    let started = Instant::now();
+    let (code, out, err) = run_in(dir.path(), &["reproduce", "r"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.starts_with("NOT reproduced: the archived return.xml cannot be read"),
+        "{out}"
+    );
+    for name in ["return.xml", "return.json"] {
+        assert!(
+            out.contains(&format!(
+                "the archived {name} cannot be read: it is not a regular file (a device or \
+                 a pipe)"
+            )),
+            "{out}"
+        );
+    }
+    assert!(!out.contains("missing"), "{out}");
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("not a regular file") && !out.contains("missing"),
+        "{out}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+/// A damaged return.xlsx is not an export: the advice is to build the return again, never to
+/// export the caseload again, wherever it is read (check, diff, reproduce).
+#[test]
+fn a_damaged_return_workbook_is_advised_to_be_rebuilt() {
+    let dir = built();
+    let book = dir.path().join("r/return.xlsx");
+    let bytes = std::fs::read(&book).unwrap();
+    for damaged in [&bytes[..bytes.len() / 2], &b"not a workbook"[..]] {
+        std::fs::write(&book, damaged).unwrap();
+        let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+        assert_eq!(code, 2, "{out}");
+        let (code, _, err) = run_in(dir.path(), &["diff", "r/return.xlsx", "r/return.json"]);
+        assert_eq!(code, 2, "{err}");
+        let (code, rebuilt, _) = run_in(dir.path(), &["reproduce", "r"]);
+        assert_eq!(code, 1, "{rebuilt}");
+        for said in [&out, &err, &rebuilt] {
+            assert!(
+                said.contains("return.xlsx as build wrote it")
+                    && said.contains("build the return again"),
+                "{said}"
+            );
+            assert!(!said.contains("export the caseload"), "{said}");
+        }
+    }
+}
+
 #[test]
 fn figures_at_the_edge_of_a_64_bit_number_are_findings_not_overflows() {
     let dir = built();

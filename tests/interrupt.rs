@@ -115,3 +115,106 @@ fn an_interrupted_build_leaves_a_whole_return_or_nothing() {
         "no build was interrupted ({finished} finished)"
     );
 }
+
+/// Blocks the stop signals in the child before it runs the program: a signal sent then is held
+/// as the program's own first code holds one that comes before its handler is in place.
+fn held_from_the_start(cmd: &mut Command) -> &mut Command {
+    use nix::sys::signal::{SigSet, SigmaskHow, Signal, pthread_sigmask};
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec only the async-signal-safe `pthread_sigmask` runs, on a
+    // signal set built on the stack.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut set = SigSet::empty();
+            for signal in [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP] {
+                set.add(signal);
+            }
+            pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), None).map_err(std::io::Error::from)
+        })
+    }
+}
+
+/// What a stopped build left in its archive, besides the user's own file.
+fn left_in(archive: &Path) -> Vec<String> {
+    std::fs::read_dir(archive)
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|name| name != ".notes.txt")
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// SIGTERM the moment the program starts, before its interrupt handler can be in place (the
+/// tester's "first millisecond"): from the program's first instruction on, the stop is held
+/// and then handled like any other, status 130 and nothing written, never the process ended by
+/// the signal. Without the hold, the stop came before the handler and the process died by it
+/// (status -15); with the hold but nothing letting it through, the build ran to the end.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_stop_at_the_very_start_is_held_then_handled() {
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..20 {
+        let archive = tmp.path().join(format!("archive-{i}"));
+        std::fs::create_dir(&archive).unwrap();
+        std::fs::write(archive.join(".notes.txt"), "mine").unwrap();
+        let child = held_from_the_start(&mut build(&archive)).spawn().unwrap();
+        let signal = ["-TERM", "-INT", "-HUP"][i % 3];
+        let _ = Command::new("kill")
+            .args([signal, &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(130), "try {i} ({signal}): {stderr}");
+        assert!(
+            stderr.contains("Nothing half-written was left behind"),
+            "{stderr}"
+        );
+        assert_eq!(left_in(&archive), Vec::<String>::new(), "try {i}");
+        assert_eq!(
+            std::fs::read_to_string(archive.join(".notes.txt")).unwrap(),
+            "mine"
+        );
+    }
+}
+
+/// SIGTERM immediately after spawn, nothing held: it usually lands while the kernel and the
+/// loader are still starting the program, before any of its code runs, and no program can take
+/// a signal then: the process ends by it. Whatever the moment, nothing is ever left behind, and
+/// a process that got as far as its own code says it stopped, with status 130.
+#[test]
+fn a_stop_immediately_after_spawn_leaves_nothing() {
+    use std::os::unix::process::ExitStatusExt;
+    let tmp = tempfile::tempdir().unwrap();
+    for i in 0..20 {
+        let archive = tmp.path().join(format!("archive-{i}"));
+        std::fs::create_dir(&archive).unwrap();
+        std::fs::write(archive.join(".notes.txt"), "mine").unwrap();
+        let child = build(&archive).spawn().unwrap();
+        let _ = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        match (out.status.code(), out.status.signal()) {
+            (Some(130), _) => assert!(
+                stderr.contains("Nothing half-written was left behind"),
+                "{stderr}"
+            ),
+            (Some(0), _) => {}
+            (None, Some(15)) => assert!(stderr.is_empty(), "{stderr}"),
+            other => panic!("try {i}: {other:?}; stderr: {stderr}"),
+        }
+        let left = left_in(&archive);
+        assert!(
+            left.is_empty() || left == ["2024-25-Q2"],
+            "try {i}: {left:?}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(archive.join(".notes.txt")).unwrap(),
+            "mine"
+        );
+    }
+}

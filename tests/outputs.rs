@@ -345,6 +345,108 @@ fn validate_never_writes_over_its_input_or_an_existing_file_without_force() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn force_over_the_folder_holding_the_export_being_read_is_refused() {
+    // The tester's case: an archived submission copied out, rebuilt from its own input.
+    let f = Fixture::new();
+    assert_eq!(f.run(&f.build_args(&["--archive", "returns"])).0, 0);
+    std::fs::create_dir(f.path("q2")).unwrap();
+    for entry in std::fs::read_dir(f.path("returns/2024-25-Q2")).unwrap() {
+        let from = entry.unwrap().path();
+        std::fs::copy(&from, f.path("q2").join(from.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(
+        f.path("q2/input.acknowledgements.csv"),
+        "code,sheet,row,column,value,explanation\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("q2/input.xlsx", f.path("linked.xlsx")).unwrap();
+    let before = snapshot(f.dir.path());
+    for (export, out, what) in [
+        ("q2/input.xlsx", "q2", "the export being read"),
+        ("./q2/../q2/input.xlsx", "q2/", "the export being read"),
+        ("linked.xlsx", "q2", "the export being read"),
+        ("export.xlsx", "q2", "the acknowledgements file being read"),
+    ] {
+        let mut args = vec![
+            "build",
+            export,
+            "--period",
+            "2024-25 Q2",
+            "--out",
+            out,
+            "--force",
+        ];
+        if export == "export.xlsx" {
+            args.extend(["--acknowledgements", "q2/input.acknowledgements.csv"]);
+        }
+        let (code, stdout, err) = f.run(&args);
+        assert_eq!(code, 2, "{export}: {stdout}{err}");
+        assert!(
+            err.contains(&format!("cannot replace {out}: it holds {what}"))
+                && err.contains("nothing was changed"),
+            "{err}"
+        );
+        assert_eq!(snapshot(f.dir.path()), before, "{export}");
+        assert_eq!(hidden(f.dir.path()), Vec::<String>::new());
+    }
+    // The copy still reproduces: nothing it names was deleted.
+    let (code, out, err) = f.run(&["reproduce", "q2"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn out_and_archive_through_a_link_say_what_they_are() {
+    let f = Fixture::new();
+    assert_eq!(f.run(&f.build_args(&["--out", "r"])).0, 0);
+    std::os::unix::fs::symlink("r", f.path("linked")).unwrap();
+    let before = snapshot(f.dir.path());
+    // Replacing through a link is never done, with --force or without.
+    for extra in [&[][..], &["--force"][..]] {
+        let mut target = vec!["--out", "linked"];
+        target.extend_from_slice(extra);
+        let (code, _, err) = f.run(&f.build_args(&target));
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("--out linked is a link to r, not a folder")
+                && err.contains("--force never replaces anything through a link")
+                && !err.contains("is a file"),
+            "{err}"
+        );
+        assert_eq!(snapshot(f.dir.path()), before);
+        assert_eq!(
+            std::fs::read_link(f.path("linked")).unwrap(),
+            Path::new("r")
+        );
+    }
+    // Filing into an archive reached through the user's own link is done, in the folder it
+    // leads to.
+    std::fs::create_dir(f.path("archive")).unwrap();
+    std::os::unix::fs::symlink("archive", f.path("shared")).unwrap();
+    let (code, out, err) = f.run(&f.build_args(&["--archive", "shared"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(f.path("archive/2024-25-Q2/manifest.json").is_file());
+    // A link to a file, or to nothing, is said as such.
+    std::fs::write(f.path("notes.txt"), b"mine").unwrap();
+    std::os::unix::fs::symlink("notes.txt", f.path("to-a-file")).unwrap();
+    let (code, _, err) = f.run(&f.build_args(&["--archive", "to-a-file"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--archive to-a-file is a link to a file"),
+        "{err}"
+    );
+    std::os::unix::fs::symlink("gone", f.path("dangling")).unwrap();
+    let (code, _, err) = f.run(&f.build_args(&["--archive", "dangling"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--archive dangling is a link to gone, which does not exist"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(f.path("notes.txt")).unwrap(), b"mine");
+}
+
 /// Starts a command with its output captured, without waiting for it.
 trait Spawn {
     fn output_spawned(&mut self) -> std::process::Child;

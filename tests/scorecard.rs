@@ -332,36 +332,194 @@ fn the_same_inputs_give_the_same_bytes_and_reproduce_proves_it() {
 fn an_existing_scorecard_is_replaced_only_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("board");
-    std::fs::create_dir(&out).unwrap();
-    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let (code, stdout, stderr) = sample_scorecard(&out, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
     let (code, _, stderr) = sample_scorecard(&out, &[]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("already exists") && stderr.contains("--force"),
         "{stderr}"
     );
-    assert_eq!(
-        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
-        "mine"
-    );
-    // With --force the scorecard takes the folder's place; the officer's own file is never
-    // deleted: the old folder is kept, whole, and the output says where.
+    // A folder holding only a scorecard (its files and CSV copies) is simply replaced.
     let (code, stdout, stderr) = sample_scorecard(&out, &["--force"]);
     assert_eq!(code, 0, "{stdout}{stderr}");
-    assert!(out.join("scorecard.html").exists());
-    let kept = stdout
-        .lines()
-        .find_map(|l| l.split_once("so it was kept, whole, at "))
-        .map(|(_, path)| std::path::PathBuf::from(path.trim()))
-        .unwrap_or_else(|| panic!("{stdout}"));
-    assert_eq!(
-        std::fs::read_to_string(kept.join("notes.txt")).unwrap(),
-        "mine"
-    );
-    // A folder holding only a scorecard is simply replaced.
-    let (code, stdout, _) = sample_scorecard(&out, &["--force"]);
-    assert_eq!(code, 0);
     assert!(!stdout.contains("kept"), "{stdout}");
+    assert!(out.join("targets.csv").is_file());
+    assert_eq!(hidden_beside(&out), Vec::<String>::new());
+    // So is an empty folder.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let (code, stdout, stderr) = sample_scorecard(&empty, &["--force"]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+}
+
+/// Every file under `dir`, relative, with its bytes: what must be left exactly as it was.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let rel = p.strip_prefix(dir).unwrap().to_path_buf();
+            let meta = std::fs::symlink_metadata(&p).unwrap();
+            if meta.is_symlink() {
+                let to = std::fs::read_link(&p).unwrap();
+                out.push((rel, to.display().to_string().into_bytes()));
+            } else if meta.is_dir() {
+                stack.push(p.clone());
+                out.push((rel, Vec::new()));
+            } else {
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The hidden names beside `path`: a staging, or an old folder kept.
+fn hidden_beside(path: &Path) -> Vec<String> {
+    std::fs::read_dir(path.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('.'))
+        .collect()
+}
+
+/// `--force` as the tester used it, over what is not a scorecard: exit 2, a sentence saying
+/// what is there, and not a byte changed, moved or hidden, then or on the next run.
+fn force_refused(dir: &Path, out: &str, extra: &[&str], says: &[&str]) {
+    let before = snapshot(dir);
+    let (code, stdout, stderr) = sample_scorecard(&dir.join(out), &[&["--force"], extra].concat());
+    assert_eq!(code, 2, "{out}: {stdout}{stderr}");
+    for s in says {
+        assert!(stderr.contains(s), "{s:?} not in: {stderr}");
+    }
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert_eq!(snapshot(dir), before, "{out}");
+}
+
+#[test]
+fn force_never_replaces_a_folder_holding_anything_a_scorecard_does_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("mine")).unwrap();
+    std::fs::write(d.join("mine/notes.docx"), "notes").unwrap();
+    std::fs::write(d.join("mine/manifest.json"), r#"{"mine":1}"#).unwrap();
+    force_refused(
+        d,
+        "mine",
+        &[],
+        &[
+            "cannot replace",
+            "it holds notes.docx, which a scorecard never writes",
+        ],
+    );
+    // A manifest.json alone that is not a scorecard's.
+    std::fs::remove_file(d.join("mine/notes.docx")).unwrap();
+    force_refused(
+        d,
+        "mine",
+        &[],
+        &["its manifest.json is not one a scorecard has"],
+    );
+    // A return's folder.
+    let export = samples_of("2024-25").join("q2-export.xlsx");
+    let r = d.join("r");
+    let out = yjb()
+        .args([
+            "build",
+            &export.display().to_string(),
+            "--period",
+            "2024-25 Q2",
+            "--out",
+        ])
+        .arg(&r)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    force_refused(
+        d,
+        "r",
+        &[],
+        &["return.json", "it looks like a return's folder"],
+    );
+    // The archive itself.
+    let archive = copy_archive(&d.join("copy"));
+    let archive = archive.strip_prefix(d).unwrap().display().to_string();
+    force_refused(d, &archive, &[], &["it looks like an archive of returns"]);
+    // Excel's lock file beside an open scorecard.
+    let board = d.join("board");
+    let (code, stdout, stderr) = sample_scorecard(&board, &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    std::fs::write(board.join("~$scorecard.xlsx"), "lock").unwrap();
+    force_refused(d, "board", &[], &["~$scorecard.xlsx"]);
+}
+
+#[test]
+fn force_never_replaces_a_file_nor_cleans_one_up_later() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("mine"), r#"{"mine":1}"#).unwrap();
+    // As the old version left it: a user's file under a staging's name, of a process gone.
+    std::fs::write(d.join(".mine.4294967295.0.tmp"), "notes").unwrap();
+    for _ in 0..2 {
+        force_refused(d, "mine", &[], &["mine is a file, not a folder"]);
+    }
+    // Once the user moves the file away, a scorecard is written at that name; it cleans a
+    // stale staging of its own there, never a user's file under a staging's name.
+    std::fs::rename(d.join("mine"), d.join("mine.json")).unwrap();
+    let (code, stdout, stderr) = sample_scorecard(&d.join("mine"), &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(d.join(".mine.4294967295.0.tmp")).unwrap(),
+        "notes"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn force_never_replaces_anything_through_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, stdout, stderr) = sample_scorecard(&d.join("real"), &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    std::os::unix::fs::symlink("real", d.join("board")).unwrap();
+    let says = [
+        "--out",
+        "board is a link to real, not a folder",
+        "through a link",
+    ];
+    force_refused(d, "board", &[], &says);
+    // Without --force it is not called a folder that --force would replace.
+    let (code, _, stderr) = sample_scorecard(&d.join("board"), &[]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("board is a link to real"), "{stderr}");
+    assert!(d.join("real/scorecard.html").is_file());
+    assert!(d.join("real/manifest.json").is_file());
+}
+
+#[test]
+fn force_never_replaces_the_folder_holding_a_csv_being_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, stdout, stderr) = sample_scorecard(&d.join("board"), &[]);
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    // The copy of the targets beside the scorecard, given as the targets to read.
+    let before = snapshot(d);
+    let archive = archive().join("returns").display().to_string();
+    let args = ["scorecard", &archive, "--out", "board", "--force"];
+    let (code, stdout, stderr) = run(
+        d,
+        &[&args[..], &["--targets", "board/targets.csv"]].concat(),
+    );
+    assert_eq!(code, 2, "{stdout}{stderr}");
+    assert!(
+        stderr.contains("cannot replace board: it holds the targets CSV being read")
+            && stderr.contains("nothing was changed"),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(d), before);
 }
 
 #[test]
@@ -404,7 +562,7 @@ fn bad_archives() {
         d,
         &["scorecard", "file.txt", "--out", "board"],
         2,
-        &["file.txt is a file"],
+        &["file.txt is not a folder"],
     );
     std::fs::create_dir(d.join("empty")).unwrap();
     refused(
@@ -514,6 +672,20 @@ fn a_folder_almost_named_as_a_submission_is_named_not_silently_skipped() {
         entry(&v["sources"], "period", "2024-25 Q3")["folder"],
         "2024-25-Q3"
     );
+    // A device in its place is said to be one, not missing, and is never read.
+    #[cfg(unix)]
+    {
+        let third = dir.path().join("third");
+        let archive = copy_archive(&third);
+        std::fs::remove_file(archive.join("2024-25-Q1/return.xml")).unwrap();
+        std::os::unix::fs::symlink("/dev/zero", archive.join("2024-25-Q1/return.xml")).unwrap();
+        refused(
+            &third,
+            &["scorecard", "returns", "--out", "board"],
+            1,
+            &["2024-25-Q1: ", "return.xml", "it is not a regular file (a device or a pipe)"],
+        );
+    }
 }
 
 #[test]

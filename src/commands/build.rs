@@ -43,29 +43,63 @@ pub struct Args {
     pub provisional: bool,
 }
 
-/// Refuses, before the work of a build, a target that could never take the return.
-fn check_target(target: &Target) -> Result<(), CommandError> {
-    let (path, force) = match target {
-        Target::Folder { dir, force } => (dir, *force),
-        Target::Archive(root) => (root, false),
-    };
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        return Ok(());
-    };
-    if !meta.is_dir() {
-        return Err(CommandError::Other(format!(
-            "{} is a file, not a folder: name a folder for the return (nothing was changed)",
-            path.display()
-        )));
-    }
-    if let Target::Folder { dir, .. } = target {
-        super::not_the_current_folder(dir, "a return", "returns")?;
-    }
-    match target {
-        Target::Folder { dir, .. } if !force => Err(exists(dir)),
-        Target::Folder { dir, .. } => check_replaceable(dir)
-            .map_err(|why| CommandError::Other(format!("cannot replace {}: {why}", dir.display()))),
-        Target::Archive(_) => Ok(()),
+/// Refuses, before the work of a build (and again just before the swap), a target that could
+/// never take the return: `--out` naming a file or a link, a folder that is not a return
+/// build wrote, or one holding the export or acknowledgements being read; `--archive` naming
+/// anything but a folder. An archive reached through a link is the user's own arrangement:
+/// the return is filed in the folder it leads to (nothing is ever replaced in an archive).
+fn check_target(args: &Args) -> Result<(), CommandError> {
+    match &args.target {
+        Target::Folder { dir, force } => {
+            let Ok(meta) = std::fs::symlink_metadata(dir) else {
+                return Ok(());
+            };
+            if meta.is_symlink() {
+                return Err(super::out_is_a_link(dir, "a return"));
+            }
+            if !meta.is_dir() {
+                return Err(CommandError::Other(format!(
+                    "{} is a file, not a folder: name a folder for the return (nothing was \
+                     changed)",
+                    dir.display()
+                )));
+            }
+            super::not_the_current_folder(dir, "a return", "returns")?;
+            if !force {
+                return Err(exists(dir));
+            }
+            check_replaceable(dir).map_err(|why| {
+                CommandError::Other(format!("cannot replace {}: {why}", dir.display()))
+            })?;
+            // A return's own folder holds its input under the names build gives it.
+            let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+            let mut inputs = vec![("the export being read", args.export.as_path())];
+            if let Some(s) = &sidecar {
+                inputs.push(("the acknowledgements file being read", s.as_path()));
+            }
+            super::not_holding_inputs(dir, &inputs, "the return")
+        }
+        Target::Archive(root) => match std::fs::metadata(root) {
+            Ok(meta) if meta.is_dir() => Ok(()),
+            Ok(_) => Err(CommandError::Other(format!(
+                "--archive {} is {}, not a folder: name the archive's folder (nothing was changed)",
+                root.display(),
+                if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink()) {
+                    "a link to a file"
+                } else {
+                    "a file"
+                }
+            ))),
+            Err(_) => match std::fs::read_link(root) {
+                Ok(to) => Err(CommandError::Other(format!(
+                    "--archive {} is a link to {}, which does not exist: create that folder, or \
+                     name the archive's folder itself (nothing was changed)",
+                    root.display(),
+                    to.display()
+                ))),
+                Err(_) => Ok(()),
+            },
+        },
     }
 }
 
@@ -78,7 +112,7 @@ fn exists(dir: &Path) -> CommandError {
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
-    check_target(&args.target)?;
+    check_target(args)?;
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
@@ -150,7 +184,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             files.push((ARCHIVED_SIDECAR, b));
         }
     }
-    let (dir, kept) = place(&args.target, args.period, args.provisional, &files)?;
+    let (dir, kept) = place(args, &files)?;
     progress.done();
     let mut text = summary(&v, &built, &dir);
     if let Target::Archive(root) = &args.target
@@ -199,19 +233,15 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
 /// a return there only with `--force`), or the first free folder of the archive for a
 /// submission (or a provisional return). Returns where it went, and where an old folder holding
 /// other files was kept, if so.
-fn place(
-    target: &Target,
-    period: Period,
-    provisional: bool,
-    files: &[(&str, &[u8])],
-) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
-    match target {
+fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
+    let (period, provisional) = (args.period, args.provisional);
+    match &args.target {
         Target::Folder { dir, force } => {
             let mut staging = Staging::write(dir, files, &BUILD_FILES)
                 .map_err(|e| write_error(dir, &e, Some("--force")))?;
             if *force && std::fs::symlink_metadata(dir).is_ok() {
                 // Looked at again: the folder may have changed while the return was built.
-                check_target(target)?;
+                check_target(args)?;
                 let replaced = staging
                     .replace(dir)
                     .map_err(|e| write_error(dir, &e, Some("--force")))?;

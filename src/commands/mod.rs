@@ -106,6 +106,72 @@ pub fn not_the_current_folder(dir: &Path, what: &str, example: &str) -> Result<(
     )))
 }
 
+/// Refuses an `--out` that is a link (to a folder or anything else): a new output needs a new
+/// folder, and `--force` never replaces anything through a link, which would delete files in
+/// the folder it leads to. `what` is what would go there.
+pub fn out_is_a_link(dir: &Path, what: &str) -> CommandError {
+    let to = std::fs::read_link(dir)
+        .map(|t| format!(" to {}", t.display()))
+        .unwrap_or_default();
+    CommandError::Other(format!(
+        "--out {} is a link{to}, not a folder: {what} is written into a new folder, and --force \
+         never replaces anything through a link; name a new folder, or the folder itself \
+         (nothing was changed)",
+        dir.display()
+    ))
+}
+
+/// Refuses an existing `--out` folder that is, or holds, a file or folder the command reads:
+/// replacing it would delete the input it has just read (and the manifest would name a file
+/// that is gone). `inputs` are (what it is, where). Paths are compared as the system resolves
+/// them (links, `..`, and on Windows the case of each name), and folders by identity where the
+/// system offers one (device and inode on Unix), so no spelling of a path escapes the check. A
+/// hard link to an input inside the folder is not refused: deleting one name of a file leaves it
+/// whole at its others, where the command reads it.
+pub fn not_holding_inputs(
+    dir: &Path,
+    inputs: &[(&str, &Path)],
+    what: &str,
+) -> Result<(), CommandError> {
+    let Ok(folder) = std::fs::canonicalize(dir) else {
+        return Ok(());
+    };
+    for (name, input) in inputs {
+        let Ok(input) = std::fs::canonicalize(input) else {
+            continue;
+        };
+        let holds = if same_folder(&input, &folder) {
+            "it is"
+        } else if input.ancestors().skip(1).any(|a| same_folder(a, &folder)) {
+            "it holds"
+        } else {
+            continue;
+        };
+        return Err(CommandError::Other(format!(
+            "cannot replace {}: {holds} {name}, {}, and replacing the folder would delete it; \
+             write {what} to a new folder (nothing was changed)",
+            dir.display(),
+            input.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Whether two resolved paths name one folder.
+fn same_folder(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(a), Ok(b)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            return a.dev() == b.dev() && a.ino() == b.ino();
+        }
+    }
+    false
+}
+
 /// Says on stderr, never as an error, that an export which was read and validated looks open
 /// in Excel (its lock file is beside it): Excel lets others read an open workbook, but what
 /// was read is its last saved copy. (A failed read says so in its own sentence.)
@@ -235,5 +301,55 @@ pub fn write_error(path: &Path, e: &std::io::Error, force: Option<&str>) -> Comm
     CommandError::Write {
         path: path.to_path_buf(),
         message: format!("{message}{}", in_excel(path)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_out_folder_holding_an_input_is_refused_however_it_is_spelled() {
+        let root = tempfile::tempdir().unwrap();
+        let q2 = root.path().join("q2");
+        std::fs::create_dir_all(q2.join("sub")).unwrap();
+        std::fs::write(q2.join("sub/input.xlsx"), b"PK").unwrap();
+        std::fs::write(root.path().join("export.xlsx"), b"PK").unwrap();
+        let inside = q2.join("sub/../sub/input.xlsx");
+        let err = not_holding_inputs(&q2, &[("the export being read", &inside)], "the return")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(&format!(
+                "cannot replace {}: it holds the export being read",
+                q2.display()
+            )) && err.ends_with("write the return to a new folder (nothing was changed)"),
+            "{err}"
+        );
+        let err = not_holding_inputs(&q2, &[("the archive being read", &q2)], "the scorecard")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(": it is the archive being read"), "{err}");
+        // Beside it, or not there at all, is no concern of the folder's.
+        let beside = root.path().join("export.xlsx");
+        let gone = root.path().join("gone.xlsx");
+        assert!(
+            not_holding_inputs(&q2, &[("the export", &beside), ("the CSV", &gone)], "it").is_ok()
+        );
+        #[cfg(unix)]
+        {
+            // Through a link to the folder, and a link into it.
+            let link = root.path().join("linked");
+            std::os::unix::fs::symlink(&q2, &link).unwrap();
+            assert!(not_holding_inputs(&link, &[("the export", &inside)], "it").is_err());
+            let to_input = root.path().join("to-input.xlsx");
+            std::os::unix::fs::symlink(q2.join("sub/input.xlsx"), &to_input).unwrap();
+            assert!(not_holding_inputs(&q2, &[("the export", &to_input)], "it").is_err());
+            // A hard link elsewhere to a file inside is not the file inside: deleting the name
+            // inside leaves it whole where it is read.
+            let hard = root.path().join("hard.xlsx");
+            std::fs::hard_link(q2.join("sub/input.xlsx"), &hard).unwrap();
+            assert!(not_holding_inputs(&q2, &[("the export", &hard)], "it").is_ok());
+        }
     }
 }

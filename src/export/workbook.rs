@@ -176,8 +176,17 @@ pub enum ReadError {
         "this is not an Excel .xlsx workbook (it is not a zip file): export the caseload again as .xlsx"
     )]
     NotXlsx,
-    #[error("{0}")]
-    WrongKind(String),
+    /// A zip file that is another kind of document (named), or no document at all.
+    #[error(
+        "{}",
+        match .0 {
+            Some(kind) => format!(
+                "this is {kind}, not an Excel .xlsx workbook: open it and save it as an Excel workbook (.xlsx)"
+            ),
+            None => "this is a zip file but not an Excel workbook: export the caseload again as .xlsx".to_string(),
+        }
+    )]
+    WrongKind(Option<&'static str>),
     #[error(
         "this is an old-style .xls workbook or a password-protected one: open it in Excel, remove any password and save it as an Excel workbook (.xlsx)"
     )]
@@ -211,6 +220,35 @@ impl ReadError {
             ReadError::Damaged(_) => "F003",
             ReadError::TooLarge(_) => "F004",
             ReadError::TooManyRows { .. } => "F005",
+        }
+    }
+
+    /// What is wrong with the file, without the advice its message gives for an export (to
+    /// export the caseload again): for a workbook that was never meant to be an export, such
+    /// as a return's, whose reader gives its own.
+    pub fn fault(&self) -> String {
+        match self {
+            ReadError::NotXlsx => "it is not an Excel .xlsx workbook (it is not a zip file)".into(),
+            ReadError::WrongKind(Some(kind)) => {
+                format!("it is {kind}, not an Excel .xlsx workbook")
+            }
+            ReadError::WrongKind(None) => "it is a zip file but not an Excel workbook".into(),
+            ReadError::OldOrEncrypted => {
+                "it is an old-style .xls workbook or a password-protected one".into()
+            }
+            ReadError::OldXls => "it is an old-style .xls workbook".into(),
+            ReadError::Encrypted => "it is password-protected".into(),
+            ReadError::Damaged(what) => {
+                format!("the workbook is damaged and cannot be read ({what})")
+            }
+            ReadError::TooLarge(what) => format!(
+                "the workbook would unpack to far more data than a spreadsheet of its kind holds \
+                 ({what}); it was not opened"
+            ),
+            ReadError::TooManyRows { sheet, limit } => format!(
+                "sheet \"{sheet}\" holds rows beyond row {limit}, the last row Excel has: it was \
+                 not written by a spreadsheet program"
+            ),
         }
     }
 }
@@ -620,13 +658,7 @@ fn check_zip(bytes: &[u8]) -> Result<(), ReadError> {
     }
     match (has_workbook, kind) {
         (true, _) => Ok(()),
-        (false, Some(kind)) => Err(ReadError::WrongKind(format!(
-            "this is {kind}, not an Excel .xlsx workbook: open it and save it as an Excel workbook (.xlsx)"
-        ))),
-        (false, None) => Err(ReadError::WrongKind(
-            "this is a zip file but not an Excel workbook: export the caseload again as .xlsx"
-                .into(),
-        )),
+        (false, kind) => Err(ReadError::WrongKind(kind)),
     }
 }
 

@@ -92,7 +92,7 @@ pub struct Index {
 pub enum ArchiveError {
     #[error("{0} does not exist; give the folder that `build --archive` fills")]
     Missing(PathBuf),
-    #[error("{0} is a file; give the folder that `build --archive` fills")]
+    #[error("{0} is not a folder; give the folder that `build --archive` fills")]
     NotAFolder(PathBuf),
     #[error("cannot read the archive folder {0}: {1}")]
     Unreadable(PathBuf, String),
@@ -219,7 +219,8 @@ fn check_submission(
     let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
         .iter()
         .map(|n| dir.join(n))
-        .filter(|p| p.is_file())
+        // Whatever is there is checked: a device or a pipe in a file's place is named as one.
+        .filter(|p| std::fs::symlink_metadata(p).is_ok())
         .collect();
     let checked = audit::check_files(&dir, &targets, source, audit::Given::Folder);
     for f in &checked.findings {

@@ -457,9 +457,8 @@ type Cells = BTreeMap<u32, BTreeMap<u32, Value>>;
 
 /// Reads every non-empty cell of a sheet, refusing a sheet with more than a return holds.
 fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Cells, ReadError> {
-    let not = |e: calamine::XlsxError| {
-        ReadError::NotAReturn(crate::export::workbook::damaged(Some(name), &e).to_string())
-    };
+    let not =
+        |e: calamine::XlsxError| unreadable(&crate::export::workbook::damaged(Some(name), &e));
     let mut reader = wb.worksheet_cells_reader(name).map_err(not)?;
     let mut cells = Cells::new();
     let mut count: u64 = 0;
@@ -487,17 +486,28 @@ fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Cells, ReadErr
     Ok(cells)
 }
 
+/// What to do about a return workbook that cannot be opened as a workbook at all: build wrote
+/// one Excel opens, so this is another file or one damaged since, and the cure is to build the
+/// return again (an export's advice, to export the caseload again, does not fit).
+const REBUILD: &str = "this is not a return.xlsx as build wrote it, or it was damaged since: \
+     build the return again from its export (for an archived return, `yjb-return reproduce \
+     FOLDER --out NEW-FOLDER` rebuilds its files)";
+
+/// A return workbook the spreadsheet reader refused, in words that fit a return.
+fn unreadable(e: &crate::export::workbook::ReadError) -> ReadError {
+    ReadError::NotAReturn(format!("{}: {REBUILD}", e.fault()))
+}
+
 /// Reads the identity from the cover and every figure back by its measure code.
 pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
-    let not = |m: &str| ReadError::NotAReturn(m.to_string());
-    crate::export::workbook::precheck(bytes).map_err(|e| not(&e.to_string()))?;
-    crate::export::workbook::guarded(|| read_checked(bytes)).map_err(|e| not(&e.to_string()))?
+    crate::export::workbook::precheck(bytes).map_err(|e| unreadable(&e))?;
+    crate::export::workbook::guarded(|| read_checked(bytes)).map_err(|e| unreadable(&e))?
 }
 
 fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
     let not = |m: &str| ReadError::NotAReturn(m.to_string());
     let mut wb = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| not(&crate::export::workbook::damaged(None, &e).to_string()))?;
+        .map_err(|e| unreadable(&crate::export::workbook::damaged(None, &e)))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == COVER) {
         return Err(not("it has no Cover sheet"));
@@ -934,5 +944,22 @@ mod tests {
         let bytes = return_workbook(&ret, &layout, &[]).unwrap();
         let back = read_workbook(&bytes).unwrap();
         assert_eq!(back.ret.identity.yjs_name, "Smith & Jones YJS");
+    }
+
+    #[test]
+    fn a_damaged_return_workbook_is_advised_to_be_rebuilt_not_exported_again() {
+        let (ret, layout) = full();
+        let bytes = return_workbook(&ret, &layout, &[]).unwrap();
+        let damaged = [
+            bytes[..bytes.len() / 2].to_vec(),
+            b"not a workbook".to_vec(),
+            b"PK\x05\x06".to_vec(),
+        ];
+        for bytes in damaged {
+            let said = read_workbook(&bytes).unwrap_err().to_string();
+            assert!(said.starts_with("not a return workbook: "), "{said}");
+            assert!(said.contains("build the return again"), "{said}");
+            assert!(!said.contains("export the caseload"), "{said}");
+        }
     }
 }

@@ -17,6 +17,22 @@ use crate::definitions::Severity;
 /// a paragraph says all a query needs.
 pub const MAX_EXPLANATION_CHARS: usize = 2_000;
 
+/// The longest text each column takes, in characters, and why: measured as the file is read,
+/// so an over-long cell is named with its line and column. `value` is not used (the finding
+/// is matched by code, sheet, row and column) and may hold what one Excel cell holds.
+const LIMITS: [(&str, usize, &str); 6] = [
+    ("code", 20, "a rule code such as W316"),
+    ("sheet", 100, "a sheet's name"),
+    ("row", 10, "a row number"),
+    ("column", 100, "a column's name"),
+    ("value", 32_767, "what one Excel cell holds"),
+    (
+        "explanation",
+        MAX_EXPLANATION_CHARS,
+        "it is printed on the return's cover",
+    ),
+];
+
 /// One line of the sidecar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acknowledgement {
@@ -36,6 +52,20 @@ pub enum AcknowledgementError {
         file: String,
         line: usize,
         message: String,
+    },
+    /// A cell longer than its column allows; `start` is its beginning, cut.
+    #[error(
+        "{file} line {line}, column {column}: {start:?} is {length} characters long; keep it to \
+         {most} or fewer ({why})"
+    )]
+    TooLong {
+        file: String,
+        line: usize,
+        column: &'static str,
+        start: String,
+        length: usize,
+        most: usize,
+        why: &'static str,
     },
 }
 
@@ -76,16 +106,26 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Acknowledgement>, Acknowledge
                 record.len()
             )));
         }
+        for (field, (column, most, why)) in record.iter().zip(LIMITS) {
+            let field = field.trim();
+            let length = field.chars().count();
+            if length > most {
+                let mut start: String = field.chars().take(40).collect();
+                start.push_str("...");
+                return Err(AcknowledgementError::TooLong {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    start,
+                    length,
+                    most,
+                    why,
+                });
+            }
+        }
         let explanation = record[5].trim().to_string();
         if explanation.is_empty() {
             continue;
-        }
-        let length = explanation.chars().count();
-        if length > MAX_EXPLANATION_CHARS {
-            return Err(err(format!(
-                "the explanation is {length} characters long; keep it under \
-                 {MAX_EXPLANATION_CHARS} (it is printed on the return's cover)"
-            )));
         }
         let row = match record[2].trim() {
             "" => None,
@@ -149,8 +189,8 @@ pub fn apply<'a>(
 const IDENTIFIERS: [&str; 4] = ["child_id", "intervention_id", "offence_id", "victim_id"];
 
 /// W460: explanations are the officer's free text and travel to the YJB in return.xlsx and
-/// manifest.json, so one that holds an identifier of this export, a date or what looks like
-/// a person's name is flagged on the finding it acknowledges. It cannot itself be
+/// manifest.json, so one that holds an identifier of this export, a date, a UK postcode, a UK
+/// phone number or what looks like a person's name is flagged on the finding it acknowledges. It cannot itself be
 /// acknowledged: the fix is to reword the explanation.
 pub fn identifying_explanations(v: &mut Validation) {
     let ids: HashSet<&str> = v
@@ -174,7 +214,7 @@ pub fn identifying_explanations(v: &mut Validation) {
             message: format!(
                 "the explanation acknowledging {} here contains {why}: explanations go to the \
                  YJB in return.xlsx and manifest.json, so describe the case without \
-                 identifiers, dates or names",
+                 identifiers, dates, names, addresses or phone numbers",
                 f.code
             ),
             related: Vec::new(),
@@ -321,7 +361,7 @@ const MONTHS: &[&str] = &[
 ];
 
 /// Why an explanation looks like it identifies someone, if it does: the first identifier of
-/// the export, date or name-like pair of words found in it, quoted.
+/// the export, date, postcode, phone number or name-like pair of words found in it, quoted.
 fn identifying(explanation: &str, ids: &HashSet<&str>) -> Option<String> {
     let words: Vec<&str> = explanation
         .split_whitespace()
@@ -370,6 +410,12 @@ fn identifying(explanation: &str, ids: &HashSet<&str>) -> Option<String> {
             }
         }
     }
+    if let Some(postcode) = postcode(&words) {
+        return Some(format!("\"{postcode}\", which looks like a postcode"));
+    }
+    if let Some(phone) = phone_number(explanation) {
+        return Some(format!("\"{phone}\", which looks like a phone number"));
+    }
     // A name: a title and a capitalised word (Mr Smith), or two capitalised words that are
     // not the start of a sentence and not the usual names of services (Jamie Smith).
     let capitalised = |w: &str| {
@@ -403,6 +449,111 @@ fn identifying(explanation: &str, ids: &HashSet<&str>) -> Option<String> {
             && !ordinary(b)
         {
             return Some(format!("\"{a} {b}\", which looks like a name"));
+        }
+    }
+    None
+}
+
+/// A UK postcode, as written: an outward code (`A9`, `A99`, `AA9`, `AA99`, `A9A`, `AA9A`) and
+/// an inward code (a digit and two letters, never C, I, K, M, O or V), with or without the
+/// space between (`LS1 4AB`, `SW1A1AA`). Upper-case letters only: "Q2 3rd" is prose, and an
+/// outward code alone (`LS1`, or `Y10` for a school year) is too common to tell.
+fn postcode(words: &[&str]) -> Option<String> {
+    fn outward(w: &str) -> bool {
+        let c: Vec<char> = w.chars().collect();
+        let upper = |i: usize| c.get(i).is_some_and(char::is_ascii_uppercase);
+        let digit = |i: usize| c.get(i).is_some_and(char::is_ascii_digit);
+        let letters = if upper(1) { 2 } else { 1 };
+        upper(0)
+            && digit(letters)
+            && match c.len().saturating_sub(letters) {
+                1 => true,
+                2 => digit(letters + 1) || upper(letters + 1),
+                _ => false,
+            }
+    }
+    fn inward(w: &str) -> bool {
+        let c: Vec<char> = w.chars().collect();
+        let letter = |x: &char| x.is_ascii_uppercase() && !"CIKMOV".contains(*x);
+        c.len() == 3 && c[0].is_ascii_digit() && letter(&c[1]) && letter(&c[2])
+    }
+    for (i, word) in words.iter().enumerate() {
+        if let Some(next) = words.get(i + 1)
+            && outward(word)
+            && inward(next)
+        {
+            return Some(format!("{word} {next}"));
+        }
+        let n = word.chars().count();
+        if (5..=7).contains(&n) {
+            let split = word.char_indices().nth(n - 3).map_or(0, |(at, _)| at);
+            let (out, inn) = word.split_at(split);
+            if outward(out) && inward(inn) {
+                return Some((*word).to_string());
+            }
+        }
+    }
+    None
+}
+
+/// A UK phone number: 11 digits from a leading 0 (`07700 900123`, `0113 496 0000`), or +44 or
+/// 0044 and 10 digits (`+44 7700 900123`, `+44 (0)113 496 0000`), with spaces, hyphens or
+/// brackets between the digits; not part of a longer number.
+fn phone_number(text: &str) -> Option<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let separator = |c: char| matches!(c, ' ' | '-' | '(' | ')');
+    for start in 0..chars.len() {
+        let before = start.checked_sub(1).map(|i| chars[i]);
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '+') {
+            continue;
+        }
+        let from = |at: usize| chars.get(at..).unwrap_or_default();
+        let rest = from(start);
+        // The digits a number needs after its opening: 11 with the leading 0, 10 after +44.
+        let (mut at, mut digits, wanted) =
+            if rest.starts_with(&['+', '4', '4']) || rest.starts_with(&['0', '0', '4', '4']) {
+                let skip = if rest[0] == '+' { 3 } else { 4 };
+                let mut at = start + skip;
+                // "+44 (0)113 ...": the trunk 0 in brackets is not dialled.
+                while from(at).first().is_some_and(|c| *c == ' ') {
+                    at += 1;
+                }
+                if from(at).starts_with(&['(', '0', ')']) {
+                    at += 3;
+                }
+                (at, 0, 10)
+            } else if rest.first() == Some(&'0') {
+                (start, 0, 11)
+            } else {
+                continue;
+            };
+        let mut end = at;
+        let mut gap = 0;
+        while let Some(&c) = chars.get(at) {
+            if c.is_ascii_digit() {
+                digits += 1;
+                gap = 0;
+                end = at + 1;
+            } else if separator(c) && gap < 2 && digits > 0 {
+                gap += 1;
+            } else {
+                break;
+            }
+            at += 1;
+            if digits == wanted {
+                break;
+            }
+        }
+        let longer = chars.get(end).is_some_and(char::is_ascii_digit)
+            || chars.get(end).is_some_and(|c| separator(*c))
+                && chars.get(end + 1).is_some_and(char::is_ascii_digit);
+        if digits == wanted && !longer {
+            let from = if before == Some('(') {
+                start - 1
+            } else {
+                start
+            };
+            return Some(chars[from..end].iter().collect());
         }
     }
     None
@@ -481,10 +632,61 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with("a.csv line 2: the explanation is 2001 characters"),
+            err.to_string().starts_with(&format!(
+                "a.csv line 2, column explanation: \"{}...\" is 2001 characters long; keep it \
+                 to 2000 or fewer",
+                "x".repeat(40)
+            )),
             "{err}"
         );
+    }
+
+    #[test]
+    fn every_column_has_a_length_limit_named_with_line_and_column() {
+        let long = "y".repeat(40_000);
+        for (line, column) in [
+            (format!("{long},Interventions,17,,,why"), "code"),
+            (format!("W316,{long},17,,,why"), "sheet"),
+            (format!("W316,Interventions,{long},,,why"), "row"),
+            (format!("W316,Interventions,17,{long},,why"), "column"),
+            (format!("W316,Interventions,17,,{long}{long},why"), "value"),
+        ] {
+            let err = parse(&format!("{HEADER}\n{line}\n"), "a.csv").unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!("a.csv line 2, column {column}: \"yyyy")),
+                "{text}"
+            );
+            assert!(text.chars().count() < 200, "the value is cut: {text}");
+        }
+        // A value as long as an Excel cell holds is fine (it is not used).
+        let value = "v".repeat(32_767);
+        assert!(
+            parse(
+                &format!("{HEADER}\nW316,Interventions,17,,{value},why\n"),
+                "a.csv"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_sidecar_saved_with_cr_crlf_or_lf_line_ends_is_read_alike() {
+        let lf = format!(
+            "{HEADER}\nW316,Interventions,17,accommodation_suitable,Y,\"Kinship\nplacement\"\n\
+             W420,Interventions,20,,,Agreed at panel\n"
+        );
+        let want = parse(&lf, "a.csv").unwrap();
+        assert_eq!(want.len(), 2);
+        assert_eq!(want[1].line, 3);
+        for text in [lf.replace('\n', "\r\n"), lf.replace('\n', "\r")] {
+            let got = parse(&text, "a.csv").unwrap();
+            assert_eq!(got.len(), 2, "{text:?}");
+            assert_eq!(
+                (got[1].code.as_str(), got[1].row, got[1].line),
+                ("W420", Some(20), 3)
+            );
+        }
     }
 
     #[test]
@@ -525,6 +727,91 @@ mod tests {
             "May be reviewed next quarter",
         ] {
             assert_eq!(flagged(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn postcodes_are_noticed_in_explanations() {
+        let ids = HashSet::new();
+        for (text, found) in [
+            (
+                "Moved to LS1 4AB with his aunt",
+                "\"LS1 4AB\", which looks like a postcode",
+            ),
+            ("Lives at 12 High Street, M1 1AE.", "\"M1 1AE\""),
+            ("Placement at B33 8TH is suitable", "\"B33 8TH\""),
+            ("Address CR2 6XH confirmed", "\"CR2 6XH\""),
+            ("Staying in W1A 0AX temporarily", "\"W1A 0AX\""),
+            ("Staying in EC1A 1BB temporarily", "\"EC1A 1BB\""),
+            ("Postcode SW1A1AA on file", "\"SW1A1AA\""),
+            ("Postcode (DN55 1PT) on file", "\"DN55 1PT\""),
+        ] {
+            let why = identifying(text, &ids).unwrap_or_else(|| panic!("not flagged: {text}"));
+            assert!(why.contains(found), "{text}: {why}");
+        }
+        for text in [
+            // Prose that shares part of the shape.
+            "Reviewed in Q2 3rd week and again in Q3",
+            "Year Y10 pupil, KS4 courses; placed in LS1 area",
+            "S250 sentence, section 91, then a YRO",
+            // An inward code never holds C, I, K, M, O or V.
+            "Plan B2 3CV agreed",
+        ] {
+            assert_eq!(identifying(text, &ids), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn phone_numbers_are_noticed_in_explanations() {
+        let ids = HashSet::new();
+        for (text, found) in [
+            (
+                "Carer on 07700 900123 agreed",
+                "\"07700 900123\", which looks like a phone number",
+            ),
+            ("Call 07700900123 first", "\"07700900123\""),
+            ("Office 0113 496 0000 confirmed", "\"0113 496 0000\""),
+            ("Office (0113) 496-0000 confirmed", "\"(0113) 496-0000\""),
+            ("Mobile +44 7700 900123", "\"+44 7700 900123\""),
+            ("Mobile +447700900123.", "\"+447700900123\""),
+            ("Office +44 (0)113 496 0000", "\"+44 (0)113 496 0000\""),
+            ("Office 0044 113 496 0000", "\"0044 113 496 0000\""),
+        ] {
+            let why = identifying(text, &ids).unwrap_or_else(|| panic!("not flagged: {text}"));
+            assert!(why.contains(found), "{text}: {why}");
+        }
+        for text in [
+            // Ten digits, twelve digits, or part of a longer run of numbers.
+            "Ref 0770090012 is ten digits",
+            "Ref 077009001234 is twelve digits",
+            "Counted 0 1 2 3 4 5 6 7 8 9 10 sessions",
+            "Attended 10 of 12 sessions in 2 weeks, 40 hours offered",
+            "Order 123 07700 900123 4",
+        ] {
+            assert_eq!(identifying(text, &ids), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn ordinary_explanations_are_not_taken_for_names() {
+        let ids = HashSet::new();
+        for text in [
+            "Child moved to Leeds in March",
+            "Approved by Head of Service",
+            "Approved by the Head of Service after the Youth Offending Team review",
+            "Moved to Leeds City Council's supported accommodation",
+            "Placement judged suitable by the social worker; reviewed weekly",
+            "Education, Health and Care plan agreed with the school",
+        ] {
+            assert_eq!(identifying(text, &ids), None, "{text}");
+        }
+        for (text, found) in [
+            ("Spoke to Miss Patel at the school", "\"Miss Patel\""),
+            ("Dr Ahmed confirmed the need", "\"Dr Ahmed\""),
+            ("Placed with his aunt, Jane Doe, in March", "\"Jane Doe\""),
+        ] {
+            let why = identifying(text, &ids).unwrap_or_else(|| panic!("not flagged: {text}"));
+            assert!(why.contains(found), "{text}: {why}");
         }
     }
 

@@ -299,3 +299,69 @@ fn no_progress_when_stderr_is_not_a_terminal() {
         }
     }
 }
+
+#[test]
+fn an_export_saved_by_libreoffice_calc_gives_the_same_findings() {
+    // Calc saves every boolean cell as the formula TRUE() or FALSE() with its value cached:
+    // validate warned W112 ("the sheet holds 132 formula cell(s)") on four sheets where nobody
+    // wrote a formula.
+    let test = "an_export_saved_by_libreoffice_calc_gives_the_same_findings";
+    if !soffice_available(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let original = samples().join("flawed-export.xlsx");
+    let saved = soffice_convert(&original, "xlsx", dir.path());
+    let findings = |path: &std::path::Path| {
+        let out = yjb()
+            .arg("validate")
+            .arg(path)
+            .args(["--period", "2024-25 Q2", "--format", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let list: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {} {}",
+                    f["code"], f["location"], f["value"], f["message"], f["record"]
+                )
+            })
+            .collect();
+        (out.status.code(), list)
+    };
+    let (code, before) = findings(&original);
+    let (saved_code, after) = findings(&saved);
+    // The round trip changed the file (LibreOffice wrote its own), not what it says.
+    assert_ne!(
+        std::fs::read(&original).unwrap(),
+        std::fs::read(&saved).unwrap()
+    );
+    assert_eq!(code, saved_code);
+    assert_eq!(before, after);
+    let w112 = after.iter().filter(|f| f.starts_with("\"W112\"")).count();
+    assert_eq!(w112, 1, "only the one formula the sample holds: {after:#?}");
+    // And a clean sample saved by Calc builds the same figures, without a query.
+    let original = samples().join("q2-export.xlsx");
+    let saved = soffice_convert(&original, "xlsx", dir.path());
+    let measures = |path: &std::path::Path, out: &str| {
+        let done = yjb()
+            .arg("build")
+            .arg(path)
+            .args(["--period", "2024-25 Q2", "--out"])
+            .arg(dir.path().join(out))
+            .args(["--generated-at", "2024-10-21T09:30:00Z"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&done.stdout).into_owned();
+        assert_eq!(done.status.code(), Some(0), "{stdout}");
+        assert!(!stdout.contains("W112"), "{stdout}");
+        let json = std::fs::read_to_string(dir.path().join(out).join("return.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        v["measures"].clone()
+    };
+    assert_eq!(measures(&original, "before"), measures(&saved, "after"));
+}

@@ -186,9 +186,11 @@ fn terminal_and_report_show_findings_with_fixes_and_rejected_acknowledgements() 
         stdout.contains("  1 error, 0 warnings, 1 note\n"),
         "{stdout}"
     );
-    // Each finding under its sheet, named as typed, with how to fix it.
+    // Each finding under its sheet, named as typed, with the record to fix in the
+    // case-management system and how to fix it.
     let finding = "\nInterventions (sheet \"Orders\")\n  \
-         ERROR E201 Orders!E2 end_date \"2024-13-01\": not a date (use YYYY-MM-DD or DD/MM/YYYY)\n    \
+         ERROR E201 Orders!E2 end_date \"2024-13-01\": not a date (use YYYY-MM-DD or DD/MM/YYYY) \
+         [intervention_id I1, child_id C1]\n    \
          fix: Use a date cell, or text as YYYY-MM-DD or DD/MM/YYYY.\n";
     assert!(stdout.contains(finding), "{stdout}");
     assert!(

@@ -14,6 +14,7 @@ pub mod coerce;
 pub mod cross;
 pub mod finding;
 pub mod input;
+pub mod record;
 pub mod records;
 mod row;
 pub mod rows;
@@ -229,6 +230,7 @@ impl<'d> Collector<'d> {
             header,
             related: Vec::new(),
             child_id: None,
+            record: Vec::new(),
             acknowledged: None,
             sheet_name: Some(sheet.sheet_name.clone()),
             col_index,
@@ -249,6 +251,7 @@ impl<'d> Collector<'d> {
             header: None,
             related: Vec::new(),
             child_id: None,
+            record: Vec::new(),
             acknowledged: None,
             sheet_name: None,
             col_index: None,
@@ -419,6 +422,7 @@ fn check<E>(
     }
     let mut findings = out.findings;
     sort_findings(&mut findings, defs);
+    record::fill(&mut findings, &matched);
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for f in &findings {
         *counts.entry(f.code.as_str()).or_default() += 1;

@@ -198,8 +198,13 @@ fn terminal_and_report_show_findings_with_fixes_and_rejected_acknowledgements() 
         "{stdout}"
     );
     // The per-rule counts come after the findings, folded.
+    // Then that the period checks did not run (no --period), then what was written.
     assert!(
-        stdout.ends_with("\nBy rule: E201 (1), I111 (1)\n\nReport written to issues.xlsx\n"),
+        stdout.contains("\nBy rule: E201 (1), I111 (1)\n\nNote: no --period was given, "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(" on 18 October 2024).\n\nReport written to issues.xlsx\n"),
         "{stdout}"
     );
     // Both rejected acknowledgements, before the findings.

@@ -365,3 +365,45 @@ fn an_export_saved_by_libreoffice_calc_gives_the_same_findings() {
     };
     assert_eq!(measures(&original, "before"), measures(&saved, "after"));
 }
+
+#[test]
+fn without_a_period_validate_says_the_period_checks_did_not_run() {
+    // The export was taken on 2024-10-18, before 2024-25 Q3 ended: with that period it is an
+    // error (E451); without a period nothing said the check had not run.
+    let (code, out, dir) = run(&clean(), &[]);
+    assert_eq!(code, 0, "{out}");
+    let export = dir.path().join("export.xlsx");
+    let note = format!(
+        "\nNote: no --period was given, so the checks against the reporting period did not run \
+         (E450, E451 and I452: that the export was taken after the quarter began and ended). To \
+         run them: yjb-return validate {} --period \"2024-25 Q2\" (the last quarter that had \
+         ended when this export was taken, on 18 October 2024).\n",
+        export.display()
+    );
+    assert!(out.ends_with(&note), "{out}");
+    let (code, out, _dir) = run(&clean(), &["--period", "2024-25 Q3"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ERROR E451"), "{out}");
+    assert!(!out.contains("no --period"), "{out}");
+    // In JSON and the report, each of those rules is "not run", never "ran".
+    let (_, out, _dir) = run(&clean(), &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let status = |code: &str| {
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap()["status"]
+            .clone()
+    };
+    for code in ["E450", "E451", "I452"] {
+        assert_eq!(status(code), "not_run", "{code}");
+    }
+    assert_eq!(status("E453"), "ran");
+    let (_, _, dir) = run(&clean(), &["--report", "issues.xlsx"]);
+    let mut wb: Xlsx<_> = open_workbook(dir.path().join("issues.xlsx")).unwrap();
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let e451 = summary.rows().find(|r| r[0] == "E451").unwrap().to_vec();
+    assert_eq!(e451[3].to_string(), "not run (needs --period)");
+}

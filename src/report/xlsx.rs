@@ -561,6 +561,7 @@ impl Report<'_> {
                     RuleStatus::Ran => "ran",
                     RuleStatus::NotApplicable => "not applicable (sheet absent)",
                     RuleStatus::FailedInternally => "FAILED INSIDE THE TOOL",
+                    RuleStatus::NotRun => "not run (needs --period)",
                 },
                 &styles.top,
             )?;

@@ -93,7 +93,13 @@ pub enum RuleStatus {
     NotApplicable,
     /// The rule itself failed: a defect in the tool, reported so silence never looks like a pass.
     FailedInternally,
+    /// It checks the export against a reporting period, and none was given (`--period`).
+    NotRun,
 }
+
+/// The rules that check the export against the reporting period: they run only when one is
+/// given.
+pub const PERIOD_RULES: [&str; 3] = ["E450", "E451", "I452"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleRun {
@@ -441,6 +447,8 @@ fn check<E>(
                 .any(|codes| codes.contains(&rule.code.as_str()))
             {
                 RuleStatus::FailedInternally
+            } else if options.period.is_none() && PERIOD_RULES.contains(&rule.code.as_str()) {
+                RuleStatus::NotRun
             } else if applicable {
                 RuleStatus::Ran
             } else {

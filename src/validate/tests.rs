@@ -264,6 +264,22 @@ fn expect(fx: Fixture, expected: &[Place<'_>]) -> Validation {
 fn the_clean_fixture_passes_every_rule() {
     let v = expect(Fixture::clean(), &[]);
     assert_eq!(v.verdict(), "passed");
+    // Without a period, the rules that need one did not run, and say so.
+    assert!(
+        v.rules.iter().all(|r| r.status
+            == if PERIOD_RULES.contains(&r.code.as_str()) {
+                RuleStatus::NotRun
+            } else {
+                RuleStatus::Ran
+            }),
+        "{:?}",
+        v.rules
+    );
+    let options = Options {
+        period: "2024-25 Q2".parse().ok(),
+        ..Options::default()
+    };
+    let v = Fixture::clean().run_with(&options);
     assert!(
         v.rules.iter().all(|r| r.status == RuleStatus::Ran),
         "{:?}",

@@ -13,6 +13,7 @@ pub mod acknowledge;
 pub mod coerce;
 pub mod cross;
 pub mod finding;
+mod identifying;
 pub mod input;
 pub mod record;
 pub mod records;

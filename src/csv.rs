@@ -27,8 +27,10 @@ fn windows_1252(b: u8) -> char {
     }
 }
 
-/// Splits CSV text into records of fields (RFC 4180 quoting; CRLF or LF). Record `i` is Excel's
-/// row `i + 1`, even when a quoted field holds a line break.
+/// Splits CSV text into records of fields (RFC 4180 quoting). A record ends at CRLF (Windows),
+/// LF (Linux, macOS) or a lone CR (classic Mac OS, which Excel for Mac still offers as "CSV
+/// (Macintosh)"), so a file saved any of these ways is read alike. Record `i` is Excel's row
+/// `i + 1`, even when a quoted field holds a line break (kept as typed).
 pub fn records(text: &str) -> Vec<Vec<String>> {
     let mut records = Vec::new();
     let mut record = Vec::new();
@@ -45,8 +47,10 @@ pub fn records(text: &str) -> Vec<Vec<String>> {
             (true, c) => field.push(c),
             (false, '"') if field.is_empty() => quoted = true,
             (false, ',') => record.push(std::mem::take(&mut field)),
-            (false, '\r') => {}
-            (false, '\n') => {
+            (false, '\r' | '\n') => {
+                if c == '\r' && chars.peek() == Some(&'\n') {
+                    chars.next();
+                }
                 record.push(std::mem::take(&mut field));
                 records.push(std::mem::take(&mut record));
             }
@@ -74,6 +78,25 @@ mod tests {
                 vec!["x, \"y\"".to_string(), "two\nlines".to_string()],
                 vec!["last".to_string()],
             ]
+        );
+    }
+
+    #[test]
+    fn crlf_lf_and_a_lone_cr_end_a_record_alike() {
+        let want = vec![
+            vec!["a".to_string(), "b".to_string()],
+            vec!["1".to_string(), "".to_string()],
+            vec!["x\ry".to_string(), "2".to_string()],
+        ];
+        for end in ["\r\n", "\n", "\r"] {
+            let text = format!("a,b{end}1,{end}\"x\ry\",2{end}");
+            assert_eq!(records(&text), want, "{end:?}");
+        }
+        // Without a line end after the last record, and with a blank line between records.
+        assert_eq!(records("a\r\rb"), vec![vec!["a"], vec![""], vec!["b"]]);
+        assert_eq!(
+            records("a\r\n\r\nb\r"),
+            vec![vec!["a"], vec![""], vec!["b"]]
         );
     }
 

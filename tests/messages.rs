@@ -461,6 +461,44 @@ const NOT_FOUND: &str = "Note: no acknowledgements were read: \
     match, or give it with --acknowledgements).";
 
 #[test]
+fn another_quarters_acknowledgements_are_never_suggested() {
+    // q3-export.acknowledgements.csv belongs to q3-export.xlsx beside it: the note for
+    // q2-export.xlsx advised renaming it, which would take Q3's explanations away.
+    let dir = tempfile::tempdir().unwrap();
+    let samples = common::samples();
+    for name in [
+        "q2-export.xlsx",
+        "q3-export.xlsx",
+        "q3-export.acknowledgements.csv",
+    ] {
+        std::fs::copy(samples.join(name), dir.path().join(name)).unwrap();
+    }
+    let (code, out, _) = run_in(
+        dir.path(),
+        &["validate", "q2-export.xlsx", "--period", "2024-25 Q2"],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "\nNote: no acknowledgements were read: q2-export.acknowledgements.csv was not \
+             found beside the export.\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("q3-export"), "{out}");
+    // Once q3-export.xlsx is gone, its sidecar may be the one that was meant.
+    std::fs::remove_file(dir.path().join("q3-export.xlsx")).unwrap();
+    let (_, out, _) = run_in(
+        dir.path(),
+        &["validate", "q2-export.xlsx", "--period", "2024-25 Q2"],
+    );
+    assert!(
+        out.contains("(q3-export.acknowledgements.csv is there: was the export renamed?"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_renamed_export_says_which_acknowledgements_file_it_looked_for() {
     let dir = renamed_sample("q2-export-v2.xlsx");
     let (code, out, _) = run_in(

@@ -84,6 +84,60 @@ fn redact_never_copies_a_childs_record_in_row_1_an_id_stored_as_a_date_or_free_t
 }
 
 #[test]
+fn an_explanation_with_a_postcode_or_a_phone_number_is_a_warning() {
+    let mut sheets = clean();
+    for i in 0..3 {
+        set(&mut sheets, "Interventions", i, "accommodation_type", "NFA");
+    }
+    let dir = exported(&sheets);
+    std::fs::write(
+        dir.path().join("export.acknowledgements.csv"),
+        "code,sheet,row,column,value,explanation\r\
+         W316,Interventions,2,,,Staying with an aunt at LS1 4AB while a tenancy is found\r\
+         W316,Interventions,3,,,Carer reachable on +44 7700 900123; placement reviewed weekly\r\
+         W316,Interventions,4,,,Child moved to Leeds in March; approved by Head of Service\r",
+    )
+    .unwrap();
+    let (code, out, err) = run_in(dir.path(), &["validate", "export.xlsx", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let findings = v["findings"].as_array().unwrap();
+    // The sidecar (saved with classic-Mac line ends) acknowledged all three.
+    let acknowledged = findings
+        .iter()
+        .filter(|f| f["acknowledged"].is_string())
+        .count();
+    assert_eq!(acknowledged, 3, "{out}");
+    let w460: Vec<(u64, &str)> = findings
+        .iter()
+        .filter(|f| f["code"] == "W460")
+        .map(|f| (f["row"].as_u64().unwrap(), f["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(w460.len(), 2, "{w460:#?}");
+    assert_eq!(w460[0].0, 2);
+    assert!(
+        w460[0]
+            .1
+            .contains("\"LS1 4AB\", which looks like a postcode"),
+        "{}",
+        w460[0].1
+    );
+    assert_eq!(w460[1].0, 3);
+    assert!(
+        w460[1]
+            .1
+            .contains("\"+44 7700 900123\", which looks like a phone number"),
+        "{}",
+        w460[1].1
+    );
+    assert!(
+        w460[1].1.contains("addresses or phone numbers"),
+        "{}",
+        w460[1].1
+    );
+}
+
+#[test]
 fn an_explanation_with_an_identifier_a_date_or_a_name_is_a_warning() {
     let mut sheets = clean();
     set(&mut sheets, "Interventions", 0, "accommodation_type", "NFA");
@@ -182,7 +236,8 @@ fn late_failures_are_caught_early_or_cut_with_a_marker() {
         let (code, _, err) = run_in(dir.path(), &args);
         assert_eq!(code, 2, "{err}");
         assert!(
-            err.contains("line 2: the explanation is 40000 characters long"),
+            err.contains("line 2, column explanation: ")
+                && err.contains("is 40000 characters long"),
             "{err}"
         );
         assert!(!dir.path().join("r").exists());

@@ -1,5 +1,5 @@
-//! The `validate --report` workbook read back: every finding and every cell of the export
-//! survives constant-memory writing, counts are numbers, and each sheet carries the print
+//! The `validate --report` workbook read back: every finding, and every cell of the export's
+//! rows with findings, survives constant-memory writing, counts are numbers, and each sheet carries the print
 //! setup that makes it a few landscape pages (checked in the sheet XML, which is what Excel
 //! and LibreOffice print from).
 
@@ -64,22 +64,112 @@ fn every_finding_and_every_cell_survives_constant_memory_writing() {
     assert_eq!(text(&last_main[2]), last["code"].as_str().unwrap());
     assert!(matches!(last_main[0], Data::Float(_)), "# is a number");
 
-    // Each copy holds exactly the export's cells.
+    // Each copy holds exactly the export's cells of its header and of the rows a finding is
+    // on or involves, each at its own row number (24 of the 30 printed pages were rows
+    // without any finding); a sheet without findings is not copied.
     let mut export: Xlsx<_> = open_workbook(samples().join("flawed-export.xlsx")).unwrap();
+    let copies = wb.sheet_names();
     for name in export.sheet_names() {
+        let mut rows: std::collections::BTreeSet<u32> = findings
+            .iter()
+            .filter(|f| f["sheet"] == name.as_str())
+            .flat_map(|f| {
+                let related = f["related"].as_array().cloned().unwrap_or_default();
+                f["row"]
+                    .as_u64()
+                    .into_iter()
+                    .chain(related.iter().filter_map(|r| r["row"].as_u64()))
+                    .map(|r| r as u32)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let on_sheet = findings.iter().any(|f| f["sheet"] == name.as_str());
+        assert_eq!(copies.contains(&name), on_sheet, "sheet {name}");
+        if !on_sheet {
+            continue;
+        }
+        rows.insert(1);
         let original = export.worksheet_range(&name).unwrap();
         let copy = wb.worksheet_range(&name).unwrap();
         let cells = |r: &calamine::Range<Data>| -> Vec<(u32, u32, String)> {
             r.used_cells()
                 .map(|(row, col, d)| {
                     let (r0, c0) = r.start().unwrap();
-                    (row as u32 + r0, col as u32 + c0, text(d))
+                    (row as u32 + r0 + 1, col as u32 + c0, text(d))
                 })
                 .filter(|(_, _, t)| !t.is_empty())
                 .collect()
         };
-        assert_eq!(cells(&copy), cells(&original), "sheet {name}");
+        let wanted: Vec<_> = cells(&original)
+            .into_iter()
+            .filter(|(r, _, _)| rows.contains(r))
+            .collect();
+        assert_eq!(cells(&copy), wanted, "sheet {name}");
+        assert!(
+            cells(&original).len() > wanted.len() || rows.len() == original.height(),
+            "sheet {name} holds rows without findings"
+        );
     }
+    assert!(!copies.contains(&"ReoffendingCohort".to_string()));
+    // Every link from Issues lands on a row its copy holds.
+    let sheet_names = wb.sheet_names();
+    let issues_xml = part(&report, "xl/worksheets/sheet1.xml");
+    let links: Vec<&str> = issues_xml
+        .split("<hyperlink ")
+        .skip(1)
+        .map(|l| {
+            let l = &l[l.find("location=\"").unwrap() + 10..];
+            &l[..l.find('"').unwrap()]
+        })
+        .collect();
+    let involved: usize = findings
+        .iter()
+        .filter(|f| f["location"].is_string())
+        .map(|f| 1 + f["related"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert_eq!(links.len(), involved);
+    for link in links {
+        let (sheet, cell) = link.split_once('!').unwrap();
+        let at = sheet_names.iter().position(|s| s == sheet).expect(link);
+        let row: String = cell.chars().filter(char::is_ascii_digit).collect();
+        let xml = part(&report, &format!("xl/worksheets/sheet{}.xml", at + 1));
+        assert!(xml.contains(&format!("<row r=\"{row}\"")), "{link}");
+    }
+}
+
+#[test]
+fn a_copy_hides_the_rows_between_and_prints_the_row_numbers() {
+    let (report, _, _dir) = flawed_report();
+    let wb: Xlsx<_> = open_workbook(&report).unwrap();
+    let sheets = wb.sheet_names();
+    let at = sheets.iter().position(|s| s == "Interventions").unwrap();
+    let xml = part(&report, &format!("xl/worksheets/sheet{}.xml", at + 1));
+    // Rows not written are hidden (zeroHeight), so Excel and LibreOffice show and print the
+    // export's own row numbers, with the headings printed beside them.
+    assert!(
+        xml.contains("zeroHeight=\"1\""),
+        "unused rows are not hidden"
+    );
+    assert!(
+        xml.contains("<printOptions headings=\"1\"/>"),
+        "no row numbers printed"
+    );
+    // Row 10 has no finding; rows 9, 11 (involved in an overlap) and 233 have.
+    for (row, present) in [(9, true), (10, false), (11, true), (233, true), (25, false)] {
+        assert_eq!(
+            xml.contains(&format!("<row r=\"{row}\"")),
+            present,
+            "row {row}"
+        );
+    }
+    let summary = part(&report, "xl/worksheets/sheet2.xml");
+    let strings = part(&report, "xl/sharedStrings.xml");
+    assert!(summary.contains("mergeCell"), "facts wrap across the table");
+    assert!(
+        strings.contains("the header and the rows with findings, at their own row numbers"),
+        "the Summary says what the copies hold"
+    );
+    assert!(strings.contains("no findings on ReoffendingCohort"));
 }
 
 #[test]
@@ -186,9 +276,11 @@ fn terminal_and_report_show_findings_with_fixes_and_rejected_acknowledgements() 
         stdout.contains("  1 error, 0 warnings, 1 note\n"),
         "{stdout}"
     );
-    // Each finding under its sheet, named as typed, with how to fix it.
+    // Each finding under its sheet, named as typed, with the record to fix in the
+    // case-management system and how to fix it.
     let finding = "\nInterventions (sheet \"Orders\")\n  \
-         ERROR E201 Orders!E2 end_date \"2024-13-01\": not a date (use YYYY-MM-DD or DD/MM/YYYY)\n    \
+         ERROR E201 Orders!E2 end_date \"2024-13-01\": not a date (use YYYY-MM-DD or DD/MM/YYYY) \
+         [intervention_id I1, child_id C1]\n    \
          fix: Use a date cell, or text as YYYY-MM-DD or DD/MM/YYYY.\n";
     assert!(stdout.contains(finding), "{stdout}");
     assert!(
@@ -196,8 +288,13 @@ fn terminal_and_report_show_findings_with_fixes_and_rejected_acknowledgements() 
         "{stdout}"
     );
     // The per-rule counts come after the findings, folded.
+    // Then that the period checks did not run (no --period), then what was written.
     assert!(
-        stdout.ends_with("\nBy rule: E201 (1), I111 (1)\n\nReport written to issues.xlsx\n"),
+        stdout.contains("\nBy rule: E201 (1), I111 (1)\n\nNote: no --period was given, "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with(" on 18 October 2024).\n\nReport written to issues.xlsx\n"),
         "{stdout}"
     );
     // Both rejected acknowledgements, before the findings.

@@ -782,6 +782,138 @@ fn every_csv_error_names_file_row_and_column() {
 }
 
 #[test]
+fn csv_files_with_cr_crlf_or_lf_line_ends_are_read_alike() {
+    // Excel for Mac's "CSV (Macintosh)" ends lines with a lone CR: every target was dropped
+    // and the scorecard written with "18 without a target".
+    let dir = tempfile::tempdir().unwrap();
+    copy_archive(dir.path());
+    let d = dir.path();
+    let root = samples_root();
+    let mut summaries = Vec::new();
+    for (end, name) in [("\n", "lf"), ("\r\n", "crlf"), ("\r", "cr")] {
+        let mut args = vec!["--generated-at".to_string(), WHEN.to_string()];
+        for file in ["targets", "benchmarks", "commentary"] {
+            let text = std::fs::read_to_string(root.join(format!("{file}.csv")))
+                .unwrap()
+                .replace("\r\n", "\n")
+                .replace('\n', end);
+            let path = format!("{file}-{name}.csv");
+            std::fs::write(d.join(&path), text).unwrap();
+            args.extend([format!("--{file}"), path]);
+        }
+        let mut all = vec![
+            "scorecard".to_string(),
+            "returns".into(),
+            "--out".into(),
+            format!("board-{name}"),
+        ];
+        all.extend(args);
+        let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+        let (code, out, err) = run(d, &refs);
+        assert_eq!(code, 0, "{name}: {out}{err}");
+        let summary = out
+            .lines()
+            .find(|l| l.starts_with("At "))
+            .unwrap()
+            .to_string();
+        assert!(
+            summary.contains(", 5 without a target"),
+            "{name}: {summary}"
+        );
+        let json = std::fs::read_to_string(d.join(format!("board-{name}/scorecard.json"))).unwrap();
+        summaries.push((summary, json));
+    }
+    assert_eq!(summaries[0], summaries[1], "CRLF differs from LF");
+    assert_eq!(summaries[0], summaries[2], "CR differs from LF");
+}
+
+#[test]
+fn over_long_csv_text_is_named_with_its_row_and_column_before_any_work() {
+    // It failed late, writing the workbook: "String exceeds Excel's limit", no row named.
+    let dir = tempfile::tempdir().unwrap();
+    copy_archive(dir.path());
+    let d = dir.path();
+    let long = "x".repeat(40_000);
+    std::fs::write(
+        d.join("benchmarks.csv"),
+        format!(
+            "indicator,comparator,period,value,source\n\
+             ete,England,2023-24,50%,ok\n\
+             ete,{long},2023-24,50%,ok\n\
+             ete,England,{long},50%,ok\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("targets.csv"),
+        format!("indicator,from_period,target,floor,note\nete,2023-24 Q1,70%,,{long}\n"),
+    )
+    .unwrap();
+    let (code, out, err) = run(
+        d,
+        &[
+            "scorecard",
+            "returns",
+            "--out",
+            "board",
+            "--benchmarks",
+            "benchmarks.csv",
+            "--targets",
+            "targets.csv",
+        ],
+    );
+    let all = format!("{out}{err}");
+    assert_eq!(code, 1, "{all}");
+    for want in [
+        "targets.csv row 2, column note: \"xxxx",
+        "is 40000 characters long; keep it to 500 or fewer",
+        "benchmarks.csv row 3, column comparator: \"xxxx",
+        "is 40000 characters long; keep it to 60 or fewer",
+        "benchmarks.csv row 4, column period: \"xxxx",
+    ] {
+        assert!(all.contains(want), "{want:?} not in:\n{all}");
+    }
+    assert!(!all.contains("Excel's limit"), "{all}");
+    assert!(
+        all.len() < 2_000,
+        "the long values are cut when printed: {all}"
+    );
+    assert!(!d.join("board").exists());
+}
+
+#[test]
+fn a_percentage_above_100_or_a_negative_target_is_an_error_naming_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_archive(dir.path());
+    let d = dir.path();
+    std::fs::write(
+        d.join("targets.csv"),
+        "indicator,from_period,target,floor,note\n\
+         ete,2023-24 Q1,150%,,\n\
+         accommodation,2023-24 Q1,90,105,\n\
+         fte_rate,2023-24 Q1,-80,,\n",
+    )
+    .unwrap();
+    refused(
+        d,
+        &[
+            "scorecard",
+            "returns",
+            "--out",
+            "board",
+            "--targets",
+            "targets.csv",
+        ],
+        1,
+        &[
+            "targets.csv row 2, column target: \"150%\" is above 100%, but ete is a percentage",
+            "targets.csv row 3, column floor: \"105\" is above 100%",
+            "targets.csv row 4, column target: \"-80\" is below 0, but fte_rate is a rate",
+        ],
+    );
+}
+
+#[test]
 fn commentary_outside_the_window_is_ignored() {
     let dir = tempfile::tempdir().unwrap();
     copy_archive(dir.path());

@@ -103,13 +103,27 @@ fn the_excel_report_lists_highlights_and_links() {
         "Child ID",
         "=HYPERLINK(\"http://x\")",
     );
+    // A finding on that row, so that its copy holds it.
+    set(&mut sheets, "Children", 0, "sex", "X");
     let (code, out, dir) = run(&sheets, &["--report", "issues.xlsx", "--all"]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("Report written to issues.xlsx"));
     let path = dir.path().join("issues.xlsx");
     let mut wb: Xlsx<_> = open_workbook(&path).unwrap();
     let names = wb.sheet_names();
-    assert_eq!(&names[..4], &["Issues", "Summary", "By child", "Service"]);
+    // Only the sheets with findings are copied (Service, Victims and BoardAttendance have
+    // none; Offences names C1, no longer in Children).
+    assert_eq!(
+        names,
+        [
+            "Issues",
+            "Summary",
+            "By child",
+            "Children",
+            "Interventions",
+            "Offences"
+        ]
+    );
     let issues = wb.worksheet_range("Issues").unwrap();
     let text: Vec<String> = issues
         .rows()
@@ -298,4 +312,113 @@ fn no_progress_when_stderr_is_not_a_terminal() {
             let _: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         }
     }
+}
+
+#[test]
+fn an_export_saved_by_libreoffice_calc_gives_the_same_findings() {
+    // Calc saves every boolean cell as the formula TRUE() or FALSE() with its value cached:
+    // validate warned W112 ("the sheet holds 132 formula cell(s)") on four sheets where nobody
+    // wrote a formula.
+    let test = "an_export_saved_by_libreoffice_calc_gives_the_same_findings";
+    if !soffice_available(test) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let original = samples().join("flawed-export.xlsx");
+    let saved = soffice_convert(&original, "xlsx", dir.path());
+    let findings = |path: &std::path::Path| {
+        let out = yjb()
+            .arg("validate")
+            .arg(path)
+            .args(["--period", "2024-25 Q2", "--format", "json"])
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let list: Vec<String> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {} {} {} {}",
+                    f["code"], f["location"], f["value"], f["message"], f["record"]
+                )
+            })
+            .collect();
+        (out.status.code(), list)
+    };
+    let (code, before) = findings(&original);
+    let (saved_code, after) = findings(&saved);
+    // The round trip changed the file (LibreOffice wrote its own), not what it says.
+    assert_ne!(
+        std::fs::read(&original).unwrap(),
+        std::fs::read(&saved).unwrap()
+    );
+    assert_eq!(code, saved_code);
+    assert_eq!(before, after);
+    let w112 = after.iter().filter(|f| f.starts_with("\"W112\"")).count();
+    assert_eq!(w112, 1, "only the one formula the sample holds: {after:#?}");
+    // And a clean sample saved by Calc builds the same figures, without a query.
+    let original = samples().join("q2-export.xlsx");
+    let saved = soffice_convert(&original, "xlsx", dir.path());
+    let measures = |path: &std::path::Path, out: &str| {
+        let done = yjb()
+            .arg("build")
+            .arg(path)
+            .args(["--period", "2024-25 Q2", "--out"])
+            .arg(dir.path().join(out))
+            .args(["--generated-at", "2024-10-21T09:30:00Z"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&done.stdout).into_owned();
+        assert_eq!(done.status.code(), Some(0), "{stdout}");
+        assert!(!stdout.contains("W112"), "{stdout}");
+        let json = std::fs::read_to_string(dir.path().join(out).join("return.json")).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        v["measures"].clone()
+    };
+    assert_eq!(measures(&original, "before"), measures(&saved, "after"));
+}
+
+#[test]
+fn without_a_period_validate_says_the_period_checks_did_not_run() {
+    // The export was taken on 2024-10-18, before 2024-25 Q3 ended: with that period it is an
+    // error (E451); without a period nothing said the check had not run.
+    let (code, out, dir) = run(&clean(), &[]);
+    assert_eq!(code, 0, "{out}");
+    let export = dir.path().join("export.xlsx");
+    let note = format!(
+        "\nNote: no --period was given, so the checks against the reporting period did not run \
+         (E450, E451, W452 and I454: that the export was taken after the quarter began and ended, \
+         and before the next quarter had ended). To \
+         run them: yjb-return validate {} --period \"2024-25 Q2\" (the last quarter that had \
+         ended when this export was taken, on 18 October 2024).\n",
+        export.display()
+    );
+    assert!(out.ends_with(&note), "{out}");
+    let (code, out, _dir) = run(&clean(), &["--period", "2024-25 Q3"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("ERROR E451"), "{out}");
+    assert!(!out.contains("no --period"), "{out}");
+    // In JSON and the report, each of those rules is "not run", never "ran".
+    let (_, out, _dir) = run(&clean(), &["--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let status = |code: &str| {
+        v["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap()["status"]
+            .clone()
+    };
+    for code in ["E450", "E451", "W452", "I454"] {
+        assert_eq!(status(code), "not_run", "{code}");
+    }
+    assert_eq!(status("E453"), "ran");
+    let (_, _, dir) = run(&clean(), &["--report", "issues.xlsx"]);
+    let mut wb: Xlsx<_> = open_workbook(dir.path().join("issues.xlsx")).unwrap();
+    let summary = wb.worksheet_range("Summary").unwrap();
+    let e451 = summary.rows().find(|r| r[0] == "E451").unwrap().to_vec();
+    assert_eq!(e451[3].to_string(), "not run (needs --period)");
 }

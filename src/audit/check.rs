@@ -200,6 +200,7 @@ pub fn finding(
         header: None,
         related: Vec::new(),
         child_id: None,
+        record: Vec::new(),
         acknowledged: None,
         sheet_name: None,
         col_index: None,

@@ -189,7 +189,9 @@ pub fn note_if_open_in_excel(path: &Path) {
 /// When no acknowledgements file was named and none was found under the export's name, while
 /// the export has warnings that could be acknowledged: the line saying which name was looked
 /// for (an export renamed after its explanations were written no longer finds them), and any
-/// acknowledgements files that are beside it under other names.
+/// acknowledgements files beside it that belong to no other export there (another quarter's
+/// `q3-export.acknowledgements.csv`, beside `q3-export.xlsx`, is that export's, and renaming
+/// it would take its explanations away).
 pub fn sidecar_not_found(
     export: &Path,
     named: Option<&Path>,
@@ -212,13 +214,13 @@ pub fn sidecar_not_found(
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
-    let mut others: Vec<String> = std::fs::read_dir(folder)
+    let entries: Vec<String> = std::fs::read_dir(folder)
         .into_iter()
         .flatten()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.to_lowercase().ends_with(".acknowledgements.csv"))
         .collect();
+    let mut others = orphan_sidecars(&entries, &name(export));
     others.sort();
     let beside = if others.is_empty() {
         String::new()
@@ -234,6 +236,39 @@ pub fn sidecar_not_found(
         "Note: no acknowledgements were read: {} was not found beside the export{beside}.",
         name(&looked_for)
     ))
+}
+
+/// The acknowledgements files among a folder's `entries` that belong to no export there but
+/// `export` (the one being read, which has none under its own name): a sidecar
+/// `NAME.acknowledgements.csv` belongs to `NAME.xlsx` or `NAME.xlsm` (names compared as
+/// Windows does, ignoring case).
+fn orphan_sidecars(entries: &[String], export: &str) -> Vec<String> {
+    const SIDECAR: &str = ".acknowledgements.csv";
+    fn stem_of(name: &str) -> Option<&str> {
+        let at = name.len().checked_sub(SIDECAR.len())?;
+        let (stem, suffix) = (name.get(..at)?, name.get(at..)?);
+        suffix.eq_ignore_ascii_case(SIDECAR).then_some(stem)
+    }
+    let exports: Vec<&str> = entries
+        .iter()
+        .filter(|n| !n.eq_ignore_ascii_case(export))
+        .filter_map(|n| {
+            let (stem, extension) = n.rsplit_once('.')?;
+            (extension.eq_ignore_ascii_case("xlsx") || extension.eq_ignore_ascii_case("xlsm"))
+                .then_some(stem)
+        })
+        .collect();
+    entries
+        .iter()
+        .filter(|n| {
+            stem_of(n).is_some_and(|stem| {
+                !exports
+                    .iter()
+                    .any(|e| e.to_lowercase() == stem.to_lowercase())
+            })
+        })
+        .cloned()
+        .collect()
 }
 
 /// The end of a failure's sentence when Excel's lock file is beside the file.
@@ -351,5 +386,44 @@ mod tests {
             std::fs::hard_link(q2.join("sub/input.xlsx"), &hard).unwrap();
             assert!(not_holding_inputs(&q2, &[("the export", &hard)], "it").is_ok());
         }
+    }
+
+    #[test]
+    fn only_acknowledgements_of_no_other_export_are_suggested() {
+        let entries: Vec<String> = [
+            "q2-export-v2.xlsx",
+            "q2-export.acknowledgements.csv",
+            "q3-export.xlsx",
+            "q3-export.acknowledgements.csv",
+            "Q4-EXPORT.XLSM",
+            "q4-export.Acknowledgements.CSV",
+            "notes.csv",
+            "old.acknowledgements.csv.bak",
+        ]
+        .map(String::from)
+        .to_vec();
+        // q2-export.xlsx is gone (renamed): its sidecar is the one to suggest; q3's and q4's
+        // belong to their exports.
+        assert_eq!(
+            orphan_sidecars(&entries, "q2-export-v2.xlsx"),
+            ["q2-export.acknowledgements.csv"]
+        );
+        // A sidecar whose export is the one being read, under another case, is suggested.
+        assert_eq!(
+            orphan_sidecars(&entries, "q4-export.xlsm"),
+            [
+                "q2-export.acknowledgements.csv",
+                "q4-export.Acknowledgements.CSV"
+            ]
+        );
+        // Names whose end is not on a character boundary, or too short, are no sidecars.
+        let mut odd: Vec<String> = ["é.acknowledgements.csv", "ü", ".acknowledgements.csv"]
+            .map(String::from)
+            .to_vec();
+        odd.push(format!("é{}", "a".repeat(20)));
+        assert_eq!(
+            orphan_sidecars(&odd, "x.xlsx"),
+            ["é.acknowledgements.csv", ".acknowledgements.csv"]
+        );
     }
 }

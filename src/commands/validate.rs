@@ -197,6 +197,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             {
                 t.push_str(&format!("\n{note}\n"));
             }
+            if args.period.is_none() {
+                t.push_str(&format!("\n{}\n", period_not_given(&v, &args.export)));
+            }
             if !written.is_empty() {
                 t.push('\n');
                 t.push_str(&written);
@@ -212,6 +215,46 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         EXIT_OK
     })
+}
+
+/// Without `--period`, the note that the checks against a period did not run, which they
+/// are, and the command that runs them: with the quarter the export most likely covers (the
+/// last one ended when it was taken), or an example when its extract date is unknown.
+fn period_not_given(v: &Validation, export: &Path) -> String {
+    let taken = v
+        .sheet("Service")
+        .and_then(|s| s.rows.first())
+        .and_then(|r| r.date("extract_date"));
+    let (period, why) = match taken {
+        Some(d) => (
+            Period::latest_complete(d),
+            format!(
+                " (the last quarter that had ended when this export was taken, on {})",
+                d.long()
+            ),
+        ),
+        None => (
+            "2024-25 Q2".parse().expect("a period"),
+            ", naming the quarter the export is for".to_string(),
+        ),
+    };
+    let export = export.display().to_string();
+    let export = if export.contains(char::is_whitespace) {
+        format!("\"{export}\"")
+    } else {
+        export
+    };
+    let codes: Vec<String> = crate::validate::PERIOD_RULES
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    format!(
+        "Note: no --period was given, so the checks against the reporting period did not run \
+         ({}: that the export was taken after the quarter began and ended, and before the \
+         next quarter had ended). To run them: \
+         yjb-return validate {export} --period \"{period}\"{why}.",
+        crate::io_words::list(&codes, codes.len()),
+    )
 }
 
 /// The line saying what the acknowledgements template holds and where it must go to be read.

@@ -8,12 +8,16 @@
 //! sentence, never a crash or a hang.
 
 use std::cell::Cell as Flag;
+use std::collections::HashMap;
 use std::fmt;
 use std::io::{BufReader, Cursor};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Once;
 
-use calamine::{CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx, XlsxError};
+use calamine::{
+    CellErrorType, DataRef, ExcelDateTime, ExcelDateTimeType, Reader, Xlsx, XlsxError,
+    XlsxFormulaMetadata,
+};
 
 use crate::date::Date;
 
@@ -399,18 +403,26 @@ impl Book<'_> {
                 Err(ReadError::Damaged(FORMAT.into()))
             }
         };
-        // The formula's text is never needed, only whether there is one; asking for the text
-        // would make the library grow a table to a size read from the file (`si="4000000000"`).
+        // Shared formulas whose anchor is a boolean constant, by their index: a derived cell
+        // carries only the index. (Asking the library for each derived cell's text would make
+        // it grow a table to a size read from the file, `si="4000000000"`.)
+        let mut constant_shared: HashMap<usize, bool> = HashMap::new();
         while let Some(record) = reader.next_cell_with_formula_metadata().map_err(failed)? {
             let (row, col) = record.pos;
-            if record.formula.is_some() {
-                formulas.count += 1;
-                formulas.first.get_or_insert((row.saturating_add(1), col));
+            let mut value = record.value;
+            if let Some(formula) = &record.formula {
+                match constant_boolean(formula, &mut constant_shared) {
+                    Some(b) => value = DataRef::Bool(b),
+                    None => {
+                        formulas.count += 1;
+                        formulas.first.get_or_insert((row.saturating_add(1), col));
+                    }
+                }
             }
             if col >= MAX_COLUMNS {
                 continue;
             }
-            let Some(slot) = Slot::of(record.value) else {
+            let Some(slot) = Slot::of(value) else {
                 continue;
             };
             // Many cells can name one long shared string: the text they hold is bounded
@@ -448,6 +460,46 @@ impl Book<'_> {
             flush(last, &mut cells, &mut owned)?;
         }
         Ok(formulas)
+    }
+}
+
+/// The boolean a formula stands for when it is only a constant: `TRUE()`, `FALSE()`, `TRUE` or
+/// `FALSE`, in any case, with or without `=`. LibreOffice Calc saves every boolean cell as such
+/// a formula (with its value cached): it is a yes/no typed in, not a calculation, so it is read
+/// as the boolean and not counted as a formula. A shared formula's anchor is remembered by its
+/// index in `shared`, for the cells derived from it, which carry only the index.
+fn constant_boolean(
+    formula: &XlsxFormulaMetadata,
+    shared: &mut HashMap<usize, bool>,
+) -> Option<bool> {
+    let of_text = |text: &str| {
+        let text = text.trim();
+        let text = text.strip_prefix('=').unwrap_or(text).trim();
+        let text = text.strip_suffix("()").unwrap_or(text);
+        if text.eq_ignore_ascii_case("TRUE") {
+            Some(true)
+        } else if text.eq_ignore_ascii_case("FALSE") {
+            Some(false)
+        } else {
+            None
+        }
+    };
+    match formula {
+        XlsxFormulaMetadata::Normal { formula } => of_text(formula),
+        XlsxFormulaMetadata::Shared {
+            shared_index,
+            formula,
+            ..
+        } => {
+            let constant = of_text(formula);
+            match constant {
+                Some(b) => shared.insert(*shared_index, b),
+                None => shared.remove(shared_index),
+            };
+            constant
+        }
+        XlsxFormulaMetadata::SharedDerived { shared_index } => shared.get(shared_index).copied(),
+        _ => None,
     }
 }
 
@@ -868,6 +920,71 @@ mod tests {
         );
         assert_eq!(Cell::Number(123.0).display(), "123");
         assert_eq!(Cell::Bool(false).display(), "FALSE");
+    }
+
+    #[test]
+    fn a_constant_true_or_false_formula_is_a_boolean_not_a_formula() {
+        // LibreOffice Calc saves each boolean cell as `TRUE()` or `FALSE()` with its value
+        // cached; a hand-made workbook holds the other spellings.
+        use rust_xlsxwriter::{Formula, Workbook};
+        let mut wb = Workbook::new();
+        let ws = wb.add_worksheet().set_name("Children").unwrap();
+        ws.write_string(0, 0, "a").unwrap();
+        let constants = [
+            ("TRUE()", "TRUE", true),
+            ("=FALSE()", "FALSE", false),
+            ("true", "1", true),
+            ("=False", "0", false),
+            // What the formula says wins over a cached value that disagrees.
+            ("TRUE()", "0", true),
+        ];
+        for (i, (formula, cached, _)) in constants.iter().enumerate() {
+            ws.write_formula(1, i as u16, Formula::new(*formula).set_result(*cached))
+                .unwrap();
+        }
+        // A calculation that gives a boolean is a formula.
+        ws.write_formula(2, 0, Formula::new("=TRUE()+0").set_result("1"))
+            .unwrap();
+        ws.write_formula(2, 1, Formula::new("=NOT(FALSE())").set_result("TRUE"))
+            .unwrap();
+        let bytes = wb.save_to_buffer().unwrap();
+        let sheets = stream(&bytes).unwrap();
+        let (_, rows, formulas) = &sheets[0];
+        let read: Vec<&Cell> = rows[1].cells.iter().collect();
+        let want: Vec<Cell> = constants.iter().map(|(_, _, b)| Cell::Bool(*b)).collect();
+        assert_eq!(read, want.iter().collect::<Vec<_>>());
+        assert_eq!(
+            *formulas,
+            Formulas {
+                first: Some((3, 0)),
+                count: 2
+            }
+        );
+    }
+
+    #[test]
+    fn a_shared_constant_boolean_formula_is_a_boolean_in_every_cell_it_covers() {
+        let rows = r#"<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row>
+            <row r="2"><c r="A2" t="b"><f t="shared" ref="A2:A4" si="7">TRUE()</f><v>1</v></c>
+              <c r="B2"><f t="shared" ref="B2:B3" si="3">A2*2</f><v>2</v></c></row>
+            <row r="3"><c r="A3" t="b"><f t="shared" si="7"/><v>1</v></c>
+              <c r="B3"><f t="shared" si="3"/><v>2</v></c></row>
+            <row r="4"><c r="A4" t="b"><f t="shared" si="7"/><v>1</v></c>
+              <c r="B4" t="b"><f aca="false">FALSE()</f><v>0</v></c></row>"#;
+        let sheets = stream(&with_sheet_data(rows)).unwrap();
+        let (_, rows, formulas) = &sheets[0];
+        for r in &rows[1..] {
+            assert_eq!(r.cell(0), &Cell::Bool(true), "row {}", r.row);
+        }
+        assert_eq!(rows[3].cell(1), &Cell::Bool(false));
+        // Only the two cells of the shared calculation are formulas.
+        assert_eq!(
+            *formulas,
+            Formulas {
+                first: Some((2, 1)),
+                count: 2
+            }
+        );
     }
 
     /// A workbook whose one sheet holds the given `<sheetData>` content.

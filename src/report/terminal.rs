@@ -33,6 +33,14 @@ pub fn line(f: &Finding) -> String {
         write!(s, " {v:?}").unwrap();
     }
     write!(s, ": {}", f.message).unwrap();
+    if !f.record.is_empty() {
+        let keys: Vec<String> = f
+            .record
+            .iter()
+            .map(|(column, value)| format!("{column} {}", cut(value, RECORD_CHARS)))
+            .collect();
+        write!(s, " [{}]", keys.join(", ")).unwrap();
+    }
     if !f.related.is_empty() {
         let also: Vec<&str> = f.related.iter().map(|r| r.location.as_str()).collect();
         write!(s, " [also {}]", also.join(", ")).unwrap();
@@ -41,6 +49,19 @@ pub fn line(f: &Finding) -> String {
         write!(s, " (acknowledged: {why})").unwrap();
     }
     s
+}
+
+/// The most of one key of a finding's record the terminal shows: ids are a few characters.
+const RECORD_CHARS: usize = 40;
+
+/// `text` cut to `most` characters, `...` saying so.
+fn cut(text: &str, most: usize) -> String {
+    if text.chars().count() <= most {
+        return text.to_string();
+    }
+    let mut cut: String = text.chars().take(most).collect();
+    cut.push_str("...");
+    cut
 }
 
 /// `1 error`, `2 errors`.
@@ -223,6 +244,7 @@ mod tests {
             header: None,
             related: Vec::new(),
             child_id: None,
+            record: Vec::new(),
             acknowledged: None,
             sheet_name: Some("Orders".into()),
             col_index: None,
@@ -234,5 +256,45 @@ mod tests {
         assert_eq!(heading(&f), "Interventions");
         f.sheet = None;
         assert_eq!(heading(&f), "(the file)");
+    }
+
+    #[test]
+    fn a_line_names_the_record_to_fix_each_key_cut_to_a_sensible_length() {
+        let mut f = Finding {
+            code: "E301".into(),
+            severity: Severity::Error,
+            sheet: Some("Interventions".into()),
+            row: Some(2),
+            column: Some("end_date".into()),
+            value: Some("2024-02-01".into()),
+            message: "end_date is before start_date".into(),
+            location: Some("Interventions!E2".into()),
+            header: None,
+            related: Vec::new(),
+            child_id: Some("C1".into()),
+            record: vec![
+                ("intervention_id".into(), "I-1".into()),
+                ("child_id".into(), "C1".into()),
+            ],
+            acknowledged: None,
+            sheet_name: Some("Interventions".into()),
+            col_index: Some(4),
+        };
+        assert_eq!(
+            line(&f),
+            "ERROR E301 Interventions!E2 end_date \"2024-02-01\": end_date is before start_date \
+             [intervention_id I-1, child_id C1]"
+        );
+        f.record[0].1 = "é".repeat(200);
+        let shown = line(&f);
+        assert!(
+            shown.ends_with(&format!(
+                ": end_date is before start_date [intervention_id {}..., child_id C1]",
+                "é".repeat(40)
+            )),
+            "{shown}"
+        );
+        f.record.clear();
+        assert!(line(&f).ends_with("start_date"), "{}", line(&f));
     }
 }

@@ -4,8 +4,10 @@
 //! Sheet "Issues" lists every finding (never truncated) as a filterable table, each linked to
 //! its cell; "Summary" gives the verdict, the findings per rule, every rule's status and any
 //! acknowledgement that was not applied; "By child" gathers findings per child; then a copy of
-//! each export sheet with the offending cells coloured (errors red, warnings amber, notes blue)
-//! and the message as a cell note.
+//! each export sheet that has findings, holding its header and the rows a finding is on or
+//! involves, each at its own row number (the rows between hidden, the row numbers printed),
+//! with the offending cells coloured (errors red, warnings amber, notes blue) and the message
+//! as a cell note.
 //!
 //! Every sheet prints as the return workbook does: A4 landscape, one page wide, its header row
 //! repeated on each page, and a page header naming the export and the day of the run.
@@ -15,7 +17,7 @@
 //! megabytes rather than a copy of every cell. In that mode a write to an earlier row is
 //! silently dropped: each of those sheets is written strictly top to bottom.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rust_xlsxwriter::{
@@ -79,10 +81,45 @@ pub fn render_dated(v: &Validation, file: &str, date: Date) -> Result<Vec<u8>, X
     report.issues(&mut wb)?;
     report.summary(&mut wb)?;
     report.by_child(&mut wb)?;
-    for sheet in &v.workbook.sheets {
+    for sheet in v.workbook.sheets.iter().filter(|s| has_findings(v, s)) {
         report.copy(&mut wb, sheet)?;
     }
     wb.save_to_buffer()
+}
+
+/// What the copies of the export hold, and which sheets have none.
+fn copies_fact(v: &Validation) -> String {
+    let (with, without): (Vec<&RawSheet>, Vec<&RawSheet>) =
+        v.workbook.sheets.iter().partition(|s| has_findings(v, s));
+    let names = |sheets: &[&RawSheet]| -> Vec<String> {
+        sheets
+            .iter()
+            .map(|s| s.name.chars().take(40).collect())
+            .collect()
+    };
+    let mut fact = if with.is_empty() {
+        "none: no finding is on a sheet".to_string()
+    } else {
+        format!(
+            "{}: the header and the rows with findings, at their own row numbers (the rows \
+             between are hidden)",
+            crate::io_words::list(&names(&with), 10)
+        )
+    };
+    if !without.is_empty() {
+        fact.push_str(&format!(
+            "; no findings on {}",
+            crate::io_words::list(&names(&without), 10)
+        ));
+    }
+    fact
+}
+
+/// Whether a finding is on a sheet of the export: only those sheets are copied.
+fn has_findings(v: &Validation, sheet: &RawSheet) -> bool {
+    v.findings
+        .iter()
+        .any(|f| f.sheet_name.as_deref() == Some(sheet.name.as_str()))
 }
 
 /// What every sheet of the report is written from.
@@ -508,11 +545,16 @@ impl Report<'_> {
                 format!("yjb-return {}", env!("CARGO_PKG_VERSION")),
             ),
             ("Verdict", v.verdict().to_string()),
+            ("Copies of the export", copies_fact(v)),
         ];
         let mut row = 3u32;
         for (k, val) in &facts {
             ws.write_string_with_format(row, 0, *k, &styles.bold)?;
-            ws.write_string(row, 1, xml_safe(val))?;
+            // Across the table's width and wrapped: text running on past it would widen the
+            // printed page, and so shrink it.
+            let val = xml_safe(val);
+            fit_rows(ws, row, wrapped_lines(&val, widths[1..].iter().sum()))?;
+            ws.merge_range(row, 1, row, 4, &val, &styles.wrap)?;
             row += 1;
         }
         // Counts are numbers, so Excel neither flags them as text nor refuses to add them up.
@@ -561,6 +603,7 @@ impl Report<'_> {
                     RuleStatus::Ran => "ran",
                     RuleStatus::NotApplicable => "not applicable (sheet absent)",
                     RuleStatus::FailedInternally => "FAILED INSIDE THE TOOL",
+                    RuleStatus::NotRun => "not run (needs --period)",
                 },
                 &styles.top,
             )?;
@@ -615,21 +658,27 @@ impl Report<'_> {
         Ok(())
     }
 
-    /// A copy of an export sheet, each cell with a finding coloured by its worst severity and
-    /// carrying the messages as a note.
+    /// A copy of an export sheet holding its header and the rows a finding is on or involves,
+    /// each at its own row number (the rows between are hidden, so the numbers Excel shows and
+    /// prints are the export's, and every link and cell reference of the Issues sheet holds):
+    /// each cell with a finding coloured by its worst severity and carrying the messages as a
+    /// note.
     fn copy(&self, wb: &mut Workbook, sheet: &RawSheet) -> Result<(), XlsxError> {
         let (v, styles, page) = (self.v, &self.styles, &self.page);
         let name = self.copies.get(&sheet.name).unwrap_or(&sheet.name);
-        // Row → column → mark, in the order the sheet is written.
+        // Row → column → mark, in the order the sheet is written; and the rows shown.
         let mut marks: BTreeMap<u32, BTreeMap<u32, Mark>> = BTreeMap::new();
+        let mut shown: BTreeSet<u32> = BTreeSet::from([1]);
         for f in v
             .findings
             .iter()
             .filter(|f| f.sheet_name.as_deref() == Some(sheet.name.as_str()))
         {
+            shown.extend(f.related.iter().map(|r| r.row));
             let Some(row) = f.row.filter(|r| *r >= 1) else {
                 continue;
             };
+            shown.insert(row);
             let mark = marks
                 .entry(row)
                 .or_default()
@@ -646,16 +695,24 @@ impl Report<'_> {
                 f.message
             ));
         }
+        let kept: Vec<&RawRow> = sheet
+            .rows
+            .iter()
+            .filter(|r| shown.contains(&r.row))
+            .collect();
         // Rows arrive sorted from the reader; were they not, a constant-memory sheet would drop
         // the out-of-order ones, so such a sheet is written the ordinary way.
-        let ws = streaming_sheet(wb, name, sheet.rows.is_sorted_by_key(|r| r.row))?;
-        let widths = column_widths(sheet);
+        let ws = streaming_sheet(wb, name, kept.is_sorted_by_key(|r| r.row))?;
+        let widths = column_widths(kept.iter().copied());
         for (col, width) in widths.iter().enumerate() {
             ws.set_column_width(col as u16, *width)?;
         }
-        page.apply(ws, name, 0)?;
+        page.apply(ws, &format!("{name}: the rows with findings"), 0)?;
         ws.set_freeze_panes(1, 0)?;
-        let mut rows = sheet.rows.iter().peekable();
+        // Rows not written are hidden, and the row numbers print beside each row.
+        ws.hide_unused_rows(true);
+        ws.set_print_headings(true);
+        let mut rows = kept.into_iter().peekable();
         let mut marked = marks.iter().peekable();
         loop {
             let r = match (rows.peek(), marked.peek()) {
@@ -766,13 +823,13 @@ fn write_copy_row(
     Ok(())
 }
 
-/// Column widths for a copy from its contents (autofit cannot see a constant-memory sheet):
-/// wide enough for the longest value but never wider than 30, a long header wrapping rather
-/// than widening a column of Y and N, so that the sheet prints one page wide at a readable
-/// scale.
-fn column_widths(sheet: &RawSheet) -> Vec<f64> {
+/// Column widths for a copy from the rows it holds (autofit cannot see a constant-memory
+/// sheet): wide enough for the longest value but never wider than 30, a long header wrapping
+/// rather than widening a column of Y and N, so that the sheet prints one page wide at a
+/// readable scale.
+fn column_widths<'r>(rows: impl Iterator<Item = &'r RawRow>) -> Vec<f64> {
     let mut widths: Vec<usize> = Vec::new();
-    for raw in &sheet.rows {
+    for raw in rows {
         if widths.len() < raw.cells.len() {
             widths.resize(raw.cells.len(), 0);
         }
@@ -902,7 +959,7 @@ mod tests {
             formula_count: 0,
         };
         // Header counted up to 10 characters, a date is 10, long text capped at 30.
-        assert_eq!(column_widths(&sheet), [12.0, 12.0, 30.0]);
+        assert_eq!(column_widths(sheet.rows.iter()), [12.0, 12.0, 30.0]);
     }
 
     #[test]

@@ -13,6 +13,49 @@ use crate::period::Period;
 /// The longest commentary a quarter's figure carries (a spreadsheet cell holds 32,767).
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 
+/// The longest text each column of a CSV takes, in characters, and where it is shown. Every
+/// cell is measured when the file is read, so an over-long one is named with its row and
+/// column rather than failing the workbook later (one cell holds at most 32,767 characters,
+/// a page far fewer).
+type Limits = [(&'static str, usize, &'static str)];
+
+const TARGET_LIMITS: &Limits = &[
+    ("indicator", 40, "an indicator's id"),
+    ("from_period", 20, "a quarter, like 2024-25 Q1"),
+    ("target", 20, "a number"),
+    ("floor", 20, "a number"),
+    ("note", 500, "it is printed beside the indicator"),
+    ("owner", 100, "it is printed beside the indicator"),
+];
+
+const BENCHMARK_LIMITS: &Limits = &[
+    ("indicator", 40, "an indicator's id"),
+    ("comparator", 60, "it is printed in the benchmarks column"),
+    ("period", 60, "it is printed in the benchmarks column"),
+    ("value", 20, "a number"),
+    ("source", 300, "it is printed under the indicator's chart"),
+];
+
+const COMMENTARY_LIMITS: &Limits = &[
+    ("indicator", 40, "an indicator's id"),
+    ("period", 20, "a quarter, like 2024-25 Q1"),
+    (
+        "text",
+        MAX_COMMENT_CHARS,
+        "a board reads a paragraph, so shorten it",
+    ),
+];
+
+/// The start of an over-long value, for a message.
+fn start_of(value: &str, chars: usize) -> String {
+    if value.chars().count() <= chars {
+        return value.to_string();
+    }
+    let mut start: String = value.chars().take(chars).collect();
+    start.push_str("...");
+    start
+}
+
 /// One located error in a CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CsvError {
@@ -107,7 +150,7 @@ impl<'a> Table<'a> {
                 file: file.to_string(),
                 row: 1,
                 column: missing.join(", "),
-                value: header.join(","),
+                value: start_of(&header.join(","), 80),
                 message: format!(
                     "is the header; it needs the column(s) {} (the first row names the columns: {})",
                     missing.join(", "),
@@ -122,6 +165,25 @@ impl<'a> Table<'a> {
             .filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty()))
             .collect();
         Some(Table { file, header, rows })
+    }
+
+    /// An error for each cell of `row` longer than its column's limit.
+    fn too_long(&self, row: usize, r: &[String], limits: &Limits) -> Vec<CsvError> {
+        limits
+            .iter()
+            .filter_map(|&(column, most, why)| {
+                let value = self.get(r, column);
+                let length = value.chars().count();
+                (length > most).then(|| {
+                    self.error(
+                        row,
+                        column,
+                        &start_of(value, 40),
+                        format!("is {length} characters long; keep it to {most} or fewer ({why})"),
+                    )
+                })
+            })
+            .collect()
     }
 
     fn get<'r>(&self, row: &'r [String], column: &str) -> &'r str {
@@ -196,7 +258,25 @@ impl<'a> Table<'a> {
                 ),
             ));
         }
-        parse_decimal(digits).ok_or_else(|| {
+        // Every indicator's value is a share, a rate, a ratio or a count of children and
+        // events: none is below 0, and a percentage is at most 100.
+        let what = match ind.unit {
+            Unit::Percent => "a percentage, which is between 0 and 100",
+            Unit::Rate => "a rate of events in the population, which cannot be negative",
+            Unit::Ratio => "a ratio of two counts, which cannot be negative",
+            Unit::Count => "a count, which cannot be negative",
+        };
+        if let Some(magnitude) = digits.strip_prefix('-')
+            && parse_decimal(magnitude.trim_start()).is_some_and(|m| m > super::exact::whole(0))
+        {
+            return Err(self.error(
+                row,
+                column,
+                value,
+                format!("is below 0, but {} is {what}", ind.id),
+            ));
+        }
+        let number = parse_decimal(digits).ok_or_else(|| {
             let like = if ind.unit == Unit::Percent {
                 "75 or 75%"
             } else {
@@ -208,7 +288,16 @@ impl<'a> Table<'a> {
                 value,
                 format!("is not a number; write it like {like}"),
             )
-        })
+        })?;
+        if ind.unit == Unit::Percent && number > super::exact::whole(100) {
+            return Err(self.error(
+                row,
+                column,
+                value,
+                format!("is above 100%, but {} is {what}", ind.id),
+            ));
+        }
+        Ok(number)
     }
 }
 
@@ -231,6 +320,11 @@ pub fn parse_targets(
     let mut rows: Vec<(usize, TargetRow)> = Vec::new();
     for (row, r) in &table.rows {
         let row = *row;
+        let long = table.too_long(row, r, TARGET_LIMITS);
+        if !long.is_empty() {
+            errors.extend(long);
+            continue;
+        }
         let parsed = || -> Result<TargetRow, CsvError> {
             let ind = table.indicator(catalogue, row, table.get(r, "indicator"))?;
             let from = table.period(row, "from_period", table.get(r, "from_period"))?;
@@ -327,6 +421,11 @@ pub fn parse_benchmarks(
     let mut out = Vec::new();
     for (row, r) in &table.rows {
         let row = *row;
+        let long = table.too_long(row, r, BENCHMARK_LIMITS);
+        if !long.is_empty() {
+            errors.extend(long);
+            continue;
+        }
         let parsed = || -> Result<Benchmark, CsvError> {
             let ind = table.indicator(catalogue, row, table.get(r, "indicator"))?;
             let comparator = table.get(r, "comparator");
@@ -373,22 +472,15 @@ pub fn parse_commentary(
     let mut out = Vec::new();
     for (row, r) in &table.rows {
         let row = *row;
+        let long = table.too_long(row, r, COMMENTARY_LIMITS);
+        if !long.is_empty() {
+            errors.extend(long);
+            continue;
+        }
         let parsed = || -> Result<Option<Comment>, CsvError> {
             let ind = table.indicator(catalogue, row, table.get(r, "indicator"))?;
             let period = table.period(row, "period", table.get(r, "period"))?;
             let text = table.get(r, "text");
-            if text.chars().count() > MAX_COMMENT_CHARS {
-                let start: String = text.chars().take(40).collect();
-                return Err(table.error(
-                    row,
-                    "text",
-                    &format!("{start}…"),
-                    format!(
-                        "is longer than {MAX_COMMENT_CHARS} characters; a board reads a paragraph, \
-                         so shorten it"
-                    ),
-                ));
-            }
             Ok((!text.is_empty()).then(|| Comment {
                 indicator: ind.id.clone(),
                 period,
@@ -560,8 +652,151 @@ mod tests {
             "{found:?}"
         );
         assert!(
-            found[0].contains("longer than 2000 characters"),
+            found[0].contains("is 2001 characters long; keep it to 2000 or fewer"),
             "{found:?}"
         );
+    }
+
+    #[test]
+    fn a_percentage_above_100_or_any_value_below_0_is_refused() {
+        // 100 and 0 are allowed; 100.5, 150%, -5 are not, each named with its cell. A rate
+        // above 100 is fine (per 100,000), but not below 0; nor a ratio or a benchmark.
+        let text = "indicator,from_period,target,floor\n\
+                    ete,2023-24 Q1,100,0\n\
+                    ete,2024-25 Q1,150%,\n\
+                    accommodation,2024-25 Q1,100.5,\n\
+                    ete_hours,2024-25 Q1,60,-5\n\
+                    reoffending_binary,2024-25 Q1,30,101%\n\
+                    fte_rate,2024-25 Q1,250,300\n\
+                    custody_rate,2024-25 Q1,-0.3,\n\
+                    reoffending_frequency,2024-25 Q1,- 2,\n";
+        let found = errors(parse_targets(text, "targets.csv", &embedded()));
+        assert_eq!(found.len(), 6, "{found:#?}");
+        for (i, want) in [
+            "targets.csv row 3, column target: \"150%\" is above 100%, but ete is a percentage",
+            "targets.csv row 4, column target: \"100.5\" is above 100%, but accommodation is a \
+             percentage",
+            "targets.csv row 5, column floor: \"-5\" is below 0, but ete_hours is a percentage",
+            "targets.csv row 6, column floor: \"101%\" is above 100%",
+            "targets.csv row 8, column target: \"-0.3\" is below 0, but custody_rate is a rate",
+            "targets.csv row 9, column target: \"- 2\" is below 0, but reoffending_frequency is a \
+             ratio",
+        ]
+        .iter()
+        .enumerate()
+        {
+            assert!(found[i].starts_with(want), "{}", found[i]);
+        }
+        let found = errors(parse_benchmarks(
+            "indicator,comparator,period,value,source\n\
+             ete,England,2023-24,100.1%,x\n\
+             cohort,England,2023-24,-1,x\n\
+             fte_rate,England,2023,1500,x\n",
+            "b.csv",
+            &embedded(),
+        ));
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found[0].starts_with("b.csv row 2, column value: \"100.1%\" is above 100%"));
+        assert!(
+            found[1]
+                .starts_with("b.csv row 3, column value: \"-1\" is below 0, but cohort is a count")
+        );
+    }
+
+    #[test]
+    fn every_text_column_has_a_length_limit_named_with_row_and_column() {
+        let long = "x".repeat(40_000);
+        let text = format!(
+            "indicator,from_period,target,floor,note,owner\n\
+             ete,2024-25 Q1,80,75,{},\n\
+             ete_hours,2024-25 Q1,60,,fine,{}\n\
+             {},2024-25 Q1,60,,,\n\
+             accommodation,2024-25 Q1,{},,,\n",
+            "n".repeat(501),
+            "o".repeat(101),
+            "i".repeat(41),
+            "9".repeat(21),
+        );
+        let found = errors(parse_targets(&text, "targets.csv", &embedded()));
+        assert_eq!(found.len(), 4, "{found:#?}");
+        assert!(found[0].starts_with(&format!(
+            "targets.csv row 2, column note: \"{}...\" is 501 characters long; keep it to 500 or fewer",
+            "n".repeat(40)
+        )), "{}", found[0]);
+        assert!(
+            found[1].starts_with("targets.csv row 3, column owner: "),
+            "{}",
+            found[1]
+        );
+        assert!(
+            found[1].contains("is 101 characters long; keep it to 100"),
+            "{}",
+            found[1]
+        );
+        assert!(
+            found[2].starts_with("targets.csv row 4, column indicator: "),
+            "{}",
+            found[2]
+        );
+        assert!(
+            found[3].starts_with("targets.csv row 5, column target: "),
+            "{}",
+            found[3]
+        );
+        // At the limit is allowed.
+        let text = format!(
+            "indicator,from_period,target,floor,note\nete,2024-25 Q1,80,75,{}\n",
+            "n".repeat(500)
+        );
+        assert!(parse_targets(&text, "t.csv", &embedded()).is_ok());
+        for (column, line) in [
+            ("comparator", format!("ete,{long},2023-24,50%,src")),
+            ("period", format!("ete,England,{long},50%,src")),
+            ("source", format!("ete,England,2023-24,50%,{long}")),
+        ] {
+            let found = errors(parse_benchmarks(
+                &format!("indicator,comparator,period,value,source\n{line}\n"),
+                "b.csv",
+                &embedded(),
+            ));
+            assert_eq!(found.len(), 1, "{found:#?}");
+            let want = format!(
+                "b.csv row 2, column {column}: \"{}...\" is 40000 characters long",
+                "x".repeat(40)
+            );
+            assert!(found[0].starts_with(&want), "{}", found[0]);
+        }
+        let found = errors(parse_commentary(
+            &format!("indicator,period,text\nete,{long},x\n"),
+            "c.csv",
+            &embedded(),
+        ));
+        assert!(
+            found[0].starts_with("c.csv row 2, column period: "),
+            "{found:?}"
+        );
+        // A hostile header is cut too.
+        let found = errors(parse_targets(&format!("{long}\n"), "t.csv", &embedded()));
+        assert!(found[0].chars().count() < 400, "{}", found[0]);
+    }
+
+    #[test]
+    fn a_file_saved_with_classic_mac_line_ends_is_read_as_with_windows_ones() {
+        let lf = "indicator,from_period,target,floor,note\n\
+                  ete,2023-24 Q1,75%,70,first year\n\
+                  accommodation,2023-24 Q1,90,,\n";
+        for text in [
+            lf.to_string(),
+            lf.replace('\n', "\r\n"),
+            lf.replace('\n', "\r"),
+        ] {
+            let t = parse_targets(&text, "targets.csv", &embedded()).unwrap();
+            assert_eq!(t.at("ete", p("2024-25 Q1")).unwrap().note, "first year");
+            assert!(t.at("accommodation", p("2024-25 Q1")).is_some());
+        }
+        let b = "indicator,comparator,period,value,source\rete,England,2023-24,68.5%,x\r";
+        assert_eq!(parse_benchmarks(b, "b.csv", &embedded()).unwrap().len(), 1);
+        let c = "indicator,period,text\rete,2024-25 Q4,one\rete,2024-25 Q3,two";
+        assert_eq!(parse_commentary(c, "c.csv", &embedded()).unwrap().len(), 2);
     }
 }

@@ -17,6 +17,22 @@ use crate::definitions::Severity;
 /// a paragraph says all a query needs.
 pub const MAX_EXPLANATION_CHARS: usize = 2_000;
 
+/// The longest text each column takes, in characters, and why: measured as the file is read,
+/// so an over-long cell is named with its line and column. `value` is not used (the finding
+/// is matched by code, sheet, row and column) and may hold what one Excel cell holds.
+const LIMITS: [(&str, usize, &str); 6] = [
+    ("code", 20, "a rule code such as W316"),
+    ("sheet", 100, "a sheet's name"),
+    ("row", 10, "a row number"),
+    ("column", 100, "a column's name"),
+    ("value", 32_767, "what one Excel cell holds"),
+    (
+        "explanation",
+        MAX_EXPLANATION_CHARS,
+        "it is printed on the return's cover",
+    ),
+];
+
 /// One line of the sidecar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Acknowledgement {
@@ -36,6 +52,20 @@ pub enum AcknowledgementError {
         file: String,
         line: usize,
         message: String,
+    },
+    /// A cell longer than its column allows; `start` is its beginning, cut.
+    #[error(
+        "{file} line {line}, column {column}: {start:?} is {length} characters long; keep it to \
+         {most} or fewer ({why})"
+    )]
+    TooLong {
+        file: String,
+        line: usize,
+        column: &'static str,
+        start: String,
+        length: usize,
+        most: usize,
+        why: &'static str,
     },
 }
 
@@ -76,16 +106,26 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Acknowledgement>, Acknowledge
                 record.len()
             )));
         }
+        for (field, (column, most, why)) in record.iter().zip(LIMITS) {
+            let field = field.trim();
+            let length = field.chars().count();
+            if length > most {
+                let mut start: String = field.chars().take(40).collect();
+                start.push_str("...");
+                return Err(AcknowledgementError::TooLong {
+                    file: file.to_string(),
+                    line,
+                    column,
+                    start,
+                    length,
+                    most,
+                    why,
+                });
+            }
+        }
         let explanation = record[5].trim().to_string();
         if explanation.is_empty() {
             continue;
-        }
-        let length = explanation.chars().count();
-        if length > MAX_EXPLANATION_CHARS {
-            return Err(err(format!(
-                "the explanation is {length} characters long; keep it under \
-                 {MAX_EXPLANATION_CHARS} (it is printed on the return's cover)"
-            )));
         }
         let row = match record[2].trim() {
             "" => None,
@@ -149,9 +189,10 @@ pub fn apply<'a>(
 const IDENTIFIERS: [&str; 4] = ["child_id", "intervention_id", "offence_id", "victim_id"];
 
 /// W460: explanations are the officer's free text and travel to the YJB in return.xlsx and
-/// manifest.json, so one that holds an identifier of this export, a date or what looks like
-/// a person's name is flagged on the finding it acknowledges. It cannot itself be
-/// acknowledged: the fix is to reword the explanation.
+/// manifest.json, so one that holds an identifier of this export, a date, a UK postcode, a UK
+/// phone number or what looks like a person's name (the heuristics of `identifying`) is
+/// flagged on the finding it acknowledges. It cannot itself be acknowledged: the fix is to
+/// reword the explanation.
 pub fn identifying_explanations(v: &mut Validation) {
     let ids: HashSet<&str> = v
         .sheets
@@ -164,7 +205,7 @@ pub fn identifying_explanations(v: &mut Validation) {
         let Some(explanation) = &f.acknowledged else {
             continue;
         };
-        let Some(why) = identifying(explanation, &ids) else {
+        let Some(why) = super::identifying::why(explanation, &ids) else {
             continue;
         };
         warnings.push(Finding {
@@ -174,7 +215,7 @@ pub fn identifying_explanations(v: &mut Validation) {
             message: format!(
                 "the explanation acknowledging {} here contains {why}: explanations go to the \
                  YJB in return.xlsx and manifest.json, so describe the case without \
-                 identifiers, dates or names",
+                 identifiers, dates, names, addresses or phone numbers",
                 f.code
             ),
             related: Vec::new(),
@@ -190,222 +231,6 @@ pub fn identifying_explanations(v: &mut Validation) {
         }
     }
     v.findings.extend(warnings);
-}
-
-/// Words that begin with a capital in an explanation without being anyone's name: the
-/// services, courts and plans a youth justice officer writes about.
-const NOT_NAMES: &[&str] = &[
-    "youth",
-    "justice",
-    "service",
-    "services",
-    "court",
-    "courts",
-    "crown",
-    "magistrates",
-    "team",
-    "panel",
-    "board",
-    "council",
-    "county",
-    "city",
-    "borough",
-    "police",
-    "probation",
-    "health",
-    "education",
-    "social",
-    "care",
-    "children",
-    "children's",
-    "early",
-    "help",
-    "order",
-    "referral",
-    "rehabilitation",
-    "plan",
-    "support",
-    "foster",
-    "home",
-    "school",
-    "college",
-    "camhs",
-    "nhs",
-    "yjb",
-    "yjs",
-    "send",
-    "ehcp",
-    "neet",
-    "the",
-    "a",
-    "an",
-    "this",
-    "that",
-    "he",
-    "she",
-    "they",
-    "we",
-    "it",
-    "his",
-    "her",
-    "their",
-    "on",
-    "in",
-    "at",
-    "after",
-    "before",
-    "since",
-    "until",
-    "during",
-    "local",
-    "authority",
-    "emergency",
-    "placement",
-    "unit",
-    "centre",
-    "center",
-    "secure",
-    "training",
-    "institution",
-    "accommodation",
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-    "england",
-    "wales",
-    "mental",
-    "substance",
-    "misuse",
-    "victim",
-    "victims",
-    "officer",
-    "manager",
-    "worker",
-    "case",
-    "assessment",
-    "agreed",
-    "confirmed",
-];
-
-const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "mx", "dr", "master"];
-
-const MONTHS: &[&str] = &[
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "may",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "january",
-    "february",
-    "march",
-    "april",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// Why an explanation looks like it identifies someone, if it does: the first identifier of
-/// the export, date or name-like pair of words found in it, quoted.
-fn identifying(explanation: &str, ids: &HashSet<&str>) -> Option<String> {
-    let words: Vec<&str> = explanation
-        .split_whitespace()
-        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()))
-        .collect();
-    // An identifier: the word, or a run of letters and digits inside it. A bare number of one
-    // or two digits is too common in prose to say ("2 weeks").
-    for word in &words {
-        let pieces = std::iter::once(*word).chain(word.split(|c: char| !c.is_alphanumeric()));
-        for piece in pieces {
-            let distinctive = piece.chars().count() >= 3
-                || (piece.chars().any(char::is_alphabetic)
-                    && piece.chars().any(|c| c.is_ascii_digit()));
-            if distinctive && ids.contains(piece) {
-                return Some(format!("\"{piece}\", an identifier in this export"));
-            }
-        }
-    }
-    // A date: three numbers separated by / - or . (12/03/2009, 2009-03-12), or a day or
-    // year beside a month's name (12 March, March 2009).
-    for (i, word) in words.iter().enumerate() {
-        let parts: Vec<&str> = word.split(['/', '-', '.']).collect();
-        if parts.len() == 3
-            && parts
-                .iter()
-                .all(|p| (1..=4).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Some(format!("\"{word}\", which looks like a date"));
-        }
-        if MONTHS.contains(&word.to_lowercase().as_str()) {
-            let number = |w: Option<&&str>, max: u32| {
-                w.map(|w| w.trim_end_matches(|c: char| c.is_alphabetic()))
-                    .and_then(|w| w.parse::<u32>().ok())
-                    .is_some_and(|n| (1..=max).contains(&n))
-            };
-            let day_before = i > 0 && number(words.get(i - 1), 31);
-            let year_after =
-                number(words.get(i + 1), 2100) && words.get(i + 1).is_some_and(|w| w.len() == 4);
-            if day_before || year_after {
-                let from = if day_before { i - 1 } else { i };
-                let to = if year_after { i + 1 } else { i };
-                return Some(format!(
-                    "\"{}\", which looks like a date",
-                    words[from..=to].join(" ")
-                ));
-            }
-        }
-    }
-    // A name: a title and a capitalised word (Mr Smith), or two capitalised words that are
-    // not the start of a sentence and not the usual names of services (Jamie Smith).
-    let capitalised = |w: &str| {
-        let mut chars = w.chars();
-        chars.next().is_some_and(char::is_uppercase)
-            && w.chars().count() >= 2
-            && chars.all(|c| c.is_lowercase() || c == '\'' || c == '-')
-    };
-    let ordinary = |w: &str| {
-        let w = w.to_lowercase();
-        NOT_NAMES.contains(&w.as_str()) || MONTHS.contains(&w.as_str())
-    };
-    let raw: Vec<&str> = explanation.split_whitespace().collect();
-    for i in 1..words.len() {
-        let (a, b) = (words[i - 1], words[i]);
-        if TITLES.contains(&a.to_lowercase().as_str()) && capitalised(b) {
-            return Some(format!("\"{a} {b}\", which looks like a name"));
-        }
-        let sentence_start = i == 1
-            || raw
-                .get(i - 2)
-                .is_some_and(|w| w.ends_with(['.', '!', '?', ':']));
-        let joined = !raw
-            .get(i - 1)
-            .is_some_and(|w| w.ends_with([',', ';', '.', ':']));
-        if capitalised(a)
-            && capitalised(b)
-            && joined
-            && !sentence_start
-            && !ordinary(a)
-            && !ordinary(b)
-        {
-            return Some(format!("\"{a} {b}\", which looks like a name"));
-        }
-    }
-    None
 }
 
 /// A sidecar listing every current warning, explanation empty, for the officer to fill in.
@@ -481,50 +306,60 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            err.to_string()
-                .starts_with("a.csv line 2: the explanation is 2001 characters"),
+            err.to_string().starts_with(&format!(
+                "a.csv line 2, column explanation: \"{}...\" is 2001 characters long; keep it \
+                 to 2000 or fewer",
+                "x".repeat(40)
+            )),
             "{err}"
         );
     }
 
     #[test]
-    fn identifiers_dates_and_names_are_noticed_in_explanations() {
-        let ids: HashSet<&str> = ["C1234", "2", "INT-0001", "55501"].into_iter().collect();
-        let flagged = |text: &str| identifying(text, &ids);
-        for (text, found) in [
-            ("Placed with C1234's aunt.", "\"C1234\", an identifier"),
-            ("See INT-0001 for the order.", "\"INT-0001\", an identifier"),
-            ("Episode 55501 ended early", "\"55501\", an identifier"),
-            (
-                "Born 12/03/2009, placed in emergency foster care",
-                "\"12/03/2009\", which looks like a date",
-            ),
-            ("Moved on 2024-07-01 to supported housing", "\"2024-07-01\""),
-            (
-                "Placement agreed on 12 March after review",
-                "\"12 March\", which looks like a date",
-            ),
-            ("Placement agreed in March 2024 by panel", "\"March 2024\""),
-            (
-                "Lives with Mrs Okafor, a kinship carer",
-                "\"Mrs Okafor\", which looks like a name",
-            ),
-            (
-                "Placed with Jamie Smith temporarily",
-                "\"Jamie Smith\", which looks like a name",
-            ),
+    fn every_column_has_a_length_limit_named_with_line_and_column() {
+        let long = "y".repeat(40_000);
+        for (line, column) in [
+            (format!("{long},Interventions,17,,,why"), "code"),
+            (format!("W316,{long},17,,,why"), "sheet"),
+            (format!("W316,Interventions,{long},,,why"), "row"),
+            (format!("W316,Interventions,17,{long},,why"), "column"),
+            (format!("W316,Interventions,17,,{long}{long},why"), "value"),
         ] {
-            let why = flagged(text).unwrap_or_else(|| panic!("not flagged: {text}"));
-            assert!(why.contains(found), "{text}: {why}");
+            let err = parse(&format!("{HEADER}\n{line}\n"), "a.csv").unwrap_err();
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!("a.csv line 2, column {column}: \"yyyy")),
+                "{text}"
+            );
+            assert!(text.chars().count() < 200, "the value is cut: {text}");
         }
-        for text in [
-            "Emergency foster bed, judged suitable by the panel",
-            "Youth Court agreed the Referral Order plan after 2 weeks",
-            "Early Help and Social Care confirmed the plan. Health visits weekly.",
-            "Suitable: the NHS unit is a secure children's home",
-            "May be reviewed next quarter",
-        ] {
-            assert_eq!(flagged(text), None, "{text}");
+        // A value as long as an Excel cell holds is fine (it is not used).
+        let value = "v".repeat(32_767);
+        assert!(
+            parse(
+                &format!("{HEADER}\nW316,Interventions,17,,{value},why\n"),
+                "a.csv"
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn a_sidecar_saved_with_cr_crlf_or_lf_line_ends_is_read_alike() {
+        let lf = format!(
+            "{HEADER}\nW316,Interventions,17,accommodation_suitable,Y,\"Kinship\nplacement\"\n\
+             W420,Interventions,20,,,Agreed at panel\n"
+        );
+        let want = parse(&lf, "a.csv").unwrap();
+        assert_eq!(want.len(), 2);
+        assert_eq!(want[1].line, 3);
+        for text in [lf.replace('\n', "\r\n"), lf.replace('\n', "\r")] {
+            let got = parse(&text, "a.csv").unwrap();
+            assert_eq!(got.len(), 2, "{text:?}");
+            assert_eq!(
+                (got[1].code.as_str(), got[1].row, got[1].line),
+                ("W420", Some(20), 3)
+            );
         }
     }
 

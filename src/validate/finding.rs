@@ -37,6 +37,11 @@ pub struct Finding {
     /// The child the finding is about, where known (for the per-child view).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub child_id: Option<String>,
+    /// The record to fix in the case-management system: the row's key columns and their
+    /// values, its own id first (`intervention_id`, `child_id`; a meeting's date and partner).
+    /// In JSON an object, `{"intervention_id": "I1", "child_id": "C1"}`.
+    #[serde(skip_serializing_if = "Vec::is_empty", serialize_with = "as_map")]
+    pub record: Vec<(String, String)>,
     /// The explanation recorded when a warning was acknowledged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acknowledged: Option<String>,
@@ -45,6 +50,10 @@ pub struct Finding {
     pub sheet_name: Option<String>,
     #[serde(skip)]
     pub col_index: Option<u32>,
+}
+
+fn as_map<S: serde::Serializer>(pairs: &[(String, String)], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(pairs.iter().map(|(k, v)| (k, v)))
 }
 
 /// Excel's column letters for a 0-based index (0 → A, 26 → AA).

@@ -13,7 +13,9 @@ pub mod acknowledge;
 pub mod coerce;
 pub mod cross;
 pub mod finding;
+mod identifying;
 pub mod input;
+pub mod record;
 pub mod records;
 mod row;
 pub mod rows;
@@ -92,7 +94,13 @@ pub enum RuleStatus {
     NotApplicable,
     /// The rule itself failed: a defect in the tool, reported so silence never looks like a pass.
     FailedInternally,
+    /// It checks the export against a reporting period, and none was given (`--period`).
+    NotRun,
 }
+
+/// The rules that check the export against the reporting period: they run only when one is
+/// given.
+pub const PERIOD_RULES: [&str; 4] = ["E450", "E451", "W452", "I454"];
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleRun {
@@ -229,6 +237,7 @@ impl<'d> Collector<'d> {
             header,
             related: Vec::new(),
             child_id: None,
+            record: Vec::new(),
             acknowledged: None,
             sheet_name: Some(sheet.sheet_name.clone()),
             col_index,
@@ -249,6 +258,7 @@ impl<'d> Collector<'d> {
             header: None,
             related: Vec::new(),
             child_id: None,
+            record: Vec::new(),
             acknowledged: None,
             sheet_name: None,
             col_index: None,
@@ -419,6 +429,7 @@ fn check<E>(
     }
     let mut findings = out.findings;
     sort_findings(&mut findings, defs);
+    record::fill(&mut findings, &matched);
     let mut counts: HashMap<&str, usize> = HashMap::new();
     for f in &findings {
         *counts.entry(f.code.as_str()).or_default() += 1;
@@ -437,6 +448,8 @@ fn check<E>(
                 .any(|codes| codes.contains(&rule.code.as_str()))
             {
                 RuleStatus::FailedInternally
+            } else if options.period.is_none() && PERIOD_RULES.contains(&rule.code.as_str()) {
+                RuleStatus::NotRun
             } else if applicable {
                 RuleStatus::Ran
             } else {

@@ -264,6 +264,22 @@ fn expect(fx: Fixture, expected: &[Place<'_>]) -> Validation {
 fn the_clean_fixture_passes_every_rule() {
     let v = expect(Fixture::clean(), &[]);
     assert_eq!(v.verdict(), "passed");
+    // Without a period, the rules that need one did not run, and say so.
+    assert!(
+        v.rules.iter().all(|r| r.status
+            == if PERIOD_RULES.contains(&r.code.as_str()) {
+                RuleStatus::NotRun
+            } else {
+                RuleStatus::Ran
+            }),
+        "{:?}",
+        v.rules
+    );
+    let options = Options {
+        period: "2024-25 Q2".parse().ok(),
+        ..Options::default()
+    };
+    let v = Fixture::clean().run_with(&options);
     assert!(
         v.rules.iter().all(|r| r.status == RuleStatus::Ran),
         "{:?}",
@@ -1276,5 +1292,65 @@ fn reading_reports_each_sheet_then_the_checks_across_rows() {
     assert_eq!(
         said.last().map(String::as_str),
         Some("stage Checking rows against one another")
+    );
+}
+
+#[test]
+fn each_finding_on_a_row_names_its_record_in_the_case_management_system() {
+    let v = Fixture::clean()
+        .set("Service", 0, "yjs_code", "N!")
+        .set("Children", 1, "sex", "X")
+        .set("Interventions", 0, "end_date", "2023-01-01")
+        .set("Interventions", 1, "child_id", "")
+        .set("Offences", 0, "gravity_score", "9")
+        .set("Victims", 0, "consented", "Maybe")
+        .set("BoardAttendance", 1, "attended", "Maybe")
+        .set("ReoffendingCohort", 1, "reoffences", "-1")
+        .run();
+    let record = |code: &str, sheet: &str, row: u32| -> Vec<(&str, &str)> {
+        let f = v
+            .findings
+            .iter()
+            .find(|f| f.code == code && f.sheet.as_deref() == Some(sheet) && f.row == Some(row))
+            .unwrap_or_else(|| panic!("no {code} on {sheet} row {row}: {:#?}", v.findings));
+        f.record
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect()
+    };
+    // Service has one row: nothing to find it by.
+    assert_eq!(record("E211", "Service", 2), []);
+    assert_eq!(record("E208", "Children", 3), [("child_id", "C2")]);
+    assert_eq!(
+        record("E301", "Interventions", 2),
+        [("intervention_id", "I1"), ("child_id", "C1")]
+    );
+    // A key that is blank on the row is left out.
+    assert_eq!(
+        record("E209", "Interventions", 3),
+        [("intervention_id", "I2")]
+    );
+    assert_eq!(
+        record("E210", "Offences", 2),
+        [("offence_id", "O1"), ("child_id", "C1")]
+    );
+    assert_eq!(
+        record("E204", "Victims", 2),
+        [("victim_id", "V1"), ("intervention_id", "I1")]
+    );
+    assert_eq!(
+        record("E204", "BoardAttendance", 3),
+        [("meeting_date", "2024-07-15"), ("partner", "PROBATION")]
+    );
+    assert_eq!(
+        record("E210", "ReoffendingCohort", 3),
+        [("child_id", "R2"), ("cohort_period", "2023-24 Q2")]
+    );
+    // Sheet-level findings name no record.
+    assert!(
+        v.findings
+            .iter()
+            .filter(|f| f.row.is_none())
+            .all(|f| f.record.is_empty())
     );
 }

@@ -314,3 +314,52 @@ pub fn xmllint_available(test: &str) -> bool {
     );
     false
 }
+
+/// Whether LibreOffice's `soffice` can be run, as [`xmllint_available`] says for xmllint: in CI
+/// (`CI` set) its absence fails `test`; elsewhere the test passes but says it skipped.
+pub fn soffice_available(test: &str) -> bool {
+    use std::io::Write as _;
+    if std::process::Command::new("soffice")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "{test}: LibreOffice is required in CI (Debian: apt-get install libreoffice-calc)"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "\nSKIPPED {test}: LibreOffice (soffice) is not installed, so no workbook was round-tripped \
+         through it (Debian: apt-get install libreoffice-calc; in CI this fails instead)\n"
+    );
+    false
+}
+
+/// `file` converted by LibreOffice to `to` (`xlsx`, `pdf`) in `out`, with a profile of its own
+/// in `dir` (two conversions at once with one profile fail); the path of what it wrote.
+pub fn soffice_convert(file: &Path, to: &str, dir: &Path) -> PathBuf {
+    let out_dir = dir.join(format!("converted-{to}"));
+    let profile = dir.join("soffice-profile");
+    let status = std::process::Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            profile.display()
+        ))
+        .args(["--headless", "--convert-to", to, "--outdir"])
+        .arg(&out_dir)
+        .arg(file)
+        .output()
+        .unwrap();
+    let stem = file.file_stem().unwrap().to_string_lossy().into_owned();
+    let written = out_dir.join(format!("{stem}.{to}"));
+    assert!(
+        written.exists(),
+        "soffice wrote nothing: {}{}",
+        String::from_utf8_lossy(&status.stdout),
+        String::from_utf8_lossy(&status.stderr)
+    );
+    written
+}

@@ -15,6 +15,7 @@ use super::{
     MAX_QUARTERS, MIN_QUARTERS, READ_BEFORE, Request, SCORECARD_HTML, SCORECARD_JSON,
     SCORECARD_XLSX, Scorecard,
 };
+use crate::cut::cut;
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
 use crate::period::Period;
@@ -324,8 +325,9 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
     })?;
     let bad = |field: &str, value: &str| {
         MakeError::Unreadable(format!(
-            "{}: {field} {value:?} is not usable",
-            manifest_path.display()
+            "{}: {field} {:?} is not usable",
+            manifest_path.display(),
+            cut(value)
         ))
     };
     let to: Period = m.to.parse().map_err(|_| bad("to", &m.to))?;
@@ -342,12 +344,12 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
             Ok(b) if sha256_hex(&b) != input.sha256 => out.reasons.push(format!(
                 "the copy of the {role} CSV beside the manifest ({}) has changed since the \
                  scorecard was made",
-                input.file
+                cut(&input.file)
             )),
             Ok(_) => {}
             Err(_) => out.reasons.push(format!(
                 "the copy of the {role} CSV named by the manifest ({}) is missing",
-                input.file
+                cut(&input.file)
             )),
         }
         Some(CsvSource {
@@ -376,7 +378,7 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         {
             out.reasons.push(format!(
                 "the definitions {} have changed since the scorecard was made",
-                d.version
+                cut(&d.version)
             ));
         }
     }
@@ -384,17 +386,20 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         match made.manifest.returns.iter().find(|n| n.period == r.period) {
             Some(now) if now.folder != r.folder => out.reasons.push(format!(
                 "{} now comes from {}, not {} (a resubmission was filed since)",
-                r.period, now.folder, r.folder
+                cut(&r.period),
+                now.folder,
+                cut(&r.folder)
             )),
             Some(now) if now.manifest_sha256 != r.manifest_sha256 => out.reasons.push(format!(
                 "the archived return {} has changed since the scorecard was made (its manifest's \
                  SHA-256 is not the one recorded)",
-                r.folder
+                cut(&r.folder)
             )),
             Some(_) => {}
             None => out.reasons.push(format!(
                 "the archive no longer holds the {} return ({})",
-                r.period, r.folder
+                cut(&r.period),
+                cut(&r.folder)
             )),
         }
     }
@@ -414,20 +419,20 @@ pub fn reproduce(manifest_path: &Path, source: &Source) -> Result<Reproduction, 
         if archived.as_ref().is_some_and(|a| *a != expected.sha256) {
             out.reasons.push(format!(
                 "the {} beside the manifest has been changed since it was made",
-                expected.file
+                cut(&expected.file)
             ));
         }
         if archived.is_none() {
             out.reasons.push(format!(
                 "the {} the manifest records is missing beside it",
-                expected.file
+                cut(&expected.file)
             ));
         }
         out.files.push(FileCheck {
-            file: expected.file.clone(),
+            file: cut(&expected.file).into_owned(),
             identical: rebuilt.as_deref() == Some(expected.sha256.as_str())
                 && archived.as_deref() == Some(expected.sha256.as_str()),
-            expected_sha256: expected.sha256.clone(),
+            expected_sha256: cut(&expected.sha256).into_owned(),
             rebuilt_sha256: rebuilt,
             archived_sha256: archived,
         });
@@ -475,7 +480,7 @@ fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
     let list = |v: &serde_json::Value| v["indicators"].as_array().cloned().unwrap_or_default();
     let mut out = Vec::new();
     for new in list(&b) {
-        let id = new["id"].as_str().unwrap_or_default();
+        let id = cut(new["id"].as_str().unwrap_or_default());
         let old = list(&a).into_iter().find(|i| i["id"] == new["id"]);
         let Some(old) = old else {
             out.push(format!("{id}: not in the archived scorecard"));
@@ -487,10 +492,12 @@ fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
             for key in ["value", "rag", "vs_previous", "vs_last_year"] {
                 let was = ov.map_or(serde_json::Value::Null, |v| v[key].clone());
                 if was != nv[key] {
+                    // The archived file can hold any text where a value belongs.
                     out.push(format!(
-                        "{id} {}: {key} {was} -> {}",
-                        nv["period"].as_str().unwrap_or_default(),
-                        nv[key]
+                        "{id} {}: {key} {} -> {}",
+                        cut(nv["period"].as_str().unwrap_or_default()),
+                        cut(&was.to_string()),
+                        cut(&nv[key].to_string())
                     ));
                 }
             }

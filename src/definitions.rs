@@ -291,7 +291,11 @@ impl Definitions {
             .collect();
         if !files.contains_key(&format!("schemas/{version}/export.json")) {
             let known = Definitions::versions(source)?.join(", ");
-            return Err(DefinitionsError::UnknownVersion(version.to_string(), known));
+            // The version can come from a file (a return, a manifest): shown, not copied whole.
+            return Err(DefinitionsError::UnknownVersion(
+                crate::cut::cut(version).into_owned(),
+                known,
+            ));
         }
         let mut hasher = Sha256::new();
         for (path, bytes) in &files {

@@ -10,7 +10,8 @@
 //! stages for one subcommand and never calls another command.
 //!
 //! Beside the pipeline sit what every stage shares: reporting [`period`]s, [`date`]s, the
-//! versioned [`definitions`], and [`atomic`] file writing.
+//! versioned [`definitions`], [`atomic`] file writing, and user values [`cut`] to a length a
+//! person can read.
 
 pub mod audit;
 pub mod commands;
@@ -24,6 +25,7 @@ pub mod write;
 
 pub mod atomic;
 pub mod csv;
+pub mod cut;
 pub mod date;
 pub mod definitions;
 pub mod files;

@@ -566,3 +566,433 @@ fn figures_at_the_edge_of_a_64_bit_number_are_findings_not_overflows() {
     let (code, out, err) = run_in(dir.path(), &["diff", "r/return.json", "r/return.xml"]);
     assert_eq!(code, 1, "{out}{err}");
 }
+
+/// `n` letters that do not repeat in any short period: a zip holding them compresses no
+/// better than real text would (a run of one letter is refused as a zip bomb).
+fn letters(n: usize) -> String {
+    let mut x: u32 = 0x9E37_79B9;
+    (0..n)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            char::from(b'a' + (x % 26) as u8)
+        })
+        .collect()
+}
+
+/// Every line of `text` is short: no value was printed whole.
+fn lines_bounded(text: &str) {
+    for line in text.lines() {
+        assert!(
+            line.chars().count() < 1_000,
+            "a line of {} characters: {}...",
+            line.chars().count(),
+            line.chars().take(300).collect::<String>()
+        );
+    }
+}
+
+/// The built return.json with its first measure code and its service's name 70,000
+/// characters long (more than a format width can be: 65,535).
+fn long_return_json(dir: &Path) -> String {
+    let text = std::fs::read_to_string(dir.join("r/return.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["measures"][0]["code"] = "x".repeat(70_000).into();
+    v["identity"]["yjs_name"] = "N".repeat(70_000).into();
+    serde_json::to_string_pretty(&v).unwrap()
+}
+
+#[test]
+fn a_code_or_identity_longer_than_a_format_width_is_an_account_not_a_crash() {
+    // diff and reproduce exited 101 ("Formatting argument out of range") on such a file.
+    let dir = built();
+    std::fs::write(dir.path().join("long.json"), long_return_json(dir.path())).unwrap();
+    for args in [
+        &["diff", "r/return.json", "long.json"][..],
+        &["diff", "long.json", "r", "--format", "json"],
+    ] {
+        let (code, out, err) = run_in(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(out.contains("... (70000 characters)"), "{args:?}: {out}");
+        assert!(out.len() < 5_000, "{args:?}: {} bytes", out.len());
+        lines_bounded(&out);
+    }
+    let (code, out, _) = run_in(dir.path(), &["check", "long.json"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("C202") && out.contains("... (70000 characters)"),
+        "{out}"
+    );
+    assert!(out.len() < 5_000, "{} bytes", out.len());
+    lines_bounded(&out);
+    // The archived return.json of a build replaced by it: an auditor is told NOT reproduced.
+    std::fs::copy(
+        dir.path().join("long.json"),
+        dir.path().join("r/return.json"),
+    )
+    .unwrap();
+    for args in [
+        &["reproduce", "r"][..],
+        &["reproduce", "r", "--format", "json"],
+    ] {
+        let (code, out, err) = run_in(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+        assert!(
+            out.starts_with("NOT reproduced") || out.contains("\"reproduced\": false"),
+            "{out}"
+        );
+        assert!(out.contains("... (70000 characters)"), "{args:?}: {out}");
+        assert!(out.len() < 10_000, "{args:?}: {} bytes", out.len());
+        lines_bounded(&out);
+    }
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.len() < 10_000, "{} bytes", out.len());
+    lines_bounded(&out);
+}
+
+#[test]
+fn long_codes_in_the_xml_and_the_workbook_are_shown_cut() {
+    let dir = built();
+    let long = letters(70_000);
+    // A code of the right shape, and one the schema refuses.
+    let xml = std::fs::read_to_string(dir.path().join("r/return.xml")).unwrap();
+    let fits = xml.replacen(
+        "code=\"caseload.all.open_at_end\"",
+        &format!("code=\"caseload.{long}\""),
+        1,
+    );
+    assert_ne!(fits, xml);
+    std::fs::write(dir.path().join("fits.xml"), &fits).unwrap();
+    let refused = xml.replacen(
+        "code=\"caseload.all.open_at_end\"",
+        &format!("code=\"{}\"", long.to_uppercase()),
+        1,
+    );
+    std::fs::write(dir.path().join("refused.xml"), &refused).unwrap();
+    // A workbook whose Measure code cell was typed over with the long text.
+    let path = dir.path().join("r/return.xlsx");
+    let book = edit_part(
+        &std::fs::read(&path).unwrap(),
+        "xl/sharedStrings.xml",
+        |xml| {
+            xml.replacen(
+                "<t>caseload.all.open_at_end</t>",
+                &format!("<t>caseload.all.{long}</t>"),
+                1,
+            )
+        },
+    );
+    std::fs::write(dir.path().join("long.xlsx"), book).unwrap();
+    for (args, expected) in [
+        (&["diff", "r/return.json", "fits.xml"][..], 1),
+        (&["check", "fits.xml"], 1),
+        (&["diff", "r/return.json", "refused.xml"], 2),
+        (&["check", "refused.xml"], 1),
+        (&["diff", "r/return.json", "long.xlsx"], 1),
+        (&["check", "long.xlsx"], 1),
+    ] {
+        let (code, out, err) = run_in(dir.path(), args);
+        assert_eq!(code, expected, "{args:?}: {out}{err}");
+        let text = format!("{out}{err}");
+        assert!(text.contains("... (70"), "{args:?}: {text}");
+        assert!(text.len() < 10_000, "{args:?}: {} bytes", text.len());
+        lines_bounded(&text);
+    }
+}
+
+#[test]
+fn long_values_in_a_manifest_are_shown_cut() {
+    let dir = built();
+    let path = dir.path().join("r/manifest.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut m: serde_json::Value = serde_json::from_str(&text).unwrap();
+    m["input"]["sha256"] = "f".repeat(70_000).into();
+    m["tool"]["version"] = "9".repeat(70_000).into();
+    m["definitions"]["sha256"] = "e".repeat(70_000).into();
+    std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    for args in [
+        &["reproduce", "r"][..],
+        &["reproduce", "r", "--format", "json"],
+    ] {
+        let (code, out, err) = run_in(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(out.contains("... (70000 characters)"), "{args:?}: {out}");
+        assert!(out.len() < 10_000, "{args:?}: {} bytes", out.len());
+        lines_bounded(&out);
+    }
+    let (_, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert!(out.len() < 10_000, "{} bytes", out.len());
+    lines_bounded(&out);
+    // A manifest whose generation time is no time at all is refused in one short sentence.
+    m["generated_at"] = "9".repeat(70_000).into();
+    std::fs::write(&path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    let (code, _, err) = run_in(dir.path(), &["reproduce", "r"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("... (70000 characters)") && err.len() < 1_000,
+        "{err}"
+    );
+}
+
+#[test]
+fn a_workbook_label_longer_than_a_format_width_is_shown_cut() {
+    let dir = built();
+    // A definitions folder whose template labels the cohort with 70,000 characters.
+    let defs = dir.path().join("defs");
+    for folder in ["schemas/2024-25", "templates/2024-25"] {
+        std::fs::create_dir_all(defs.join(folder)).unwrap();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
+        for entry in std::fs::read_dir(&from).unwrap() {
+            let entry = entry.unwrap().path();
+            let mut text = std::fs::read_to_string(&entry).unwrap();
+            if entry.ends_with("return-layout.json") {
+                let long = format!("\"label\": \"{}\"", "L".repeat(70_000));
+                let edited = text.replacen("\"label\": \"Children in the cohort\"", &long, 1);
+                assert_ne!(edited, text);
+                text = edited;
+            }
+            std::fs::write(defs.join(folder).join(entry.file_name().unwrap()), text).unwrap();
+        }
+    }
+    let json = std::fs::read_to_string(dir.path().join("r/return.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for m in v["measures"].as_array_mut().unwrap() {
+        if m["code"] == "cohort.all.children" {
+            m["value"] = (m["value"].as_i64().unwrap() + 1).into();
+        }
+    }
+    std::fs::write(dir.path().join("more.json"), v.to_string()).unwrap();
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "--definitions",
+            "defs",
+            "diff",
+            "r/return.json",
+            "more.json",
+        ],
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("cohort.all.children") && out.contains("LLL... (70006 characters)"),
+        "{out}"
+    );
+    assert!(out.len() < 5_000, "{} bytes", out.len());
+    lines_bounded(&out);
+}
+
+/// The clean export with `rows` more interventions whose intervention_type is `text`: one
+/// shared string in the file for them all, as Excel stores a value typed on many rows.
+fn export_with_long_type(dir: &Path, text: &str, rows: usize) -> std::path::PathBuf {
+    let mut sheets = common::clean();
+    let iv = sheets
+        .iter_mut()
+        .find(|s| s.name == "Interventions")
+        .unwrap();
+    let first = iv.rows[0].clone();
+    for n in 0..rows {
+        let mut row = first.clone();
+        row[0] = format!("L{n}");
+        row[2] = text.to_string();
+        iv.rows.push(row);
+    }
+    let path = dir.join("export.xlsx");
+    common::write_xlsx(&sheets, &path);
+    path
+}
+
+/// Every finding of a `--format json` report of `validate`, with its value's length.
+fn json_values(out: &str) -> Vec<(String, String)> {
+    let v: serde_json::Value = serde_json::from_str(out).unwrap();
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f["code"].as_str()?.to_string(),
+                f["value"].as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+#[test]
+fn a_long_text_on_many_rows_is_cut_in_each_finding_not_copied_whole() {
+    // At Excel's own limit of 32,767 characters, 10,000 rows printed 666 MB; 500 show it.
+    let dir = tempfile::tempdir().unwrap();
+    let long = letters(32_767);
+    export_with_long_type(dir.path(), &long, 500);
+    let cut = format!(
+        "{}... (32767 characters)",
+        long.chars().take(178).collect::<String>()
+    );
+    let (code, out, err) = run_in(dir.path(), &["validate", "export.xlsx", "--all"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(out.matches(&cut).count(), 500, "one E208 a row");
+    assert!(out.len() < 1_000_000, "{} bytes", out.len());
+    lines_bounded(&out);
+    let (code, out, _) = run_in(dir.path(), &["validate", "export.xlsx", "--format", "json"]);
+    assert_eq!(code, 1);
+    let values = json_values(&out);
+    let e208 = values
+        .iter()
+        .filter(|(c, v)| c == "E208" && *v == cut)
+        .count();
+    assert_eq!(
+        e208, 500,
+        "the JSON report lists every finding, each value cut"
+    );
+    assert!(values.iter().all(|(_, v)| v.chars().count() <= 200));
+    assert!(out.len() < 1_000_000, "{} bytes", out.len());
+    // The Excel report: the Issues sheet holds the cut value; the copy of the sheet, where
+    // the cell is highlighted, holds what was typed.
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["validate", "export.xlsx", "--report", "report.xlsx"],
+    );
+    assert_eq!(code, 1, "{err}");
+    use calamine::{DataType, Reader};
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("report.xlsx")).unwrap();
+    let issues = book.worksheet_range("Issues").unwrap();
+    let texts: Vec<String> = issues
+        .used_cells()
+        .filter_map(|(_, _, c)| c.get_string().map(str::to_string))
+        .collect();
+    assert_eq!(texts.iter().filter(|t| **t == cut).count(), 500);
+    assert!(texts.iter().all(|t| t.chars().count() < 1_000));
+    let copy = book.worksheet_range("Interventions").unwrap();
+    let whole = copy
+        .used_cells()
+        .filter(|(_, _, c)| c.get_string() == Some(long.as_str()))
+        .count();
+    assert_eq!(whole, 500);
+}
+
+#[test]
+fn a_shared_string_longer_than_excel_allows_is_cut_in_each_finding() {
+    // A hand-made file can hold a shared string of any length, named by many rows: 8 MB of
+    // export held 10 MB of letters on 78 rows, and every finding copied it whole.
+    let dir = tempfile::tempdir().unwrap();
+    export_with_long_type(dir.path(), "PLACEHOLDER", 40);
+    let long = letters(1_000_000);
+    let path = dir.path().join("export.xlsx");
+    let edited = edit_part(
+        &std::fs::read(&path).unwrap(),
+        "xl/sharedStrings.xml",
+        |xml| xml.replacen("<t>PLACEHOLDER</t>", &format!("<t>{long}</t>"), 1),
+    );
+    std::fs::write(&path, edited).unwrap();
+    let (code, out, err) = run_in(dir.path(), &["validate", "export.xlsx", "--all"]);
+    assert_eq!(code, 1, "{err}");
+    assert_eq!(
+        out.matches("... (1000000 characters)\"").count(),
+        40,
+        "{out}"
+    );
+    assert!(out.len() < 100_000, "{} bytes", out.len());
+    lines_bounded(&out);
+    let (_, out, _) = run_in(dir.path(), &["validate", "export.xlsx", "--format", "json"]);
+    let values = json_values(&out);
+    assert!(values.iter().all(|(_, v)| v.chars().count() <= 200));
+    assert!(out.len() < 200_000, "{} bytes", out.len());
+}
+
+#[test]
+fn a_warning_on_a_long_value_is_acknowledged_through_its_template() {
+    // An unknown column whose header is Excel's longest text: W110, a warning whose value is
+    // the header. The template carries the value cut, and the acknowledgement still applies.
+    let dir = tempfile::tempdir().unwrap();
+    let mut sheets = common::clean();
+    let long = letters(32_767);
+    sheets
+        .iter_mut()
+        .find(|s| s.name == "Children")
+        .unwrap()
+        .headers
+        .push(long.clone());
+    common::write_xlsx(&sheets, &dir.path().join("export.xlsx"));
+    let (code, out, err) = run_in(
+        dir.path(),
+        &[
+            "validate",
+            "export.xlsx",
+            "--acknowledgements-template",
+            "export.acknowledgements.csv",
+        ],
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let template = std::fs::read_to_string(dir.path().join("export.acknowledgements.csv")).unwrap();
+    let line = template
+        .lines()
+        .find(|l| l.starts_with("W110,"))
+        .unwrap_or_else(|| panic!("{template}"));
+    assert!(line.ends_with("... (32767 characters),"), "{line}");
+    assert!(template.len() < 1_000, "{template}");
+    let filled = template.replace(
+        line,
+        &format!("{line}the supplier adds a notes column; the tool ignores it"),
+    );
+    std::fs::write(dir.path().join("export.acknowledgements.csv"), filled).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["validate", "export.xlsx", "--format", "json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        v["acknowledgement_notes"].as_array().unwrap().is_empty(),
+        "{out}"
+    );
+    let w110 = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "W110")
+        .unwrap();
+    assert_eq!(
+        w110["acknowledged"],
+        "the supplier adds a notes column; the tool ignores it"
+    );
+    assert!(w110["message"].as_str().unwrap().len() < 500, "{w110}");
+}
+
+#[test]
+fn a_sheet_storing_its_rows_out_of_order_is_redacted_whole() {
+    // The redacted copy is streamed, row by row, in the order the export stores them; a hand-
+    // made file storing row 3 before row 2 cannot be streamed (a row written after a later
+    // one would be lost), so its copy is made in memory, every row kept.
+    let export = edit_part(&clean_bytes(), "xl/worksheets/sheet2.xml", |xml| {
+        let start2 = xml.find("<row r=\"2\"").unwrap();
+        let start3 = xml.find("<row r=\"3\"").unwrap();
+        let end3 = start3 + xml[start3..].find("</row>").unwrap() + "</row>".len();
+        format!(
+            "{}{}{}{}",
+            &xml[..start2],
+            &xml[start3..end3],
+            &xml[start2..start3],
+            &xml[end3..]
+        )
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("export.xlsx"), export).unwrap();
+    let (code, _, err) = run_in(
+        dir.path(),
+        &["validate", "export.xlsx", "--redact", "copy.xlsx"],
+    );
+    assert!([0, 1].contains(&code), "{err}");
+    use calamine::Reader;
+    let mut copy: calamine::Xlsx<_> =
+        calamine::open_workbook(dir.path().join("copy.xlsx")).unwrap();
+    let children = copy.worksheet_range("Children").unwrap();
+    let rows: Vec<Vec<String>> = children
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    // Pseudonyms in the order the file stores the rows: row 3 (child 2) came first.
+    assert_eq!(rows.len(), 3, "{rows:?}");
+    assert_eq!(rows[1][0], "CHILD-0002", "{rows:?}");
+    assert_eq!(rows[1][2], "M", "{rows:?}");
+    assert_eq!(rows[2][0], "CHILD-0001", "{rows:?}");
+    assert_eq!(rows[2][2], "F", "{rows:?}");
+}

@@ -294,3 +294,139 @@ fn a_sheet_named_what_excel_refuses_does_not_lose_the_report() {
         assert!(dir.path().join("copy.xlsx").exists(), "{name:?}: {err}");
     }
 }
+
+/// A cell as the copy must keep it: trimmed text (blank is nothing), a date by its day, a
+/// number, a truth value or an Excel error.
+fn kept(cell: &Data) -> Option<String> {
+    match cell {
+        Data::Empty => None,
+        Data::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
+        Data::DateTime(d) => Some(format!("date {}", d.as_f64().floor())),
+        Data::Float(f) => Some(format!("number {f}")),
+        Data::Int(i) => Some(format!("number {i}")),
+        Data::Bool(b) => Some(format!("{b}")),
+        other => Some(other.to_string()),
+    }
+}
+
+/// Every cell of a sheet by its place (0-based row and column).
+fn grid(
+    book: &mut Xlsx<std::io::BufReader<std::fs::File>>,
+    sheet: &str,
+) -> Vec<((u32, u32), Data)> {
+    let range = book.worksheet_range(sheet).unwrap();
+    let (top, left) = range.start().unwrap_or((0, 0));
+    range
+        .used_cells()
+        .map(|(r, c, d)| ((top + r as u32, left + c as u32), d.clone()))
+        .collect()
+}
+
+/// Whether a text is one of the copy's pseudonyms (`CHILD-0001`).
+fn pseudonym(text: &str) -> bool {
+    ["CHILD-", "INT-", "OFF-", "VIC-"].iter().any(|p| {
+        text.strip_prefix(p)
+            .is_some_and(|n| n.len() >= 4 && n.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+#[test]
+fn the_redacted_copy_is_the_export_row_for_row_with_identifiers_replaced() {
+    // The copy is streamed from the export, sheet by sheet: read back, it is the export cell
+    // for cell, but for pseudonyms (one per identifier, the same wherever it appears), the
+    // unknown columns emptied and free text where a code belongs replaced.
+    for sample in ["q2-export.xlsx", "flawed-export.xlsx"] {
+        let dir = tempfile::tempdir().unwrap();
+        let export = samples().join(sample);
+        let copy = dir.path().join("copy.xlsx");
+        let (code, _, err) = run_in(
+            dir.path(),
+            &[
+                "validate",
+                export.to_str().unwrap(),
+                "--redact",
+                copy.to_str().unwrap(),
+            ],
+        );
+        assert!([0, 1].contains(&code), "{sample}: {err}");
+        // The cells with a finding: only there may a value have been replaced.
+        let (_, json, _) = run_in(
+            dir.path(),
+            &["validate", export.to_str().unwrap(), "--format", "json"],
+        );
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let flagged: Vec<&str> = v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|f| f["location"].as_str())
+            .collect();
+        let mut original: Xlsx<_> = open_workbook(&export).unwrap();
+        let mut redacted: Xlsx<_> = open_workbook(&copy).unwrap();
+        assert_eq!(redacted.sheet_names(), original.sheet_names(), "{sample}");
+        let mut names: std::collections::HashMap<String, String> = Default::default();
+        let mut replaced = 0;
+        let mut compared = 0;
+        for sheet in original.sheet_names() {
+            let before = grid(&mut original, &sheet);
+            let after: std::collections::HashMap<(u32, u32), Data> =
+                grid(&mut redacted, &sheet).into_iter().collect();
+            let at = |place| after.get(&place).and_then(kept);
+            // Row 1: the recognised headers as typed, the others by their column.
+            let known: Vec<u32> = before
+                .iter()
+                .filter(|((r, _), d)| *r == 0 && at((0, 0)).is_some() && kept(d).is_some())
+                .filter(|((_, c), d)| at((0, *c)) == kept(d))
+                .map(|((_, c), _)| *c)
+                .collect();
+            for ((r, c), cell) in &before {
+                let (was, now) = (kept(cell), at((*r, *c)));
+                if *r == 0 {
+                    if !known.contains(c) && was.is_some() {
+                        assert!(
+                            now.is_some_and(|h| h.starts_with("column_")),
+                            "{sample} {sheet}"
+                        );
+                    }
+                    continue;
+                }
+                compared += 1;
+                match (was, now) {
+                    (None, now) => assert_eq!(now, None, "{sample} {sheet} {r},{c}"),
+                    (Some(_), now) if !known.contains(c) => {
+                        assert_eq!(now, None, "{sample} {sheet} {r},{c}: an unknown column")
+                    }
+                    (Some(was), Some(now)) if pseudonym(&now) => {
+                        let prefix = now.split('-').next().unwrap().to_string();
+                        let earlier = names.insert(format!("{prefix} {was}"), now.clone());
+                        assert!(earlier.is_none_or(|e| e == now), "{sample}: {was} twice");
+                    }
+                    (Some(_), Some(now)) if now == "REDACTED" => {
+                        assert!(*c < 26, "the samples' sheets end before column AA");
+                        let column = char::from(b'A' + *c as u8);
+                        let location = format!("{sheet}!{column}{}", r + 1);
+                        assert!(flagged.contains(&location.as_str()), "{sample} {location}");
+                        replaced += 1;
+                    }
+                    (was, now) => assert_eq!(now, was, "{sample} {sheet} row {} col {c}", r + 1),
+                }
+            }
+        }
+        // One pseudonym per identifier: no two identifiers share one.
+        let mut used: Vec<&String> = names.values().collect();
+        let all = used.len();
+        used.sort();
+        used.dedup();
+        assert_eq!(used.len(), all, "{sample}");
+        assert!(
+            all > 50 && compared > 1_000,
+            "{sample}: {all} ids, {compared} cells"
+        );
+        // The clean sample has nothing to replace; the flawed one has free text in codes.
+        assert_eq!(
+            replaced == 0,
+            sample == "q2-export.xlsx",
+            "{sample}: {replaced}"
+        );
+    }
+}

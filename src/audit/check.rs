@@ -7,6 +7,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::cut::{cut, cut_owned};
 use crate::definitions::{Definitions, Severity, Source};
 use crate::export::records::Export;
 use crate::kpi;
@@ -171,7 +172,8 @@ pub struct Document {
     pub sha256: String,
 }
 
-/// Makes a finding in the shape `validate` uses.
+/// Makes a finding in the shape `validate` uses. The value and the column (a measure code,
+/// which a return file can fill with any text) are [`cut`] to a length a person reads.
 pub fn finding(
     code: &str,
     sheet: &str,
@@ -193,8 +195,8 @@ pub fn finding(
         severity,
         sheet: Some(sheet.to_string()),
         row,
-        column: column.map(str::to_string),
-        value,
+        column: column.map(|c| cut(c).into_owned()),
+        value: value.map(cut_owned),
         message,
         location,
         header: None,
@@ -217,7 +219,7 @@ pub fn finding_in(
     value: Option<String>,
     message: String,
 ) -> Finding {
-    let sheet = format!("{file}:{}", place.sheet);
+    let sheet = format!("{file}:{}", cut(&place.sheet));
     let mut f = finding(code, &sheet, Some(place.row), column, value, message);
     f.location = Some(format!("{file}:{}", place.reference()));
     f.sheet_name = Some(place.sheet.clone());
@@ -424,7 +426,8 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
                 "C202",
                 Some(value.to_string()),
                 format!(
-                    "{code} is not a measure of the {} definitions",
+                    "{} is not a measure of the {} definitions",
+                    cut(code),
                     defs.version
                 ),
             ));
@@ -434,7 +437,7 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
                 code,
                 "C203",
                 Some(value.to_string()),
-                format!("{code} is {value}; counts are never negative"),
+                format!("{} is {value}; counts are never negative", cut(code)),
             ));
         }
     }
@@ -454,7 +457,7 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             Some(c.value.to_string()),
             format!(
                 "{} is {} here but {} in {}, where the workbook first shows it",
-                c.code,
+                cut(&c.code),
                 c.value,
                 c.first_value,
                 c.first.reference()
@@ -566,8 +569,9 @@ fn shown_mismatch(doc: &Document, p: &Shown) -> Option<Finding> {
         Some(&p.numerator),
         Some(shown.clone()),
         format!(
-            "shows {shown} for {} {operator} {over} ({n} / {d}), which should be {should}",
-            p.numerator
+            "shows {shown} for {} {operator} {} ({n} / {d}), which should be {should}",
+            cut(&p.numerator),
+            cut(&over)
         ),
     ))
 }
@@ -624,7 +628,11 @@ pub fn check_against(
                 None,
                 None,
                 Some(here.to_string()),
-                format!("identity {field} is {here:?} here but {there:?} in {place}{also}"),
+                format!(
+                    "identity {field} is {:?} here but {:?} in {place}{also}",
+                    cut(here),
+                    cut(there)
+                ),
             ));
         }
     };
@@ -681,7 +689,8 @@ pub fn check_against(
                 "C401",
                 a.map(|v| v.to_string()),
                 format!(
-                    "{code} is {} here but {} in {}{also}",
+                    "{} is {} here but {} in {}{also}",
+                    cut(code),
                     show(a),
                     show(b),
                     other.file

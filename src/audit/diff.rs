@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::cut::{cut, cut_owned};
 use crate::measures::{Identity, Return};
 use crate::write::template::{Kind, Layout};
 
@@ -203,6 +204,8 @@ pub fn diff(old: &Return, new: &Return, layout: &Layout) -> Diff {
 }
 
 /// Compares two returns: every measure that changed, and every one of `ratios` that moved.
+/// Codes, labels and identity fields are [`cut`] as they are recorded: a return file can hold
+/// any text where a code belongs, and the account shows, never reproduces, it.
 fn compare(old: &Return, new: &Return, ratios: &[Ratio], labels: &Labels) -> Diff {
     let identity = identity_fields(&old.identity)
         .into_iter()
@@ -210,8 +213,8 @@ fn compare(old: &Return, new: &Return, ratios: &[Ratio], labels: &Labels) -> Dif
         .filter(|((_, a), (_, b))| a != b)
         .map(|((field, a), (_, b))| IdentityChange {
             field,
-            old: a,
-            new: b,
+            old: cut_owned(a),
+            new: cut_owned(b),
         })
         .collect();
     let codes: BTreeSet<&str> = old
@@ -225,8 +228,8 @@ fn compare(old: &Return, new: &Return, ratios: &[Ratio], labels: &Labels) -> Dif
         .filter_map(|code| {
             let (a, b) = (old.measures.get(code), new.measures.get(code));
             (a != b).then(|| Changed {
-                code: code.to_string(),
-                label: labels.code(code).map(str::to_string),
+                code: cut(code).into_owned(),
+                label: labels.code(code).map(|l| cut(l).into_owned()),
                 old: a,
                 new: b,
                 change: b.unwrap_or(0).saturating_sub(a.unwrap_or(0)),
@@ -244,11 +247,11 @@ fn compare(old: &Return, new: &Return, ratios: &[Ratio], labels: &Labels) -> Dif
             }
             let exact = |(n, d): (i64, i64)| n as f64 * 100.0 / d as f64;
             Some(Moved {
-                numerator: r.numerator.clone(),
-                denominator: r.denominator.clone(),
+                numerator: cut(&r.numerator).into_owned(),
+                denominator: cut(&r.denominator).into_owned(),
                 label: labels
                     .ratio(&r.numerator, &r.denominator)
-                    .map(str::to_string),
+                    .map(|l| cut(l).into_owned()),
                 old: shown_a.map(tenths),
                 new: shown_b.map(tenths),
                 points: shown_a.zip(shown_b).map(|(a, b)| tenths(b - a)),
@@ -297,14 +300,45 @@ fn points_words(m: &Moved) -> String {
     }
 }
 
+/// The widest a column of [`aligned`] grows: a longer entry (a code read from a hostile file)
+/// is left out of the column's width and runs past it, rather than pushing every other row
+/// across the page.
+const MAX_COLUMN: usize = 80;
+
 /// Rows of `[what, old, new, change, label]` in aligned columns: `what` and `change` to the
 /// left, the two values to the right so that their digits line up, the label as free text.
+/// Padded by hand, by characters: no format width comes from the values.
 fn aligned(rows: &[[String; 5]]) -> String {
-    let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
-    let (what, old, new, change) = (width(0), width(1), width(2), width(3));
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .filter(|n| *n <= MAX_COLUMN)
+            .max()
+            .unwrap_or(0)
+    };
+    let widths = [width(0), width(1), width(2), width(3)];
+    let pad = |s: &mut String, text: &str, width: usize, right: bool| {
+        let room = width.saturating_sub(text.chars().count());
+        if right {
+            s.extend(std::iter::repeat_n(' ', room));
+            s.push_str(text);
+        } else {
+            s.push_str(text);
+            s.extend(std::iter::repeat_n(' ', room));
+        }
+    };
     let mut s = String::new();
     for [w, o, n, c, label] in rows {
-        let line = format!("  {w:<what$}  {o:>old$} -> {n:>new$}  {c:<change$}  {label}");
+        let mut line = String::from("  ");
+        pad(&mut line, w, widths[0], false);
+        line.push_str("  ");
+        pad(&mut line, o, widths[1], true);
+        line.push_str(" -> ");
+        pad(&mut line, n, widths[2], true);
+        line.push_str("  ");
+        pad(&mut line, c, widths[3], false);
+        line.push_str("  ");
+        line.push_str(label);
         s.push_str(line.trim_end());
         s.push('\n');
     }
@@ -563,6 +597,59 @@ mod tests {
         assert_eq!(nobody("kpi7.meetings"), "no meetings");
         assert_eq!(nobody("kpi6.div.ended"), "none ended");
         assert_eq!(nobody("kpi3.all.send_identified"), "no children");
+    }
+
+    #[test]
+    fn codes_and_fields_longer_than_a_format_width_are_cut_not_a_crash() {
+        // 70,000 characters: a width computed from it overflowed the formatter (exit 101).
+        let long = "x".repeat(70_000);
+        let old = ret(&[("kpi1.all.suitable", 15)], "aa");
+        let mut new = ret(&[("kpi1.all.suitable", 15), (long.as_str(), 1)], "aa");
+        new.identity.yjs_name = "N".repeat(70_000);
+        let label = "L".repeat(70_000);
+        let labels = Labels {
+            codes: HashMap::from([(long.clone(), label.clone())]),
+            ratios: HashMap::new(),
+        };
+        let d = compare(&old, &new, &[], &labels);
+        assert_eq!(d.changed[0].code, cut(&long));
+        assert_eq!(d.changed[0].label.as_deref(), Some(cut(&label).as_ref()));
+        assert_eq!(d.identity[0].new, cut(&new.identity.yjs_name));
+        let text = render_text(&d, "a", "b");
+        assert!(
+            text.contains("xxx... (70000 characters)  absent -> 1  (+1)  LLL"),
+            "{text}"
+        );
+        assert!(text.contains("  yjs_name: Northshire -> NNN"), "{text}");
+        assert!(text.len() < 1_000, "{text}");
+        let json = render_json(&d, "a", "b");
+        assert!(
+            json.len() < 2_000 && json.contains("... (70000 characters)"),
+            "{json}"
+        );
+    }
+
+    #[test]
+    fn aligned_columns_stop_growing_at_a_long_entry() {
+        let row = |w: &str, o: &str| {
+            [
+                w.to_string(),
+                o.to_string(),
+                "2".to_string(),
+                "(+1)".to_string(),
+                String::new(),
+            ]
+        };
+        let long = "c".repeat(MAX_COLUMN + 20);
+        assert_eq!(
+            aligned(&[row("short", "10"), row(&long, "1")]),
+            format!("  short  10 -> 2  (+1)\n  {long}   1 -> 2  (+1)\n")
+        );
+        // Characters, not bytes, make the width.
+        assert_eq!(
+            aligned(&[row("é", "1"), row("ab", "1")]),
+            "  é   1 -> 2  (+1)\n  ab  1 -> 2  (+1)\n"
+        );
     }
 
     #[test]

@@ -23,6 +23,8 @@ const MAX_EDITS: usize = 30;
 pub struct Edit {
     /// The edited file, as given.
     pub file: String,
+    /// Whole, since the edit is put back by it; shown [`cut`](crate::cut::cut).
+    #[serde(serialize_with = "crate::cut::serialize")]
     pub code: String,
     /// The cell, in a workbook (`Cohort!B5`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -152,7 +154,10 @@ fn vanished(all: &[Finding], without: &[Finding]) -> Vec<usize> {
 /// The edit's own finding, in place of the C401s that compared its cell with each other file.
 fn headline(e: &Edit, doc: &Document) -> Finding {
     let files = crate::io_words::list(&e.built_in, 3);
-    let what = e.cell.clone().unwrap_or_else(|| e.code.clone());
+    let what = e
+        .cell
+        .clone()
+        .unwrap_or_else(|| crate::cut::cut(&e.code).into_owned());
     let message = if e.as_built {
         format!(
             "{what} was changed after the build: {}, built as {} ({files} {} {}); put {} back, \

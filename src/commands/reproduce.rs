@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use crate::audit::diff;
 use crate::audit::record::{self, Difference};
+use crate::cut::cut;
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
 use crate::files::Kind;
@@ -107,7 +108,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         other(format!(
             "{}: generated_at {:?} is not a UTC time like 2024-10-21T09:30:00Z",
             manifest_path.display(),
-            manifest.generated_at
+            cut(&manifest.generated_at)
         ))
     })?;
     let input_path = {
@@ -118,12 +119,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             folder.join(p)
         }
     };
+    // The input's path and hash are read from the manifest: shown cut, as every user value.
+    let input_shown = cut(&input_path.display().to_string()).into_owned();
     let bytes = crate::files::read(&input_path, Kind::Export).map_err(|e| {
         other(format!(
-            "cannot read the archived input {} named by the manifest ({e}); it should have \
-             SHA-256 {}",
-            input_path.display(),
-            manifest.input.sha256
+            "cannot read the archived input {input_shown} named by the manifest ({e}); it \
+             should have SHA-256 {}",
+            cut(&manifest.input.sha256)
         ))
     })?;
     let source = args
@@ -134,7 +136,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
 
     let mut outcome = Outcome {
         manifest: manifest_path.display().to_string(),
-        input: input_path.display().to_string(),
+        input: input_shown.clone(),
         ..Outcome::default()
     };
     let found = sha256_hex(&bytes);
@@ -242,7 +244,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         }
         outcome.files.push(FileCheck {
             file: name.to_string(),
-            expected_sha256: expected,
+            expected_sha256: expected.map(crate::cut::cut_owned),
             rebuilt_sha256: rebuilt,
             archived_sha256: archived,
             unreadable,

@@ -38,16 +38,18 @@ pub struct Args {
 }
 
 /// Reads and validates the export named in `args`, without printing anything; returns the
-/// definitions it was validated against with the result.
+/// definitions it was validated against with the result, and the export's bytes (the
+/// redacted copy reads them again).
 pub fn load(
     args: &Args,
     progress: &crate::progress::Progress,
-) -> Result<(Definitions, Validation), CommandError> {
+) -> Result<(Definitions, Validation, Vec<u8>), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    // The report and the redacted copy are made from the export's cells.
-    let cells = if args.report.is_some() || args.redact.is_some() {
+    // The report is made from the export's cells, kept in memory; the redacted copy streams
+    // the export again instead.
+    let cells = if args.report.is_some() {
         Cells::Keep
     } else {
         Cells::Drop
@@ -65,7 +67,7 @@ pub fn load(
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
     super::note_if_open_in_excel(&args.export);
-    Ok((defs, v))
+    Ok((defs, v, bytes))
 }
 
 /// The files `validate` writes, with the option that names each.
@@ -145,7 +147,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
     let progress = super::progress::for_terminal(args.format == Format::Json);
-    let (defs, v) = match load(args, &progress) {
+    let (defs, v, bytes) = match load(args, &progress) {
         Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
             super::print(out, &report::json::unreadable(&file, code, &message))?;
@@ -161,9 +163,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         written.push_str(&template_written(path, &args.export, &v));
     }
     if let Some(path) = &args.redact {
-        let bytes =
-            report::redact::render(&v, &defs).map_err(|e| super::workbook_error(path, &e))?;
-        write_output(path, &bytes, args.force)?;
+        progress.stage("Writing the redacted copy");
+        let copy = report::redact::render(&v, &defs, &bytes).map_err(|e| match e {
+            report::redact::RedactError::Write(e) => super::workbook_error(path, &e),
+            report::redact::RedactError::Read(e) => CommandError::Unreadable {
+                path: args.export.clone(),
+                code: e.code(),
+                message: e.to_string(),
+            },
+        })?;
+        write_output(path, &copy, args.force)?;
         written.push_str(&format!(
             "Redacted copy written to {}: identifiers replaced by pseudonyms, unknown columns \
              emptied; dates (of birth too) and codes are kept, so it is pseudonymised, not \
@@ -171,6 +180,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             path.display()
         ));
     }
+    drop(bytes);
     if let Some(path) = &args.report {
         progress.stage(&format!(
             "Writing the report ({} findings)",

@@ -82,7 +82,9 @@ fn short(hash: &str) -> String {
 /// export calls it something else (`Interventions (sheet "Orders")`).
 fn heading(f: &Finding) -> String {
     match (&f.sheet, &f.sheet_name) {
-        (Some(sheet), Some(typed)) if typed != sheet => format!("{sheet} (sheet \"{typed}\")"),
+        (Some(sheet), Some(typed)) if typed != sheet => {
+            format!("{sheet} (sheet \"{}\")", crate::cut::cut(typed))
+        }
         (Some(sheet), _) => sheet.clone(),
         (None, _) => "(the file)".to_string(),
     }

@@ -29,7 +29,7 @@ use rust_xlsxwriter::{
 use super::cell_text as xml_safe;
 use crate::date::{Date, Timestamp};
 use crate::definitions::Severity;
-use crate::export::workbook::{Cell, RawRow, RawSheet, format_number};
+use crate::export::workbook::{Cell, CellRef, RawRow, RawSheet, format_number};
 use crate::validate::{Finding, RuleStatus, Validation, sheet_ref};
 
 const NOTICE: &str = "This report contains children's case identifiers: keep it within the youth justice service. It is not for submission to the YJB.";
@@ -323,7 +323,7 @@ fn notice(ws: &mut Worksheet, row: u32, columns: u16, styles: &Styles) -> Result
 /// `in_order`, keeping one row in memory and the rest in an unnamed temporary file that the
 /// operating system removes even if the tool is killed. Should the temporary folder refuse the file, the
 /// sheet is kept in memory instead: the report still appears, at some cost in memory.
-fn streaming_sheet<'w>(
+pub(crate) fn streaming_sheet<'w>(
     wb: &'w mut Workbook,
     name: &str,
     in_order: bool,
@@ -817,7 +817,7 @@ fn write_copy_row(
                 ws.write_blank(r, c as u16, f)?;
             }
             (Cell::Empty, None) => {}
-            _ => write_cell(ws, r, c as u16, cell, format, &styles.date)?,
+            _ => write_cell(ws, r, c as u16, cell.as_ref(), format, &styles.date)?,
         }
     }
     Ok(())
@@ -864,35 +864,41 @@ pub(crate) fn write_cell(
     ws: &mut Worksheet,
     r: u32,
     c: u16,
-    cell: &Cell,
+    cell: CellRef<'_>,
     format: Option<&Format>,
     date_format: &Format,
 ) -> Result<(), XlsxError> {
-    let plain = Format::new();
-    let f = format.unwrap_or(&plain);
-    match cell {
-        Cell::Empty => {
-            if let Some(f) = format {
-                ws.write_blank(r, c, f)?;
-            }
+    // Without a format, the plain cell (no format made for each of a million cells).
+    match (cell, format) {
+        (CellRef::Empty, Some(f)) => {
+            ws.write_blank(r, c, f)?;
         }
+        (CellRef::Empty, None) => {}
         // Text is always written as text: a cell beginning with `=` stays data.
-        Cell::Text(s) | Cell::Error(s) => {
+        (CellRef::Text(s) | CellRef::Error(s), Some(f)) => {
             ws.write_string_with_format(r, c, xml_safe(s), f)?;
         }
-        Cell::Number(n) => {
-            ws.write_number_with_format(r, c, *n, f)?;
+        (CellRef::Text(s) | CellRef::Error(s), None) => {
+            ws.write_string(r, c, xml_safe(s))?;
         }
-        Cell::Bool(b) => {
-            ws.write_boolean_with_format(r, c, *b, f)?;
+        (CellRef::Number(n), Some(f)) => {
+            ws.write_number_with_format(r, c, n, f)?;
         }
-        Cell::Date(d) => {
-            let dt = excel_date(*d)?;
-            let df = format.map_or_else(
-                || date_format.clone(),
-                |f| f.clone().set_num_format("yyyy-mm-dd"),
-            );
-            ws.write_datetime_with_format(r, c, &dt, &df)?;
+        (CellRef::Number(n), None) => {
+            ws.write_number(r, c, n)?;
+        }
+        (CellRef::Bool(b), Some(f)) => {
+            ws.write_boolean_with_format(r, c, b, f)?;
+        }
+        (CellRef::Bool(b), None) => {
+            ws.write_boolean(r, c, b)?;
+        }
+        (CellRef::Date(d), Some(f)) => {
+            let df = f.clone().set_num_format("yyyy-mm-dd");
+            ws.write_datetime_with_format(r, c, &excel_date(d)?, &df)?;
+        }
+        (CellRef::Date(d), None) => {
+            ws.write_datetime_with_format(r, c, &excel_date(d)?, date_format)?;
         }
     }
     Ok(())

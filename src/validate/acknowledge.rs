@@ -129,10 +129,12 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Acknowledgement>, Acknowledge
         }
         let row = match record[2].trim() {
             "" => None,
-            r => Some(
-                r.parse::<u32>()
-                    .map_err(|_| err(format!("row \"{r}\" is not a row number")))?,
-            ),
+            r => Some(r.parse::<u32>().map_err(|_| {
+                err(format!(
+                    "row \"{}\" is not a row number",
+                    crate::cut::cut(r)
+                ))
+            })?),
         };
         let column = Some(record[3].trim().to_string()).filter(|c| !c.is_empty());
         out.push(Acknowledgement {

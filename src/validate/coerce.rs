@@ -101,7 +101,9 @@ fn span(start: usize, end: usize) -> Value {
 }
 
 /// A code: case is ignored, nothing else is normalised. A code on the column's list is held
-/// by its place there; any other text, upper-cased, is kept for the enum check to report.
+/// by its place there; any other text, upper-cased, is kept for the enum check to report,
+/// [`cut`](crate::cut::cut) when long: nothing but a message reads it, and one long text on
+/// many rows would otherwise be held once for each.
 fn code(cell: CellRef<'_>, codes: &[String], text: &mut String) -> Value {
     let owned;
     let typed = match cell {
@@ -126,7 +128,7 @@ fn code(cell: CellRef<'_>, codes: &[String], text: &mut String) -> Value {
         Some(i) => Value::Code(i),
         None => {
             let start = text.len();
-            text.extend(typed.chars().flat_map(char::to_uppercase));
+            text.push_str(&crate::cut::cut_mapped(typed, char::to_uppercase));
             span(start, text.len())
         }
     }
@@ -175,10 +177,12 @@ fn number(cell: CellRef<'_>) -> Result<f64, CoerceError> {
     if n.is_finite() { Ok(n) } else { Err(bad()) }
 }
 
-/// The text a finding shows for a cell: what the user typed, numbers without `.0`.
+/// The text a finding shows for a cell: what the user typed, numbers without `.0`, a long
+/// text [`cut`](crate::cut::cut) before it is copied.
 pub fn shown(cell: CellRef<'_>) -> String {
     match cell {
         CellRef::Number(n) => format_number(n),
+        CellRef::Text(t) => crate::cut::cut(t).into_owned(),
         other => other.to_string(),
     }
 }
@@ -331,5 +335,8 @@ mod tests {
         );
         assert_eq!(ok(CellRef::Empty, ColumnType::Date).0, Value::Blank);
         assert_eq!(shown(CellRef::Number(7.0)), "7");
+        let long = "é".repeat(40_000);
+        assert_eq!(shown(t(&long)), crate::cut::cut(&long));
+        assert!(shown(t(&long)).ends_with("... (40000 characters)"));
     }
 }

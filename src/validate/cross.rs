@@ -15,6 +15,7 @@ use foldhash::fast::FixedState;
 
 use super::rows::{Check, columns, sheet};
 use super::{Collector, Related, Row, SheetData, Value, column_letters, sheet_ref};
+use crate::cut::cut;
 use crate::date::Date;
 use crate::export::records::STATUTORY_PARTNERS;
 
@@ -28,6 +29,11 @@ pub(crate) static CHECKS: &[Check] = &[
     (&["E440"], statutory_partners_present),
     (&["E311"], idp_only_in_wales),
 ];
+
+/// A value of the export as a finding holds it: [`cut`] to a length a person reads.
+fn shown(text: &str) -> String {
+    cut(text).into_owned()
+}
 
 /// At most this many rows of one group are named in its finding (the rest are counted).
 pub const LISTED: usize = 20;
@@ -225,7 +231,7 @@ fn duplicates<'r, K: Hash + Eq + Copy>(
             s,
             Some(second.row),
             Some(column),
-            second.text_at(at).map(str::to_string),
+            second.text_at(at).map(shown),
             format!("{} ({})", describe(second), row_list(group.iter().copied())),
         );
         f.related = related(
@@ -233,7 +239,7 @@ fn duplicates<'r, K: Hash + Eq + Copy>(
             group.iter().copied().filter(|r| !std::ptr::eq(*r, second)),
             column,
         );
-        f.child_id = second.text_at(child).map(str::to_string);
+        f.child_id = second.text_at(child).map(shown);
     }
 }
 
@@ -255,7 +261,7 @@ fn duplicate_ids(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
                 |r| {
                     format!(
                         "{column} {} appears more than once",
-                        r.text_at(id).unwrap_or_default()
+                        cut(r.text_at(id).unwrap_or_default())
                     )
                 },
             );
@@ -278,7 +284,7 @@ fn duplicate_board_rows(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
             format!(
                 "meeting and partner {} {} appear more than once",
                 r.date_at(date).map(|d| d.to_string()).unwrap_or_default(),
-                r.text_at(partner).unwrap_or_default()
+                cut(r.text_at(partner).unwrap_or_default())
             )
         },
     );
@@ -302,7 +308,7 @@ fn duplicate_cohort_rows(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
         |r| {
             format!(
                 "child {} in {} appears more than once",
-                r.text_at(child).unwrap_or_default(),
+                cut(r.text_at(child).unwrap_or_default()),
                 period_of(r).map(|p| p.to_string()).unwrap_or_default()
             )
         },
@@ -318,7 +324,7 @@ fn orphans(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
             };
             for (row, &n) in s.rows.iter().zip(children.of(name)) {
                 if n != NONE && n >= listed {
-                    let id = children.ids[n as usize];
+                    let id = cut(children.ids[n as usize]);
                     let f = out.at(
                         "E410",
                         s,
@@ -327,7 +333,7 @@ fn orphans(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
                         Some(id.to_string()),
                         format!("child_id {id} is not in sheet Children"),
                     );
-                    f.child_id = Some(id.to_string());
+                    f.child_id = Some(id.into_owned());
                 }
             }
         }
@@ -348,6 +354,7 @@ fn orphans(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
             if let Some(id) = row.text_at(intervention)
                 && !interventions.contains(id)
             {
+                let id = cut(id);
                 out.at(
                     "E411",
                     s,
@@ -434,13 +441,13 @@ fn overlaps(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
         group.sort_by_key(|r| r.row);
     }
     clusters.sort_by_key(|group| group.get(1).map_or(0, |r| r.row));
-    let name = |r: &Row| r.text_at(id).unwrap_or("?").to_string();
+    let name = |r: &Row| shown(r.text_at(id).unwrap_or("?"));
     for group in clusters {
         let (Some(&first), Some(&later)) = (group.first(), group.get(1)) else {
             continue;
         };
-        let kind = later.text_at(kind).unwrap_or("");
-        let who = later.text_at(child).unwrap_or("");
+        let kind = cut(later.text_at(kind).unwrap_or(""));
+        let who = cut(later.text_at(child).unwrap_or(""));
         let message = if group.len() == 2 {
             format!(
                 "{kind} intervention {} overlaps {} (row {}) for child {who}",
@@ -497,10 +504,11 @@ fn ages(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
                 Some(column),
                 Some(date.to_string()),
                 format!(
-                    "child {child} (born {born}) is aged {age} on this {column}; it must be {min}-{max}"
+                    "child {} (born {born}) is aged {age} on this {column}; it must be {min}-{max}",
+                    cut(child)
                 ),
             );
-            f.child_id = Some(child.to_string());
+            f.child_id = Some(shown(child));
         }
     };
     let born = |n: u32| -> Option<(&str, Date)> {
@@ -581,7 +589,7 @@ fn statutory_partners_present(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
             s,
             Some(first.row),
             Some("partner"),
-            first.text_at(partner).map(str::to_string),
+            first.text_at(partner).map(shown),
             format!("statutory partner {name} has no row for the meeting of {date}"),
         );
         f.related = related(s, meeting[1..].iter().map(|(_, r)| *r), "partner");
@@ -609,7 +617,7 @@ fn idp_only_in_wales(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
                 Some("IDP".to_string()),
                 "IDP (individual development plan) is a Welsh plan, but the service's nation is ENGLAND",
             );
-            f.child_id = row.text_at(child).map(str::to_string);
+            f.child_id = row.text_at(child).map(shown);
         }
     }
 }

@@ -71,7 +71,10 @@ pub fn column_letters(mut index: u32) -> String {
 }
 
 /// How a sheet name must be written in a formula or link: quoted when it is not a plain word.
+/// A name longer than any Excel gives a sheet (a hand-made file's) is [`cut`](crate::cut::cut):
+/// every finding on the sheet shows it.
 pub fn sheet_ref(name: &str) -> String {
+    let name = crate::cut::cut(name);
     if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         name.to_string()
     } else {
@@ -98,5 +101,10 @@ mod tests {
         assert_eq!(sheet_ref("Orders"), "Orders");
         assert_eq!(sheet_ref("Board Attendance"), "'Board Attendance'");
         assert_eq!(sheet_ref("O'Neil"), "'O''Neil'");
+        let long = format!("{}Orders", " ".repeat(100_000));
+        assert_eq!(
+            sheet_ref(&long),
+            format!("'{}... (100006 characters)'", " ".repeat(177))
+        );
     }
 }

@@ -28,6 +28,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use crate::cut::cut;
 use crate::date::Date;
 use crate::definitions::{ColumnDef, Definitions, Severity, normalise};
 use crate::export::workbook::{
@@ -206,7 +207,8 @@ impl<'d> Collector<'d> {
         }
     }
 
-    /// Records a finding on `sheet` at `row`/`column` (either may be `None`).
+    /// Records a finding on `sheet` at `row`/`column` (either may be `None`). The value is
+    /// [`cut`](crate::cut::cut) here, so that no finding holds a long cell whole.
     pub(crate) fn at(
         &mut self,
         code: &str,
@@ -231,7 +233,7 @@ impl<'d> Collector<'d> {
             sheet: Some(sheet.name.clone()),
             row,
             column: column.map(str::to_string),
-            value,
+            value: value.map(crate::cut::cut_owned),
             message: message.into(),
             location: Some(location),
             header,
@@ -491,7 +493,9 @@ fn match_sheets(
                 Some(&defs.sheets[i].name),
                 format!(
                     "sheets \"{}\" and \"{}\" are both sheet {}; only the first is read",
-                    names[first], raw, defs.sheets[i].name
+                    cut(&names[first]),
+                    cut(raw),
+                    defs.sheets[i].name
                 ),
             );
         } else {
@@ -553,7 +557,11 @@ fn match_header(
         }
         sheet.columns.insert(col.name.clone(), index as u32);
         if typed != col.name {
-            sheet.headers.insert(col.name.clone(), typed.clone());
+            // Shown in every finding of the column: a header padded out to any length still
+            // matches its column once normalised.
+            sheet
+                .headers
+                .insert(col.name.clone(), cut(&typed).into_owned());
         }
         if col.name != norm {
             aliases_used.push((col.name.clone(), typed));
@@ -568,7 +576,8 @@ fn match_header(
             None,
             Some(typed.clone()),
             format!(
-                "header \"{typed}\" in column {} is column {name} again (first in column {}); only the first is read",
+                "header \"{}\" in column {} is column {name} again (first in column {}); only the first is read",
+                cut(&typed),
                 column_letters(index),
                 column_letters(first)
             ),
@@ -600,7 +609,7 @@ fn match_header(
     if let Some((first, typed)) = unknown.first() {
         let list: Vec<String> = unknown
             .iter()
-            .map(|(i, t)| format!("\"{t}\" ({})", column_letters(*i)))
+            .map(|(i, t)| format!("\"{}\" ({})", cut(t), column_letters(*i)))
             .collect();
         let f = out.at(
             "W110",
@@ -632,7 +641,7 @@ fn match_header(
             Some(1),
             Some(&name),
             Some(typed.clone()),
-            format!("header \"{typed}\" was read as column {name}"),
+            format!("header \"{}\" was read as column {name}", cut(&typed)),
         );
     }
     sheet

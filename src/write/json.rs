@@ -4,6 +4,7 @@
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
+use crate::cut::cut;
 use crate::measures::{Identity, Measures, Return};
 
 pub fn return_json(ret: &Return) -> String {
@@ -106,8 +107,8 @@ impl<'de> Visitor<'de> for UniqueVisitor {
         while let Some(key) = map.next_key::<String>()? {
             if object.contains_key(&key) {
                 return Err(de::Error::custom(format!(
-                    "the key {} appears twice in one object",
-                    crate::audit::record::quoted(&key)
+                    "the key {:?} appears twice in one object",
+                    cut(&key)
                 )));
             }
             let Unique(v) = map.next_value()?;
@@ -124,7 +125,10 @@ pub fn parse_unique(input: &str) -> Result<Value, serde_json::Error> {
 }
 
 pub fn parse_return_json(input: &str) -> Result<Return, JsonError> {
-    let value = parse_unique(input).map_err(|e| JsonError(format!("malformed JSON ({e})")))?;
+    let value = parse_unique(input).map_err(|e| {
+        // The library's words can quote the file's text at any length.
+        JsonError(format!("malformed JSON ({})", cut(&e.to_string())))
+    })?;
     let id = value
         .get("identity")
         .and_then(Value::as_object)
@@ -174,9 +178,9 @@ pub fn parse_return_json(input: &str) -> Result<Return, JsonError> {
         let v = m
             .get("value")
             .and_then(Value::as_i64)
-            .ok_or_else(|| JsonError(format!("measure {code} has no whole-number value")))?;
+            .ok_or_else(|| JsonError(format!("measure {} has no whole-number value", cut(code))))?;
         if measures.get(code).is_some() {
-            return Err(JsonError(format!("measure {code} appears twice")));
+            return Err(JsonError(format!("measure {} appears twice", cut(code))));
         }
         measures.set(code, v);
     }

@@ -42,16 +42,23 @@ impl Tool {
         if self == now {
             return None;
         }
+        // The manifest's words are read from a file: shown cut, as every user value is.
+        let cut = crate::cut::cut;
         Some(if outputs_match {
             format!(
                 "the manifest says {what} by {} {}, but its files record {} {}, as this rebuild \
                  does: the manifest was changed afterwards",
-                self.name, self.version, now.name, now.version
+                cut(&self.name),
+                cut(&self.version),
+                now.name,
+                now.version
             )
         } else {
             format!(
                 "{what} by {} {}; this is version {}",
-                self.name, self.version, now.version
+                cut(&self.name),
+                cut(&self.version),
+                now.version
             )
         })
     }

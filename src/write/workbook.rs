@@ -22,6 +22,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::audit::check::{Conflict, Place, Shown};
+use crate::cut::cut;
 use crate::measures::{Identity, Measures, Return};
 use crate::report::xml_safe;
 use crate::write::template::{GROUP, Kind, Layout, Line, Section};
@@ -309,14 +310,15 @@ fn write_section(
     };
     let code_col = columns.len() as u16 + 1;
     // Wide enough for the longest label on one line: wrapped labels overlap their neighbours
-    // in programs that do not grow rows to fit.
+    // in programs that do not grow rows to fit. Excel's widest column is 255 characters: a
+    // label from a definitions folder can be longer than any column.
     let widest = section
         .lines
         .iter()
         .map(|l| l.label.chars().count())
         .max()
         .unwrap_or(0);
-    ws.set_column_width(0, (widest as f64 + 2.0).max(40.0))?;
+    ws.set_column_width(0, (widest as f64 + 2.0).clamp(40.0, 255.0))?;
     for c in 1..code_col {
         ws.set_column_width(c, 13)?;
     }
@@ -474,7 +476,8 @@ fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Cells, ReadErr
         count += 1;
         if count > MAX_CELLS {
             return Err(ReadError::NotAReturn(format!(
-                "sheet {name} holds more than {MAX_CELLS} cells, far more than a return holds"
+                "sheet {} holds more than {MAX_CELLS} cells, far more than a return holds",
+                cut(name)
             )));
         }
         let (row, col) = cell.get_position();
@@ -531,7 +534,8 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
         Some(s) if s.starts_with(PROVISIONAL) => true,
         Some(other) => {
             return Err(not(&format!(
-                "the cover's Status is {other:?}, neither {FINAL:?} nor {PROVISIONAL:?}"
+                "the cover's Status is {:?}, neither {FINAL:?} nor {PROVISIONAL:?}",
+                cut(other)
             )));
         }
     };
@@ -609,8 +613,9 @@ fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
                         return Err(ReadError::At {
                             cell: place(k).reference(),
                             message: format!(
-                                "measure {code} holds {:?}, not a whole number",
-                                other.map(Value::text).unwrap_or_default()
+                                "measure {} holds {:?}, not a whole number",
+                                cut(&code),
+                                cut(&other.map(Value::text).unwrap_or_default())
                             ),
                         });
                     }
@@ -655,7 +660,7 @@ fn groups_of(
         .take(64)
         .collect();
     let bad = |why: &str| ReadError::Cell {
-        sheet: sheet.to_string(),
+        sheet: cut(sheet).into_owned(),
         row,
         message: format!(
             "the header row should read Measure, the group columns and Measure code, but {why} \
@@ -671,7 +676,7 @@ fn groups_of(
             }
         }
         Some((last, _)) if last == "Measure code" => Err(bad("it has no group columns")),
-        Some((last, _)) => Err(bad(&format!("its last heading is {last:?}"))),
+        Some((last, _)) => Err(bad(&format!("its last heading is {:?}", cut(last)))),
         None => Err(bad("the headings after Measure are empty")),
     }
 }

@@ -13,6 +13,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, XmlVersion};
 
+use crate::cut::cut;
 use crate::measures::{Identity, Measures, Return};
 use crate::period::Period;
 
@@ -150,7 +151,10 @@ impl<'a> Parser<'a> {
         loop {
             let event = match self.reader.read_event() {
                 Ok(e) => e,
-                Err(e) => return self.fail(format!("the XML is malformed: {e}")),
+                // The library's words can quote the file's names at any length.
+                Err(e) => {
+                    return self.fail(format!("the XML is malformed: {}", cut(&e.to_string())));
+                }
             };
             match event {
                 Event::Decl(d) => match d.encoding() {
@@ -158,11 +162,15 @@ impl<'a> Parser<'a> {
                     Some(Ok(e)) if e.eq_ignore_ascii_case("UTF-8") => continue,
                     Some(Ok(e)) => {
                         return self.fail(format!(
-                            "the XML declares the encoding {e:?}; a return is written in UTF-8"
+                            "the XML declares the encoding {:?}; a return is written in UTF-8",
+                            cut(&e)
                         ));
                     }
                     Some(Err(e)) => {
-                        return self.fail(format!("the XML declaration is malformed: {e}"));
+                        return self.fail(format!(
+                            "the XML declaration is malformed: {}",
+                            cut(&e.to_string())
+                        ));
                     }
                 },
                 Event::Comment(_) | Event::PI(_) => continue,
@@ -174,8 +182,9 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// An element's name as a message shows it: [`cut`], as any text of the file.
 fn name_of(e: &BytesStart) -> String {
-    e.name().as_ref().to_string()
+    cut(e.name().as_ref()).into_owned()
 }
 
 fn is_hex64(s: &str) -> bool {
@@ -215,17 +224,23 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
     for attr in root.attributes() {
         let attr = match attr {
             Ok(a) => a,
-            Err(e) => return p.fail(format!("a malformed attribute on {ROOT}: {e}")),
+            Err(e) => {
+                return p.fail(format!(
+                    "a malformed attribute on {ROOT}: {}",
+                    cut(&e.to_string())
+                ));
+            }
         };
         let key = attr.key.as_ref().to_string();
         let Some(i) = ATTRIBUTES.iter().position(|a| *a == key) else {
             return p.fail(format!(
-                "{ROOT} has an attribute {key:?} the schema does not allow"
+                "{ROOT} has an attribute {:?} the schema does not allow",
+                cut(&key)
             ));
         };
         let value = match attr.normalized_value(XmlVersion::Implicit1_0) {
             Ok(v) => v.into_owned(),
-            Err(e) => return p.fail(format!("attribute {key}: {e}")),
+            Err(e) => return p.fail(format!("attribute {key}: {}", cut(&e.to_string()))),
         };
         values[i] = Some(value);
     }
@@ -241,7 +256,8 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
     let yjs_code = get(0)?;
     if !(2..=10).contains(&yjs_code.len()) || !yjs_code.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return p.fail(format!(
-            "yjsCode {yjs_code:?} is not 2-10 letters or digits"
+            "yjsCode {:?} is not 2-10 letters or digits",
+            cut(&yjs_code)
         ));
     }
     let yjs_name = get(1)?;
@@ -250,14 +266,15 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
     }
     let nation = get(2)?;
     if !matches!(nation.as_str(), "ENGLAND" | "WALES") {
-        return p.fail(format!("nation {nation:?} is not ENGLAND or WALES"));
+        return p.fail(format!("nation {:?} is not ENGLAND or WALES", cut(&nation)));
     }
     let population = get(3)?;
     let population_10_17 = match non_negative(&population) {
         Some(n) if n > 0 => n as u64,
         _ => {
             return p.fail(format!(
-                "population10to17 {population:?} is not a positive whole number"
+                "population10to17 {:?} is not a positive whole number",
+                cut(&population)
             ));
         }
     };
@@ -266,7 +283,8 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
         Ok(pd) if pd.to_string() == period_text => pd,
         _ => {
             return p.fail(format!(
-                "period {period_text:?} is not written like 2024-25 Q2"
+                "period {:?} is not written like 2024-25 Q2",
+                cut(&period_text)
             ));
         }
     };
@@ -279,7 +297,8 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
             .all(|(i, b)| i == 4 || b.is_ascii_digit());
     if !ok_version {
         return p.fail(format!(
-            "definitionsVersion {definitions_version:?} is not written like 2024-25"
+            "definitionsVersion {:?} is not written like 2024-25",
+            cut(&definitions_version)
         ));
     }
     let tool_version = get(6)?;
@@ -289,13 +308,15 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
     let input_sha256 = get(7)?;
     if !is_hex64(&input_sha256) {
         return p.fail(format!(
-            "inputSha256 {input_sha256:?} is not 64 lower-case hex digits"
+            "inputSha256 {:?} is not 64 lower-case hex digits",
+            cut(&input_sha256)
         ));
     }
     let generated_at = get(8)?;
     if crate::date::Timestamp::parse(&generated_at).is_none() {
         return p.fail(format!(
-            "generatedAt {generated_at:?} is not a UTC time like 2024-10-21T09:30:00Z"
+            "generatedAt {:?} is not a UTC time like 2024-10-21T09:30:00Z",
+            cut(&generated_at)
         ));
     }
     // xs:boolean collapses white space around its value.
@@ -306,7 +327,7 @@ fn identity(p: &Parser, root: &BytesStart) -> Result<Identity, XmlError> {
         None | Some("false" | "0") => false,
         Some("true" | "1") => true,
         Some(other) => {
-            return p.fail(format!("provisional {other:?} is not true or false"));
+            return p.fail(format!("provisional {:?} is not true or false", cut(other)));
         }
     };
     Ok(Identity {
@@ -372,12 +393,17 @@ pub fn parse_xml(bytes: &[u8]) -> Result<Return, XmlError> {
                     for attr in e.attributes() {
                         let attr = match attr {
                             Ok(a) => a,
-                            Err(err) => return p.fail(format!("a malformed attribute: {err}")),
+                            Err(err) => {
+                                return p.fail(format!(
+                                    "a malformed attribute: {}",
+                                    cut(&err.to_string())
+                                ));
+                            }
                         };
                         if attr.key.as_ref() != "code" {
                             return p.fail(format!(
                                 "Measure has an attribute {:?} the schema does not allow",
-                                attr.key.as_ref()
+                                cut(attr.key.as_ref())
                             ));
                         }
                         code = attr
@@ -390,7 +416,8 @@ pub fn parse_xml(bytes: &[u8]) -> Result<Return, XmlError> {
                     };
                     if !code_fits(&code, prefix) {
                         return p.fail(format!(
-                            "measure code {code:?} does not belong in {section} (codes there start {prefix}.)"
+                            "measure code {:?} does not belong in {section} (codes there start {prefix}.)",
+                            cut(&code)
                         ));
                     }
                     let value = match p.next()? {
@@ -399,7 +426,7 @@ pub fn parse_xml(bytes: &[u8]) -> Result<Return, XmlError> {
                             None => {
                                 return p.fail(format!(
                                     "measure {code} holds {:?}, not a whole number of 0 or more",
-                                    t.xml10_content().trim()
+                                    cut(t.xml10_content().trim())
                                 ));
                             }
                         },

@@ -12,10 +12,11 @@ use std::time::Instant;
 
 use yjb_return::date::Timestamp;
 use yjb_return::definitions::{Definitions, Source};
+use yjb_return::names::MANIFEST_JSON;
 use yjb_return::period::Period;
 use yjb_return::scorecard::{archive, make};
 use yjb_return::validate::{Options, validate};
-use yjb_return::write::{self, MANIFEST_JSON, Request};
+use yjb_return::write::{self, Request};
 
 fn main() {
     let dir = tempfile::tempdir().unwrap();
@@ -37,7 +38,7 @@ fn main() {
             provisional: false,
             generated_at: Timestamp::parse("2025-05-01T09:00:00Z").unwrap(),
             input_path: "input.xlsx".into(),
-            input_sha256: yjb_return::sha256_hex(&bytes),
+            input_sha256: yjb_return::hash::sha256_hex(&bytes),
             input_bytes: bytes.len() as u64,
             acknowledged: &[],
         };
@@ -49,8 +50,8 @@ fn main() {
             .map(|(n, b)| (*n, b.as_slice()))
             .collect();
         files.push((MANIFEST_JSON, manifest.as_bytes()));
-        let folder = root.join(write::archive::submission_folder(period, 1));
-        yjb_return::atomic::Staging::write(&folder, &files, &write::archive::BUILD_FILES)
+        let folder = root.join(yjb_return::names::submission_folder(period, 1));
+        yjb_return::atomic::Staging::write(&folder, &files, &yjb_return::names::BUILD_FILES)
             .and_then(|mut staging| staging.place_new(&folder))
             .unwrap();
     }

@@ -14,6 +14,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::period::Period;
+use crate::schema::{ColumnDef, ColumnType};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -50,31 +51,6 @@ pub enum DefinitionsError {
     Invalid(String, String),
 }
 
-/// The type of a column, which decides how its cells are read (the schemas' `x-type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ColumnType {
-    Text,
-    Code,
-    Date,
-    Yesno,
-    Integer,
-    Number,
-    Period,
-}
-
-#[derive(Debug, Clone)]
-pub struct ColumnDef {
-    pub name: String,
-    pub kind: ColumnType,
-    /// Normalised header spellings that also mean this column.
-    pub aliases: Vec<String>,
-    /// Recorded at the end of an intervention: ignored while it is open.
-    pub at_end: bool,
-    /// The code list, for code columns.
-    pub codes: Vec<String>,
-}
-
 pub struct SheetDef {
     pub name: String,
     pub required: bool,
@@ -85,7 +61,7 @@ pub struct SheetDef {
     /// The sheet's JSON Schema, the source of truth for its rules.
     pub schema: Value,
     /// The schema compiled into checks on typed rows, which validation applies.
-    pub checks: crate::validate::schema::Compiled,
+    pub checks: crate::schema::checks::Compiled,
     /// The schema compiled by `jsonschema`, which proves it is valid JSON Schema (and against
     /// which the tests hold `checks`).
     pub validator: jsonschema::Validator,
@@ -293,7 +269,7 @@ impl Definitions {
             let known = Definitions::versions(source)?.join(", ");
             // The version can come from a file (a return, a manifest): shown, not copied whole.
             return Err(DefinitionsError::UnknownVersion(
-                crate::cut::cut(version).into_owned(),
+                crate::text::cut(version).into_owned(),
                 known,
             ));
         }
@@ -304,7 +280,7 @@ impl Definitions {
             hasher.update((bytes.len() as u64).to_le_bytes());
             hasher.update(bytes);
         }
-        let hash = crate::hex(&hasher.finalize());
+        let hash = crate::hash::hex(&hasher.finalize());
 
         let read_json = |rel: &str| -> Result<Value, DefinitionsError> {
             let path = format!("schemas/{version}/{rel}");
@@ -334,7 +310,7 @@ impl Definitions {
                 .build(&schema)
                 .map_err(|e| invalid(e.to_string()))?;
             let checks =
-                crate::validate::schema::Compiled::new(&schema, &columns).map_err(invalid)?;
+                crate::schema::checks::Compiled::new(&schema, &columns).map_err(invalid)?;
             sheets.push(SheetDef {
                 aliases: s.aliases.iter().map(|a| normalise(a)).collect(),
                 name: s.name,

@@ -199,7 +199,7 @@ pub fn nearby(path: &Path, kind: Kind) -> String {
             Some(names) if names.is_empty() => format!("{words} holds no {ending} file"),
             Some(names) => format!(
                 "the {ending} files in {words} are {} (is the name mistyped?)",
-                crate::io_words::list(&names, LISTED)
+                crate::text::list(&names, LISTED)
             ),
             None => format!("{words} cannot be listed: check the path"),
         },
@@ -212,7 +212,7 @@ fn inside(path: &Path, kind: Kind) -> String {
     match files_of(path, &[ending.to_string()]) {
         Some(names) if !names.is_empty() => format!(
             "give the path of a file in it; its .{ending} files are {}",
-            crate::io_words::list(&names, LISTED)
+            crate::text::list(&names, LISTED)
         ),
         _ => format!("give the path of a .{ending} file, not of a folder"),
     }

@@ -18,6 +18,7 @@ pub mod commands;
 pub mod export;
 pub mod kpi;
 pub mod measures;
+pub mod names;
 pub mod report;
 pub mod scorecard;
 pub mod validate;
@@ -25,28 +26,14 @@ pub mod write;
 
 pub mod atomic;
 pub mod csv;
-pub mod cut;
 pub mod date;
 pub mod definitions;
+pub mod excel;
 pub mod files;
+pub mod hash;
 pub mod io_words;
 pub mod period;
 pub mod progress;
 pub mod recognise;
-
-/// Lower-case hexadecimal, for SHA-256 digests (sha2 0.11 no longer formats with `{:x}`).
-pub fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(DIGITS[usize::from(b >> 4)] as char);
-        out.push(DIGITS[usize::from(b & 15)] as char);
-    }
-    out
-}
-
-/// SHA-256 of `bytes`, lower-case hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    hex(&sha2::Sha256::digest(bytes))
-}
+pub mod schema;
+pub mod text;

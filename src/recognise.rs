@@ -13,9 +13,9 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use crate::definitions::normalise;
+use crate::names::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::names::{parse_folder, period_folder};
 use crate::period::Period;
-use crate::write::archive::{parse_folder, period_folder};
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// What a file turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +74,7 @@ pub fn recognise(bytes: &[u8]) -> What {
     let text = String::from_utf8_lossy(bytes.get(..4096).unwrap_or(bytes));
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.starts_with('<') {
-        return if text.contains(&format!("<{}", crate::write::xml::ROOT)) {
+        return if text.contains(&format!("<{}", crate::names::ROOT)) {
             What::ReturnXml
         } else {
             What::Unknown
@@ -136,7 +136,7 @@ pub fn of_sheets<S: AsRef<str>>(names: &[S]) -> What {
         .any(|n| EXPORT_SHEETS.contains(&normalise(n.as_ref()).replace('_', "").as_str()))
     {
         What::Export { covers: None }
-    } else if has(crate::write::workbook::COVER) {
+    } else if has(crate::names::COVER) {
         What::ReturnWorkbook
     } else if has("Scorecard") {
         What::ScorecardWorkbook
@@ -346,7 +346,7 @@ pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String
     if let Some(last) = quarters.last() {
         return Some(format!(
             "it is an archive of returns ({}): give one of them, e.g. `yjb-return {command} {}`",
-            crate::io_words::list(&quarters, 8),
+            crate::text::list(&quarters, 8),
             arg(&dir.join(last))
         ));
     }
@@ -387,7 +387,7 @@ pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String
         "it holds {} but no return: a return is built from an export with `yjb-return build \
          EXPORT.xlsx --period \"2024-25 Q2\" --out returns{}2024-25-Q2`, and {command} takes \
          that folder",
-        crate::io_words::list(&workbooks, 5),
+        crate::text::list(&workbooks, 5),
         std::path::MAIN_SEPARATOR
     ))
 }

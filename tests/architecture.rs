@@ -17,8 +17,9 @@ use std::path::{Path, PathBuf};
 /// The engine's layers, lowest first. A module may import from its own layer (if no circle
 /// results) and from any layer below; never from a layer above.
 const LAYERS: &[&[&str]] = &[
-    &["text", "hash", "date", "csv", "names", "excel"],
+    &["text", "hash", "date", "csv", "excel"],
     &["period", "progress"],
+    &["names", "schema"],
     &["measures", "definitions"],
     &["export"],
     &["recognise"],
@@ -29,7 +30,7 @@ const LAYERS: &[&[&str]] = &[
     &["write"],
     &["audit"],
     &["scorecard"],
-    &["engine"],
+    &["atomic", "files", "io_words", "commands"],
 ];
 
 /// What the engine must never call: the shell's business.
@@ -243,15 +244,13 @@ fn without_tests(toks: Vec<Tok>) -> Vec<Tok> {
     out
 }
 
+/// A path of a `use` tree and the name it binds (`None` for a glob).
+type UsePath = (Vec<String>, Option<String>);
+
 /// The paths of a `use` tree starting at `toks[i]` (after `use`), each with the name it binds
 /// (`None` for a glob), and the position after its `;`.
-fn use_tree(toks: &[Tok], mut i: usize) -> (Vec<(Vec<String>, Option<String>)>, usize) {
-    fn tree(
-        toks: &[Tok],
-        i: &mut usize,
-        prefix: &[String],
-        out: &mut Vec<(Vec<String>, Option<String>)>,
-    ) {
+fn use_tree(toks: &[Tok], mut i: usize) -> (Vec<UsePath>, usize) {
+    fn tree(toks: &[Tok], i: &mut usize, prefix: &[String], out: &mut Vec<UsePath>) {
         let mut path = prefix.to_vec();
         loop {
             match toks.get(*i) {
@@ -325,9 +324,7 @@ fn crate_files(root: &Path) -> Vec<File> {
         let src = std::fs::read_to_string(&path).unwrap();
         let (toks, code) = lex(&src);
         let toks = without_tests(toks);
-        let dir = if module.is_empty()
-            || path.file_name().is_some_and(|n| n == "mod.rs")
-        {
+        let dir = if module.is_empty() || path.file_name().is_some_and(|n| n == "mod.rs") {
             path.parent().unwrap().to_path_buf()
         } else {
             path.with_extension("")
@@ -492,7 +489,9 @@ fn reexports(
     for f in files {
         let toks = &f.toks;
         for i in 0..toks.len() {
-            if toks[i] == Tok::Ident("pub".into()) && toks.get(i + 1) == Some(&Tok::Ident("use".into())) {
+            if toks[i] == Tok::Ident("pub".into())
+                && toks.get(i + 1) == Some(&Tok::Ident("use".into()))
+            {
                 let (tree, _) = use_tree(toks, i + 2);
                 for (path, name) in tree {
                     let Some(name) = name else { continue };
@@ -643,14 +642,22 @@ fn the_engine_imports_only_downward_and_has_no_circle() {
         for to in tos {
             let Some(lt) = layer(to) else { continue };
             if lt > lf {
-                wrong.push(format!("{} imports {}, a layer above it", name(from), name(to)));
+                wrong.push(format!(
+                    "{} imports {}, a layer above it",
+                    name(from),
+                    name(to)
+                ));
             }
         }
     }
     for c in circles(&g) {
         wrong.push(format!("circle: {}", c.join(" <-> ")));
     }
-    assert!(wrong.is_empty(), "the engine's imports:\n  {}", wrong.join("\n  "));
+    assert!(
+        wrong.is_empty(),
+        "the engine's imports:\n  {}",
+        wrong.join("\n  ")
+    );
 }
 
 #[test]
@@ -664,7 +671,11 @@ fn the_engine_does_no_input_or_output() {
             }
         }
     }
-    assert!(wrong.is_empty(), "input or output in the engine:\n  {}", wrong.join("\n  "));
+    assert!(
+        wrong.is_empty(),
+        "input or output in the engine:\n  {}",
+        wrong.join("\n  ")
+    );
 }
 
 #[test]
@@ -686,13 +697,26 @@ fn the_reader_sees_what_it_should() {
     assert!(!code.contains("crate::z"));
     assert!(!toks.contains(&Tok::Ident("y".into())));
     let (tree, _) = use_tree(&toks, 1);
-    let tree: Vec<String> = tree.iter().map(|(p, n)| format!("{}={:?}", p.join("::"), n)).collect();
-    assert_eq!(tree, ["crate::a::b=Some(\"b\")", "crate::a::c=Some(\"d\")", "crate::e=Some(\"e\")"]);
+    let tree: Vec<String> = tree
+        .iter()
+        .map(|(p, n)| format!("{}={:?}", p.join("::"), n))
+        .collect();
+    assert_eq!(
+        tree,
+        [
+            "crate::a::b=Some(\"b\")",
+            "crate::a::c=Some(\"d\")",
+            "crate::e=Some(\"e\")"
+        ]
+    );
     let m = |s: &str| s.split("::").map(str::to_string).collect::<Vec<_>>();
     let mut g = BTreeMap::new();
     g.insert(m("a"), [m("b")].into_iter().collect::<BTreeSet<_>>());
     g.insert(m("b"), [m("c")].into_iter().collect());
     g.insert(m("c"), [m("a")].into_iter().collect());
     g.insert(m("d"), [m("a")].into_iter().collect());
-    assert_eq!(circles(&g), vec![vec!["a".to_string(), "b".into(), "c".into()]]);
+    assert_eq!(
+        circles(&g),
+        vec![vec!["a".to_string(), "b".into(), "c".into()]]
+    );
 }

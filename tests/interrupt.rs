@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::samples;
-use yjb_return::write::archive::BUILD_FILES;
+use yjb_return::names::BUILD_FILES;
 
 const TRIES: u32 = 40;
 

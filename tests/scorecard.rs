@@ -172,7 +172,11 @@ fn writes_the_four_files_and_the_csv_copies() {
     for output in m["outputs"].as_array().unwrap() {
         let file = output["file"].as_str().unwrap();
         let bytes = std::fs::read(out.join(file)).unwrap();
-        assert_eq!(output["sha256"], yjb_return::sha256_hex(&bytes), "{file}");
+        assert_eq!(
+            output["sha256"],
+            yjb_return::hash::sha256_hex(&bytes),
+            "{file}"
+        );
     }
     // No child's identifier anywhere: the samples' child ids start NSH- or are 40017.
     for file in ["scorecard.html", "scorecard.json"] {
@@ -683,7 +687,11 @@ fn a_folder_almost_named_as_a_submission_is_named_not_silently_skipped() {
             &third,
             &["scorecard", "returns", "--out", "board"],
             1,
-            &["2024-25-Q1: ", "return.xml", "it is not a regular file (a device or a pipe)"],
+            &[
+                "2024-25-Q1: ",
+                "return.xml",
+                "it is not a regular file (a device or a pipe)",
+            ],
         );
     }
 }
@@ -1277,7 +1285,7 @@ fn reproduce_of_a_scorecard_output_edited_with_its_hash_says_both_were_changed()
     let (a, _) = made_in(dir.path());
     let html = a.join("scorecard.html");
     let text = std::fs::read_to_string(&html).unwrap();
-    let old = yjb_return::sha256_hex(text.as_bytes());
+    let old = yjb_return::hash::sha256_hex(text.as_bytes());
     let edited = text.replace("Northshire", "Southshire");
     std::fs::write(&html, &edited).unwrap();
     let manifest = a.join("manifest.json");
@@ -1285,7 +1293,7 @@ fn reproduce_of_a_scorecard_output_edited_with_its_hash_says_both_were_changed()
     assert!(m.contains(&old));
     std::fs::write(
         &manifest,
-        m.replace(&old, &yjb_return::sha256_hex(edited.as_bytes())),
+        m.replace(&old, &yjb_return::hash::sha256_hex(edited.as_bytes())),
     )
     .unwrap();
     let (code, out, err) = reproduce_a(dir.path());

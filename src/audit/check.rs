@@ -7,14 +7,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::cut::{cut, cut_owned};
 use crate::definitions::{Definitions, Severity, Source};
 use crate::export::records::Export;
 use crate::kpi;
 use crate::measures::Return;
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::text::{cut, cut_owned};
 use crate::validate::Finding;
 use crate::write::manifest::Manifest;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::write::workbook::{Conflict, Place, Shown};
 
 /// The check rules: code, severity, what it means. Listed by `check --rules` and in the README.
 pub const RULES: &[(&str, Severity, &str)] = &[
@@ -110,53 +111,6 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "a return file checked with no manifest.json beside it: its figures are checked for consistency, not shown to be the ones built",
     ),
 ];
-
-/// A cell of a return workbook: its sheet, Excel row and 0-based column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place {
-    pub sheet: String,
-    pub row: u32,
-    pub col: u32,
-}
-
-impl Place {
-    /// The cell as Excel names it, to type into its Name Box: `Cohort!B5`,
-    /// `'KPI1 Accommodation'!B5`.
-    pub fn reference(&self) -> String {
-        format!(
-            "{}!{}{}",
-            crate::validate::finding::sheet_ref(&self.sheet),
-            crate::validate::column_letters(self.col),
-            self.row
-        )
-    }
-}
-
-/// A figure shown on several rows of a workbook (the cohort, on each KPI sheet) with another
-/// value than where it is first shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conflict {
-    pub code: String,
-    pub place: Place,
-    pub value: i64,
-    /// The first showing, which is the one read as the return's figure.
-    pub first: Place,
-    pub first_value: i64,
-}
-
-/// A percentage, rate or ratio as a workbook cell shows it: numerator / denominator × `per`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
-    pub numerator: String,
-    /// A measure code; `None` for a rate, whose denominator is the 10-17 population.
-    pub denominator: Option<String>,
-    /// 100 for a percentage, 1 for a ratio, 10,000 for a rate per 10,000.
-    pub per: f64,
-    /// The number in the cell (0.5 for 50%: the cell holds a fraction formatted as a
-    /// percentage), `None` when the cell is empty.
-    pub value: Option<f64>,
-    pub place: Place,
-}
 
 /// A return read from one file.
 #[derive(Debug, Clone)]

@@ -9,9 +9,9 @@ pub mod record;
 use std::path::{Path, PathBuf};
 
 use crate::definitions::{Severity, Source};
+use crate::names::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::validate::Finding;
 use crate::write::manifest::Manifest;
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use check::Document;
 
 /// What checking some files of one return found (`check` reports it; `scorecard` refuses a
@@ -226,7 +226,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
             None => unreadable(code, message),
         }
     };
-    let sha256 = crate::sha256_hex(&bytes);
+    let sha256 = crate::hash::sha256_hex(&bytes);
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())

@@ -9,15 +9,16 @@ use crate::atomic::{Replaced, Staging};
 use crate::date::Timestamp;
 use crate::definitions::Severity;
 use crate::files::Kind;
+use crate::names::MANIFEST_JSON;
+use crate::names::{
+    ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, filing_folder,
+};
 use crate::period::Period;
 use crate::report;
 use crate::validate::{Cells, Options, Validation, input};
-use crate::write::archive::{
-    ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, check_replaceable,
-    filing_folder, first_free,
-};
+use crate::write::archive::{check_replaceable, first_free};
 use crate::write::manifest::AcknowledgedQuery;
-use crate::write::{self, MANIFEST_JSON, Request};
+use crate::write::{self, Request};
 
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -300,15 +301,15 @@ fn against_earlier(
     defs: &crate::definitions::Definitions,
 ) -> Option<String> {
     let name = dir.file_name()?.to_string_lossy();
-    let (period, Filing::Submission(n)) = crate::write::archive::parse_folder(&name)? else {
+    let (period, Filing::Submission(n)) = crate::names::parse_folder(&name)? else {
         return None;
     };
     let earlier = (1..n)
         .rev()
-        .map(|k| root.join(crate::write::archive::submission_folder(period, k)))
+        .map(|k| root.join(crate::names::submission_folder(period, k)))
         .filter(|folder| folder.is_dir());
     for folder in earlier {
-        let file = [write::RETURN_JSON, write::RETURN_XML]
+        let file = [crate::names::RETURN_JSON, crate::names::RETURN_XML]
             .iter()
             .map(|f| folder.join(f))
             .find(|p| p.is_file());
@@ -340,7 +341,7 @@ fn against_earlier(
         let account = crate::audit::diff::render_text(
             &d,
             &file.display().to_string(),
-            &dir.join(write::RETURN_JSON).display().to_string(),
+            &dir.join(crate::names::RETURN_JSON).display().to_string(),
         );
         return Some(format!(
             "A resubmission of {period}, compared with the latest earlier submission ({}) as \
@@ -421,11 +422,11 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
     };
     for (name, what) in [
         (
-            write::RETURN_XLSX,
+            crate::names::RETURN_XLSX,
             "the return for people: one section per KPI",
         ),
-        (write::RETURN_XML, xml),
-        (write::RETURN_JSON, "every figure by measure code"),
+        (crate::names::RETURN_XML, xml),
+        (crate::names::RETURN_JSON, "every figure by measure code"),
         (MANIFEST_JSON, "how it was made, for `reproduce`"),
     ] {
         writeln!(s, "  {name:<14}{what}").unwrap();

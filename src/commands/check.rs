@@ -9,8 +9,8 @@ use serde::Serialize;
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
 use crate::audit;
 use crate::definitions::{Severity, Source};
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::validate::Finding;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {

@@ -7,7 +7,7 @@ use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use crate::audit::diff;
 use crate::definitions::{Definitions, Source};
 use crate::measures::Return;
-use crate::write::{RETURN_JSON, RETURN_XML};
+use crate::names::{RETURN_JSON, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {

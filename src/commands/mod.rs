@@ -228,7 +228,7 @@ pub fn sidecar_not_found(
         format!(
             " ({} {} there: was the export renamed? rename that file to match, or give it \
              with --acknowledgements)",
-            crate::io_words::list(&others, 3),
+            crate::text::list(&others, 3),
             if others.len() == 1 { "is" } else { "are" }
         )
     };

@@ -13,18 +13,19 @@ use std::path::{Path, PathBuf};
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use crate::audit::diff;
 use crate::audit::record::{self, Difference};
-use crate::cut::cut;
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
 use crate::files::Kind;
+use crate::hash::sha256_hex;
+use crate::names::MANIFEST_JSON;
 use crate::period::Period;
 use crate::recognise::{self, Wanted};
 use crate::report;
 use crate::scorecard::make::MakeError;
 use crate::scorecard::manifest::ScorecardManifest;
-use crate::sha256_hex;
+use crate::text::cut;
 use crate::write::manifest::Manifest;
-use crate::write::{self, MANIFEST_JSON, Request};
+use crate::write::{self, Request};
 
 mod verdict;
 use verdict::{
@@ -200,9 +201,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .collect();
         let m = built.manifest.to_json();
         files.push((MANIFEST_JSON, m.as_bytes()));
-        let mut staging =
-            crate::atomic::Staging::write(dir, &files, &crate::write::archive::BUILD_FILES)
-                .map_err(|e| super::write_error(dir, &e, None))?;
+        let mut staging = crate::atomic::Staging::write(dir, &files, &crate::names::BUILD_FILES)
+            .map_err(|e| super::write_error(dir, &e, None))?;
         staging
             .place_new(dir)
             .map_err(|e| super::write_error(dir, &e, None))?;
@@ -244,7 +244,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         }
         outcome.files.push(FileCheck {
             file: name.to_string(),
-            expected_sha256: expected.map(crate::cut::cut_owned),
+            expected_sha256: expected.map(crate::text::cut_owned),
             rebuilt_sha256: rebuilt,
             archived_sha256: archived,
             unreadable,

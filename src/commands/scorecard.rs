@@ -9,12 +9,13 @@ use crate::atomic::{self, Replaced, Staging};
 use crate::date::Timestamp;
 use crate::definitions::Source;
 use crate::files::Kind;
+use crate::names::parse_folder;
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use crate::period::Period;
+use crate::scorecard::FILES;
 use crate::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
 use crate::scorecard::manifest::{KIND, ScorecardManifest};
-use crate::scorecard::{FILES, SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
-use crate::write::archive::parse_folder;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -99,7 +100,7 @@ fn check_replaceable(dir: &Path) -> Result<(), String> {
         return Err(format!(
             "it holds {}, which a scorecard never writes, so it is not a scorecard's folder{}; \
              --force replaces only a folder holding a scorecard, and nothing was changed",
-            crate::io_words::list(&held.foreign, 5),
+            crate::text::list(&held.foreign, 5),
             if archive {
                 " (it looks like an archive of returns: name a new folder for the scorecard, \
                  such as board)"

@@ -263,7 +263,7 @@ fn period_not_given(v: &Validation, export: &Path) -> String {
          ({}: that the export was taken after the quarter began and ended, and before the \
          next quarter had ended). To run them: \
          yjb-return validate {export} --period \"{period}\"{why}.",
-        crate::io_words::list(&codes, codes.len()),
+        crate::text::list(&codes, codes.len()),
     )
 }
 

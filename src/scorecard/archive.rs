@@ -12,9 +12,9 @@ use crate::audit;
 use crate::definitions::{Severity, Source};
 use crate::files::Kind;
 use crate::measures::Return;
+use crate::names::{Filing, near_miss, parse_folder};
+use crate::names::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::period::Period;
-use crate::write::archive::{Filing, near_miss, parse_folder};
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// A figure that moved between an earlier submission of a quarter and the latest.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -125,9 +125,8 @@ fn near_miss_warning(name: &str) -> String {
     } else {
         name.to_string()
     };
-    let base = crate::write::archive::period_folder(
-        crate::write::archive::named_period(name)
-            .unwrap_or_else(|| "2024-25 Q2".parse().expect("a period")),
+    let base = crate::names::period_folder(
+        crate::names::named_period(name).unwrap_or_else(|| "2024-25 Q2".parse().expect("a period")),
     );
     format!(
         "the folder \"{shown}\" was not read: it is not named as `build --archive` names a \
@@ -257,7 +256,7 @@ fn check_submission(
     }
     Some(Checked {
         ret: doc.ret.clone(),
-        manifest_sha256: crate::sha256_hex(&manifest_bytes),
+        manifest_sha256: crate::hash::sha256_hex(&manifest_bytes),
         // A manifest written before provisional returns existed has no flag: not provisional.
         provisional: doc.ret.identity.provisional || manifest.provisional,
     })
@@ -345,7 +344,7 @@ fn choose(reads: Vec<Read>) -> Result<Option<(Filed, Vec<String>)>, Vec<String>>
                  files a final return as a submission ({}), so this folder was renamed or \
                  filled by hand: put it back as it was filed",
                 r.folder,
-                crate::write::archive::submission_folder(r.checked.ret.identity.period, 1)
+                crate::names::submission_folder(r.checked.ret.identity.period, 1)
             )
         })
         .collect();

@@ -10,18 +10,16 @@ use super::archive::{self, ArchiveError};
 use super::indicators::{Catalogue, catalogue_path};
 use super::inputs::{self, Targets};
 use super::manifest::{CsvInput, KIND, ReturnUsed, SCORECARD_MANIFEST_VERSION, ScorecardManifest};
-use super::{
-    MAX_QUARTERS, MIN_QUARTERS, READ_BEFORE, Request, SCORECARD_HTML, SCORECARD_JSON,
-    SCORECARD_XLSX, Scorecard,
-};
+use super::{MAX_QUARTERS, MIN_QUARTERS, READ_BEFORE, Request, Scorecard};
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
+use crate::hash::sha256_hex;
+use crate::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use crate::period::Period;
-use crate::sha256_hex;
 use crate::write::manifest::{DefinitionsRef, Output, Tool};
 
 /// The name of the scorecard's manifest in its folder.
-pub const MANIFEST_JSON: &str = crate::write::MANIFEST_JSON;
+pub const MANIFEST_JSON: &str = crate::names::MANIFEST_JSON;
 
 /// A CSV to read: where from, and how the manifest names where it came from.
 #[derive(Debug, Clone)]

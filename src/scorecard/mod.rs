@@ -28,11 +28,8 @@ use indicators::{Catalogue, Formula, Indicator, Unit};
 use inputs::{Benchmark, Comment, TargetRow, Targets};
 use status::{Direction, Rag, Trend};
 
+use crate::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use crate::period::Period;
-
-pub const SCORECARD_XLSX: &str = "scorecard.xlsx";
-pub const SCORECARD_HTML: &str = "scorecard.html";
-pub const SCORECARD_JSON: &str = "scorecard.json";
 
 /// Every file a scorecard's folder holds: the outputs, the manifest and the CSV copies. Only
 /// these are ever deleted when a scorecard is replaced (`--force`).
@@ -40,7 +37,7 @@ pub const FILES: [&str; 7] = [
     SCORECARD_XLSX,
     SCORECARD_HTML,
     SCORECARD_JSON,
-    crate::write::MANIFEST_JSON,
+    crate::names::MANIFEST_JSON,
     "targets.csv",
     "benchmarks.csv",
     "commentary.csv",

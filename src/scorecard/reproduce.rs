@@ -6,15 +6,15 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::SCORECARD_JSON;
 use super::make::{CsvSource, Made, MakeError, Options, make};
 use super::manifest::ScorecardManifest;
 use crate::audit::record::{self, Difference};
 use crate::date::Timestamp;
 use crate::definitions::Source;
 use crate::files::Kind;
+use crate::hash::sha256_hex;
+use crate::names::SCORECARD_JSON;
 use crate::period::Period;
-use crate::sha256_hex;
 
 /// One output of a scorecard's manifest, and what the reproduction found.
 #[derive(Debug, Clone, serde::Serialize)]

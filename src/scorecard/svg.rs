@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::exact::Exact;
 use super::{Card, exact_with_unit};
-use crate::report::xml_safe;
+use crate::text::xml_safe;
 
 const W: f64 = 680.0;
 const H: f64 = 250.0;

@@ -45,7 +45,7 @@ fn quarter(period: &str, version: &str, ete: (i64, i64), syv: i64, cases: i64) -
     );
     r.identity.definitions_version = version.into();
     Filed {
-        folder: crate::write::archive::submission_folder(r.identity.period, 1),
+        folder: crate::names::submission_folder(r.identity.period, 1),
         submission: Some(1),
         ret: r,
         manifest_sha256: "ab".repeat(32),

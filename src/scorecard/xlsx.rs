@@ -16,7 +16,7 @@ use rust_xlsxwriter::{
 use super::indicators::{Indicator, Polarity, Unit};
 use super::status::{Direction, Rag};
 use super::{Cell, Scorecard, counts_words, exact_with_unit};
-use crate::report::xml_safe;
+use crate::text::xml_safe;
 use crate::write::workbook::{WriteError, created, header_safe};
 
 pub const SCORECARD: &str = "Scorecard";

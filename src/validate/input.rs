@@ -86,8 +86,8 @@ pub fn validate_bytes(
                 "{} line {}: {} {} row {}: {why}",
                 path.display(),
                 ack.line,
-                crate::cut::cut(&ack.code),
-                crate::cut::cut(&ack.sheet),
+                crate::text::cut(&ack.code),
+                crate::text::cut(&ack.sheet),
                 ack.row.map_or("-".to_string(), |r| r.to_string())
             ));
         }

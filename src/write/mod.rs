@@ -17,19 +17,14 @@ pub mod xml;
 use crate::date::Timestamp;
 use crate::definitions::Definitions;
 use crate::export::records::Export;
+use crate::hash::sha256_hex;
 use crate::kpi;
 use crate::measures::{Identity, Return};
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::period::Period;
-use crate::sha256_hex;
 use crate::write::manifest::{
     AcknowledgedQuery, DefinitionsRef, Input, MANIFEST_VERSION, Manifest, Output, ServiceRef, Tool,
 };
-
-/// The files of a return, in the order they are listed in the manifest.
-pub const RETURN_XLSX: &str = "return.xlsx";
-pub const RETURN_XML: &str = "return.xml";
-pub const RETURN_JSON: &str = "return.json";
-pub const MANIFEST_JSON: &str = "manifest.json";
 
 /// What a build needs besides the export itself.
 #[derive(Debug, Clone)]

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::audit::diff;
 use crate::audit::record::{self, Difference};
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::write::manifest::Manifest;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// One output of the build, and what the reproduction found.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -333,6 +333,35 @@ fn the_same_inputs_give_the_same_bytes_and_reproduce_proves_it() {
 }
 
 #[test]
+fn values_read_from_a_scorecard_manifest_or_archive_are_shown_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    assert_eq!(sample_scorecard(&a, &[]).0, 0);
+    let manifest = a.join("manifest.json");
+    let mut m = json(&manifest);
+    m["tool"]["version"] = "9".repeat(70_000).into();
+    std::fs::write(&manifest, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+    // The archived scorecard.json edited: a figure replaced by a long text.
+    let archived = a.join("scorecard.json");
+    let mut v = json(&archived);
+    v["indicators"][0]["values"][0]["value"] = "7".repeat(70_000).into();
+    std::fs::write(&archived, serde_json::to_string_pretty(&v).unwrap()).unwrap();
+    for args in [
+        &["reproduce", "a"][..],
+        &["reproduce", "a", "--format", "json"],
+    ] {
+        let (code, out, err) = run(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(out.contains("... (70000 characters)"), "{args:?}: {out}");
+        assert!(out.contains("... (70002 characters)"), "{args:?}: {out}");
+        for line in out.lines() {
+            let start: String = line.chars().take(300).collect();
+            assert!(line.len() < 1_000, "{args:?}: {start}");
+        }
+    }
+}
+
+#[test]
 fn an_existing_scorecard_is_replaced_only_with_force() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("board");

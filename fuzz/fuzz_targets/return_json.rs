@@ -1,5 +1,9 @@
-//! A return.json's text, parsed and checked as `check` does.
+//! A return.json's text, parsed and checked as `check` does: a sentence or findings, each
+//! holding no value read from the file whole.
 #![no_main]
+
+#[path = "bounded.rs"]
+mod bounded;
 
 use libfuzzer_sys::fuzz_target;
 use yjb_return::audit::check::{Document, check_document};
@@ -7,8 +11,13 @@ use yjb_return::definitions::Source;
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
-    if let Ok(ret) = yjb_return::write::json::parse_return_json(&text) {
-        let doc = Document::of("return.json", ret);
-        let _ = check_document(&doc, &Source::Embedded);
+    match yjb_return::write::json::parse_return_json(&text) {
+        Ok(ret) => {
+            let doc = Document::of("return.json", ret);
+            for f in check_document(&doc, &Source::Embedded) {
+                bounded::assert_bounded("a finding", &yjb_return::report::terminal::line(&f));
+            }
+        }
+        Err(e) => bounded::assert_bounded("the refusal", &e.to_string()),
     }
 });

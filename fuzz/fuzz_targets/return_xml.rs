@@ -1,13 +1,22 @@
-//! A return.xml's bytes, parsed against the XSD's rules and checked as `check` does.
+//! A return.xml's bytes, parsed against the XSD's rules and checked as `check` does: a
+//! sentence or findings, each holding no value read from the file whole.
 #![no_main]
+
+#[path = "bounded.rs"]
+mod bounded;
 
 use libfuzzer_sys::fuzz_target;
 use yjb_return::audit::check::{Document, check_document};
 use yjb_return::definitions::Source;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(ret) = yjb_return::write::xml::parse_xml(data) {
-        let doc = Document::of("return.xml", ret);
-        let _ = check_document(&doc, &Source::Embedded);
+    match yjb_return::write::xml::parse_xml(data) {
+        Ok(ret) => {
+            let doc = Document::of("return.xml", ret);
+            for f in check_document(&doc, &Source::Embedded) {
+                bounded::assert_bounded("a finding", &yjb_return::report::terminal::line(&f));
+            }
+        }
+        Err(e) => bounded::assert_bounded("the refusal", &e.to_string()),
     }
 });

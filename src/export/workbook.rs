@@ -155,7 +155,7 @@ impl RawRow {
 }
 
 /// A sheet's cells kept in memory. Validation keeps them only when asked to (for the report
-/// workbook and the redacted copy); otherwise `rows` is empty and the sheet was streamed.
+/// workbook); otherwise `rows` is empty and the sheet was streamed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawSheet {
     /// The sheet's name as typed in the workbook.

@@ -339,7 +339,7 @@ fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
     let list = |v: &serde_json::Value| v["indicators"].as_array().cloned().unwrap_or_default();
     let mut out = Vec::new();
     for new in list(&b) {
-        let id = new["id"].as_str().unwrap_or_default();
+        let id = crate::cut::cut(new["id"].as_str().unwrap_or_default());
         let old = list(&a).into_iter().find(|i| i["id"] == new["id"]);
         let Some(old) = old else {
             out.push(format!("{id}: not in the archived scorecard"));
@@ -351,10 +351,12 @@ fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
             for key in ["value", "rag", "vs_previous", "vs_last_year"] {
                 let was = ov.map_or(serde_json::Value::Null, |v| v[key].clone());
                 if was != nv[key] {
+                    // The archived file can hold any text where a value belongs.
                     out.push(format!(
-                        "{id} {}: {key} {was} -> {}",
-                        nv["period"].as_str().unwrap_or_default(),
-                        nv[key]
+                        "{id} {}: {key} {} -> {}",
+                        crate::cut::cut(nv["period"].as_str().unwrap_or_default()),
+                        crate::cut::cut(&was.to_string()),
+                        crate::cut::cut(&nv[key].to_string())
                     ));
                 }
             }

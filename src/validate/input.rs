@@ -41,7 +41,7 @@ pub fn sidecar(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
 /// Validates an export already read into memory against the given definitions (`reproduce`
 /// passes the version a manifest names, not the one the period would pick today), then
 /// applies the sidecar's acknowledgements, if one is given. `cells` says whether the export's
-/// cells are wanted afterwards (for the report or the redacted copy).
+/// cells are wanted afterwards (for the report).
 pub fn validate_bytes(
     bytes: &[u8],
     defs: &Definitions,

@@ -28,8 +28,8 @@ pub struct Options {
 /// Whether [`validate_book`] keeps the export's cells once each row is typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cells {
-    /// Every cell of every sheet stays in [`Validation::workbook`]: the report workbook and
-    /// the redacted copy are made from them.
+    /// Every cell of every sheet stays in [`Validation::workbook`]: the report workbook is
+    /// made from them (the redacted copy reads the export again instead).
     Keep,
     /// Cells are dropped row by row; the workbook lists only the sheets' names.
     Drop,

@@ -6,7 +6,6 @@
 //! than the binary knows. A past return is always rebuilt with the version it was built with.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -25,8 +24,13 @@ mod embedded {
 pub enum Source {
     /// The files built into the binary.
     Embedded,
-    /// A folder holding `schemas/<version>/` and `templates/<version>/`.
-    Folder(PathBuf),
+    /// The files of a folder laid out as the built-in ones (`schemas/<version>/...`,
+    /// `templates/<version>/...`), read by the shell: each file's path inside the folder, with
+    /// `/` between its parts, and its bytes. `folder` is the folder as its user named it.
+    Files {
+        folder: String,
+        files: std::sync::Arc<BTreeMap<String, Vec<u8>>>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -39,12 +43,13 @@ pub enum DefinitionsError {
         earliest.start().long()
     )]
     NoneForPeriod { period: Period, earliest: Period },
-    #[error("the definitions folder {} does not exist", .0.display())]
-    NoFolder(PathBuf),
-    #[error("the definitions folder {} holds no schemas/<version>/export.json", .0.display())]
-    EmptyFolder(PathBuf),
-    #[error("cannot read the definitions folder {}: {}", .0.display(), crate::io_words::describe(.1))]
-    Folder(PathBuf, std::io::Error),
+    #[error("the definitions folder {0} does not exist")]
+    NoFolder(String),
+    #[error("the definitions folder {0} holds no schemas/<version>/export.json")]
+    EmptyFolder(String),
+    /// The folder could not be read: the second part says why, in words.
+    #[error("cannot read the definitions folder {0}: {1}")]
+    Folder(String, String),
     #[error("definitions file {0} is missing")]
     Missing(String),
     #[error("definitions file {0} is not valid: {1}")]
@@ -173,9 +178,9 @@ impl Definitions {
         }
         versions.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         if versions.is_empty()
-            && let Source::Folder(dir) = source
+            && let Source::Files { folder, .. } = source
         {
-            return Err(DefinitionsError::EmptyFolder(dir.clone()));
+            return Err(DefinitionsError::EmptyFolder(folder.clone()));
         }
         Ok(versions)
     }
@@ -433,48 +438,8 @@ fn all_files(source: &Source) -> Result<BTreeMap<String, Vec<u8>>, DefinitionsEr
             .iter()
             .map(|(p, b)| ((*p).to_string(), b.to_vec()))
             .collect()),
-        Source::Folder(dir) => {
-            match std::fs::metadata(dir) {
-                Ok(m) if m.is_dir() => {}
-                Ok(_) => {
-                    return Err(DefinitionsError::Folder(
-                        dir.clone(),
-                        std::io::Error::other("it is a file, not a folder"),
-                    ));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(DefinitionsError::NoFolder(dir.clone()));
-                }
-                Err(e) => return Err(DefinitionsError::Folder(dir.clone(), e)),
-            }
-            let mut files = BTreeMap::new();
-            for top in ["schemas", "templates"] {
-                read_tree(dir, &dir.join(top), &mut files)
-                    .map_err(|e| DefinitionsError::Folder(dir.clone(), e))?;
-            }
-            Ok(files)
-        }
+        Source::Files { files, .. } => Ok(files.as_ref().clone()),
     }
-}
-
-fn read_tree(
-    root: &Path,
-    dir: &Path,
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> std::io::Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            read_tree(root, &path, files)?;
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            files.insert(rel, std::fs::read(&path)?);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -535,13 +500,11 @@ mod tests {
         assert!(Definitions::load(&Source::Embedded, "2030-31").is_err());
     }
 
-    /// Copies the embedded definitions into a folder as version `version`, applying from
-    /// `from`.
-    fn folder_version(root: &Path, version: &str, from: &str) {
+    /// Copies the embedded definitions into a folder's files as version `version`, applying
+    /// from `from`.
+    fn folder_version(files: &mut BTreeMap<String, Vec<u8>>, version: &str, from: &str) {
         for (path, bytes) in embedded::EMBEDDED {
             let rel = path.replacen("2024-25", version, 1);
-            let dest = root.join(&rel);
-            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
             let mut bytes = bytes.to_vec();
             if rel.ends_with("export.json") {
                 let text = String::from_utf8(bytes)
@@ -550,16 +513,23 @@ mod tests {
                     .replace("\"2023-24 Q1\"", &format!("\"{from}\""));
                 bytes = text.into_bytes();
             }
-            std::fs::write(dest, bytes).unwrap();
+            files.insert(rel, bytes);
+        }
+    }
+
+    fn folder(files: BTreeMap<String, Vec<u8>>) -> Source {
+        Source::Files {
+            folder: "defs".to_string(),
+            files: std::sync::Arc::new(files),
         }
     }
 
     #[test]
     fn a_newer_version_takes_over_from_its_first_period() {
-        let dir = tempfile::tempdir().unwrap();
-        folder_version(dir.path(), "2024-25", "2023-24 Q1");
-        folder_version(dir.path(), "2026-27", "2026-27 Q2");
-        let source = Source::Folder(dir.path().to_path_buf());
+        let mut files = BTreeMap::new();
+        folder_version(&mut files, "2024-25", "2023-24 Q1");
+        folder_version(&mut files, "2026-27", "2026-27 Q2");
+        let source = folder(files);
         let pick = |p: &str| Definitions::for_period(&source, p.parse().unwrap()).unwrap();
         assert_eq!(pick("2026-27 Q1").version, "2024-25");
         let newer = pick("2026-27 Q2");
@@ -571,26 +541,20 @@ mod tests {
 
     #[test]
     fn a_version_must_say_from_when_it_applies() {
-        let dir = tempfile::tempdir().unwrap();
-        folder_version(dir.path(), "2024-25", "2023-24 Q1");
-        let index = dir.path().join("schemas/2024-25/export.json");
-        let text = std::fs::read_to_string(&index)
+        let mut files = BTreeMap::new();
+        folder_version(&mut files, "2024-25", "2023-24 Q1");
+        let index = files.get_mut("schemas/2024-25/export.json").unwrap();
+        let text = String::from_utf8(index.clone())
             .unwrap()
             .replace("\"applies_from\": \"2023-24 Q1\",", "");
-        std::fs::write(&index, text).unwrap();
-        let err = Definitions::latest(&Source::Folder(dir.path().to_path_buf())).unwrap_err();
+        *index = text.into_bytes();
+        let err = Definitions::latest(&folder(files)).unwrap_err();
         assert!(err.to_string().contains("applies_from"), "{err}");
     }
 
     #[test]
-    fn a_missing_folder_is_named() {
-        let err = Definitions::latest(&Source::Folder("/nonexistent/defs".into())).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the definitions folder /nonexistent/defs does not exist"
-        );
-        let empty = tempfile::tempdir().unwrap();
-        let err = Definitions::latest(&Source::Folder(empty.path().to_path_buf())).unwrap_err();
+    fn an_empty_folder_is_named() {
+        let err = Definitions::latest(&folder(BTreeMap::new())).unwrap_err();
         assert!(
             err.to_string()
                 .ends_with("holds no schemas/<version>/export.json"),

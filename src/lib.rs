@@ -30,6 +30,7 @@ pub mod date;
 pub mod definitions;
 pub mod excel;
 pub mod files;
+pub mod folder;
 pub mod hash;
 pub mod io_words;
 pub mod period;

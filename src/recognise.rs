@@ -13,6 +13,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use crate::definitions::normalise;
+use crate::folder::{Entry, Folder, Kind};
 use crate::names::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::names::{parse_folder, period_folder};
 use crate::period::Period;
@@ -325,21 +326,17 @@ fn noun(wanted: Wanted) -> &'static str {
 /// What to say of a folder that holds none of the files `command` wanted from it: an archive
 /// of returns names one of its quarters, a folder holding a return or exports names the
 /// command for them. `None` when there is nothing better to say than the caller's sentence.
-pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String> {
-    let entries: Vec<(String, bool)> = std::fs::read_dir(dir)
+pub fn folder_advice(dir: &dyn Folder, wanted: Wanted, command: &str) -> Option<String> {
+    let entries: Vec<(String, bool)> = dir
+        .entries()
         .ok()?
-        .flatten()
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                e.file_type().is_ok_and(|t| t.is_dir()),
-            )
-        })
+        .into_iter()
+        .map(|(name, entry)| (name, entry == Entry::Folder))
         .collect();
     let mut quarters: Vec<String> = entries
         .iter()
         .filter(|(n, is_dir)| *is_dir && parse_folder(n).is_some())
-        .filter(|(n, _)| dir.join(n).join(MANIFEST_JSON).is_file())
+        .filter(|(n, _)| dir.open(n).entry(MANIFEST_JSON) == Some(Entry::File))
         .map(|(n, _)| n.clone())
         .collect();
     quarters.sort();
@@ -347,19 +344,20 @@ pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String
         return Some(format!(
             "it is an archive of returns ({}): give one of them, e.g. `yjb-return {command} {}`",
             crate::text::list(&quarters, 8),
-            arg(&dir.join(last))
+            arg(Path::new(&dir.shown(last)))
         ));
     }
     let has = |name: &str| entries.iter().any(|(n, d)| !d && n == name);
     if wanted != Wanted::Manifest
         && has(MANIFEST_JSON)
-        && crate::files::read(&dir.join(MANIFEST_JSON), crate::files::Kind::Manifest)
+        && dir
+            .read(MANIFEST_JSON, Kind::Manifest)
             .is_ok_and(|b| recognise(&b) == What::ScorecardManifest)
     {
         return Some(format!(
             "it is a board scorecard's folder, made from the returns of an archive (each checked \
              as it was made): `yjb-return reproduce {}` proves the scorecard",
-            arg(dir)
+            arg(Path::new(&dir.path()))
         ));
     }
     if wanted == Wanted::Manifest
@@ -370,7 +368,7 @@ pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String
         return Some(format!(
             "it holds a return but no {MANIFEST_JSON}, so it cannot be reproduced (was the \
              manifest moved or deleted?); to check the return itself, run `yjb-return check {}`",
-            arg(dir)
+            arg(Path::new(&dir.path()))
         ));
     }
     let mut workbooks: Vec<String> = entries
@@ -500,7 +498,12 @@ mod tests {
             std::fs::write(dir.path().join(q).join(MANIFEST_JSON), b"{}").unwrap();
         }
         std::fs::create_dir(dir.path().join("notes")).unwrap();
-        let said = folder_advice(dir.path(), Wanted::Manifest, "reproduce").unwrap();
+        let said = folder_advice(
+            &crate::files::Disk::new(dir.path()),
+            Wanted::Manifest,
+            "reproduce",
+        )
+        .unwrap();
         assert!(
             said.starts_with(
                 "it is an archive of returns (2024-25-Q1, 2024-25-Q2 and \
@@ -509,13 +512,25 @@ mod tests {
             "{said}"
         );
         let empty = tempfile::tempdir().unwrap();
-        assert_eq!(folder_advice(empty.path(), Wanted::Return, "check"), None);
+        assert_eq!(
+            folder_advice(
+                &crate::files::Disk::new(empty.path()),
+                Wanted::Return,
+                "check"
+            ),
+            None
+        );
         std::fs::write(
             empty.path().join(MANIFEST_JSON),
             br#"{"manifest_version": 1, "kind": "scorecard"}"#,
         )
         .unwrap();
-        let said = folder_advice(empty.path(), Wanted::Return, "diff").unwrap();
+        let said = folder_advice(
+            &crate::files::Disk::new(empty.path()),
+            Wanted::Return,
+            "diff",
+        )
+        .unwrap();
         assert!(
             said.starts_with("it is a board scorecard's folder"),
             "{said}"

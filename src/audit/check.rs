@@ -245,7 +245,9 @@ fn short(hash: &str) -> String {
 }
 
 /// Every check that needs only the document itself.
-pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
+/// `today` is the day of the check: a return cannot be for a period that has not ended by then
+/// (C106).
+pub fn check_document(doc: &Document, source: &Source, today: crate::date::Date) -> Vec<Finding> {
     let mut out = Vec::new();
     let id = &doc.ret.identity;
     let file = doc.file.as_str();
@@ -293,7 +295,7 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             ),
         ));
     }
-    if let Some(f) = period_against_time(doc, crate::date::Timestamp::now().date) {
+    if let Some(f) = period_against_time(doc, today) {
         out.push(f);
     }
     if !crate::audit::record::is_hex64(&id.input_sha256) {
@@ -687,6 +689,11 @@ pub fn check_against(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The day the tests check on: after every period they use.
+    fn today() -> crate::date::Date {
+        crate::date::Date::new(2026, 12, 6).unwrap()
+    }
     use crate::measures::Measures;
 
     fn document() -> Document {
@@ -716,7 +723,10 @@ mod tests {
 
     #[test]
     fn a_complete_return_passes() {
-        assert_eq!(check_document(&document(), &Source::Embedded), vec![]);
+        assert_eq!(
+            check_document(&document(), &Source::Embedded, today()),
+            vec![]
+        );
     }
 
     #[test]
@@ -733,7 +743,7 @@ mod tests {
         m.set("kpi11.made_up", 3);
         m.set("kpi7.pcc.attended", 0);
         doc.ret.measures = m;
-        let found = codes(&check_document(&doc, &Source::Embedded));
+        let found = codes(&check_document(&doc, &Source::Embedded, today()));
         assert!(
             found.contains(&("C201".into(), Some("kpi10.victims".into()))),
             "{found:?}"
@@ -757,7 +767,7 @@ mod tests {
     fn a_period_before_the_kpis_began_is_not_fit_to_send() {
         let mut doc = document();
         doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
-        let found = check_document(&doc, &Source::Embedded);
+        let found = check_document(&doc, &Source::Embedded, today());
         let c103: Vec<&Finding> = found.iter().filter(|f| f.code == "C103").collect();
         assert_eq!(c103.len(), 1, "{found:?}");
         assert!(
@@ -769,7 +779,7 @@ mod tests {
         );
         doc.ret.identity.period = "2023-24 Q1".parse().unwrap();
         assert!(
-            !check_document(&doc, &Source::Embedded)
+            !check_document(&doc, &Source::Embedded, today())
                 .iter()
                 .any(|f| f.code == "C103")
         );
@@ -848,7 +858,7 @@ mod tests {
         let mut doc = document();
         doc.ret.identity.yjs_code = "N".into();
         doc.ret.identity.definitions_version = "2019-20".into();
-        let found = codes(&check_document(&doc, &Source::Embedded));
+        let found = codes(&check_document(&doc, &Source::Embedded, today()));
         assert_eq!(found[0].0, "C102");
         assert!(found.iter().any(|(c, _)| c == "C103"), "{found:?}");
     }
@@ -1008,10 +1018,10 @@ mod tests {
                 2.25,
             ),
         ];
-        assert_eq!(check_document(&doc, &Source::Embedded), vec![]);
+        assert_eq!(check_document(&doc, &Source::Embedded, today()), vec![]);
         doc.shown[0].value = Some(1.2);
         doc.shown[1].value = Some(2.0);
-        let found = check_document(&doc, &Source::Embedded);
+        let found = check_document(&doc, &Source::Embedded, today());
         let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
             messages,

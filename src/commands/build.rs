@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_error};
 use crate::atomic::{Replaced, Staging};
+use crate::commands::folders::{check_replaceable, first_free};
 use crate::date::Timestamp;
 use crate::definitions::Severity;
 use crate::files::Kind;
@@ -16,7 +17,6 @@ use crate::names::{
 use crate::period::Period;
 use crate::report;
 use crate::validate::{Cells, Options, Validation, input};
-use crate::write::archive::{check_replaceable, first_free};
 use crate::write::manifest::AcknowledgedQuery;
 use crate::write::{self, Request};
 
@@ -73,7 +73,7 @@ fn check_target(args: &Args) -> Result<(), CommandError> {
                 CommandError::Other(format!("cannot replace {}: {why}", dir.display()))
             })?;
             // A return's own folder holds its input under the names build gives it.
-            let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+            let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
             let mut inputs = vec![("the export being read", args.export.as_path())];
             if let Some(s) = &sidecar {
                 inputs.push(("the acknowledgements file being read", s.as_path()));
@@ -116,7 +116,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_target(args)?;
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
     let progress = super::progress::for_terminal(false);
     let v = input::validate_bytes(
         &bytes,
@@ -125,8 +125,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             period: Some(args.period),
             provisional: args.provisional,
             progress: progress.clone(),
+            today: Some(super::now().date),
         },
-        sidecar.as_deref(),
+        sidecar.as_ref(),
         Cells::Drop,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
@@ -159,7 +160,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let request = Request {
         period: args.period,
         provisional: args.provisional,
-        generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
+        generated_at: args.generated_at.unwrap_or_else(super::now),
         input_path,
         input_sha256: v.sha256.clone(),
         input_bytes: bytes.len() as u64,
@@ -175,14 +176,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .map(|(n, b)| (*n, b.as_slice()))
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
-    let sidecar_bytes = match (&args.target, &sidecar) {
-        (Target::Archive(_), Some(path)) => Some(read_input(path, Kind::Csv)?),
-        _ => None,
-    };
+    // The archive keeps the very bytes validated: the export and its acknowledgements.
     if let Target::Archive(_) = args.target {
         files.push((ARCHIVED_INPUT, &bytes));
-        if let Some(b) = &sidecar_bytes {
-            files.push((ARCHIVED_SIDECAR, b));
+        if let Some(s) = &sidecar {
+            files.push((ARCHIVED_SIDECAR, &s.bytes));
         }
     }
     let (dir, kept) = place(args, &files)?;
@@ -221,7 +219,7 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
     let Some(at) = args.generated_at else {
         return Ok(());
     };
-    let today = Timestamp::now().date;
+    let today = super::now().date;
     match crate::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
         Some(why) => Err(CommandError::Other(format!(
             "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
@@ -323,7 +321,7 @@ fn against_earlier(
         let Some(file) = file else {
             return cannot("it holds no return.json or return.xml");
         };
-        let old = match crate::audit::load_document(&file) {
+        let old = match super::document(&file) {
             Ok(doc) => doc.ret,
             Err(f) => return cannot(&f.message),
         };

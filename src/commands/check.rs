@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
 use crate::audit;
-use crate::definitions::{Severity, Source};
+use crate::definitions::Severity;
 use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::validate::Finding;
 
@@ -49,7 +49,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                 "{} holds no return.xml, return.xlsx or return.json{}",
                 args.path.display(),
                 crate::recognise::folder_advice(
-                    &args.path,
+                    &crate::files::Disk::new(&args.path),
                     crate::recognise::Wanted::Return,
                     "check"
                 )
@@ -71,11 +71,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             crate::files::nearby(&args.path, crate::files::Kind::ReturnFile)
         )));
     };
-    let source = args
-        .definitions
-        .as_ref()
-        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let checked = audit::check_files(&folder, &targets, &source, given);
+    let source = super::source(args.definitions.as_deref())?;
+    let targets: Vec<String> = targets
+        .iter()
+        .map(|t| {
+            t.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    let checked = audit::check_files(
+        &crate::files::Disk::new(&folder),
+        &targets,
+        &source,
+        given,
+        super::now().date,
+    );
     let (files, findings, fatal) = (&checked.files, &checked.findings, checked.fatal);
     let errors = findings
         .iter()

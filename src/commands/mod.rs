@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod folders;
 pub mod progress;
 pub mod reproduce;
 pub mod rules;
@@ -48,11 +49,112 @@ pub fn definitions(
     folder: Option<&Path>,
     period: Option<Period>,
 ) -> Result<Definitions, CommandError> {
-    let source = folder.map_or(Source::Embedded, |f| Source::Folder(f.to_path_buf()));
+    let source = source(folder)?;
     Ok(match period {
         Some(p) => Definitions::for_period(&source, p)?,
         None => Definitions::latest(&source)?,
     })
+}
+
+/// Where the definitions come from: the binary's own, or the files of a folder given with
+/// `--definitions`, read whole (`schemas/` and `templates/` only).
+pub fn source(folder: Option<&Path>) -> Result<Source, DefinitionsError> {
+    let Some(dir) = folder else {
+        return Ok(Source::Embedded);
+    };
+    let shown = dir.display().to_string();
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(DefinitionsError::Folder(
+                shown,
+                "it is a file, not a folder".to_string(),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(DefinitionsError::NoFolder(shown));
+        }
+        Err(e) => {
+            return Err(DefinitionsError::Folder(
+                shown,
+                crate::io_words::describe(&e),
+            ));
+        }
+    }
+    let mut files = std::collections::BTreeMap::new();
+    for top in ["schemas", "templates"] {
+        read_tree(dir, &dir.join(top), &mut files)
+            .map_err(|e| DefinitionsError::Folder(shown.clone(), crate::io_words::describe(&e)))?;
+    }
+    Ok(Source::Files {
+        folder: shown,
+        files: std::sync::Arc::new(files),
+    })
+}
+
+/// Every file under `dir`, by its path from `root` with `/` between the parts.
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    files: &mut std::collections::BTreeMap<String, Vec<u8>>,
+) -> std::io::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            read_tree(root, &path, files)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            files.insert(rel, std::fs::read(&path)?);
+        }
+    }
+    Ok(())
+}
+
+/// The acknowledgements sidecar in use: the one named, or the conventional one beside the
+/// export when it exists.
+pub fn sidecar_path(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
+    match named {
+        Some(path) => Some(path.to_path_buf()),
+        None => Some(crate::validate::acknowledge::sidecar_path(export)).filter(|p| p.exists()),
+    }
+}
+
+/// The acknowledgements sidecar in use, read (within the CSV cap).
+pub fn sidecar(
+    export: &Path,
+    named: Option<&Path>,
+) -> Result<Option<crate::validate::input::Sidecar>, CommandError> {
+    let Some(path) = sidecar_path(export, named) else {
+        return Ok(None);
+    };
+    let bytes = read_input(&path, crate::files::Kind::Csv)?;
+    Ok(Some(crate::validate::input::Sidecar {
+        name: path.display().to_string(),
+        bytes,
+    }))
+}
+
+/// The time now, from the system clock: the one place the tool asks it.
+pub fn now() -> crate::date::Timestamp {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    crate::date::Timestamp::from_unix_seconds(secs)
+}
+
+/// Reads one return file from disk as `check` reads it (a file that cannot be read as a
+/// return is a finding).
+pub fn document(
+    path: &Path,
+) -> Result<crate::audit::check::Document, Box<crate::validate::Finding>> {
+    let folder = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    crate::audit::load_document(&crate::files::Disk::new(folder), &name)
 }
 
 impl CommandError {
@@ -70,7 +172,6 @@ impl CommandError {
                 message: crate::recognise::advice(&what, export, crate::recognise::Wanted::Export)
                     .unwrap_or_else(|| format!("{message}{}", in_excel(export))),
             },
-            LoadError::Sidecar { path, source } => CommandError::ReadInput { path, source },
             LoadError::Acknowledgements(e) => CommandError::Other(e.to_string()),
         }
     }

@@ -14,7 +14,7 @@ use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use crate::audit::diff;
 use crate::audit::record::{self, Difference};
 use crate::date::Timestamp;
-use crate::definitions::{Definitions, Source};
+use crate::definitions::Definitions;
 use crate::files::Kind;
 use crate::hash::sha256_hex;
 use crate::names::MANIFEST_JSON;
@@ -63,11 +63,14 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             return Err(other(format!(
                 "{} holds no {MANIFEST_JSON}; {}",
                 args.manifest.display(),
-                recognise::folder_advice(&args.manifest, Wanted::Manifest, "reproduce")
-                    .unwrap_or_else(|| {
-                        "give the folder of a return built by build, or its manifest.json"
-                            .to_string()
-                    })
+                recognise::folder_advice(
+                    &crate::files::Disk::new(&args.manifest),
+                    Wanted::Manifest,
+                    "reproduce"
+                )
+                .unwrap_or_else(|| {
+                    "give the folder of a return built by build, or its manifest.json".to_string()
+                })
             )));
         }
         path
@@ -129,10 +132,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             cut(&manifest.input.sha256)
         ))
     })?;
-    let source = args
-        .definitions
-        .as_ref()
-        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
+    let source = super::source(args.definitions.as_deref())?;
     let defs = Definitions::load(&source, &manifest.definitions.version)?;
 
     let mut outcome = Outcome {
@@ -162,6 +162,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             period: Some(period),
             provisional: manifest.provisional,
             progress: super::progress::for_terminal(args.json),
+            today: Some(super::now().date),
         },
         None,
         crate::validate::Cells::Drop,
@@ -319,20 +320,18 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             if !path.exists() {
                 continue;
             }
-            outcome
-                .accounts
-                .push(match crate::audit::load_document(&path) {
-                    Ok(doc) => Account {
-                        file: name.to_string(),
-                        unreadable: None,
-                        figures: Some(diff::diff(&doc.ret, &built.ret, &layout)),
-                    },
-                    Err(f) => Account {
-                        file: name.to_string(),
-                        unreadable: Some(f.message),
-                        figures: None,
-                    },
-                });
+            outcome.accounts.push(match super::document(&path) {
+                Ok(doc) => Account {
+                    file: name.to_string(),
+                    unreadable: None,
+                    figures: Some(diff::diff(&doc.ret, &built.ret, &layout)),
+                },
+                Err(f) => Account {
+                    file: name.to_string(),
+                    unreadable: Some(f.message),
+                    figures: None,
+                },
+            });
         }
         if outcome.reasons.is_empty() {
             outcome.reasons.push(
@@ -368,11 +367,19 @@ fn scorecard(
     text: &str,
     out: &mut dyn Write,
 ) -> Result<i32, CommandError> {
-    let source = args
-        .definitions
-        .as_ref()
-        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let r = match crate::scorecard::reproduce::reproduce(manifest, text, &source) {
+    let source = super::source(args.definitions.as_deref())?;
+    let folder = manifest
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_path_buf);
+    let open =
+        |path: &str| -> Box<dyn crate::folder::Folder> { Box::new(crate::files::Disk::new(path)) };
+    let r = match crate::scorecard::reproduce::reproduce(
+        &crate::files::Disk::strict(folder),
+        text,
+        &open,
+        &source,
+        super::now().date,
+    ) {
         Ok(r) => r,
         Err(MakeError::Unreadable(message)) => return Err(other(message)),
         Err(MakeError::Invalid(problems)) => {

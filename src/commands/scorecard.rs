@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use crate::atomic::{self, Replaced, Staging};
 use crate::date::Timestamp;
-use crate::definitions::Source;
 use crate::files::Kind;
 use crate::names::parse_folder;
 use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
@@ -31,15 +30,26 @@ pub struct Args {
     pub definitions: Option<PathBuf>,
 }
 
-fn csv(path: &Option<PathBuf>) -> Option<CsvSource> {
-    path.as_ref().map(|p| CsvSource {
-        path: p.clone(),
-        original: std::fs::canonicalize(p)
-            .unwrap_or_else(|_| p.clone())
-            .display()
-            .to_string(),
-        bytes: None,
-    })
+/// A CSV named on the command line, read whole (within the CSV cap), with the absolute path
+/// the manifest records as where it came from.
+fn csv(path: &Option<PathBuf>) -> Result<Option<CsvSource>, CommandError> {
+    let Some(p) = path else {
+        return Ok(None);
+    };
+    let bytes = super::read_input(p, crate::files::Kind::Csv)?;
+    Ok(Some(CsvSource {
+        name: p.display().to_string(),
+        original: absolute(p),
+        bytes,
+    }))
+}
+
+/// `path` made absolute, links and `..` resolved where it exists, as a manifest records it.
+fn absolute(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string()
 }
 
 /// Refuses, before any work (and again just before the swap), an `--out` that could never take
@@ -132,20 +142,19 @@ fn check_replaceable(dir: &Path) -> Result<(), String> {
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_out(args)?;
+    let now = super::now();
     let options = make::Options {
-        archive: args.archive.clone(),
+        archive_path: absolute(&args.archive),
         to: args.to,
         quarters: args.quarters,
-        targets: csv(&args.targets),
-        benchmarks: csv(&args.benchmarks),
-        commentary: csv(&args.commentary),
-        generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
-        source: args
-            .definitions
-            .as_ref()
-            .map_or(Source::Embedded, |f| Source::Folder(f.clone())),
+        targets: csv(&args.targets)?,
+        benchmarks: csv(&args.benchmarks)?,
+        commentary: csv(&args.commentary)?,
+        generated_at: args.generated_at.unwrap_or(now),
+        source: super::source(args.definitions.as_deref())?,
+        today: now.date,
     };
-    let made = match make::make(&options) {
+    let made = match make::make(&options, &crate::files::Disk::new(&args.archive)) {
         Ok(made) => made,
         Err(MakeError::Unreadable(message)) => return Err(CommandError::Other(message)),
         Err(MakeError::Invalid(problems)) => {

@@ -46,7 +46,7 @@ pub fn load(
 ) -> Result<(Definitions, Validation, Vec<u8>), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
     // The report is made from the export's cells, kept in memory; the redacted copy streams
     // the export again instead.
     let cells = if args.report.is_some() {
@@ -61,8 +61,9 @@ pub fn load(
             period: args.period,
             provisional: args.provisional,
             progress: progress.clone(),
+            today: Some(super::now().date),
         },
-        sidecar.as_deref(),
+        sidecar.as_ref(),
         cells,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
@@ -103,7 +104,7 @@ fn resolved(path: &Path) -> PathBuf {
 /// Refuses, before any work, an output that would overwrite one of the inputs, another
 /// output, or (without `--force`) any existing file.
 fn check_outputs(args: &Args) -> Result<(), CommandError> {
-    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
     let mut inputs = vec![("the export being validated", resolved(&args.export))];
     if let Some(s) = &sidecar {
         inputs.push(("the acknowledgements file being read", resolved(s)));
@@ -186,7 +187,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             "Writing the report ({} findings)",
             v.findings.len()
         ));
-        let bytes = report::xlsx::render(&v, &file).map_err(|e| super::workbook_error(path, &e))?;
+        let bytes = report::xlsx::render_dated(&v, &file, super::now().date)
+            .map_err(|e| super::workbook_error(path, &e))?;
         write_output(path, &bytes, args.force)?;
         written.push_str(&format!("Report written to {}\n", path.display()));
     }

@@ -26,7 +26,7 @@ use rust_xlsxwriter::{
 };
 
 // Every string this report writes is also cut to what one Excel cell holds.
-use crate::date::{Date, Timestamp};
+use crate::date::Date;
 use crate::definitions::Severity;
 use crate::excel::cell_text as xml_safe;
 use crate::excel::sheet_ref;
@@ -56,11 +56,6 @@ const ISSUE_COLUMNS: [(&str, f64, f64); 13] = [
 ];
 /// Issues columns whose text wraps within the column rather than spilling over.
 const WRAPPED: [usize; 7] = [3, 6, 7, 8, 9, 10, 12];
-
-/// Writes the report, dated today; `file` is the export's name as given on the command line.
-pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
-    render_dated(v, file, Timestamp::now().date)
-}
 
 /// Writes the report dated `date` (the day of the run, printed in every page header and
 /// recorded as the document's creation date): the same validation and date give the same bytes.

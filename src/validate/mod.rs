@@ -37,7 +37,9 @@ use collector::Collector;
 use extract::{extract_not_in_future, service_checks};
 pub use finding::{Finding, Related};
 use header::match_sheets;
-pub use validation::{Cells, Options, PERIOD_RULES, RuleRun, RuleStatus, SheetData, Validation};
+pub use validation::{
+    Cells, Options, PERIOD_RULES, RuleRun, RuleStatus, SheetData, TODAY_RULE, Validation,
+};
 
 /// Applies every rule of the definitions to a workbook whose cells are already in memory.
 /// The workbook is kept whole in the result.
@@ -150,12 +152,9 @@ fn check<E>(
         )?;
         if def.name == "Service" {
             extract_date = service_checks(&sheet, options, &mut out);
-            extract_not_in_future(
-                &sheet,
-                extract_date,
-                crate::date::Timestamp::now().date,
-                &mut out,
-            );
+            if let Some(today) = options.today {
+                extract_not_in_future(&sheet, extract_date, today, &mut out);
+            }
         }
         kept[index].first_formula = formulas.first;
         kept[index].formula_count = formulas.count;
@@ -206,7 +205,9 @@ fn check<E>(
                 .any(|codes| codes.contains(&rule.code.as_str()))
             {
                 RuleStatus::FailedInternally
-            } else if options.period.is_none() && PERIOD_RULES.contains(&rule.code.as_str()) {
+            } else if (options.period.is_none() && PERIOD_RULES.contains(&rule.code.as_str()))
+                || (options.today.is_none() && rule.code == TODAY_RULE)
+            {
                 RuleStatus::NotRun
             } else if applicable {
                 RuleStatus::Ran

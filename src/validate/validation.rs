@@ -23,6 +23,10 @@ pub struct Options {
     pub provisional: bool,
     /// Told each sheet as it is read and each stage after.
     pub progress: crate::progress::Progress,
+    /// The day of the run, from the shell's clock (the engine never asks it): an export cannot
+    /// have been taken after it (E453). Every shell gives it; without it (a test, a fuzzer)
+    /// that rule does not run, and says so.
+    pub today: Option<crate::date::Date>,
 }
 
 /// Whether [`validate_book`] keeps the export's cells once each row is typed.
@@ -73,6 +77,9 @@ pub enum RuleStatus {
     /// It checks the export against a reporting period, and none was given (`--period`).
     NotRun,
 }
+
+/// The rule that checks the export against the day of the run ([`Options::today`]).
+pub const TODAY_RULE: &str = "E453";
 
 /// The rules that check the export against the reporting period: they run only when one is
 /// given.

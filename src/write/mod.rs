@@ -7,7 +7,6 @@
 //! One module per file format; each holds its writer and the reader that `audit` uses to read
 //! a finished return back, so the two cannot drift apart.
 
-pub mod archive;
 pub mod json;
 pub mod manifest;
 pub mod template;

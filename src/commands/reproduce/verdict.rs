@@ -161,7 +161,7 @@ pub(super) fn contradicted_by_files(
         .filter_map(|name| files.iter().find(|f| f.file == *name))
         .filter(|f| f.archived_sha256.is_some() && f.archived_sha256 == f.expected_sha256)
         .find_map(|f| {
-            crate::audit::load_document(&folder.join(&f.file))
+            crate::commands::document(&folder.join(&f.file))
                 .ok()
                 .map(|d| (f.file.clone(), d))
         });

@@ -1,8 +1,6 @@
-//! The archive that `build --archive` fills and `scorecard` reads: one folder per submission,
-//! named after its quarter (`2024-25-Q2`), a resubmission beside it
-//! (`2024-25-Q2-resubmission-2`, `-3`, ...), and provisional returns, which are never
-//! submissions (`2024-25-Q4-provisional`, `2024-25-Q4-provisional-2`, ...), each holding the
-//! return's files, its manifest and a copy of the input.
+//! The folders `build` writes on disk: the first free folder of the archive for a filing (the
+//! names are [`crate::names`]'), and whether a folder given to `--out --force` is a return this
+//! tool wrote, which it may replace.
 
 use std::path::Path;
 

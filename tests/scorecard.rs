@@ -352,7 +352,7 @@ fn an_existing_scorecard_is_replaced_only_with_force() {
     let kept = stdout
         .lines()
         .find_map(|l| l.split_once("so it was kept, whole, at "))
-        .map(|(_, path)| std::path::PathBuf::from(path.trim()))
+        .map(|(_, path)| common::host_path(path.trim()))
         .unwrap_or_else(|| panic!("{stdout}"));
     assert_eq!(
         std::fs::read_to_string(kept.join("notes.txt")).unwrap(),

@@ -283,9 +283,12 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
     for (name, what) in [
         (
             write::RETURN_XLSX,
-            "the return for people: one section per KPI",
+            "the return for people: its figures go to the YJB through its portal, YJAF",
         ),
-        (write::RETURN_XML, "the file to submit to the YJB"),
+        (
+            write::RETURN_XML,
+            "the same figures as XML: a machine-readable record (this tool's own schema)",
+        ),
         (write::RETURN_JSON, "every figure by measure code"),
         (MANIFEST_JSON, "how it was made, for `reproduce`"),
     ] {

@@ -361,13 +361,50 @@ fn clean_stale(target: &Path, removable: &[String]) {
     }
 }
 
-/// Whether a process is running. Linux says so in /proc; elsewhere the tool cannot tell
-/// cheaply, so it assumes it is and never removes another process's staging.
+/// Whether a process is running. Linux says so in /proc, Windows when asked for the process
+/// by its id; elsewhere the tool cannot tell cheaply, so it assumes it is and never removes
+/// another process's staging.
+#[cfg(not(windows))]
 fn running(pid: u32) -> bool {
     if cfg!(target_os = "linux") {
         Path::new("/proc").join(pid.to_string()).exists()
     } else {
         true
+    }
+}
+
+#[cfg(windows)]
+use windows::running;
+
+#[cfg(windows)]
+mod windows {
+    use windows_sys::Win32::Foundation::{CloseHandle, ERROR_INVALID_PARAMETER, GetLastError};
+    use windows_sys::Win32::System::Threading::{
+        GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+    };
+
+    /// What `GetExitCodeProcess` gives for a process that has not ended.
+    const STILL_ACTIVE: u32 = 259;
+
+    /// Whether the process `pid` is running. Windows answers "no such process" with
+    /// ERROR_INVALID_PARAMETER; any other refusal (another user's process) means it exists,
+    /// and so does a process that cannot be asked how it ended. A process that ended while
+    /// something still holds it open has its exit code: not running. Windows reuses ids soon,
+    /// so a staging of a dead build may be kept a while longer for a stranger's process: the
+    /// safe side.
+    pub fn running(pid: u32) -> bool {
+        // SAFETY: OpenProcess takes plain values and returns a handle or null; the handle is
+        // closed once, after its only use, and `code` outlives the call that writes it.
+        unsafe {
+            let process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+            if process.is_null() {
+                return GetLastError() != ERROR_INVALID_PARAMETER;
+            }
+            let mut code = 0u32;
+            let asked = GetExitCodeProcess(process, &mut code);
+            CloseHandle(process);
+            asked == 0 || code == STILL_ACTIVE
+        }
     }
 }
 
@@ -526,8 +563,8 @@ mod tests {
             has(&live.file_name().unwrap().to_string_lossy()),
             "{left:?}"
         );
-        // Only Linux can tell that a process is gone; elsewhere nothing is removed.
-        let linux = cfg!(target_os = "linux");
+        // Only Linux and Windows can tell that a process is gone; elsewhere nothing is removed.
+        let linux = cfg!(any(target_os = "linux", windows));
         assert_eq!(!has(".out.4294967295.0.tmp"), linux, "{left:?}");
         assert_eq!(!has(".out.4294967294.3.tmp"), linux, "{left:?}");
     }

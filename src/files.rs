@@ -94,6 +94,7 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(FileError::Missing(nearby(path, kind)));
         }
+        Err(e) if windows_device(&e) => return Err(FileError::NotAFile),
         other => other?,
     };
     if meta.is_dir() {
@@ -123,6 +124,25 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
         });
     }
     Ok(bytes)
+}
+
+/// Whether Windows refused to describe `path` because it is a device (`NUL`, `COM1`): asking
+/// for a device's file information fails with ERROR_INVALID_FUNCTION on Windows, and with
+/// ERROR_INVALID_PARAMETER under Wine, where the tool's Windows build is tested. Those codes
+/// mean something else elsewhere, so they are read only there.
+#[cfg(windows)]
+fn windows_device(e: &io::Error) -> bool {
+    const ERROR_INVALID_FUNCTION: i32 = 1;
+    const ERROR_INVALID_PARAMETER: i32 = 87;
+    matches!(
+        e.raw_os_error(),
+        Some(ERROR_INVALID_FUNCTION | ERROR_INVALID_PARAMETER)
+    )
+}
+
+#[cfg(not(windows))]
+fn windows_device(_: &io::Error) -> bool {
+    false
 }
 
 /// How many names of a folder a message lists.

@@ -120,4 +120,5 @@ pub fn render(v: &Validation, defs: &Definitions) -> Result<Vec<u8>, XlsxError> 
         wb.add_worksheet();
     }
     wb.save_to_buffer()
+        .map(crate::workbook_bytes::same_everywhere)
 }

@@ -83,6 +83,7 @@ pub fn render_dated(v: &Validation, file: &str, date: Date) -> Result<Vec<u8>, X
         report.copy(&mut wb, sheet)?;
     }
     wb.save_to_buffer()
+        .map(crate::workbook_bytes::same_everywhere)
 }
 
 /// What every sheet of the report is written from.

@@ -114,10 +114,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let acknowledged = acknowledged(&v);
     let input_path = match &args.target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
-        Target::Folder { .. } => std::fs::canonicalize(&args.export)
-            .unwrap_or_else(|_| args.export.clone())
-            .display()
-            .to_string(),
+        Target::Folder { .. } => crate::files::resolved_for_record(&args.export),
     };
     let request = Request {
         period: args.period,

@@ -304,6 +304,8 @@ fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Repla
         }
         Err(e) => return Err(e),
     }
+    #[cfg(windows)]
+    windows::refuse_if_held(to, removable)?;
     let old = hidden_sibling(to, "old")?;
     match fs::rename(to, &old) {
         Ok(()) => {}
@@ -378,10 +380,38 @@ use windows::running;
 
 #[cfg(windows)]
 mod windows {
-    use windows_sys::Win32::Foundation::{CloseHandle, ERROR_INVALID_PARAMETER, GetLastError};
+    use std::io;
+    use std::os::windows::fs::OpenOptionsExt;
+    use std::path::Path;
+
+    use windows_sys::Win32::Foundation::{
+        CloseHandle, ERROR_INVALID_PARAMETER, ERROR_SHARING_VIOLATION, GetLastError,
+    };
     use windows_sys::Win32::System::Threading::{
         GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
     };
+
+    /// Fails with Windows' sharing error when another program holds one of the files `names`
+    /// of the folder `dir` open, as Excel holds a workbook it shows: the folder is then left
+    /// as it is and the user told to close it. Windows itself refuses to move a folder
+    /// holding an open file, but not every file system or emulation does (Wine moves it), and
+    /// then the old file could not be deleted. Asked by opening each file sharing nothing,
+    /// which any open handle prevents; a file that cannot be opened for another reason is
+    /// left for the move to report.
+    pub fn refuse_if_held(dir: &Path, names: &[String]) -> io::Result<()> {
+        for name in names {
+            let opened = std::fs::OpenOptions::new()
+                .read(true)
+                .share_mode(0)
+                .open(dir.join(name));
+            if let Err(e) = opened
+                && e.raw_os_error() == Some(ERROR_SHARING_VIOLATION as i32)
+            {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
 
     /// What `GetExitCodeProcess` gives for a process that has not ended.
     const STILL_ACTIVE: u32 = 259;

@@ -21,4 +21,5 @@ mod samples;
 mod scorecard;
 mod snapshots;
 mod validate_cli;
+mod windows;
 mod xsd;

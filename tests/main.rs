@@ -15,6 +15,7 @@ mod messages;
 mod outputs;
 mod periods;
 mod privacy;
+mod release_zip;
 mod report;
 mod return_cli;
 mod samples;

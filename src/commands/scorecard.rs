@@ -33,10 +33,7 @@ pub struct Args {
 fn csv(path: &Option<PathBuf>) -> Option<CsvSource> {
     path.as_ref().map(|p| CsvSource {
         path: p.clone(),
-        original: std::fs::canonicalize(p)
-            .unwrap_or_else(|_| p.clone())
-            .display()
-            .to_string(),
+        original: crate::files::resolved_for_record(p),
         bytes: None,
     })
 }

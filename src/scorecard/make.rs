@@ -260,10 +260,7 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
         },
         definitions: hashes,
         generated_at,
-        archive: std::fs::canonicalize(&o.archive)
-            .unwrap_or_else(|_| o.archive.clone())
-            .display()
-            .to_string(),
+        archive: crate::files::resolved_for_record(&o.archive),
         to: to.to_string(),
         quarters: o.quarters,
         returns: scorecard

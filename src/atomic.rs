@@ -365,6 +365,8 @@ fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Repla
         }
         Err(e) => return Err(e),
     }
+    #[cfg(windows)]
+    windows::refuse_if_held(to, removable)?;
     let old = hidden_sibling(to, "old")?;
     match fs::rename(to, &old) {
         Ok(()) => {}
@@ -461,13 +463,78 @@ fn clean_stale(target: &Path, staged: Staged) {
     }
 }
 
-/// Whether a process is running. Linux says so in /proc; elsewhere the tool cannot tell
-/// cheaply, so it assumes it is and never removes another process's staging.
+/// Whether a process is running. Linux says so in /proc, Windows when asked for the process
+/// by its id; elsewhere the tool cannot tell cheaply, so it assumes it is and never removes
+/// another process's staging.
+#[cfg(not(windows))]
 fn running(pid: u32) -> bool {
     if cfg!(target_os = "linux") {
         Path::new("/proc").join(pid.to_string()).exists()
     } else {
         true
+    }
+}
+
+#[cfg(windows)]
+use windows::running;
+
+#[cfg(windows)]
+mod windows {
+    use std::io;
+    use std::os::windows::fs::OpenOptionsExt;
+    use std::path::Path;
+
+    use windows_sys::Win32::Foundation::{
+        CloseHandle, ERROR_INVALID_PARAMETER, ERROR_SHARING_VIOLATION, GetLastError,
+    };
+    use windows_sys::Win32::System::Threading::{
+        GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+    };
+
+    /// Fails with Windows' sharing error when another program holds one of the files `names`
+    /// of the folder `dir` open, as Excel holds a workbook it shows: the folder is then left
+    /// as it is and the user told to close it. Windows itself refuses to move a folder
+    /// holding an open file, but not every file system or emulation does (Wine moves it), and
+    /// then the old file could not be deleted. Asked by opening each file sharing nothing,
+    /// which any open handle prevents; a file that cannot be opened for another reason is
+    /// left for the move to report.
+    pub fn refuse_if_held(dir: &Path, names: &[String]) -> io::Result<()> {
+        for name in names {
+            let opened = std::fs::OpenOptions::new()
+                .read(true)
+                .share_mode(0)
+                .open(dir.join(name));
+            if let Err(e) = opened
+                && e.raw_os_error() == Some(ERROR_SHARING_VIOLATION as i32)
+            {
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    /// What `GetExitCodeProcess` gives for a process that has not ended.
+    const STILL_ACTIVE: u32 = 259;
+
+    /// Whether the process `pid` is running. Windows answers "no such process" with
+    /// ERROR_INVALID_PARAMETER; any other refusal (another user's process) means it exists,
+    /// and so does a process that cannot be asked how it ended. A process that ended while
+    /// something still holds it open has its exit code: not running. Windows reuses ids soon,
+    /// so a staging of a dead build may be kept a while longer for a stranger's process: the
+    /// safe side.
+    pub fn running(pid: u32) -> bool {
+        // SAFETY: OpenProcess takes plain values and returns a handle or null; the handle is
+        // closed once, after its only use, and `code` outlives the call that writes it.
+        unsafe {
+            let process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+            if process.is_null() {
+                return GetLastError() != ERROR_INVALID_PARAMETER;
+            }
+            let mut code = 0u32;
+            let asked = GetExitCodeProcess(process, &mut code);
+            CloseHandle(process);
+            asked == 0 || code == STILL_ACTIVE
+        }
     }
 }
 
@@ -624,8 +691,8 @@ mod tests {
             has(&live.file_name().unwrap().to_string_lossy()),
             "{left:?}"
         );
-        // Only Linux can tell that a process is gone; elsewhere nothing is removed.
-        let linux = cfg!(target_os = "linux");
+        // Only Linux and Windows can tell that a process is gone; elsewhere nothing is removed.
+        let linux = cfg!(any(target_os = "linux", windows));
         assert_eq!(!has(".out.4294967295.0.tmp"), linux, "{left:?}");
 
         // A file writer's staging is a file, removed by the next file writer of that name.

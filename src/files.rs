@@ -44,6 +44,7 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             return Err(FileError::Missing(nearby(path, kind)));
         }
+        Err(e) if windows_device(&e) => return Err(FileError::NotAFile),
         other => other?,
     };
     if meta.is_dir() {
@@ -221,6 +222,53 @@ fn open(path: &Path) -> io::Result<fs::File> {
     options.open(path)
 }
 
+/// Whether Windows refused to describe `path` because it is a device (`NUL`, `COM1`): asking
+/// for a device's file information fails with ERROR_INVALID_FUNCTION on Windows, and with
+/// ERROR_INVALID_PARAMETER under Wine, where the tool's Windows build is tested. Those codes
+/// mean something else elsewhere, so they are read only there.
+#[cfg(windows)]
+fn windows_device(e: &io::Error) -> bool {
+    const ERROR_INVALID_FUNCTION: i32 = 1;
+    const ERROR_INVALID_PARAMETER: i32 = 87;
+    matches!(
+        e.raw_os_error(),
+        Some(ERROR_INVALID_FUNCTION | ERROR_INVALID_PARAMETER)
+    )
+}
+
+#[cfg(not(windows))]
+fn windows_device(_: &io::Error) -> bool {
+    false
+}
+
+/// `path` resolved to a whole path for a record (a manifest names its input, a scorecard its
+/// archive and CSVs), written as people see paths: on Windows without the `\\?\` that
+/// resolving a path adds there (`\\?\C:\Users\x` is `C:\Users\x`, and
+/// `\\?\UNC\server\share` is `\\server\share`), which Explorer, Excel and the Command
+/// Prompt never show. The path as given when it cannot be resolved.
+pub fn resolved_for_record(path: &Path) -> String {
+    let resolved = fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
+        .display()
+        .to_string();
+    if cfg!(windows) {
+        without_verbatim_prefix(&resolved)
+    } else {
+        resolved
+    }
+}
+
+/// A Windows path without its verbatim prefix, where the rest is a drive or a share.
+fn without_verbatim_prefix(path: &str) -> String {
+    if let Some(share) = path.strip_prefix(r"\\?\UNC\") {
+        return format!(r"\\{share}");
+    }
+    match path.strip_prefix(r"\\?\") {
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => rest.to_string(),
+        _ => path.to_string(),
+    }
+}
+
 /// How many names of a folder a message lists.
 const LISTED: usize = 10;
 
@@ -306,6 +354,21 @@ pub fn excel_lock(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_recorded_windows_path_has_no_verbatim_prefix() {
+        assert_eq!(
+            without_verbatim_prefix(r"\\?\C:\Users\Ann\Q2 export.xlsx"),
+            r"C:\Users\Ann\Q2 export.xlsx"
+        );
+        assert_eq!(
+            without_verbatim_prefix(r"\\?\UNC\council\yjs\q2.xlsx"),
+            r"\\council\yjs\q2.xlsx"
+        );
+        for kept in [r"C:\x.xlsx", r"\\?\Volume{1234}\x.xlsx", "/home/ann/x.xlsx"] {
+            assert_eq!(without_verbatim_prefix(kept), kept);
+        }
+    }
 
     #[test]
     fn reads_a_file_within_its_cap() {

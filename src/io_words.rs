@@ -100,6 +100,29 @@ pub fn folder_words(path: &Path) -> String {
     }
 }
 
+/// Whether writing failed because the reader of the output went away (`| more` quit early):
+/// a broken pipe, which Windows also reports as "the pipe is being closed" and, under Wine,
+/// "no process is on the other end of the pipe".
+pub fn reader_gone(e: &Error) -> bool {
+    e.kind() == ErrorKind::BrokenPipe || windows_pipe_closed(e)
+}
+
+#[cfg(windows)]
+fn windows_pipe_closed(e: &Error) -> bool {
+    const ERROR_BROKEN_PIPE: i32 = 109;
+    const ERROR_NO_DATA: i32 = 232;
+    const ERROR_PIPE_NOT_CONNECTED: i32 = 233;
+    matches!(
+        e.raw_os_error(),
+        Some(ERROR_BROKEN_PIPE | ERROR_NO_DATA | ERROR_PIPE_NOT_CONNECTED)
+    )
+}
+
+#[cfg(not(windows))]
+fn windows_pipe_closed(_: &Error) -> bool {
+    false
+}
+
 /// Windows refuses to open a file another program holds open without sharing it (Excel holds
 /// its open workbooks so): "The process cannot access the file because it is being used by
 /// another process". Those codes mean something else elsewhere, so they are read only there.

@@ -10,8 +10,9 @@
 //! stages for one subcommand and never calls another command.
 //!
 //! Beside the pipeline sit what every stage shares: reporting [`period`]s, [`date`]s, the
-//! versioned [`definitions`], [`atomic`] file writing, and user values [`cut`] to a length a
-//! person can read.
+//! versioned [`definitions`], [`atomic`] file writing, user values [`cut`] to a length a
+//! person can read, and [`workbook_bytes`], which makes a workbook's bytes the same whichever
+//! system wrote it.
 
 pub mod audit;
 pub mod commands;
@@ -38,3 +39,4 @@ pub mod progress;
 pub mod recognise;
 pub mod schema;
 pub mod text;
+pub mod workbook_bytes;

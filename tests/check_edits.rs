@@ -7,7 +7,7 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{build_sample, edit_part, run_in, set_number};
+use common::{build_sample, edit_part, native, run_in, set_number};
 
 const WHEN: &str = "2024-10-21T09:30:00Z";
 
@@ -33,7 +33,7 @@ fn type_over(dir: &Path, sheet: u8, cell: &str, value: &str) {
 fn one_figure_typed_over_leads_with_its_cell_and_what_follows_is_under_it() {
     let dir = built();
     type_over(dir.path(), 2, "B5", "10");
-    for target in ["r", "r/return.xlsx"] {
+    for target in ["r", &native("r/return.xlsx")] {
         let (code, out, _) = run_in(dir.path(), &["check", target]);
         assert_eq!(code, 1, "{out}");
         let lines: Vec<&str> = out.lines().collect();
@@ -49,9 +49,11 @@ fn one_figure_typed_over_leads_with_its_cell_and_what_follows_is_under_it() {
         );
         assert_eq!(
             lines[at + 2],
-            "  ERROR C401 r/return.xlsx:Cohort!B5 cohort.prevention.children \"10\": Cohort!B5 \
-             was changed after the build: 10, built as 9 (r/return.xml and r/return.json hold \
-             9); put 9 back, or build the return again"
+            native(
+                "  ERROR C401 r/return.xlsx:Cohort!B5 cohort.prevention.children \"10\": \
+                 Cohort!B5 was changed after the build: 10, built as 9 (r/return.xml and \
+                 r/return.json hold 9); put 9 back, or build the return again"
+            )
         );
         assert_eq!(
             lines[at + 3],
@@ -62,7 +64,7 @@ fn one_figure_typed_over_leads_with_its_cell_and_what_follows_is_under_it() {
         for line in under {
             assert!(line.starts_with("      ERROR C"), "{line}");
             // Every one points at a cell of the workbook (`Sheet!B5`), not a row (`Sheet!5:5`).
-            assert!(line.contains(" r/return.xlsx:"), "{line}");
+            assert!(line.contains(&native(" r/return.xlsx:")), "{line}");
             let after = line.split_once('!').map(|(_, a)| a).unwrap_or("");
             assert!(
                 after.starts_with(|c: char| c.is_ascii_uppercase()),
@@ -76,9 +78,12 @@ fn one_figure_typed_over_leads_with_its_cell_and_what_follows_is_under_it() {
         assert_eq!(count("C401"), 6, "{out}");
         assert!(
             under.contains(
-                &"      ERROR C401 r/return.xlsx:'KPI1 Accommodation'!B5 \
-                  cohort.prevention.children \"9\": cohort.prevention.children is 9 here but 10 \
-                  in Cohort!B5, where the workbook first shows it"
+                &native(
+                    "      ERROR C401 r/return.xlsx:'KPI1 Accommodation'!B5 \
+                     cohort.prevention.children \"9\": cohort.prevention.children is 9 here but \
+                     10 in Cohort!B5, where the workbook first shows it"
+                )
+                .as_str()
             ),
             "{out}"
         );
@@ -86,7 +91,7 @@ fn one_figure_typed_over_leads_with_its_cell_and_what_follows_is_under_it() {
         assert_eq!(count("C302"), 9, "{out}");
     }
     // The honest files beside it are not blamed.
-    let (code, out, _) = run_in(dir.path(), &["check", "r/return.xml"]);
+    let (code, out, _) = run_in(dir.path(), &["check", &native("r/return.xml")]);
     assert_eq!(code, 0, "{out}");
 }
 
@@ -100,7 +105,7 @@ fn the_edits_are_in_json_with_where_their_findings_are() {
     let edits = v["edits"].as_array().unwrap();
     assert_eq!(edits.len(), 1, "{out}");
     let e = &edits[0];
-    assert_eq!(e["file"], "r/return.xlsx");
+    assert_eq!(e["file"], native("r/return.xlsx"));
     assert_eq!(e["code"], "cohort.prevention.children");
     assert_eq!(e["cell"], "Cohort!B5");
     assert_eq!(
@@ -110,11 +115,11 @@ fn the_edits_are_in_json_with_where_their_findings_are() {
     assert_eq!(e["as_built"], true);
     assert_eq!(
         e["built_in"],
-        serde_json::json!(["r/return.xml", "r/return.json"])
+        serde_json::json!([native("r/return.xml"), native("r/return.json")])
     );
     let findings = v["findings"].as_array().unwrap();
     let own = &findings[e["finding"].as_u64().unwrap() as usize];
-    assert_eq!(own["location"], "r/return.xlsx:Cohort!B5");
+    assert_eq!(own["location"], native("r/return.xlsx:Cohort!B5"));
     let under = e["consequences"].as_array().unwrap();
     assert_eq!(under.len(), 18);
     assert_eq!(findings.len(), 19);
@@ -129,19 +134,19 @@ fn without_a_manifest_two_agreeing_files_still_show_the_typed_over_cell() {
     let (code, out, _) = run_in(dir.path(), &["check", "r"]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains(
+        out.contains(&native(
             "ERROR C401 r/return.xlsx:Cohort!B5 cohort.prevention.children \"10\": Cohort!B5 is \
              10 but 9 in r/return.xml and r/return.json, which agree: it was most likely typed \
              over\n    which causes these (put it back and they go):\n"
-        ),
+        )),
         "{out}"
     );
     // The XML's and JSON's own disagreement with the workbook follows from it too.
     assert!(
-        out.contains(
+        out.contains(&native(
             "      ERROR C401 r/return.xml \"9\": cohort.prevention.children is 9 here but 10 in \
              r/return.xlsx\n"
-        ),
+        )),
         "{out}"
     );
 }
@@ -154,12 +159,12 @@ fn a_repeat_typed_over_is_its_own_cell_with_nothing_following() {
     let (code, out, _) = run_in(dir.path(), &["check", "r"]);
     assert_eq!(code, 1, "{out}");
     assert!(
-        out.contains(
+        out.contains(&native(
             "  1 error(s), 0 warning(s): 1 figure was changed after the build\n  ERROR C401 \
              r/return.xlsx:'KPI1 Accommodation'!B5 cohort.prevention.children \"7\": 'KPI1 \
              Accommodation'!B5 was changed after the build: 7, built as 9 (r/return.xml and \
              r/return.json hold 9); put 9 back, or build the return again\n"
-        ),
+        )),
         "{out}"
     );
     assert!(!out.contains("which causes"), "{out}");
@@ -172,22 +177,30 @@ fn a_return_fit_to_send_says_what_was_checked_and_which_file_to_send() {
     let dir = built();
     let (code, out, _) = run_in(dir.path(), &["check", "r"]);
     assert_eq!(code, 0, "{out}");
+    // The YJB collects the figures through its portal in its own template: the workbook is
+    // what they are entered from, return.xml their record; nothing claims it is "the file to
+    // submit".
+    let next = native(
+        "  To send: enter or upload the figures from r/return.xlsx in the YJB's portal (YJAF); \
+         r/return.xml is their machine-readable record (this tool's own format)\n",
+    );
     assert!(
-        out.ends_with(
+        out.ends_with(&format!(
             "Verdict: passed: fit to send\n  NSH01 2024-25 Q2: XSD valid, identity as built, 252 \
-             measures present, figures consistent: send r/return.xml\n"
-        ),
+             measures present, figures consistent\n{next}"
+        )),
         "{out}"
     );
-    let (code, out, _) = run_in(dir.path(), &["check", "r/return.xlsx"]);
+    let (code, out, _) = run_in(dir.path(), &["check", &native("r/return.xlsx")]);
     assert_eq!(code, 0, "{out}");
     assert!(
-        out.ends_with(
-            "  NSH01 2024-25 Q2: identity as built, 252 measures present, figures consistent: \
-             send r/return.xml\n"
-        ),
+        out.ends_with(&format!(
+            "  NSH01 2024-25 Q2: identity as built, 252 measures present, figures consistent\n\
+             {next}"
+        )),
         "{out}"
     );
+    assert!(!out.to_lowercase().contains("submit"), "{out}");
     // Without its manifest the folder cannot be shown to be as built (C406).
     std::fs::remove_file(dir.path().join("r/manifest.json")).unwrap();
     let (code, out, _) = run_in(dir.path(), &["check", "r"]);

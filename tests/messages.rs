@@ -123,7 +123,7 @@ fn the_current_folder_cannot_be_the_return_folder() {
         ];
         args.extend(extra);
         let err = refusal(w.path(), &args);
-        let sep = std::path::MAIN_SEPARATOR;
+        let sep = common::separator();
         assert_eq!(
             err,
             format!(
@@ -263,7 +263,7 @@ fn check_on_an_export_names_validate_and_build() {
     let w = workspace();
     let (code, out, _) = run_in(w.path(), &["check", "q2-export.xlsx"]);
     assert_eq!(code, 2, "{out}");
-    let sep = std::path::MAIN_SEPARATOR;
+    let sep = common::separator();
     assert!(
         out.contains(&format!(
             "FATAL C001 q2-export.xlsx: this is a case-management export, not a return: to \
@@ -395,7 +395,7 @@ fn reproduce_on_a_folder_without_a_manifest_says_what_it_holds() {
     // An archive's root names one of its quarters.
     let archive = tempfile::tempdir().unwrap();
     build_sample(2, &archive.path().join("returns/2024-25-Q2"), &[]);
-    let sep = std::path::MAIN_SEPARATOR;
+    let sep = common::separator();
     for (command, holds) in [
         ("reproduce", "manifest.json"),
         ("check", "return.xml, return.xlsx or return.json"),

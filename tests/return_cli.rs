@@ -77,6 +77,18 @@ fn build_writes_the_four_files_with_the_hand_worked_figures() {
         out.contains("Built the 2024-25 Q2 return for Northshire (NSH01)"),
         "{out}"
     );
+    // The YJB collects the figures through its portal (YJAF) in its own template, which is
+    // not published: the workbook is what they go from, return.xml a record in this tool's
+    // own schema, and nothing says it is "the file to submit".
+    assert!(
+        out.contains(
+            "  return.xlsx   the return for people: its figures go to the YJB through its \
+             portal, YJAF\n  return.xml    the same figures as XML: a machine-readable record \
+             (this tool's own schema)\n"
+        ),
+        "{out}"
+    );
+    assert!(!out.to_lowercase().contains("submit"), "{out}");
     let dir = f.path("returns/2024-25-Q2");
     for file in ["return.xlsx", "return.xml", "return.json", "manifest.json"] {
         assert!(dir.join(file).exists(), "{file}");

@@ -71,13 +71,14 @@ fn a_provisional_return_says_so_first_and_check_exits_1() {
         assert_eq!(v["verdict"], "provisional", "{file}");
     }
 
-    // A final build keeps its wording.
+    // A final build names what each file is for; none is "the file to submit".
     let out = build(dir, "q4-export.xlsx", "2024-25 Q4", &["--out", "f"]);
     assert!(out.starts_with("Built the 2024-25 Q4 return"), "{out}");
     assert!(
-        out.contains("return.xml    the file to submit to the YJB"),
+        out.contains("return.xml    the same figures as XML: a machine-readable record"),
         "{out}"
     );
+    assert!(!out.to_lowercase().contains("submit"), "{out}");
     assert!(!out.to_lowercase().contains("provisional"), "{out}");
     let (code, out, _) = run(dir, &["check", "f"]);
     assert_eq!(code, 0, "{out}");

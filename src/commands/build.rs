@@ -152,10 +152,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let acknowledged = acknowledged(&v);
     let input_path = match &args.target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
-        Target::Folder { .. } => std::fs::canonicalize(&args.export)
-            .unwrap_or_else(|_| args.export.clone())
-            .display()
-            .to_string(),
+        Target::Folder { .. } => crate::files::resolved_for_record(&args.export),
     };
     let request = Request {
         period: args.period,
@@ -413,16 +410,19 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
         dir.display()
     )
     .unwrap();
-    let xml = if id.provisional {
-        "the figures as XML, marked provisional: not to be sent"
+    let (xlsx, xml) = if id.provisional {
+        (
+            "the return for people, marked provisional: not to be sent",
+            "the figures as XML, marked provisional: not to be sent",
+        )
     } else {
-        "the file to submit to the YJB"
+        (
+            "the return for people: its figures go to the YJB through its portal, YJAF",
+            "the same figures as XML: a machine-readable record (this tool's own schema)",
+        )
     };
     for (name, what) in [
-        (
-            crate::names::RETURN_XLSX,
-            "the return for people: one section per KPI",
-        ),
+        (crate::names::RETURN_XLSX, xlsx),
         (crate::names::RETURN_XML, xml),
         (crate::names::RETURN_JSON, "every figure by measure code"),
         (MANIFEST_JSON, "how it was made, for `reproduce`"),

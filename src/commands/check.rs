@@ -143,7 +143,7 @@ fn exit_status(verdict: &str) -> i32 {
 
 /// The text `check` prints: the files, the verdict, and the findings, each figure typed over
 /// after the build first with the findings that follow from it under it. A return fit to send
-/// says what was checked and which file to send.
+/// says what was checked, and which file the figures are sent from.
 fn render_text(
     checked: &audit::Checked,
     folder: &Path,
@@ -214,37 +214,45 @@ fn render_text(
     s
 }
 
-/// What a return fit to send was checked for, and the file to send: "NSH01 2024-25 Q2: XSD
-/// valid, identity as built, 252 measures present, figures consistent: send
-/// returns/2024-25-Q2/return.xml".
+/// What a return fit to send was checked for, then what to send and how: "NSH01 2024-25 Q2: XSD
+/// valid, identity as built, 252 measures present, figures consistent", and a line saying that
+/// the figures go to the YJB through its portal (YJAF), in its own template, from the workbook,
+/// return.xml being their machine-readable record in this tool's own format: the YJB does not
+/// publish a file format to upload, so nothing here claims more.
 fn what_was_checked(checked: &audit::Checked, folder: &Path) -> String {
     let Some(first) = checked.documents.first() else {
         return String::new();
     };
     let id = &first.ret.identity;
-    let is_xml = |d: &&audit::check::Document| {
-        Path::new(&d.file)
-            .extension()
-            .is_some_and(|e| e.eq_ignore_ascii_case("xml"))
+    let of_kind = |ext: &str| {
+        checked.documents.iter().find(|d| {
+            Path::new(&d.file)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+        })
     };
     let mut parts = Vec::new();
-    if checked.documents.iter().any(|d| is_xml(&d)) {
+    if of_kind("xml").is_some() {
         parts.push("XSD valid".to_string());
     }
     // Passed: so a manifest was read (without one there is C406 or C407).
     parts.push("identity as built".to_string());
     parts.push(format!("{} measures present", first.ret.measures.len()));
     parts.push("figures consistent".to_string());
-    let xml = match checked.documents.iter().find(is_xml) {
+    // The file of that kind checked, else the one in the folder checked, else its bare name.
+    let file = |ext: &str, name: &str| match of_kind(ext) {
         Some(d) => d.file.clone(),
-        None if folder.join(RETURN_XML).is_file() => folder.join(RETURN_XML).display().to_string(),
-        None => RETURN_XML.to_string(),
+        None if folder.join(name).is_file() => folder.join(name).display().to_string(),
+        None => name.to_string(),
     };
     format!(
-        "{} {}: {}: send {xml}",
+        "{} {}: {}\n  To send: enter or upload the figures from {} in the YJB's portal \
+         (YJAF); {} is their machine-readable record (this tool's own format)",
         id.yjs_code,
         id.period,
-        parts.join(", ")
+        parts.join(", "),
+        file("xlsx", RETURN_XLSX),
+        file("xml", RETURN_XML),
     )
 }
 

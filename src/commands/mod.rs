@@ -393,7 +393,7 @@ fn lock_name(lock: &Path) -> String {
 /// closed) is not a failure; anything else is said in words.
 pub fn print(out: &mut dyn std::io::Write, text: &str) -> Result<(), CommandError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(CommandError::Other(format!(
+        Err(e) if !crate::io_words::reader_gone(&e) => Err(CommandError::Other(format!(
             "cannot write the output: {}",
             crate::io_words::describe(&e)
         ))),

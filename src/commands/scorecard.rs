@@ -46,10 +46,7 @@ fn csv(path: &Option<PathBuf>) -> Result<Option<CsvSource>, CommandError> {
 
 /// `path` made absolute, links and `..` resolved where it exists, as a manifest records it.
 fn absolute(path: &Path) -> String {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
+    crate::files::resolved_for_record(path)
 }
 
 /// Refuses, before any work (and again just before the swap), an `--out` that could never take

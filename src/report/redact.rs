@@ -184,7 +184,9 @@ fn copy(
     if v.sheets.is_empty() {
         wb.add_worksheet();
     }
-    Ok(Ok(wb.save_to_buffer()?))
+    Ok(Ok(crate::workbook_bytes::same_everywhere(
+        wb.save_to_buffer()?,
+    )))
 }
 
 /// One row of the copy: the header row keeps only the headers the dictionary recognised,

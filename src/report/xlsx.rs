@@ -81,6 +81,7 @@ pub fn render_dated(v: &Validation, file: &str, date: Date) -> Result<Vec<u8>, X
         report.copy(&mut wb, sheet)?;
     }
     wb.save_to_buffer()
+        .map(crate::workbook_bytes::same_everywhere)
 }
 
 /// What the copies of the export hold, and which sheets have none.

@@ -797,7 +797,7 @@ pub fn scorecard_xlsx(s: &Scorecard) -> Result<Vec<u8>, WriteError> {
     data_sheet(&mut wb, s, &f)?;
     guidance_sheet(&mut wb, s, &f)?;
     sources_sheet(&mut wb, s, &f)?;
-    Ok(wb.save_to_buffer()?)
+    Ok(crate::workbook_bytes::same_everywhere(wb.save_to_buffer()?))
 }
 
 #[cfg(test)]

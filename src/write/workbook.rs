@@ -336,7 +336,7 @@ pub fn return_workbook(
     for section in &layout.sections {
         write_section(&mut wb, ret, layout, section, &f)?;
     }
-    Ok(wb.save_to_buffer()?)
+    Ok(crate::workbook_bytes::same_everywhere(wb.save_to_buffer()?))
 }
 
 fn write_section(

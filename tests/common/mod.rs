@@ -6,8 +6,96 @@ use std::path::{Path, PathBuf};
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
+/// The program under test, ready for arguments. By default the `yjb-return` cargo built
+/// beside these tests; `YJB_RETURN_EXE` names another build of it instead (CI: the Windows
+/// `.exe`), run through `YJB_RETURN_RUNNER` when that is set (CI: Wine's `wine64`). The same
+/// test binary thus drives the Windows build; `program_is_windows` tells a test which it has.
+pub fn program() -> std::process::Command {
+    let Some(exe) = std::env::var_os("YJB_RETURN_EXE") else {
+        return std::process::Command::new(assert_cmd::cargo::cargo_bin("yjb-return"));
+    };
+    record_foreign_run();
+    match std::env::var_os("YJB_RETURN_RUNNER") {
+        Some(runner) => {
+            let mut c = std::process::Command::new(runner);
+            c.arg(exe);
+            c
+        }
+        None => std::process::Command::new(exe),
+    }
+}
+
 pub fn yjb() -> assert_cmd::Command {
-    assert_cmd::Command::cargo_bin("yjb-return").unwrap()
+    assert_cmd::Command::from_std(program())
+}
+
+/// Whether the program under test is a Windows build (`YJB_RETURN_EXE` ending in `.exe`).
+pub fn program_is_windows() -> bool {
+    std::env::var_os("YJB_RETURN_EXE")
+        .is_some_and(|exe| exe.to_string_lossy().to_ascii_lowercase().ends_with(".exe"))
+}
+
+/// `path` (written with `/`) as a user of the program under test types it, and as the program
+/// prints the paths it makes: with `\` for a Windows build.
+pub fn native(path: &str) -> String {
+    if program_is_windows() {
+        path.replace('/', "\\")
+    } else {
+        path.to_string()
+    }
+}
+
+/// The path separator of the program under test: `\` for a Windows build.
+pub fn separator() -> char {
+    if program_is_windows() { '\\' } else { '/' }
+}
+
+/// A path the program under test printed, as this test (on Linux) can open it: a Windows
+/// build's `Z:\tmp\x` (Wine's drive Z: is `/`) or `\tmp\x` is `/tmp/x`.
+pub fn host_path(printed: &str) -> PathBuf {
+    if !program_is_windows() {
+        return PathBuf::from(printed);
+    }
+    let rest = printed
+        .strip_prefix("Z:")
+        .or_else(|| printed.strip_prefix("z:"))
+        .unwrap_or(printed);
+    PathBuf::from(rest.replace('\\', "/"))
+}
+
+/// Notes in `YJB_RETURN_RUNS_LOG` (when set) that the running test ran the other program:
+/// CI counts the distinct names to say how many tests ran against the Windows build. Each
+/// test runs on a thread named after it; one short append per line is whole even with tests
+/// running at once.
+fn record_foreign_run() {
+    use std::io::Write as _;
+    let Some(log) = std::env::var_os("YJB_RETURN_RUNS_LOG") else {
+        return;
+    };
+    let name = std::thread::current()
+        .name()
+        .unwrap_or("unnamed")
+        .to_string();
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+    {
+        let _ = file.write_all(format!("{name}\n").as_bytes());
+    }
+}
+
+/// Whether `test` cannot run against the program under test because it is a Windows build
+/// (`why` says what it needs: a Unix signal, a Linux tool reading the program's work as it
+/// runs...). Such a test then says on the process's stderr that it skipped and why, and CI's
+/// log shows every such line; the caller returns at once.
+pub fn not_on_windows(test: &str, why: &str) -> bool {
+    use std::io::Write as _;
+    if !program_is_windows() {
+        return false;
+    }
+    let _ = writeln!(std::io::stderr(), "\nSKIPPED on Windows {test}: {why}\n");
+    true
 }
 
 /// The 2024-25 samples (the flawed export is here).

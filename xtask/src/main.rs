@@ -3,8 +3,11 @@
 //! provisional mid-quarter export, a corrected resubmission, the flawed export and its expected
 //! findings, and the acknowledgements of the one query that is right). The output is
 //! byte-identical on every run; a test holds the committed files to it.
+//!
+//! Also the benchmarks (`bench`, `bench-pandas`, ...) and the release zips (`dist`).
 
 mod bench;
+mod dist;
 mod flawed;
 mod northshire;
 mod pandas;
@@ -125,6 +128,12 @@ fn main() {
         Some("bench-floor") => println!("{}", bench::floor(Path::new(&args[1]))),
         Some("bench-range") => println!("{}", bench::range(Path::new(&args[1]))),
         Some("bench-pandas") => pandas::bench_command(&workspace(), &args[1..]),
+        Some("dist") => {
+            let options = dist::options(&workspace(), &args[1..]);
+            for zip in dist::run(&workspace(), &options) {
+                println!("wrote {}", zip.display());
+            }
+        }
         Some("pandas-check") => {
             if !pandas::check_command(&workspace(), &args[1..]) {
                 std::process::exit(1);
@@ -136,7 +145,8 @@ fn main() {
                  cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]\n       \
                  cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg\n       \
                  cargo run -p xtask --release -- bench-pandas [--sizes 10000,50000,200000] [--engines calamine,openpyxl] [--openpyxl-rounds R] [--dir DIR]\n       \
-                 cargo run -p xtask --release -- pandas-check [EXPORT PERIOD]..."
+                 cargo run -p xtask --release -- pandas-check [EXPORT PERIOD]...\n       \
+                 cargo xtask dist [--version vX.Y.Z] [--out DIR] [--target TRIPLE]... [--binary PLATFORM=PATH]..."
             );
             std::process::exit(2);
         }

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 /// The engine's layers, lowest first. A module may import from its own layer (if no circle
 /// results) and from any layer below; never from a layer above.
 const LAYERS: &[&[&str]] = &[
-    &["text", "hash", "date", "csv", "excel"],
+    &["text", "hash", "date", "csv", "excel", "workbook_bytes"],
     &["period", "progress"],
     &["names", "schema"],
     &["measures", "definitions"],

@@ -5,6 +5,7 @@ pub mod check;
 pub mod diff;
 pub mod edits;
 pub mod record;
+pub mod reproduce;
 
 use crate::date::Date;
 use crate::definitions::{Severity, Source};

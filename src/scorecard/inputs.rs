@@ -84,6 +84,8 @@ pub struct TargetRow {
     pub from: Period,
     pub target: Target,
     pub note: String,
+    /// The lead officer or partner answerable for it (optional column).
+    pub owner: String,
 }
 
 /// The targets of every indicator.
@@ -301,8 +303,8 @@ impl<'a> Table<'a> {
     }
 }
 
-/// Reads `targets.csv`: `indicator,from_period,target,floor,note` (`floor` and `note` may be
-/// blank or absent).
+/// Reads `targets.csv`: `indicator,from_period,target,floor,note`, and optionally `owner`
+/// (`floor`, `note` and `owner` may be blank or absent).
 pub fn parse_targets(
     text: &str,
     file: &str,
@@ -389,6 +391,7 @@ pub fn parse_targets(
                 from,
                 target: Target { target, floor },
                 note: table.get(r, "note").to_string(),
+                owner: table.get(r, "owner").to_string(),
             })
         };
         match parsed() {
@@ -534,6 +537,17 @@ mod tests {
         let y2 = t.at("ete", p("2024-25 Q3")).unwrap();
         assert_eq!((&y2.target.target, &y2.target.floor), (&whole(80), &None));
         assert!(t.at("accommodation", p("2024-25 Q3")).is_none());
+        assert_eq!(y1.owner, "", "no owner column: no owner");
+        // The optional owner column.
+        let text = "indicator,from_period,target,owner,note
+                    ete,2023-24 Q1,75,Education Lead,first year
+";
+        let t = parse_targets(text, "targets.csv", &embedded()).unwrap();
+        let row = t.at("ete", p("2024-25 Q1")).unwrap();
+        assert_eq!(
+            (row.owner.as_str(), row.note.as_str()),
+            ("Education Lead", "first year")
+        );
     }
 
     #[test]

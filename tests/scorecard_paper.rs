@@ -9,7 +9,9 @@
 //! fails instead (`.ci/run` installs them).
 
 use crate::common;
-use crate::scorecard::{WHEN, build_into, copy_archive, entry, json, run, sample_scorecard};
+use crate::scorecard::{
+    WHEN, build_into, copy_archive, entry, json, run, sample_scorecard, samples_root,
+};
 
 use std::path::{Path, PathBuf};
 
@@ -323,6 +325,7 @@ fn printed(test: &str, extra: &[&str]) -> Option<Printed> {
     let out = dir.path().join("board");
     let (code, stdout, stderr) = sample_scorecard(&out, extra);
     assert_eq!(code, 0, "{stdout}{stderr}");
+    assert_eq!(stderr, "", "nothing but the report is printed");
     let html_pdf = print_html(browser, &out.join("scorecard.html"), dir.path());
     Some(Printed {
         json: json(&out.join("scorecard.json")),
@@ -906,4 +909,118 @@ fn the_threshold_of_a_publication_copy() {
     assert!(!stdout.contains("publication copy"), "{stdout}");
     let v = json(&dir.path().join("board/scorecard.json"));
     assert!(v["publication"].is_null());
+}
+
+/// The longest texts the CSVs take (a 500-character note, a 100-character owner, six
+/// benchmarks of an indicator with 60-character names and periods, 2,000-character
+/// commentary every quarter): pages run on, but none overflows onto two, so every page's
+/// number is the one the browser prints it on.
+#[test]
+fn the_longest_inputs_run_on_over_pages_that_never_overflow() {
+    let test = "the_longest_inputs_run_on_over_pages_that_never_overflow";
+    let Some(browser) = chromium(test) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let note: String = "Agreed with the partnership board after a long discussion of what good \
+                        looks like. "
+        .repeat(8)
+        .chars()
+        .take(500)
+        .collect();
+    let owner: String = "Assistant Director of Children's Services and the Partnership Board "
+        .repeat(2)
+        .chars()
+        .take(100)
+        .collect();
+    let targets = std::fs::read_to_string(samples_root().join("targets.csv")).unwrap();
+    let mut long_targets = String::from("indicator,from_period,target,floor,note,owner\n");
+    for line in targets.lines().skip(1) {
+        let fields: Vec<&str> = line.splitn(5, ',').collect();
+        long_targets.push_str(&format!(
+            "{},{},{},{},\"{note}\",\"{owner}\"\n",
+            fields[0], fields[1], fields[2], fields[3]
+        ));
+    }
+    let mut benchmarks = String::from("indicator,comparator,period,value,source\n");
+    for ind in ["accommodation", "ete", "fte_rate", "reoffending_frequency"] {
+        for k in 0..6 {
+            let name: String = format!("Comparator family number {k} with a long name ")
+                .chars()
+                .take(60)
+                .collect();
+            let period: String = format!("April 2023 to March 2024 (published {k}) ")
+                .repeat(2)
+                .chars()
+                .take(60)
+                .collect();
+            benchmarks.push_str(&format!("{ind},{name},{period},2.5,{}\n", "s".repeat(300)));
+        }
+    }
+    let text: String = "A long paragraph about what happened this quarter and why. "
+        .repeat(40)
+        .chars()
+        .take(2000)
+        .collect();
+    let mut commentary = String::from("indicator,period,text\n");
+    for q in [
+        "2024-25 Q4",
+        "2024-25 Q3",
+        "2024-25 Q2",
+        "2024-25 Q1",
+        "2023-24 Q4",
+    ] {
+        for ind in ["accommodation", "cohort"] {
+            commentary.push_str(&format!("{ind},{q},{text}\n"));
+        }
+    }
+    for (name, text) in [
+        ("targets.csv", &long_targets),
+        ("benchmarks.csv", &benchmarks),
+        ("commentary.csv", &commentary),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "scorecard",
+            &crate::scorecard::archive()
+                .join("returns")
+                .display()
+                .to_string(),
+            "--out",
+            "board",
+            "--generated-at",
+            WHEN,
+            "--targets",
+            "targets.csv",
+            "--benchmarks",
+            "benchmarks.csv",
+            "--commentary",
+            "commentary.csv",
+            "--classification",
+            "OFFICIAL-SENSITIVE",
+        ],
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    let out = dir.path().join("board");
+    let pdf = Pdf::read(&print_html(
+        browser,
+        &out.join("scorecard.html"),
+        dir.path(),
+    ));
+    assert!(pdf.pages.len() > 12, "{}", pdf.pages.len());
+    pdf.assert_furniture(
+        "the longest inputs' scorecard.html",
+        &["OFFICIAL-SENSITIVE"],
+    );
+    pdf.assert_readable("the longest inputs' scorecard.html");
+    // Page 1 runs on, said so; commentary on a context indicator has a page of its own.
+    assert!(pdf.pages[1].contains("(continued)"), "{}", pdf.pages[1]);
+    assert!(
+        pdf.pages
+            .iter()
+            .any(|p| p.contains("Commentary on other indicators"))
+    );
 }

@@ -70,20 +70,41 @@ pub fn count_shown(rule: Option<Suppression>, count: Option<i64>) -> (Option<i64
     }
 }
 
-/// The figures that moved between two submissions, in words: `kpi1.all.suitable 25 → 26; ...`,
-/// each count from 1 to below the threshold of a publication copy shown as `c`.
-pub fn moved_words(r: &Revision, rule: Option<Suppression>) -> String {
+/// How many moved figures a printed line of the Sources page lists, so a resubmission that
+/// moved hundreds runs on over rows rather than one row taller than a page.
+pub const MOVED_PER_LINE: usize = 20;
+
+/// The figures that moved between two submissions, `per` to a line: `kpi1.all.suitable 25 →
+/// 26; ...`, each count from 1 to below the threshold of a publication copy shown as `c`.
+pub fn moved_lines(r: &Revision, rule: Option<Suppression>, per: usize) -> Vec<String> {
     let v = |x: Option<i64>| match count_shown(rule, x) {
         (_, true) => SYMBOL.to_string(),
         (Some(n), false) => n.to_string(),
         (None, false) => "absent".to_string(),
     };
-    let list: Vec<String> = r
+    let all: Vec<String> = r
         .moved
         .iter()
         .map(|m| format!("{} {} → {}", m.code, v(m.was), v(m.now)))
         .collect();
-    list.join("; ")
+    all.chunks(per.max(1)).map(|part| part.join("; ")).collect()
+}
+
+/// The Sources page's lines of a return's revisions: `since 2024-25-Q3: ...`, `since ...
+/// (continued): ...`.
+pub fn revision_lines(revisions: &[Revision], rule: Option<Suppression>) -> Vec<String> {
+    revisions
+        .iter()
+        .flat_map(|r| {
+            moved_lines(r, rule, MOVED_PER_LINE)
+                .into_iter()
+                .enumerate()
+                .map(move |(k, line)| {
+                    let more = if k == 0 { "" } else { " (continued)" };
+                    format!("since {}{more}: {line}", r.folder)
+                })
+        })
+        .collect()
 }
 
 /// The count an indicator is a part of, when the scorecard shows both: a count of some groups
@@ -197,14 +218,36 @@ mod tests {
             ],
         };
         assert_eq!(
-            moved_words(&r, None),
+            moved_lines(&r, None, 10).join("; "),
             "kpi1.all.suitable 25 → 26; kpi1.community.suitable 4 → 5; kpi9.children absent → 0"
         );
         assert_eq!(
-            moved_words(&r, Some(FIVE)),
+            moved_lines(&r, Some(FIVE), 10).join("; "),
             "kpi1.all.suitable 25 → 26; kpi1.community.suitable c → 5; kpi9.children absent → 0"
         );
         assert_eq!(count_shown(Some(FIVE), Some(3)), (None, true));
+        // Two to a line: the third runs on.
+        assert_eq!(
+            moved_lines(&r, None, 2),
+            [
+                "kpi1.all.suitable 25 → 26; kpi1.community.suitable 4 → 5",
+                "kpi9.children absent → 0"
+            ]
+        );
+        let many = Revision {
+            folder: "2024-25-Q3".into(),
+            moved: (0..45)
+                .map(|k| Moved {
+                    code: format!("m{k}"),
+                    was: Some(k),
+                    now: Some(k + 1),
+                })
+                .collect(),
+        };
+        let lines = revision_lines(&[many], None);
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("since 2024-25-Q3: m0 0 → 1; m1 1 → 2"));
+        assert!(lines[2].starts_with("since 2024-25-Q3 (continued): m40 40 → 41"));
         assert_eq!(count_shown(None, Some(3)), (Some(3), false));
     }
 

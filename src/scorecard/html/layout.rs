@@ -139,15 +139,6 @@ impl Paginator {
     }
 
     fn put(&mut self, html: &str, height: f64) {
-        eprintln!(
-            "PUT {:.1} used {:.1} {}",
-            height,
-            self.used,
-            html.chars()
-                .filter(|c| c.is_alphanumeric() || *c == ' ')
-                .take(60)
-                .collect::<String>()
-        );
         self.body.push_str(html);
         self.used += height;
     }

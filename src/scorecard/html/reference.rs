@@ -9,7 +9,7 @@ use super::layout::{Block, Item, PAGE_WIDTH, Run, Section, Table, row_height};
 use super::svg::esc;
 use super::{heading, rag_class, text_block};
 use crate::scorecard::paper;
-use crate::scorecard::publication::{SYMBOL, moved_words};
+use crate::scorecard::publication::{SYMBOL, revision_lines};
 use crate::scorecard::{Card, Cell, Scorecard};
 
 fn table_head(columns: &[(String, f64)]) -> (String, f64) {
@@ -207,55 +207,46 @@ pub fn guidance(s: &Scorecard) -> Section {
     let (mut head, head_height) = table_head(&columns);
     let title = "Returns used";
     head.insert_str(0, &format!("<h3>{title}</h3>"));
-    let rows = s
-        .sources
-        .iter()
-        .map(|src| {
-            let moved: Vec<String> = src
-                .revisions
-                .iter()
-                .map(|r| {
-                    format!(
-                        "since {}: {}",
-                        r.folder,
-                        moved_words(r, s.paper.publication)
-                    )
-                })
-                .collect();
-            let cells = [
-                format!(
-                    "{}{}",
-                    src.period,
-                    if src.in_window {
-                        ""
-                    } else {
-                        " (before the window)"
-                    }
-                ),
-                src.folder.clone(),
-                src.submission_words(),
-                src.definitions_version.clone(),
-                src.generated_at.clone(),
-                if src.provisional { "yes" } else { "no" }.to_string(),
-                if moved.is_empty() {
-                    "none".to_string()
+    let mut rows = Vec::new();
+    for src in &s.sources {
+        // A resubmission that moved many figures runs on over rows, each within a page.
+        let moved = revision_lines(&src.revisions, s.paper.publication);
+        let first = [
+            format!(
+                "{}{}",
+                src.period,
+                if src.in_window {
+                    ""
                 } else {
-                    moved.join("\n")
-                },
-            ];
+                    " (before the window)"
+                }
+            ),
+            src.folder.clone(),
+            src.submission_words(),
+            src.definitions_version.clone(),
+            src.generated_at.clone(),
+            if src.provisional { "yes" } else { "no" }.to_string(),
+            moved.first().cloned().unwrap_or_else(|| "none".to_string()),
+        ];
+        let more = moved.iter().skip(1).map(|line| {
+            let mut cells: [String; 7] = Default::default();
+            cells[6] = line.clone();
+            cells
+        });
+        for cells in std::iter::once(first).chain(more) {
             let runs: Vec<Vec<Run>> = cells.iter().map(|t| vec![Run::new(t, 7.0)]).collect();
             let refs: Vec<&[Run]> = runs.iter().map(Vec::as_slice).collect();
             let mut html = String::from("<tr>");
             for t in &cells {
-                write!(html, "<td>{}</td>", esc(t).replace('\n', "<br>")).unwrap();
+                write!(html, "<td>{}</td>", esc(t)).unwrap();
             }
             html.push_str("</tr>");
-            Block {
+            rows.push(Block {
                 html,
                 height: row_height(&refs, &widths),
-            }
-        })
-        .collect();
+            });
+        }
+    }
     items.push(Item::Table(Table {
         head,
         head_height: head_height + 10.0 * 1.2 + 8.0,

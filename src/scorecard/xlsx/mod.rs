@@ -15,6 +15,7 @@
 mod data;
 mod notes;
 mod scorecard;
+mod texts;
 
 use rust_xlsxwriter::{
     Color, DocProperties, Format, FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
@@ -204,7 +205,8 @@ pub fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64, bool)]) -> Res
         .max()
         .unwrap_or(1);
     if lines > 1 {
-        ws.set_row_height(row, ROW_LINE * lines as f64 + 3.0)?;
+        // Excel's tallest row is 409 points; the texts are kept short enough not to need more.
+        ws.set_row_height(row, (ROW_LINE * lines as f64 + 3.0).min(409.0))?;
     }
     Ok(())
 }

@@ -11,7 +11,7 @@ use super::{
 use crate::scorecard::Scorecard;
 use crate::scorecard::indicators::Basis;
 use crate::scorecard::paper;
-use crate::scorecard::publication::moved_words;
+use crate::scorecard::publication::revision_lines;
 
 const TITLE_WIDTH: f64 = 30.0;
 const TEXT_WIDTH: f64 = 110.0;
@@ -83,35 +83,29 @@ pub fn guidance_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(
 pub fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), XlsxError> {
     let ws = wb.add_worksheet().set_name(SOURCES)?;
     let yes = |b: bool| if b { "yes" } else { "no" };
-    let rows: Vec<[String; 10]> = s
-        .sources
-        .iter()
-        .map(|src| {
-            let moved: Vec<String> = src
-                .revisions
-                .iter()
-                .map(|r| {
-                    format!(
-                        "since {}: {}",
-                        r.folder,
-                        moved_words(r, s.paper.publication)
-                    )
-                })
-                .collect();
-            [
-                src.period.to_string(),
-                yes(src.in_window).to_string(),
-                src.folder.clone(),
-                src.submission_words(),
-                src.definitions_version.clone(),
-                src.generated_at.clone(),
-                yes(src.provisional).to_string(),
-                yes(!src.revisions.is_empty()).to_string(),
-                moved.join("\n"),
-                src.input_sha256.clone(),
-            ]
-        })
-        .collect();
+    // One row per return, then a row for each further line of figures that moved (a row
+    // never taller than a page, nor than Excel's 409 points).
+    let mut rows: Vec<[String; 10]> = Vec::new();
+    for src in &s.sources {
+        let moved = revision_lines(&src.revisions, s.paper.publication);
+        rows.push([
+            src.period.to_string(),
+            yes(src.in_window).to_string(),
+            src.folder.clone(),
+            src.submission_words(),
+            src.definitions_version.clone(),
+            src.generated_at.clone(),
+            yes(src.provisional).to_string(),
+            yes(!src.revisions.is_empty()).to_string(),
+            moved.first().cloned().unwrap_or_default(),
+            src.input_sha256.clone(),
+        ]);
+        for line in moved.iter().skip(1) {
+            let mut more: [String; 10] = Default::default();
+            more[8] = line.clone();
+            rows.push(more);
+        }
+    }
     let headers = [
         "Quarter",
         "In the window",
@@ -162,7 +156,7 @@ pub fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<()
         }
         fit_row(ws, row, &[(&cells[8], moved_width, false)])?;
     }
-    let gap_row = 2 + s.sources.len() as u32;
+    let gap_row = 2 + rows.len() as u32;
     if !s.gaps.is_empty() {
         let gaps: Vec<String> = s.gaps.iter().map(ToString::to_string).collect();
         ws.write_string_with_format(

@@ -38,6 +38,12 @@ pub fn date_words(generated_at: &str) -> String {
     Timestamp::parse(generated_at).map_or_else(|| generated_at.to_string(), |t| t.date.long())
 }
 
+/// A time as people read it, `1 May 2025 09:00:00 UTC` (a return's generation time), or as
+/// recorded where it does not read as one.
+pub fn time_words(generated_at: &str) -> String {
+    Timestamp::parse(generated_at).map_or_else(|| generated_at.to_string(), Timestamp::written)
+}
+
 /// What each printed page carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Furniture {
@@ -250,6 +256,10 @@ mod tests {
         assert_eq!(date_words("2026-12-06T12:17:54Z"), "6 December 2026");
         assert_eq!(date_words("2025-05-01T09:00:00Z"), "1 May 2025");
         assert_eq!(date_words("not a time"), "not a time");
+        assert_eq!(
+            time_words("2025-05-01T09:00:00Z"),
+            "1 May 2025 09:00:00 UTC"
+        );
     }
 
     #[test]

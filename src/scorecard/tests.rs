@@ -552,7 +552,14 @@ fn json_has_the_specs_shape_and_rounds_on_the_exact_fraction() {
     );
     assert_eq!(last["rag"], "red");
     assert_eq!(last["vs_previous"], "worse");
-    for key in ["small_base", "fragile", "provisional", "revised", "gap", "suppressed"] {
+    for key in [
+        "small_base",
+        "fragile",
+        "provisional",
+        "revised",
+        "gap",
+        "suppressed",
+    ] {
         assert!(last[key].is_boolean(), "{key}");
     }
     // From what: 1 of 16 came from 14 of 20 (70.0%, AMBER against 75 and 70) the quarter
@@ -560,14 +567,20 @@ fn json_has_the_specs_shape_and_rounds_on_the_exact_fraction() {
     assert_eq!(last["previous"]["period"], "2024-25 Q3");
     assert_eq!(last["previous"]["value"].to_string(), "70.0");
     assert_eq!(
-        (last["previous"]["numerator"].as_i64(), last["previous"]["rag"].as_str()),
+        (
+            last["previous"]["numerator"].as_i64(),
+            last["previous"]["rag"].as_str()
+        ),
         (Some(14), Some("amber"))
     );
     assert_eq!(last["last_year"]["value"].to_string(), "55.0");
     // 6.3% is red whatever one child does: it does not tip, and is not fragile.
     assert_eq!(last["tips"], serde_json::Value::Null);
     assert_eq!(last["was"], serde_json::Value::Null);
-    assert_eq!((last["owner"].is_null(), last["note"].is_null()), (true, true));
+    assert_eq!(
+        (last["owner"].is_null(), last["note"].is_null()),
+        (true, true)
+    );
     assert_eq!(last["covers"], serde_json::Value::Null);
     let syv = &v["indicators"][1]["values"][7];
     assert_eq!(syv["covers"], "4 quarters to 2024-25 Q4");

@@ -9,7 +9,7 @@ use super::svg::{CHART_HEIGHT, CHART_WIDTH, chart, esc};
 use super::{direction_html, direction_words, heading, rag_class, text_block, value_text};
 use crate::scorecard::paper;
 use crate::scorecard::status::worth_words;
-use crate::scorecard::{Card, Cell, Scorecard, counts_words, exact_with_unit};
+use crate::scorecard::{Card, Cell, Scorecard, bare, counts_words, exact_with_unit};
 
 /// The facts beside the chart: its columns' widths in points.
 const FACTS: [f64; 2] = [82.0, PAGE_WIDTH - CHART_WIDTH - 10.0 - 82.0];
@@ -190,13 +190,14 @@ fn quarters_table(card: &Card) -> Table {
         .iter()
         .rev()
         .map(|c| {
+            // A rate without its "per 100,000": the page's heading says it.
             let g = c.glance();
-            let value = value_text(card, &g);
+            let value = g.short_words(ind);
             let counts = counts_words(ind, &g);
             let target = c
                 .target
                 .as_ref()
-                .map(|t| exact_with_unit(ind, &t.target.target))
+                .map(|t| bare(ind, exact_with_unit(ind, &t.target.target)))
                 .unwrap_or_default();
             let rag = c.rag.map_or("", |r| r.label());
             let (prev, year) = (

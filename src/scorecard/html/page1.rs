@@ -93,9 +93,6 @@ fn marks(card: &Card, c: &Cell, refs: Refs) -> Vec<String> {
     if let Some(was) = &c.was {
         m.push(format!("revised: {}", was.words(ind)));
     }
-    if c.provisional {
-        m.push("provisional".to_string());
-    }
     if c.gap {
         m.push("gap: no return".to_string());
     } else if c.notes.iter().any(|n| n.starts_with("not in this return")) {
@@ -134,6 +131,11 @@ fn row(card: &Card, refs: Refs) -> Option<Block> {
     let now = c.glance();
     let value = short_value(card, &now);
     let counts = counts_words(ind, &now);
+    let value_line = if c.provisional {
+        format!("{value} prov")
+    } else {
+        value.clone()
+    };
     let rag = c.rag.map_or(
         if c.shown.is_none() && !c.suppressed {
             "no data"
@@ -173,7 +175,7 @@ fn row(card: &Card, refs: Refs) -> Option<Block> {
     let tips_text = tips.join("\n");
     let cells: Vec<Vec<Run>> = vec![
         vec![Run::new(&label, 7.5)],
-        vec![Run::bold(&value, 8.0), Run::new(&counts, 7.0)],
+        vec![Run::bold(&value_line, 8.0), Run::new(&counts, 7.0)],
         vec![Run::bold(&rag, 7.5), Run::new(&tips_text, 7.0)],
         vec![Run::new(&target, 7.5), Run::new(&floor, 7.0)],
         vec![Run::bold(&prev_dir, 7.5), Run::new(&prev_from, 7.0)],
@@ -202,10 +204,16 @@ fn row(card: &Card, refs: Refs) -> Option<Block> {
         esc(&covers)
     )
     .unwrap();
+    // A provisional figure says so beside itself ("prov", as the every-quarter page does).
+    let prov = if c.provisional {
+        r#" <span class="g" style="font-weight:normal">prov</span>"#
+    } else {
+        ""
+    };
     write!(
         html,
-        "<td class=\"num\">{}{}</td>",
-        span("v", &value),
+        "<td class=\"num\"><span class=\"v\">{}{prov}</span>{}</td>",
+        esc(&value),
         span("s", &counts)
     )
     .unwrap();
@@ -264,7 +272,7 @@ fn owner_and_note(c: &Cell) -> String {
     };
     match (t.owner.as_str(), t.note.as_str()) {
         ("", note) => note.to_string(),
-        (owner, "") => format!("{owner}."),
+        (owner, "") => owner.to_string(),
         (owner, note) => format!("{owner}: {note}"),
     }
 }

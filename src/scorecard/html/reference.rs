@@ -224,7 +224,7 @@ pub fn guidance(s: &Scorecard) -> Section {
             src.folder.clone(),
             src.submission_words(),
             src.definitions_version.clone(),
-            src.generated_at.clone(),
+            paper::time_words(&src.generated_at),
             if src.provisional { "yes" } else { "no" }.to_string(),
             moved.first().cloned().unwrap_or_else(|| "none".to_string()),
         ];

@@ -94,7 +94,7 @@ pub fn sources_sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<()
             src.folder.clone(),
             src.submission_words(),
             src.definitions_version.clone(),
-            src.generated_at.clone(),
+            paper::time_words(&src.generated_at),
             yes(src.provisional).to_string(),
             yes(!src.revisions.is_empty()).to_string(),
             moved.first().cloned().unwrap_or_default(),

@@ -44,6 +44,35 @@ const BENCH: u16 = 10;
 const NOTES_COL: u16 = 11;
 const FIRST_QUARTER: u16 = 12;
 
+/// The quarters print on the pages across, at most twelve to a page, each page's opening
+/// with the indicators' names (a repeated first column would print page 1's merged lines cut
+/// short there).
+const QUARTERS_PER_PAGE: usize = 12;
+
+/// Where the quarters go: the columns of the names before each page of them, and each
+/// quarter's column.
+struct QuarterColumns {
+    labels: Vec<u16>,
+    quarters: Vec<u16>,
+}
+
+fn quarter_columns(n: usize) -> QuarterColumns {
+    let mut out = QuarterColumns {
+        labels: Vec::new(),
+        quarters: Vec::new(),
+    };
+    let mut col = FIRST_QUARTER;
+    for k in 0..n {
+        if k % QUARTERS_PER_PAGE == 0 {
+            out.labels.push(col);
+            col += 1;
+        }
+        out.quarters.push(col);
+        col += 1;
+    }
+    out
+}
+
 const HEADINGS: [&str; 12] = [
     "Indicator (and which way is better)",
     "Latest",
@@ -90,7 +119,15 @@ fn widths(s: &Scorecard) -> Vec<f64> {
         NOTES,
     ];
     let mut w: Vec<f64> = w.iter().enumerate().map(|(k, x)| least(k, *x)).collect();
-    w.extend(s.window.iter().map(|_| QUARTER));
+    let q = quarter_columns(s.window.len());
+    let last = q.quarters.last().copied().unwrap_or(FIRST_QUARTER);
+    for col in FIRST_QUARTER..=last {
+        w.push(if q.labels.contains(&col) {
+            INDICATOR
+        } else {
+            QUARTER
+        });
+    }
     w
 }
 
@@ -198,8 +235,11 @@ fn indicator_row(
     let notes = notes_text(card, c);
     ws.write_string_with_format(row, BENCH, &benchmarks, &f.wrap)?;
     ws.write_string_with_format(row, NOTES_COL, &notes, &f.wrap)?;
-    for (k, q) in card.values.iter().enumerate() {
-        let col = FIRST_QUARTER + k as u16;
+    let columns = quarter_columns(card.values.len());
+    for col in &columns.labels {
+        ws.write_string_with_format(row, *col, safe(&label), &f.wrap)?;
+    }
+    for (q, col) in card.values.iter().zip(columns.quarters) {
         let base = match q.rag {
             Some(r) => f.rag(r).clone(),
             None => f.text.clone(),
@@ -351,8 +391,12 @@ pub fn sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), XlsxEr
     };
     line_across(ws, row, &widths, &text, &wrapped, false)?;
     let header_row = row + 1;
+    let columns = quarter_columns(s.window.len());
     let mut headings: Vec<String> = HEADINGS.iter().map(|h| h.to_string()).collect();
-    headings.extend(s.window.iter().map(ToString::to_string));
+    headings.resize(widths.len(), HEADINGS[0].to_string());
+    for (p, col) in s.window.iter().zip(&columns.quarters) {
+        headings[*col as usize] = p.to_string();
+    }
     for (c, h) in headings.iter().enumerate() {
         ws.write_string_with_format(header_row, c as u16, h, &f.header)?;
     }
@@ -364,15 +408,9 @@ pub fn sheet(wb: &mut Workbook, s: &Scorecard, f: &Formats) -> Result<(), XlsxEr
     fit_row(ws, header_row, &cells)?;
     ws.set_freeze_panes(header_row + 1, 1)?;
     ws.set_repeat_rows(header_row, header_row)?;
-    ws.set_repeat_columns(0, 0)?;
-    // The quarters start a page of their own; anything wider than a page breaks too.
+    // Each page of quarters starts a page of its own, with the names.
     let mut breaks: Vec<u32> = column_breaks(&widths[..FIRST_QUARTER as usize], 0, scale);
-    breaks.push(u32::from(FIRST_QUARTER));
-    breaks.extend(
-        column_breaks(&widths, 1, scale)
-            .into_iter()
-            .filter(|b| *b > u32::from(FIRST_QUARTER)),
-    );
+    breaks.extend(columns.labels.iter().map(|c| u32::from(*c)));
     ws.set_vertical_page_breaks(&breaks)?;
     let n = s.window.len() as u32;
     let mut row = header_row + 1;

@@ -57,7 +57,7 @@ pub(super) fn notes_text(card: &Card, c: &Cell) -> String {
         match (t.owner.as_str(), t.note.as_str()) {
             ("", "") => {}
             ("", note) => all.push(note.to_string()),
-            (owner, "") => all.push(format!("{owner}.")),
+            (owner, "") => all.push(owner.to_string()),
             (owner, note) => all.push(format!("{owner}: {note}")),
         }
     }

@@ -80,6 +80,7 @@ fn main() {
             commentary: None,
             generated_at: Timestamp::parse("2025-05-01T09:00:00Z").unwrap(),
             source: Source::Embedded,
+            paper: Default::default(),
         })
         .unwrap();
         println!(

@@ -9,9 +9,11 @@ use std::path::PathBuf;
 use super::archive::{self, ArchiveError};
 use super::indicators::{Catalogue, catalogue_path};
 use super::inputs::{self, Targets};
-use super::manifest::{CsvInput, KIND, ReturnUsed, SCORECARD_MANIFEST_VERSION, ScorecardManifest};
+use super::manifest::{
+    CsvInput, KIND, Publication, ReturnUsed, SCORECARD_MANIFEST_VERSION, ScorecardManifest,
+};
 use super::{
-    MAX_QUARTERS, MIN_QUARTERS, READ_BEFORE, Request, SCORECARD_HTML, SCORECARD_JSON,
+    MAX_QUARTERS, MIN_QUARTERS, Paper, READ_BEFORE, Request, SCORECARD_HTML, SCORECARD_JSON,
     SCORECARD_XLSX, Scorecard,
 };
 use crate::date::Timestamp;
@@ -43,6 +45,8 @@ pub struct Options {
     pub commentary: Option<CsvSource>,
     pub generated_at: Timestamp,
     pub source: Source,
+    /// The classification and publication copy's threshold (recorded in the manifest).
+    pub paper: Paper,
 }
 
 /// A scorecard made in memory.
@@ -218,6 +222,7 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
         benchmarks: &benchmarks,
         commentary: &commentary,
         generated_at: generated_at.clone(),
+        paper: o.paper.clone(),
     };
     let scorecard = super::assemble(&req).map_err(|e| MakeError::Invalid(vec![e.to_string()]))?;
     let xlsx = super::xlsx::scorecard_xlsx(&scorecard)
@@ -274,6 +279,10 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
             .collect(),
         inputs,
         outputs,
+        classification: o.paper.classification.clone(),
+        publication: o.paper.publication.map(|p| Publication {
+            suppress_below: p.below,
+        }),
     };
     Ok(Made {
         scorecard,

@@ -89,6 +89,7 @@ fn main() {
                 generated_at: Timestamp::parse("2025-05-01T09:00:00Z").unwrap(),
                 source: Source::Embedded,
                 today,
+                paper: Default::default(),
             },
             &root,
         )

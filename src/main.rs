@@ -185,7 +185,7 @@ enum Command {
         /// How many quarters to show, ending at --to (2 to 20).
         #[arg(long, value_name = "N", default_value_t = yjb_return::scorecard::DEFAULT_QUARTERS, value_parser = parse_quarters)]
         quarters: u32,
-        /// Local targets: indicator,from_period,target,floor,note.
+        /// Local targets: indicator,from_period,target,floor,note (and optionally owner).
         #[arg(long, value_name = "FILE.csv")]
         targets: Option<PathBuf>,
         /// Published comparator figures: indicator,comparator,period,value,source.
@@ -201,6 +201,16 @@ enum Command {
         /// Record this generation time instead of now (UTC, e.g. 2025-05-01T09:00:00Z).
         #[arg(long, value_name = "TIME", value_parser = parse_timestamp)]
         generated_at: Option<Timestamp>,
+        /// Print this marking on every page, e.g. OFFICIAL (40 characters at most).
+        #[arg(long, value_name = "TEXT", value_parser = parse_classification)]
+        classification: Option<String>,
+        /// Write the publication copy: every count from 1 to 4 (and every figure worked out from
+        /// one) shown as c, marked on every page.
+        #[arg(long)]
+        publication: bool,
+        /// With --publication: suppress counts from 1 to below N instead of 5 (N at least 2).
+        #[arg(long, value_name = "N", requires = "publication", value_parser = parse_suppress_below)]
+        suppress_below: Option<u32>,
     },
     /// List every validation rule: its code, severity and what it checks.
     Rules {
@@ -240,6 +250,23 @@ fn parse_quarters(s: &str) -> Result<u32, String> {
             format!(
                 "{s:?} is not a number of quarters from {MIN_QUARTERS} to {MAX_QUARTERS}: a \
                  direction needs two quarters, and five years is as far back as a scorecard looks"
+            )
+        })
+}
+
+fn parse_classification(s: &str) -> Result<String, String> {
+    yjb_return::scorecard::paper::classification(s)
+}
+
+fn parse_suppress_below(s: &str) -> Result<u32, String> {
+    use yjb_return::scorecard::publication::MIN_BELOW;
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (MIN_BELOW..=1000).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a threshold from {MIN_BELOW} to 1000: counts from 1 to below it are                  suppressed (the usual is 5)"
             )
         })
 }
@@ -432,6 +459,9 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             commentary,
             force,
             generated_at,
+            classification,
+            publication,
+            suppress_below,
         } => commands::scorecard::run(
             &commands::scorecard::Args {
                 archive,
@@ -444,6 +474,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 force,
                 generated_at,
                 definitions: cli.definitions,
+                classification,
+                publication: publication.then(|| {
+                    suppress_below.unwrap_or(yjb_return::scorecard::publication::DEFAULT_BELOW)
+                }),
             },
             out,
         ),

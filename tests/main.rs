@@ -21,6 +21,7 @@ mod return_cli;
 mod return_life;
 mod samples;
 mod scorecard;
+mod scorecard_paper;
 mod snapshots;
 mod validate_cli;
 mod windows;

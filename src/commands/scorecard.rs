@@ -28,6 +28,10 @@ pub struct Args {
     pub force: bool,
     pub generated_at: Option<Timestamp>,
     pub definitions: Option<PathBuf>,
+    /// `--classification`, already checked.
+    pub classification: Option<String>,
+    /// `--publication`: the threshold below which counts are suppressed.
+    pub publication: Option<u32>,
 }
 
 /// A CSV named on the command line, read whole (within the CSV cap), with the absolute path
@@ -150,6 +154,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         generated_at: args.generated_at.unwrap_or(now),
         source: super::source(args.definitions.as_deref())?,
         today: now.date,
+        paper: crate::scorecard::Paper {
+            classification: args.classification.clone(),
+            publication: args
+                .publication
+                .map(|below| crate::scorecard::publication::Suppression { below }),
+        },
     };
     let made = match make::make(&options, &crate::files::Disk::new(&args.archive)) {
         Ok(made) => made,
@@ -191,6 +201,17 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
     }
     let mut text = summary(&made, &args.out);
+    if let Some(p) = made.scorecard.paper.publication {
+        writeln!(
+            text,
+            "\nThis is the publication copy: every count from 1 to {} is shown as c, and so is \
+             every figure worked out from one. The commentary, target notes and owners are \
+             printed as written: they are not checked for small numbers, so read them before \
+             you publish.",
+            p.below - 1
+        )
+        .unwrap();
+    }
     if let Some(path) = kept {
         writeln!(
             text,
@@ -307,6 +328,8 @@ mod tests {
             returns: Vec::new(),
             inputs: Vec::new(),
             outputs: Vec::new(),
+            classification: None,
+            publication: None,
         }
         .to_json()
     }

@@ -32,19 +32,6 @@ pub struct Revision {
     pub moved: Vec<Moved>,
 }
 
-impl Revision {
-    /// The figures that moved, in words: `kpi1.all.suitable 25 → 26; ...`.
-    pub fn moved_words(&self) -> String {
-        let v = |x: Option<i64>| x.map_or("absent".to_string(), |v| v.to_string());
-        let list: Vec<String> = self
-            .moved
-            .iter()
-            .map(|m| format!("{} {} → {}", m.code, v(m.was), v(m.now)))
-            .collect();
-        list.join("; ")
-    }
-}
-
 /// The return used for one quarter: its latest submission, or its latest provisional return
 /// when it has no submission.
 #[derive(Debug, Clone)]
@@ -59,6 +46,15 @@ pub struct Filed {
     pub provisional: bool,
     /// Earlier submissions whose figures differ from this one's (never a provisional return).
     pub revisions: Vec<Revision>,
+    /// The quarter's first submission, when this is a later one: what the board was first shown.
+    pub first: Option<First>,
+}
+
+/// A quarter's first submission, kept beside a later one to say what moved per indicator.
+#[derive(Debug, Clone)]
+pub struct First {
+    pub folder: String,
+    pub ret: Return,
 }
 
 impl Filed {
@@ -361,6 +357,10 @@ fn choose(reads: Vec<Read>) -> Result<Option<(Filed, Vec<String>)>, Vec<String>>
         manifest_sha256: used.checked.manifest_sha256.clone(),
         provisional: used.checked.provisional,
         revisions,
+        first: earlier.first().map(|r| First {
+            folder: r.folder.clone(),
+            ret: r.checked.ret.clone(),
+        }),
     };
     Ok(Some((filed, warnings)))
 }
@@ -644,6 +644,10 @@ mod tests {
         assert_eq!(filed.submission, Some(2));
         assert_eq!(filed.revisions.len(), 1);
         assert_eq!(filed.revisions[0].folder, "2024-25-Q4");
+        // The first submission is kept, never the provisional return before it.
+        let first = filed.first.as_ref().unwrap();
+        assert_eq!(first.folder, "2024-25-Q4");
+        assert_eq!(first.ret.measures.get("kpi1.all.suitable"), Some(5));
 
         // A folder named provisional holding a final return was not filed so.
         let problems = choose(vec![read_of(

@@ -228,6 +228,20 @@ impl Indicator {
         self.unit.decimals()
     }
 
+    /// What a value at `p` covers, where it is not simply the quarter: a rolling value's four
+    /// quarters, or a reoffending measure's cohort (return-format.md: the cohort of the quarter
+    /// four quarters before the reporting period).
+    pub fn covers(&self, p: Period) -> Option<String> {
+        if self.basis == Basis::Rolling {
+            return Some(format!("4 quarters to {p}"));
+        }
+        self.numerator
+            .iter()
+            .chain(self.denominator.iter())
+            .any(|c| c.starts_with("reoffending."))
+            .then(|| format!("the {} cohort", p.shift(-4)))
+    }
+
     /// The value at a quarter. `quarters` holds the quarter's return first, then the three
     /// before it (newest first), each `None` where the archive has no return; a `quarter`
     /// basis reads only the first. The caller handles a gap (no return at the quarter itself).
@@ -361,6 +375,26 @@ pub(crate) mod tests {
         );
         assert!(c.indicators.iter().all(|i| i.small_base == 10));
         assert!(c.indicators.iter().all(|i| !i.explanation.is_empty()));
+    }
+
+    #[test]
+    fn what_a_value_covers_where_it_is_not_simply_the_quarter() {
+        let c = embedded();
+        let covers = |id: &str| c.get(id).unwrap().covers(p("2024-25 Q4"));
+        assert_eq!(
+            covers("fte_rate").as_deref(),
+            Some("4 quarters to 2024-25 Q4")
+        );
+        assert_eq!(
+            covers("reoffending_binary").as_deref(),
+            Some("the 2023-24 Q4 cohort")
+        );
+        assert_eq!(
+            covers("reoffending_frequency").as_deref(),
+            Some("the 2023-24 Q4 cohort")
+        );
+        assert_eq!(covers("accommodation"), None);
+        assert_eq!(covers("caseload_end"), None);
     }
 
     #[test]

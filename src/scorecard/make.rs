@@ -8,8 +8,10 @@ use std::collections::BTreeMap;
 use super::archive::{self, ArchiveError};
 use super::indicators::{Catalogue, catalogue_path};
 use super::inputs::{self, Targets};
-use super::manifest::{CsvInput, KIND, ReturnUsed, SCORECARD_MANIFEST_VERSION, ScorecardManifest};
-use super::{MAX_QUARTERS, MIN_QUARTERS, READ_BEFORE, Request, Scorecard};
+use super::manifest::{
+    CsvInput, KIND, Publication, ReturnUsed, SCORECARD_MANIFEST_VERSION, ScorecardManifest,
+};
+use super::{MAX_QUARTERS, MIN_QUARTERS, Paper, READ_BEFORE, Request, Scorecard};
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
 use crate::folder::Folder;
@@ -43,6 +45,8 @@ pub struct Options {
     pub source: Source,
     /// The day the scorecard is drawn, which `check` needs of every return it reads.
     pub today: crate::date::Date,
+    /// The classification and publication copy's threshold (recorded in the manifest).
+    pub paper: Paper,
 }
 
 /// A scorecard made in memory.
@@ -217,6 +221,7 @@ pub fn make(o: &Options, archive: &dyn Folder) -> Result<Made, MakeError> {
         benchmarks: &benchmarks,
         commentary: &commentary,
         generated_at: generated_at.clone(),
+        paper: o.paper.clone(),
     };
     let scorecard = super::assemble(&req).map_err(|e| MakeError::Invalid(vec![e.to_string()]))?;
     let xlsx = super::xlsx::scorecard_xlsx(&scorecard)
@@ -273,6 +278,10 @@ pub fn make(o: &Options, archive: &dyn Folder) -> Result<Made, MakeError> {
             .collect(),
         inputs,
         outputs,
+        classification: o.paper.classification.clone(),
+        publication: o.paper.publication.map(|p| Publication {
+            suppress_below: p.below,
+        }),
     };
     Ok(Made {
         scorecard,

@@ -31,6 +31,19 @@ pub struct ScorecardManifest {
     /// The CSVs given, copied beside the scorecard under these names.
     pub inputs: Vec<CsvInput>,
     pub outputs: Vec<Output>,
+    /// `--classification`, printed on every page (absent when none was given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classification: Option<String>,
+    /// A publication copy's threshold (absent for the board's own copy).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publication: Option<Publication>,
+}
+
+/// How a publication copy was made safe to publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Publication {
+    /// Counts from 1 to below this are suppressed.
+    pub suppress_below: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

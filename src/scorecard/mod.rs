@@ -9,6 +9,7 @@
 //! `write`, everything here is pure: the command reads the files and writes the folder.
 
 pub mod archive;
+mod assemble;
 pub mod exact;
 pub mod html;
 pub mod indicators;
@@ -16,17 +17,22 @@ pub mod inputs;
 pub mod json;
 pub mod make;
 pub mod manifest;
+pub mod metrics;
+pub mod paper;
+pub mod publication;
 pub mod reproduce;
 pub mod status;
-pub mod svg;
 pub mod xlsx;
+
+pub use assemble::{AssembleError, assemble, catalogue_at};
 
 use std::collections::BTreeMap;
 
 use exact::{Exact, Shown};
-use indicators::{Catalogue, Formula, Indicator, Unit};
+use indicators::{Catalogue, Indicator, Unit};
 use inputs::{Benchmark, Comment, TargetRow, Targets};
-use status::{Direction, Rag, Trend};
+use publication::Suppression;
+use status::{Direction, Rag, Tips, Trend};
 
 use crate::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use crate::period::Period;
@@ -67,6 +73,42 @@ pub struct Request<'a> {
     pub commentary: &'a [Comment],
     /// RFC 3339 UTC.
     pub generated_at: String,
+    /// How it is printed: the classification and, for a publication copy, its threshold.
+    pub paper: Paper,
+}
+
+/// What only changes how the scorecard is printed and published.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Paper {
+    /// `--classification`: printed on every page (e.g. `OFFICIAL`).
+    pub classification: Option<String>,
+    /// `--publication`: counts below the threshold are suppressed.
+    pub publication: Option<Suppression>,
+}
+
+/// A figure quoted beside another: the previous quarter's, the same quarter last year's, or
+/// what the quarter's first submission gave. Its counts and value are `None` where empty or
+/// suppressed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Glance {
+    pub period: Period,
+    /// No return for that quarter.
+    pub gap: bool,
+    pub numerator: Option<i64>,
+    pub denominator: Option<i64>,
+    pub shown: Option<Shown>,
+    pub rag: Option<Rag>,
+    /// Withheld in a publication copy.
+    pub suppressed: bool,
+}
+
+/// What the board was first shown of a revised value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Was {
+    /// The first submissions it was made from (one for a quarter's value, up to four for a
+    /// rolling one).
+    pub folders: Vec<String>,
+    pub figure: Glance,
 }
 
 /// One quarter of one indicator: its value and every status of section 3.
@@ -89,10 +131,22 @@ pub struct Cell {
     pub vs_last_year: Direction,
     pub small_base: bool,
     pub fragile: bool,
+    /// Which way a fragile RAG tips with one more or one fewer; `None` unless fragile.
+    pub tips: Option<Tips>,
     pub provisional: bool,
+    /// The indicator's value, numerator or denominator moved since the quarter's first
+    /// submission (for a rolling value, in any of its four quarters).
     pub revised: bool,
+    /// What the first submission gave, when revised.
+    pub was: Option<Was>,
     /// The formula changed between the previous quarter with a return and this one.
     pub break_before: bool,
+    /// The quarter before, and the same quarter a year before (read from the archive where
+    /// they are outside the window).
+    pub previous: Glance,
+    pub last_year: Glance,
+    /// Withheld in a publication copy: counts, value and one child's worth are `None`.
+    pub suppressed: bool,
     /// Why a value is empty, and the marks in words.
     pub notes: Vec<String>,
     pub commentary: Vec<String>,
@@ -157,6 +211,9 @@ pub struct Summary {
     pub no_data: usize,
     pub vs_previous: DirectionCounts,
     pub vs_last_year: DirectionCounts,
+    /// The same counts at the quarter before (the board sees "3 red, was 1").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub was: Option<Box<Summary>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -195,24 +252,53 @@ pub struct Scorecard {
     pub sources: Vec<Source>,
     /// Quarters of the window with no return.
     pub gaps: Vec<Period>,
+    pub paper: Paper,
 }
 
 impl Scorecard {
+    /// The summary at the `--to` quarter, with the quarter before's as `was`.
     pub fn summary(&self) -> Summary {
+        let last = self.window.len().saturating_sub(1);
+        let mut s = self.summary_at(last);
+        if last > 0 {
+            s.was = Some(Box::new(self.summary_at(last - 1)));
+        }
+        s
+    }
+
+    /// The summary counts at the window's `k`th quarter.
+    fn summary_at(&self, k: usize) -> Summary {
         let mut s = Summary::default();
         for card in &self.cards {
-            let Some(c) = card.latest() else { continue };
-            match (&c.value, c.rag) {
-                (None, _) => s.no_data += 1,
-                (Some(_), Some(Rag::Green)) => s.green += 1,
-                (Some(_), Some(Rag::Amber)) => s.amber += 1,
-                (Some(_), Some(Rag::Red)) => s.red += 1,
-                (Some(_), None) => s.no_target += 1,
+            let Some(c) = card.values.get(k) else {
+                continue;
+            };
+            // A suppressed value is still a value: its RAG is shown.
+            match (c.value.is_some() || c.suppressed, c.rag) {
+                (false, _) => s.no_data += 1,
+                (true, Some(Rag::Green)) => s.green += 1,
+                (true, Some(Rag::Amber)) => s.amber += 1,
+                (true, Some(Rag::Red)) => s.red += 1,
+                (true, None) => s.no_target += 1,
             }
             s.vs_previous.add(c.vs_previous);
             s.vs_last_year.add(c.vs_last_year);
         }
         s
+    }
+
+    /// The indicators with a page of their own: RED, AMBER or worse than last quarter.
+    pub fn exceptions(&self) -> Vec<&Card> {
+        self.cards.iter().filter(|c| c.is_exception()).collect()
+    }
+
+    /// Whether any quarter of the window is provisional, and which.
+    pub fn provisional_quarters(&self) -> Vec<Period> {
+        self.sources
+            .iter()
+            .filter(|s| s.in_window && s.provisional)
+            .map(|s| s.period)
+            .collect()
     }
 
     /// The sections in the order their indicators come, each with its cards.
@@ -242,308 +328,9 @@ impl Scorecard {
     }
 }
 
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum AssembleError {
-    #[error("the archive has no return for {0}, the quarter the scorecard runs to (--to)")]
-    NoReturnFor(Period),
-    #[error(
-        "the {period} return was built with definitions {version}, which have no \
-         templates/{version}/scorecard.json"
-    )]
-    NoCatalogue { period: Period, version: String },
-}
-
-/// What an indicator is at one quarter, before its status.
-enum Raw {
-    Gap,
-    Empty(String),
-    Value(indicators::Evaluation),
-}
-
-struct Context<'a> {
-    req: &'a Request<'a>,
-}
-
-impl Context<'_> {
-    fn filed(&self, p: Period) -> Option<&archive::Filed> {
-        self.req.archive.returns.get(&p)
-    }
-
-    /// The indicator as the quarter's own definitions define it.
-    fn indicator_at(&self, id: &str, p: Period) -> Option<&Indicator> {
-        let filed = self.filed(p)?;
-        self.req
-            .catalogues
-            .get(&filed.ret.identity.definitions_version)?
-            .get(id)
-    }
-
-    fn formula_at(&self, id: &str, p: Period) -> Option<Formula<'_>> {
-        self.indicator_at(id, p).map(Indicator::formula)
-    }
-
-    /// Two quarters with returns whose formulas for this indicator differ: a break in series.
-    fn is_break(&self, id: &str, a: Period, b: Period) -> bool {
-        self.filed(a).is_some()
-            && self.filed(b).is_some()
-            && self.formula_at(id, a) != self.formula_at(id, b)
-    }
-
-    fn raw(&self, id: &str, p: Period) -> Raw {
-        let Some(filed) = self.filed(p) else {
-            return Raw::Gap;
-        };
-        let Some(ind) = self.indicator_at(id, p) else {
-            return Raw::Empty(format!(
-                "not in this return (definitions {} have no indicator {id})",
-                filed.ret.identity.definitions_version
-            ));
-        };
-        let quarters: Vec<Option<&crate::measures::Return>> = (0..4)
-            .map(|k| self.filed(p.shift(-k)).map(|f| &f.ret))
-            .collect();
-        match ind.evaluate(p, &quarters) {
-            Ok(e) => Raw::Value(e),
-            Err(empty) => Raw::Empty(empty.note()),
-        }
-    }
-
-    fn value(&self, id: &str, p: Period) -> Option<(Exact, Exact)> {
-        match self.raw(id, p) {
-            Raw::Value(indicators::Evaluation {
-                value: Some(v),
-                worth: Some(w),
-                ..
-            }) => Some((v, w)),
-            _ => None,
-        }
-    }
-
-    /// The direction from an earlier quarter to `p`: n/a without both values or across a break.
-    fn direction(&self, ind: &Indicator, earlier: Period, p: Period) -> Direction {
-        match (self.value(&ind.id, earlier), self.value(&ind.id, p)) {
-            (Some((a, _)), Some((b, worth))) if !self.is_break(&ind.id, earlier, p) => {
-                status::direction(&a, &b, &worth, ind.polarity)
-            }
-            _ => Direction::NotApplicable,
-        }
-    }
-
-    fn cell(&self, ind: &Indicator, p: Period, break_before: bool) -> Cell {
-        let filed = self.filed(p);
-        let target = (ind.polarity != indicators::Polarity::Context)
-            .then(|| self.req.targets.at(&ind.id, p).cloned())
-            .flatten();
-        let commentary: Vec<String> = self
-            .req
-            .commentary
-            .iter()
-            .filter(|c| c.indicator == ind.id && c.period == p)
-            .map(|c| c.text.clone())
-            .collect();
-        let mut cell = Cell {
-            period: p,
-            gap: filed.is_none(),
-            numerator: None,
-            denominator: None,
-            value: None,
-            shown: None,
-            worth: None,
-            target,
-            rag: None,
-            vs_previous: Direction::NotApplicable,
-            vs_last_year: Direction::NotApplicable,
-            small_base: false,
-            fragile: false,
-            provisional: filed.is_some_and(|f| f.provisional),
-            revised: filed.is_some_and(archive::Filed::revised),
-            break_before,
-            notes: Vec::new(),
-            commentary,
-        };
-        match self.raw(&ind.id, p) {
-            Raw::Gap => {
-                cell.notes
-                    .push("gap: the archive has no return for this quarter".into());
-                return cell;
-            }
-            Raw::Empty(why) => cell.notes.push(why),
-            Raw::Value(e) => {
-                cell.numerator = Some(e.numerator);
-                cell.denominator = e.denominator;
-                cell.small_base = status::small_base(ind.unit, e.denominator, ind.small_base);
-                if e.value.is_none() {
-                    cell.notes.push("no data: the denominator is 0".into());
-                }
-                if let (Some(v), Some(w)) = (&e.value, &e.worth) {
-                    cell.shown = Some(Shown::of(v, ind.decimals()));
-                    if let Some(t) = &cell.target {
-                        cell.rag = status::rag(v, ind.decimals(), &t.target, ind.polarity);
-                        cell.fragile = status::fragile(
-                            v,
-                            e.numerator,
-                            w,
-                            ind.decimals(),
-                            &t.target,
-                            ind.polarity,
-                        );
-                    }
-                    if cell.small_base {
-                        cell.notes.push(format!(
-                            "small base ({} of {}): {}",
-                            e.numerator,
-                            e.denominator.unwrap_or(0),
-                            status::worth_words(ind.unit, w)
-                        ));
-                    }
-                    if cell.fragile {
-                        cell.notes.push(format!(
-                            "fragile: one child more or fewer changes the RAG ({})",
-                            status::worth_words(ind.unit, w)
-                        ));
-                    }
-                }
-                cell.value = e.value;
-                cell.worth = e.worth;
-            }
-        }
-        cell.vs_previous = self.direction(ind, p.shift(-1), p);
-        cell.vs_last_year = self.direction(ind, p.shift(-4), p);
-        if break_before || self.is_break(&ind.id, p.shift(-1), p) {
-            cell.notes.push(
-                "break in series: the formula differs from the earlier quarter's definitions, so \
-                 the two are not compared"
-                    .into(),
-            );
-        } else if self.is_break(&ind.id, p.shift(-4), p) {
-            cell.notes.push(
-                "break in series since the same quarter last year: not compared with it".into(),
-            );
-        }
-        if cell.provisional {
-            cell.notes.push(
-                "provisional: built from an export taken before the quarter's figures were \
-                 complete"
-                    .into(),
-            );
-        }
-        if let Some(f) = filed.filter(|f| f.revised()) {
-            let moved: usize = f.revisions.iter().map(|r| r.moved.len()).max().unwrap_or(0);
-            cell.notes.push(format!(
-                "revised: {} replaces an earlier submission ({moved} figure(s) moved)",
-                f.folder
-            ));
-        }
-        cell
-    }
-
-    fn card(&self, ind: &Indicator, window: &[Period]) -> Card {
-        // A break before a window quarter: its formula differs from that of the nearest earlier
-        // window quarter with a return.
-        let mut previous: Option<Period> = None;
-        let mut values = Vec::with_capacity(window.len());
-        for &p in window {
-            let break_before =
-                self.filed(p).is_some() && previous.is_some_and(|q| self.is_break(&ind.id, q, p));
-            if self.filed(p).is_some() {
-                previous = Some(p);
-            }
-            values.push(self.cell(ind, p, break_before));
-        }
-        let since = values.iter().rposition(|c| c.break_before).unwrap_or(0);
-        let latest_worth = values
-            .last()
-            .and_then(|c| c.worth.clone().filter(|_| c.value.is_some()));
-        let trend = latest_worth.and_then(|worth| {
-            let points: Vec<(i64, Exact)> = values
-                .iter()
-                .enumerate()
-                .skip(since)
-                .filter_map(|(x, c)| Some((x as i64, c.value.clone()?)))
-                .collect();
-            status::trend(&points, &worth, ind.polarity)
-        });
-        Card {
-            indicator: ind.clone(),
-            trend,
-            values,
-            benchmarks: self
-                .req
-                .benchmarks
-                .iter()
-                .filter(|b| b.indicator == ind.id)
-                .cloned()
-                .collect(),
-        }
-    }
-}
-
 /// The window: the `quarters` quarters ending at `to`, oldest first.
 pub fn window(to: Period, quarters: u32) -> Vec<Period> {
     (0..quarters as i32).rev().map(|k| to.shift(-k)).collect()
-}
-
-/// The indicator catalogue in force at the `--to` quarter.
-pub fn catalogue_at<'a>(req: &'a Request) -> Result<&'a Catalogue, AssembleError> {
-    let filed = req
-        .archive
-        .returns
-        .get(&req.to)
-        .ok_or(AssembleError::NoReturnFor(req.to))?;
-    let version = &filed.ret.identity.definitions_version;
-    req.catalogues
-        .get(version)
-        .ok_or_else(|| AssembleError::NoCatalogue {
-            period: req.to,
-            version: version.clone(),
-        })
-}
-
-/// Applies every rule of scorecard.md to the returns read.
-pub fn assemble(req: &Request) -> Result<Scorecard, AssembleError> {
-    let catalogue = catalogue_at(req)?;
-    let filed = &req.archive.returns[&req.to];
-    let window = window(req.to, req.quarters);
-    let ctx = Context { req };
-    let cards = catalogue
-        .indicators
-        .iter()
-        .map(|ind| ctx.card(ind, &window))
-        .collect();
-    let first = window.first().copied().unwrap_or(req.to);
-    let sources = req
-        .archive
-        .returns
-        .iter()
-        .filter(|(p, _)| **p >= first.shift(-READ_BEFORE) && **p <= req.to)
-        .map(|(p, f)| Source {
-            period: *p,
-            folder: f.folder.clone(),
-            submission: f.submission,
-            definitions_version: f.ret.identity.definitions_version.clone(),
-            generated_at: f.ret.identity.generated_at.clone(),
-            input_sha256: f.ret.identity.input_sha256.clone(),
-            manifest_sha256: f.manifest_sha256.clone(),
-            provisional: f.provisional,
-            revisions: f.revisions.clone(),
-            in_window: *p >= first,
-        })
-        .collect();
-    Ok(Scorecard {
-        title: catalogue.title.clone(),
-        yjs_code: filed.ret.identity.yjs_code.clone(),
-        yjs_name: filed.ret.identity.yjs_name.clone(),
-        to: req.to,
-        gaps: window
-            .iter()
-            .copied()
-            .filter(|p| !req.archive.returns.contains_key(p))
-            .collect(),
-        window,
-        generated_at: req.generated_at.clone(),
-        cards,
-        sources,
-    })
 }
 
 /// Words for a value with its unit: `75.0%`, `12.3 per 10,000`, `1.75`, `42`.
@@ -568,14 +355,99 @@ pub fn exact_with_unit(ind: &Indicator, x: &Exact) -> String {
     with_unit(ind, &Shown::of(x, decimals))
 }
 
-/// "16 of 20" for a percentage, "19 / 8" for a ratio, the events and the population for a rate.
-pub fn counts_words(ind: &Indicator, c: &Cell) -> String {
+/// "16 of 20" for a percentage, "19 / 8" for a ratio, the events and the population for a rate;
+/// `c` where suppressed, nothing for a count or an empty figure.
+pub fn counts_words(ind: &Indicator, g: &Glance) -> String {
+    if g.suppressed {
+        return if ind.unit == Unit::Count {
+            String::new()
+        } else {
+            publication::SYMBOL.to_string()
+        };
+    }
     let n = |v: i64| Shown::of(&exact::whole(v), 0).to_string();
-    match (ind.unit, c.numerator, c.denominator) {
+    match (ind.unit, g.numerator, g.denominator) {
         (Unit::Percent, Some(a), Some(b)) => format!("{} of {}", n(a), n(b)),
         (Unit::Ratio, Some(a), Some(b)) => format!("{} / {}", n(a), n(b)),
         (Unit::Rate, Some(a), Some(b)) => format!("{} in {}", n(a), n(b)),
         _ => String::new(),
+    }
+}
+
+impl Glance {
+    /// The value with its unit (`78.6%`), `c` where suppressed, `gap` or `no data` where empty.
+    pub fn value_words(&self, ind: &Indicator) -> String {
+        match &self.shown {
+            _ if self.suppressed => publication::SYMBOL.to_string(),
+            Some(s) => with_unit(ind, s),
+            None if self.gap => "gap".to_string(),
+            None => "no data".to_string(),
+        }
+    }
+
+    /// The value and its RAG, as a board member is told where a figure came from:
+    /// `89.7% AMBER`, `c RED`, `gap`.
+    pub fn with_rag(&self, ind: &Indicator) -> String {
+        match self.rag {
+            Some(r) => format!("{} {}", self.value_words(ind), r.label()),
+            None => self.value_words(ind),
+        }
+    }
+
+    /// The value without a rate's "per 10,000", where the label says it: `116.2`, `78.6%`.
+    pub fn short_words(&self, ind: &Indicator) -> String {
+        bare(ind, self.value_words(ind))
+    }
+}
+
+/// A text without a rate's " per 10,000" (for a column or page whose label says it).
+pub fn bare(ind: &Indicator, words: String) -> String {
+    if ind.unit == Unit::Rate {
+        let per = Shown::of(&exact::whole(i64::from(ind.per.unwrap_or(1))), 0);
+        words.replace(&format!(" per {per}"), "")
+    } else {
+        words
+    }
+}
+
+impl Glance {
+    /// `89.7% AMBER`, without a rate's "per 10,000".
+    pub fn short_with_rag(&self, ind: &Indicator) -> String {
+        bare(ind, self.with_rag(ind))
+    }
+}
+
+impl Was {
+    /// `was 86.2%, 25 of 29, in the first submission (2024-25-Q3)`.
+    pub fn words(&self, ind: &Indicator) -> String {
+        let value = self.figure.value_words(ind);
+        let counts = counts_words(ind, &self.figure);
+        let figure = if counts.is_empty() || self.figure.suppressed {
+            value
+        } else {
+            format!("{value}, {counts},")
+        };
+        let which = if self.folders.len() == 1 {
+            "the first submission"
+        } else {
+            "the first submissions"
+        };
+        format!("was {figure} in {which} ({})", self.folders.join(", "))
+    }
+}
+
+impl Cell {
+    /// The cell as a figure quoted elsewhere.
+    pub fn glance(&self) -> Glance {
+        Glance {
+            period: self.period,
+            gap: self.gap,
+            numerator: self.numerator,
+            denominator: self.denominator,
+            shown: self.shown.clone(),
+            rag: self.rag,
+            suppressed: self.suppressed,
+        }
     }
 }
 

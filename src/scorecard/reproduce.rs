@@ -77,6 +77,29 @@ pub fn reproduce(
     let to: Period = m.to.parse().map_err(|_| bad("to", &m.to))?;
     let generated_at =
         Timestamp::parse(&m.generated_at).ok_or_else(|| bad("generated_at", &m.generated_at))?;
+    // How it was printed and published, as recorded: a publication copy is rebuilt as one.
+    let classification = match &m.classification {
+        Some(c) => Some(super::paper::classification(c).map_err(|_| bad("classification", c))?),
+        None => None,
+    };
+    let publication = match m.publication {
+        Some(p) if p.suppress_below >= super::publication::MIN_BELOW => {
+            Some(super::publication::Suppression {
+                below: p.suppress_below,
+            })
+        }
+        Some(p) => {
+            return Err(bad(
+                "publication.suppress_below",
+                &p.suppress_below.to_string(),
+            ));
+        }
+        None => None,
+    };
+    let paper = super::Paper {
+        classification,
+        publication,
+    };
     let mut out = Reproduction {
         manifest: manifest_shown.to_string(),
         ..Reproduction::default()
@@ -156,6 +179,7 @@ pub fn reproduce(
             generated_at,
             source: source.clone(),
             today,
+            paper,
         },
         &*archive,
     )?;

@@ -66,22 +66,45 @@ pub fn rag(value: &Exact, decimals: u32, t: &Target, polarity: Polarity) -> Opti
     }
 }
 
-/// Whether a RAG rests on one child: recomputed with the numerator one more and one fewer (not
-/// below 0, same denominator), either gives another colour. `worth` is one child's worth.
-pub fn fragile(
+/// Which way a fragile RAG tips: the colour with the numerator one more and one fewer, each
+/// only where it differs from the colour shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Tips {
+    pub more: Option<Rag>,
+    pub fewer: Option<Rag>,
+}
+
+impl Tips {
+    /// `1 more: GREEN; 1 fewer: RED`, only the sides that change.
+    pub fn words(self) -> String {
+        let sides: Vec<String> = [("1 more", self.more), ("1 fewer", self.fewer)]
+            .into_iter()
+            .filter_map(|(side, r)| r.map(|r| format!("{side}: {}", r.label())))
+            .collect();
+        sides.join("; ")
+    }
+}
+
+/// Where a RAG rests on one child: recomputed with the numerator one more and one fewer (not
+/// below 0, same denominator), the colours that differ from the one shown; `None` when neither
+/// does (a robust RAG, or none). `worth` is one child's worth.
+pub fn tips(
     value: &Exact,
     numerator: i64,
     worth: &Exact,
     decimals: u32,
     t: &Target,
     polarity: Polarity,
-) -> bool {
-    let Some(now) = rag(value, decimals, t, polarity) else {
-        return false;
+) -> Option<Tips> {
+    let now = rag(value, decimals, t, polarity)?;
+    let other = |r: Option<Rag>| r.filter(|r| *r != now);
+    let more = other(rag(&(value + worth), decimals, t, polarity));
+    let fewer = if numerator >= 1 {
+        other(rag(&(value - worth), decimals, t, polarity))
+    } else {
+        None
     };
-    let more = rag(&(value + worth), decimals, t, polarity);
-    let fewer = (numerator >= 1).then(|| rag(&(value - worth), decimals, t, polarity));
-    more != Some(now) || fewer.is_some_and(|r| r != Some(now))
+    (more.is_some() || fewer.is_some()).then_some(Tips { more, fewer })
 }
 
 /// A percentage or ratio on fewer than `small_base` (but at least one) is marked; rates and
@@ -315,21 +338,39 @@ mod tests {
     }
 
     #[test]
-    fn a_rag_resting_on_one_child_is_fragile_and_a_robust_one_is_not() {
+    fn a_rag_resting_on_one_child_tips_and_a_robust_one_does_not() {
         let t = target("75", Some("70"));
-        // 15 of 20 = 75%, green; 14 of 20 is amber: fragile.
+        // 15 of 20 = 75%, green; 14 of 20 is amber, 16 of 20 still green.
         let (v, w) = (pct(15, 20), ratio(100, 20).unwrap());
-        assert!(fragile(&v, 15, &w, 1, &t, Polarity::High));
+        let tipped = tips(&v, 15, &w, 1, &t, Polarity::High).unwrap();
+        assert_eq!(
+            tipped,
+            Tips {
+                more: None,
+                fewer: Some(Rag::Amber)
+            }
+        );
+        assert_eq!(tipped.words(), "1 fewer: AMBER");
         // 90 of 100 = 90%: 89% and 91% are both green: robust.
         let (v, w) = (pct(90, 100), ratio(100, 100).unwrap());
-        assert!(!fragile(&v, 90, &w, 1, &t, Polarity::High));
+        assert_eq!(tips(&v, 90, &w, 1, &t, Polarity::High), None);
         // 0 of 20, red: one fewer is impossible (not below 0), one more is 5%, still red.
         let (v, w) = (pct(0, 20), ratio(100, 20).unwrap());
-        assert!(!fragile(&v, 0, &w, 1, &t, Polarity::High));
-        // Lower is better: 6 of 20 = 30% against target 30: one more child (35%) is amber.
+        assert_eq!(tips(&v, 0, &w, 1, &t, Polarity::High), None);
+        // 14 of 20 = 70%, amber at the floor: one more (75%) is green, one fewer (65%) red.
+        let (v, w) = (pct(14, 20), ratio(100, 20).unwrap());
+        let both = tips(&v, 14, &w, 1, &t, Polarity::High).unwrap();
+        assert_eq!(both.words(), "1 more: GREEN; 1 fewer: RED");
+        // Lower is better: 6 of 20 = 30% against target 30: one more child (35%) is amber,
+        // one fewer (25%) still green.
         let t = target("30", Some("35"));
         let (v, w) = (pct(6, 20), ratio(100, 20).unwrap());
-        assert!(fragile(&v, 6, &w, 1, &t, Polarity::Low));
+        assert_eq!(
+            tips(&v, 6, &w, 1, &t, Polarity::Low).map(Tips::words),
+            Some("1 more: AMBER".to_string())
+        );
+        // Context has no RAG, so nothing tips.
+        assert_eq!(tips(&v, 6, &w, 1, &t, Polarity::Context), None);
     }
 
     #[test]

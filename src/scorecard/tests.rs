@@ -2,7 +2,7 @@
 //! provisional quarters, rolling values, trends and the summary, with hand-worked numbers.
 
 use super::*;
-use crate::scorecard::archive::{Archive, Filed, Moved, Revision};
+use crate::scorecard::archive::{Archive, Filed, First, Revision};
 use crate::scorecard::exact::ratio;
 use crate::scorecard::indicators::tests::ret;
 
@@ -51,6 +51,7 @@ fn quarter(period: &str, version: &str, ete: (i64, i64), syv: i64, cases: i64) -
         manifest_sha256: "ab".repeat(32),
         provisional: false,
         revisions: Vec::new(),
+        first: None,
     }
 }
 
@@ -59,6 +60,7 @@ struct Fixture {
     catalogues: BTreeMap<String, Catalogue>,
     targets: Targets,
     commentary: Vec<Comment>,
+    paper: Paper,
 }
 
 impl Fixture {
@@ -77,6 +79,7 @@ impl Fixture {
             catalogues,
             targets: Targets::default(),
             commentary: Vec::new(),
+            paper: Paper::default(),
         }
     }
 
@@ -95,6 +98,7 @@ impl Fixture {
             benchmarks: &[],
             commentary: &self.commentary,
             generated_at: "2025-05-01T09:00:00Z".into(),
+            paper: self.paper.clone(),
         })
     }
 }
@@ -337,27 +341,72 @@ fn small_base_is_marked_with_one_childs_worth() {
     );
 }
 
-#[test]
-fn provisional_and_revised_quarters_are_marked_on_every_indicator() {
-    let mut quarters = eight();
-    quarters[6].provisional = true;
-    quarters[7].folder = "2024-25-Q4-resubmission-2".into();
-    quarters[7].submission = Some(2);
-    quarters[7].revisions = vec![Revision {
-        folder: "2024-25-Q4".into(),
-        moved: vec![Moved {
-            code: "kpi2.all.suitable".into(),
-            was: Some(14),
-            now: Some(15),
-        }],
+/// A quarter filed again: its first submission had `first` where the latest has other figures.
+fn resubmitted(f: &mut Filed, first: &[(&str, i64)]) {
+    let mut ret = f.ret.clone();
+    for (code, v) in first {
+        ret.measures.replace(code, *v);
+    }
+    let folder = f.folder.clone();
+    f.revisions = vec![Revision {
+        folder: folder.clone(),
+        moved: crate::scorecard::archive::moved(&ret, &f.ret),
     }];
+    f.first = Some(First { folder, ret });
+    f.folder = format!("{}-resubmission-2", f.folder);
+    f.submission = Some(2);
+}
+
+#[test]
+fn provisional_quarters_are_marked_on_every_indicator_and_revised_only_where_figures_moved() {
+    let mut quarters = eight();
+    quarters[5].provisional = true;
+    // 2024-25 Q4 first said 14 of 20 in ETE, now 15 of 20; 2024-25 Q3 first said 3 children
+    // in serious youth violence, now 1.
+    resubmitted(&mut quarters[7], &[("kpi2.all.suitable", 14)]);
+    resubmitted(&mut quarters[6], &[("kpi9.children", 3)]);
     let s = Fixture::new(quarters).assemble("2024-25 Q4", 8).unwrap();
     for id in ["ete", "syv", "cases"] {
-        assert!(at(&s, id, "2024-25 Q3").provisional, "{id}");
-        assert!(!at(&s, id, "2024-25 Q3").revised, "{id}");
-        assert!(at(&s, id, "2024-25 Q4").revised, "{id}");
+        assert!(at(&s, id, "2024-25 Q2").provisional, "{id}");
+        assert!(!at(&s, id, "2024-25 Q2").revised, "{id}");
         assert!(!at(&s, id, "2024-25 Q4").provisional, "{id}");
     }
+    // ETE moved at Q4 only; what the board was first shown is given.
+    let q4 = at(&s, "ete", "2024-25 Q4");
+    assert!(q4.revised);
+    let was = q4.was.as_ref().unwrap();
+    assert_eq!(
+        (was.figure.numerator, was.figure.denominator),
+        (Some(14), Some(20))
+    );
+    assert_eq!(was.folders, ["2024-25-Q4"]);
+    assert!(
+        q4.notes.contains(
+            &"revised: was 70.0%, 14 of 20, in the first submission (2024-25-Q4)".to_string()
+        ),
+        "{:?}",
+        q4.notes
+    );
+    assert!(
+        !at(&s, "ete", "2024-25 Q3").revised,
+        "its figures did not move"
+    );
+    // The rolling rate sums Q3, so it is revised at Q3 and at Q4: 1 + 2 + 3 + 2 = 8 children
+    // per 10,000 of 10,000 were first shown at Q4, where 1 + 2 + 1 + 2 = 6 are now.
+    for q in ["2024-25 Q3", "2024-25 Q4"] {
+        assert!(at(&s, "syv", q).revised, "{q}");
+    }
+    let syv = at(&s, "syv", "2024-25 Q4").was.as_ref().unwrap();
+    assert_eq!(syv.figure.shown.as_ref().unwrap().to_string(), "8.0");
+    assert_eq!(syv.folders, ["2024-25-Q4", "2024-25-Q3"]);
+    // The count moved nowhere.
+    assert!(
+        s.cards[2]
+            .values
+            .iter()
+            .all(|c| !c.revised && c.was.is_none())
+    );
+    // The sources still list the quarter as revised, with the measures that moved.
     let src = s
         .sources
         .iter()
@@ -367,11 +416,90 @@ fn provisional_and_revised_quarters_are_marked_on_every_indicator() {
         (src.folder.as_str(), src.submission),
         ("2024-25-Q4-resubmission-2", Some(2))
     );
+    assert_eq!(src.revisions[0].moved[0].code, "kpi2.all.suitable");
+}
+
+#[test]
+fn a_resubmission_that_moved_no_indicator_marks_none() {
+    let mut quarters = eight();
+    // A measure no indicator of the 2024-25 definitions reads moved.
+    resubmitted(&mut quarters[7], &[("kpi2.all.eligible", 3)]);
+    let s = Fixture::new(quarters).assemble("2024-25 Q4", 8).unwrap();
+    assert!(s.cards.iter().all(|c| c.values.iter().all(|v| !v.revised)));
+    // Only the Sources say the quarter was filed again, with what moved.
+    let src = s.sources.last().unwrap();
+    assert_eq!(src.revisions[0].moved[0].code, "kpi2.all.eligible");
+}
+
+#[test]
+fn each_value_says_from_what_it_moved_and_the_summary_from_what_it_was() {
+    // Target 75, floor 70. ETE at Q3 is 14 of 20 = 70% AMBER, at Q4 15 of 20 = 75% GREEN; a year
+    // before Q4, 11 of 20 = 55% RED.
+    let f =
+        Fixture::new(eight()).targets("indicator,from_period,target,floor\nete,2023-24 Q1,75,70\n");
+    let s = f.assemble("2024-25 Q4", 8).unwrap();
+    let q4 = at(&s, "ete", "2024-25 Q4");
+    let ind = &card(&s, "ete").indicator;
+    assert_eq!(q4.previous.period, p("2024-25 Q3"));
+    assert_eq!(q4.previous.with_rag(ind), "70.0% AMBER");
+    assert_eq!(q4.last_year.with_rag(ind), "55.0% RED");
+    assert_eq!(paper::from_words(ind, &q4.previous), "from 70.0% AMBER");
+    // The window's first quarter reads its previous quarter from before the window: none here.
+    let first = at(&s, "ete", "2023-24 Q1");
+    assert!(first.previous.gap && first.previous.shown.is_none());
+    assert_eq!(paper::from_words(ind, &first.previous), "2022-23 Q4: gap");
+    // Which way the fragile RAG tips: one fewer (14 of 20) is amber.
+    assert_eq!(
+        q4.tips.map(|t| t.words()).as_deref(),
+        Some("1 fewer: AMBER")
+    );
+    // The summary: green 1 now; at Q3 ETE was amber.
+    let sum = s.summary();
+    let was = sum.was.as_deref().unwrap();
+    assert_eq!((sum.green, sum.amber), (1, 0));
+    assert_eq!((was.green, was.amber), (0, 1));
+}
+
+#[test]
+fn a_publication_copy_withholds_small_counts_and_what_is_worked_from_them() {
+    let mut quarters = eight();
+    // Q4: 18 of 20 in ETE (the 2 not counted are one subtraction away); Q3: 3 open cases.
+    quarters[7] = quarter("2024-25 Q4", "2024-25", (18, 20), 2, 107);
+    quarters[6] = quarter("2024-25 Q3", "2024-25", (14, 20), 1, 3);
+    let mut f = Fixture::new(quarters)
+        .targets("indicator,from_period,target,floor\nete,2023-24 Q1,75,70\n");
+    f.paper.publication = Some(publication::Suppression { below: 5 });
+    let s = f.assemble("2024-25 Q4", 8).unwrap();
+    let q4 = at(&s, "ete", "2024-25 Q4");
+    assert!(q4.suppressed);
+    assert_eq!(
+        (q4.numerator, q4.denominator, &q4.shown, &q4.worth),
+        (None, None, &None, &None)
+    );
+    // Its RAG and directions are still shown.
+    assert_eq!(q4.rag, Some(Rag::Green));
+    assert_eq!(q4.vs_previous, Direction::Better);
+    let ind = &card(&s, "ete").indicator;
+    assert_eq!(q4.glance().value_words(ind), "c");
+    assert_eq!(counts_words(ind, &q4.glance()), "c");
+    // 14 of 20 at Q3 is shown, and quoted as the previous figure.
+    assert!(!at(&s, "ete", "2024-25 Q3").suppressed);
+    assert_eq!(q4.previous.with_rag(ind), "70.0% AMBER");
+    // A count of 3 is withheld, and so is it where quoted as the previous figure.
+    let cases = at(&s, "cases", "2024-25 Q3");
+    assert!(cases.suppressed && cases.shown.is_none());
+    assert!(at(&s, "cases", "2024-25 Q4").previous.suppressed);
+    // The rolling rate of 1 + 2 + 1 + 2 = 6 events is shown; 0 is never withheld.
+    assert!(!at(&s, "syv", "2024-25 Q4").suppressed);
+    // The summary still counts the withheld figure's RAG.
+    assert_eq!(s.summary().green, 1);
+    // Without --publication nothing is withheld.
+    f.paper.publication = None;
+    let s = f.assemble("2024-25 Q4", 8).unwrap();
     assert!(
-        at(&s, "ete", "2024-25 Q4")
-            .notes
+        s.cards
             .iter()
-            .any(|n| n.starts_with("revised"))
+            .all(|c| c.values.iter().all(|v| !v.suppressed))
     );
 }
 
@@ -424,9 +552,40 @@ fn json_has_the_specs_shape_and_rounds_on_the_exact_fraction() {
     );
     assert_eq!(last["rag"], "red");
     assert_eq!(last["vs_previous"], "worse");
-    for key in ["small_base", "fragile", "provisional", "revised", "gap"] {
+    for key in [
+        "small_base",
+        "fragile",
+        "provisional",
+        "revised",
+        "gap",
+        "suppressed",
+    ] {
         assert!(last[key].is_boolean(), "{key}");
     }
+    // From what: 1 of 16 came from 14 of 20 (70.0%, AMBER against 75 and 70) the quarter
+    // before, and from 11 of 20 (55.0%, RED) a year before.
+    assert_eq!(last["previous"]["period"], "2024-25 Q3");
+    assert_eq!(last["previous"]["value"].to_string(), "70.0");
+    assert_eq!(
+        (
+            last["previous"]["numerator"].as_i64(),
+            last["previous"]["rag"].as_str()
+        ),
+        (Some(14), Some("amber"))
+    );
+    assert_eq!(last["last_year"]["value"].to_string(), "55.0");
+    // 6.3% is red whatever one child does: it does not tip, and is not fragile.
+    assert_eq!(last["tips"], serde_json::Value::Null);
+    assert_eq!(last["was"], serde_json::Value::Null);
+    assert_eq!(
+        (last["owner"].is_null(), last["note"].is_null()),
+        (true, true)
+    );
+    assert_eq!(last["covers"], serde_json::Value::Null);
+    let syv = &v["indicators"][1]["values"][7];
+    assert_eq!(syv["covers"], "4 quarters to 2024-25 Q4");
+    assert_eq!(v["summary"]["was"]["amber"], 1);
+    assert_eq!(v["publication"], serde_json::Value::Null);
     let cases = &v["indicators"][2]["values"][7];
     assert_eq!(
         (cases["value"].to_string(), cases["denominator"].is_null()),
@@ -450,8 +609,15 @@ fn html_is_self_contained_and_names_every_indicator() {
         assert!(html.contains(label), "{label}");
     }
     // ETE is red against 90: it has an exception page with its chart.
-    assert_eq!(html.matches("<section class=\"page\"><h2>KPI 2").count(), 1);
+    assert_eq!(html.matches("<h2>KPI 2: In suitable ETE</h2>").count(), 1);
     assert!(html.contains("15 of 20"));
+    // Every page carries its number of the whole, and page 1 the exception's page.
+    let pages = html.matches(r#"<div class="sheet">"#).count();
+    for k in 1..=pages {
+        assert!(html.contains(&format!("page {k} of {pages}")), "page {k}");
+    }
+    assert!(html.contains("page 2: KPI 2 In suitable ETE"));
+    assert!(!html.contains("<!--section-page"));
 }
 
 #[test]
@@ -474,5 +640,33 @@ fn the_workbook_has_the_five_sheets_and_is_deterministic() {
         "the RAG word is in the cell"
     );
     assert!(text.contains(&"15 of 20".to_string()));
-    assert!(text.contains(&"higher is better".to_string()));
+    // Which way is better, under the indicator's name.
+    assert!(text.iter().any(|t| t.ends_with("\nhigher is better")));
+    // Every printed sheet carries the furniture, A4 landscape at a scale printing 7 points.
+    let xml = sheet_xml(
+        &xlsx::scorecard_xlsx(&s).unwrap(),
+        "xl/worksheets/sheet1.xml",
+    );
+    assert!(xml.contains("page &amp;P of &amp;N"), "{xml}");
+    assert!(xml.contains("Scorecard to 2024-25 Q4"));
+    assert!(xml.contains(r#"paperSize="9""#) && xml.contains(r#"orientation="landscape""#));
+    let scale: u16 = xml
+        .split(r#"scale=""#)
+        .nth(1)
+        .and_then(|t| t.split('"').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    assert!(scale >= xlsx::MIN_SCALE, "{scale}");
+}
+
+/// The text of one part of a workbook.
+fn sheet_xml(bytes: &[u8], part: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name(part)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
 }

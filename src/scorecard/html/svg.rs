@@ -5,12 +5,16 @@
 
 use std::fmt::Write as _;
 
-use super::exact::Exact;
-use super::{Card, exact_with_unit};
+use crate::scorecard::exact::Exact;
+use crate::scorecard::{Card, exact_with_unit};
 use crate::text::xml_safe;
 
 const W: f64 = 680.0;
 const H: f64 = 250.0;
+
+/// The chart as printed, in points: text of 10 units or more prints at 7.3 points or more.
+pub const CHART_WIDTH: f64 = 500.0;
+pub const CHART_HEIGHT: f64 = CHART_WIDTH * H / W;
 const LEFT: f64 = 56.0;
 const RIGHT: f64 = 150.0;
 const TOP: f64 = 14.0;
@@ -26,12 +30,23 @@ fn f(x: &Exact) -> f64 {
 
 /// A figure in the chart's legend: a percentage with its sign, anything else as the bare
 /// number (the axis and the page heading say what a rate is per), so the legend stays narrow.
-fn legend_value(ind: &super::indicators::Indicator, x: &Exact) -> String {
+fn legend_value(ind: &crate::scorecard::indicators::Indicator, x: &Exact) -> String {
     let text = exact_with_unit(ind, x);
     match text.split_once(" per ") {
         Some((number, _)) => number.to_string(),
         None => text,
     }
+}
+
+/// A comparator's name short enough for the legend beside the chart (the facts beside it give
+/// it whole).
+fn legend_name(name: &str) -> String {
+    const MOST: usize = 16;
+    if name.chars().count() <= MOST {
+        return name.to_string();
+    }
+    let cut: String = name.chars().take(MOST - 1).collect();
+    format!("{cut}…")
 }
 
 /// Escapes text for an SVG/HTML text node or attribute.
@@ -93,7 +108,8 @@ pub fn chart(card: &Card) -> String {
         .chain(&benchmarks)
         .fold(0.0f64, |a, &b| a.max(b));
     let step = step(if max > 0.0 { max } else { 1.0 });
-    let top = (max / step).floor() * step + step;
+    // The first gridline at or above the highest figure (a percentage tops out at 100).
+    let top = ((max / step).ceil() * step).max(step);
     let plot_w = W - LEFT - RIGHT;
     let plot_h = H - TOP - BOTTOM;
     let x = |i: usize| LEFT + plot_w * (i as f64 + 0.5) / n as f64;
@@ -102,7 +118,7 @@ pub fn chart(card: &Card) -> String {
     let mut s = String::new();
     write!(
         s,
-        r#"<svg class="chart" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{}">"#,
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" width="{CHART_WIDTH}pt" height="{CHART_HEIGHT:.1}pt" role="img" aria-label="{}">"#,
         esc(&format!("{} by quarter", ind.label))
     )
     .unwrap();
@@ -135,10 +151,18 @@ pub fn chart(card: &Card) -> String {
             esc(&quarter_label(c.period))
         )
         .unwrap();
-        if c.gap {
+        // A quarter without a point says why: no return, or a figure withheld.
+        let why = if c.gap {
+            "gap"
+        } else if c.suppressed {
+            crate::scorecard::publication::SYMBOL
+        } else {
+            ""
+        };
+        if !why.is_empty() {
             write!(
                 s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#a00">gap</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#900">{why}</text>"##,
                 x(i),
                 H - BOTTOM + 30.0
             )
@@ -151,7 +175,7 @@ pub fn chart(card: &Card) -> String {
             let xx = (x(i) + x(i.saturating_sub(1))) / 2.0;
             write!(
                 s,
-                r##"<line x1="{xx:.1}" y1="{TOP}" x2="{xx:.1}" y2="{:.1}" stroke="#7a3e9d" stroke-width="1.5" stroke-dasharray="2 3"/><text x="{:.1}" y="{:.1}" font-size="10" fill="#7a3e9d">break in series</text>"##,
+                r##"<line x1="{xx:.1}" y1="{TOP}" x2="{xx:.1}" y2="{:.1}" stroke="#7a3e9d" stroke-width="1.5" stroke-dasharray="2 3"/><text x="{:.1}" y="{:.1}" font-size="11" fill="#7a3e9d">break in series</text>"##,
                 H - BOTTOM,
                 xx + 3.0,
                 TOP + 10.0
@@ -204,7 +228,7 @@ pub fn chart(card: &Card) -> String {
             legend_x + 22.0,
             legend_x + 26.0,
             legend_y + 4.0,
-            esc(&b.comparator),
+            esc(&legend_name(&b.comparator)),
             esc(&legend_value(ind, &b.value))
         )
         .unwrap();
@@ -255,15 +279,15 @@ pub fn chart(card: &Card) -> String {
         )
         .unwrap();
         let mark = match (c.provisional, c.revised) {
-            (true, true) => "P R",
-            (true, false) => "P",
-            (false, true) => "R",
+            (true, true) => "prov rev",
+            (true, false) => "prov",
+            (false, true) => "rev",
             _ => "",
         };
         if !mark.is_empty() {
             write!(
                 s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#1f4e79">{mark}</text>"##,
+                r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="middle" fill="#1f4e79">{mark}</text>"##,
                 x(i),
                 y(*v) - 8.0
             )
@@ -284,7 +308,7 @@ pub fn chart(card: &Card) -> String {
 
 /// A small line over the window for the summary table (gaps break it).
 pub fn sparkline(card: &Card) -> String {
-    let (w, h) = (96.0, 22.0);
+    let (w, h) = (64.0, 13.0);
     let values: Vec<Option<f64>> = card
         .values
         .iter()
@@ -303,7 +327,7 @@ pub fn sparkline(card: &Card) -> String {
         }
     };
     let mut s = format!(
-        r#"<svg class="spark" viewBox="0 0 {w} {h}" width="{w}" height="{h}" aria-hidden="true">"#
+        r#"<svg class="spark" viewBox="0 0 {w} {h}" width="48pt" height="9.75pt" aria-hidden="true">"#
     );
     let mut d = String::new();
     let mut pen_down = false;

@@ -3,22 +3,24 @@
 //! numbers it (the header is row 1), the column and the value, and every error of a file is
 //! listed at once so the officer fixes them in one pass.
 
+mod table;
+
 use std::fmt;
 
-use super::exact::{Exact, parse_decimal};
-use super::indicators::{Catalogue, Indicator, Polarity, Unit};
+use super::exact::Exact;
+use super::indicators::{Catalogue, Polarity};
 use super::status::Target;
 use crate::period::Period;
+use table::{Limits, Table};
 
 /// The longest commentary a quarter's figure carries (a spreadsheet cell holds 32,767).
 pub const MAX_COMMENT_CHARS: usize = 2_000;
 
-/// The longest text each column of a CSV takes, in characters, and where it is shown. Every
-/// cell is measured when the file is read, so an over-long one is named with its row and
-/// column rather than failing the workbook later (one cell holds at most 32,767 characters,
-/// a page far fewer).
-type Limits = [(&'static str, usize, &'static str)];
+/// The most benchmarks one indicator takes: page 1 prints every one in the indicator's row,
+/// and a row must fit on a page.
+pub const MAX_BENCHMARKS: usize = 6;
 
+/// Each file's columns, the longest text each takes and where it is shown ([`Limits`]).
 const TARGET_LIMITS: &Limits = &[
     ("indicator", 40, "an indicator's id"),
     ("from_period", 20, "a quarter, like 2024-25 Q1"),
@@ -45,16 +47,6 @@ const COMMENTARY_LIMITS: &Limits = &[
         "a board reads a paragraph, so shorten it",
     ),
 ];
-
-/// The start of an over-long value, for a message.
-fn start_of(value: &str, chars: usize) -> String {
-    if value.chars().count() <= chars {
-        return value.to_string();
-    }
-    let mut start: String = value.chars().take(chars).collect();
-    start.push_str("...");
-    start
-}
 
 /// One located error in a CSV.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +76,8 @@ pub struct TargetRow {
     pub from: Period,
     pub target: Target,
     pub note: String,
+    /// The lead officer or partner answerable for it (optional column).
+    pub owner: String,
 }
 
 /// The targets of every indicator.
@@ -119,190 +113,8 @@ pub struct Comment {
     pub text: String,
 }
 
-/// A CSV read into rows by column name.
-struct Table<'a> {
-    file: &'a str,
-    header: Vec<String>,
-    rows: Vec<(usize, Vec<String>)>,
-}
-
-impl<'a> Table<'a> {
-    fn read(
-        text: &str,
-        file: &'a str,
-        required: &[&str],
-        errors: &mut Vec<CsvError>,
-    ) -> Option<Table<'a>> {
-        let mut records = crate::csv::records(text).into_iter();
-        let header: Vec<String> = records
-            .next()
-            .unwrap_or_default()
-            .iter()
-            .map(|h| h.trim().to_ascii_lowercase())
-            .collect();
-        let missing: Vec<&str> = required
-            .iter()
-            .copied()
-            .filter(|c| !header.iter().any(|h| h == c))
-            .collect();
-        if !missing.is_empty() {
-            errors.push(CsvError {
-                file: file.to_string(),
-                row: 1,
-                column: missing.join(", "),
-                value: start_of(&header.join(","), 80),
-                message: format!(
-                    "is the header; it needs the column(s) {} (the first row names the columns: {})",
-                    missing.join(", "),
-                    required.join(",")
-                ),
-            });
-            return None;
-        }
-        let rows = records
-            .enumerate()
-            .map(|(i, r)| (i + 2, r))
-            .filter(|(_, r)| r.iter().any(|f| !f.trim().is_empty()))
-            .collect();
-        Some(Table { file, header, rows })
-    }
-
-    /// An error for each cell of `row` longer than its column's limit.
-    fn too_long(&self, row: usize, r: &[String], limits: &Limits) -> Vec<CsvError> {
-        limits
-            .iter()
-            .filter_map(|&(column, most, why)| {
-                let value = self.get(r, column);
-                let length = value.chars().count();
-                (length > most).then(|| {
-                    self.error(
-                        row,
-                        column,
-                        &start_of(value, 40),
-                        format!("is {length} characters long; keep it to {most} or fewer ({why})"),
-                    )
-                })
-            })
-            .collect()
-    }
-
-    fn get<'r>(&self, row: &'r [String], column: &str) -> &'r str {
-        self.header
-            .iter()
-            .position(|h| h == column)
-            .and_then(|i| row.get(i))
-            .map_or("", |s| s.trim())
-    }
-
-    fn error(&self, row: usize, column: &str, value: &str, message: String) -> CsvError {
-        CsvError {
-            file: self.file.to_string(),
-            row,
-            column: column.to_string(),
-            value: value.to_string(),
-            message,
-        }
-    }
-
-    fn indicator<'c>(
-        &self,
-        catalogue: &'c Catalogue,
-        row: usize,
-        value: &str,
-    ) -> Result<&'c Indicator, CsvError> {
-        catalogue.get(value).ok_or_else(|| {
-            let known: Vec<&str> = catalogue.indicators.iter().map(|i| i.id.as_str()).collect();
-            self.error(
-                row,
-                "indicator",
-                value,
-                format!(
-                    "is not an indicator of the scorecard; use one of {}",
-                    known.join(", ")
-                ),
-            )
-        })
-    }
-
-    fn period(&self, row: usize, column: &str, value: &str) -> Result<Period, CsvError> {
-        value.parse().map_err(|_| {
-            self.error(
-                row,
-                column,
-                value,
-                "is not a reporting period; write it like 2024-25 Q1".to_string(),
-            )
-        })
-    }
-
-    /// A number in the indicator's unit; `%` only on a percentage.
-    fn number(
-        &self,
-        ind: &Indicator,
-        row: usize,
-        column: &str,
-        value: &str,
-    ) -> Result<Exact, CsvError> {
-        let (digits, percent) = match value.strip_suffix('%') {
-            Some(d) => (d.trim_end(), true),
-            None => (value, false),
-        };
-        if percent && ind.unit != Unit::Percent {
-            return Err(self.error(
-                row,
-                column,
-                value,
-                format!(
-                    "has a %, but {} is not a percentage; write the number alone",
-                    ind.id
-                ),
-            ));
-        }
-        // Every indicator's value is a share, a rate, a ratio or a count of children and
-        // events: none is below 0, and a percentage is at most 100.
-        let what = match ind.unit {
-            Unit::Percent => "a percentage, which is between 0 and 100",
-            Unit::Rate => "a rate of events in the population, which cannot be negative",
-            Unit::Ratio => "a ratio of two counts, which cannot be negative",
-            Unit::Count => "a count, which cannot be negative",
-        };
-        if let Some(magnitude) = digits.strip_prefix('-')
-            && parse_decimal(magnitude.trim_start()).is_some_and(|m| m > super::exact::whole(0))
-        {
-            return Err(self.error(
-                row,
-                column,
-                value,
-                format!("is below 0, but {} is {what}", ind.id),
-            ));
-        }
-        let number = parse_decimal(digits).ok_or_else(|| {
-            let like = if ind.unit == Unit::Percent {
-                "75 or 75%"
-            } else {
-                "12.5"
-            };
-            self.error(
-                row,
-                column,
-                value,
-                format!("is not a number; write it like {like}"),
-            )
-        })?;
-        if ind.unit == Unit::Percent && number > super::exact::whole(100) {
-            return Err(self.error(
-                row,
-                column,
-                value,
-                format!("is above 100%, but {} is {what}", ind.id),
-            ));
-        }
-        Ok(number)
-    }
-}
-
-/// Reads `targets.csv`: `indicator,from_period,target,floor,note` (`floor` and `note` may be
-/// blank or absent).
+/// Reads `targets.csv`: `indicator,from_period,target,floor,note`, and optionally `owner`
+/// (`floor`, `note` and `owner` may be blank or absent).
 pub fn parse_targets(
     text: &str,
     file: &str,
@@ -389,6 +201,7 @@ pub fn parse_targets(
                 from,
                 target: Target { target, floor },
                 note: table.get(r, "note").to_string(),
+                owner: table.get(r, "owner").to_string(),
             })
         };
         match parsed() {
@@ -438,6 +251,23 @@ pub fn parse_benchmarks(
                 ));
             }
             let value = table.number(ind, row, "value", table.get(r, "value"))?;
+            if out
+                .iter()
+                .filter(|b: &&Benchmark| b.indicator == ind.id)
+                .count()
+                >= MAX_BENCHMARKS
+            {
+                return Err(table.error(
+                    row,
+                    "indicator",
+                    &ind.id,
+                    format!(
+                        "has more than {MAX_BENCHMARKS} benchmarks; keep the {MAX_BENCHMARKS} \
+                         the board compares against (page 1 prints each one beside the \
+                         indicator)"
+                    ),
+                ));
+            }
             Ok(Benchmark {
                 indicator: ind.id.clone(),
                 comparator: comparator.to_string(),
@@ -534,6 +364,17 @@ mod tests {
         let y2 = t.at("ete", p("2024-25 Q3")).unwrap();
         assert_eq!((&y2.target.target, &y2.target.floor), (&whole(80), &None));
         assert!(t.at("accommodation", p("2024-25 Q3")).is_none());
+        assert_eq!(y1.owner, "", "no owner column: no owner");
+        // The optional owner column.
+        let text = "indicator,from_period,target,owner,note
+                    ete,2023-24 Q1,75,Education Lead,first year
+";
+        let t = parse_targets(text, "targets.csv", &embedded()).unwrap();
+        let row = t.at("ete", p("2024-25 Q1")).unwrap();
+        assert_eq!(
+            (row.owner.as_str(), row.note.as_str()),
+            ("Education Lead", "first year")
+        );
     }
 
     #[test]
@@ -634,6 +475,24 @@ mod tests {
         assert!(found[0].contains("column comparator"));
         assert!(found[1].contains("has a %"));
         assert!(found[2].contains("is not a number"));
+        // Six benchmarks of one indicator are read; a seventh is named.
+        let many: String = (0..8)
+            .map(|k| format!("ete,Comparator {k},2023-24,60,x\n"))
+            .collect();
+        let found = errors(parse_benchmarks(
+            &format!("indicator,comparator,period,value,source\n{many}syv_rate,England,2023,5,x\n"),
+            "b.csv",
+            &embedded(),
+        ));
+        assert_eq!(
+            found,
+            [
+                "b.csv row 8, column indicator: \"ete\" has more than 6 benchmarks; keep the 6 \
+                 the board compares against (page 1 prints each one beside the indicator)",
+                "b.csv row 9, column indicator: \"ete\" has more than 6 benchmarks; keep the 6 \
+                 the board compares against (page 1 prints each one beside the indicator)"
+            ]
+        );
         let c = parse_commentary(
             "indicator,period,text\nete,2024-25 Q4,Two children moved schools.\nete,2024-25 Q3,\n",
             "c.csv",

@@ -218,8 +218,9 @@ pub fn arg(path: &Path) -> String {
 
 /// The sentence saying what `path` is and which command takes it, when it is one of the
 /// tool's files but not the kind `wanted`; `None` when it is of no recognised kind (the
-/// caller's own message stands).
-pub fn advice(what: &What, path: &Path, wanted: Wanted) -> Option<String> {
+/// caller's own message stands). `manifest_beside` says whether a `manifest.json` is in the
+/// same folder (the shell looks).
+pub fn advice(what: &What, path: &Path, wanted: Wanted, manifest_beside: bool) -> Option<String> {
     let p = arg(path);
     let folder = path
         .parent()
@@ -276,7 +277,7 @@ pub fn advice(what: &What, path: &Path, wanted: Wanted) -> Option<String> {
                     "this is {this}, not a case-management export: to check it before \
                      sending, run `{check}`"
                 ),
-                _ if folder.join(MANIFEST_JSON).is_file() => format!(
+                _ if manifest_beside => format!(
                     "this is {this}, not its {MANIFEST_JSON}: give the return's folder, which \
                      holds the manifest: `yjb-return reproduce {f}`"
                 ),
@@ -453,19 +454,18 @@ mod tests {
     fn a_return_given_for_a_manifest_names_its_folder_when_the_manifest_is_there() {
         let dir = tempfile::tempdir().unwrap();
         let xml = dir.path().join("return.xml");
-        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest).unwrap();
+        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest, false).unwrap();
         assert!(said.contains("no manifest.json is beside it"), "{said}");
         assert!(
             said.contains(&format!("yjb-return check {}", xml.display())),
             "{said}"
         );
-        std::fs::write(dir.path().join(MANIFEST_JSON), b"{}").unwrap();
-        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest).unwrap();
+        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest, true).unwrap();
         assert!(
             said.ends_with(&format!("`yjb-return reproduce {}`", dir.path().display())),
             "{said}"
         );
-        assert_eq!(advice(&What::ReturnXml, &xml, Wanted::Return), None);
+        assert_eq!(advice(&What::ReturnXml, &xml, Wanted::Return, false), None);
     }
 
     #[test]
@@ -476,6 +476,7 @@ mod tests {
             },
             Path::new("q3 export.xlsx"),
             Wanted::Return,
+            false,
         )
         .unwrap();
         let sep = std::path::MAIN_SEPARATOR;
@@ -492,18 +493,12 @@ mod tests {
 
     #[test]
     fn an_archive_names_one_of_its_quarters() {
-        let dir = tempfile::tempdir().unwrap();
+        let mut dir = crate::folder::Memory::new("returns");
         for q in ["2024-25-Q1", "2024-25-Q2", "2024-25-Q2-resubmission-2"] {
-            std::fs::create_dir(dir.path().join(q)).unwrap();
-            std::fs::write(dir.path().join(q).join(MANIFEST_JSON), b"{}").unwrap();
+            dir.insert(&format!("{q}/{MANIFEST_JSON}"), b"{}".to_vec());
         }
-        std::fs::create_dir(dir.path().join("notes")).unwrap();
-        let said = folder_advice(
-            &crate::files::Disk::new(dir.path()),
-            Wanted::Manifest,
-            "reproduce",
-        )
-        .unwrap();
+        dir.mkdir("notes");
+        let said = folder_advice(&dir, Wanted::Manifest, "reproduce").unwrap();
         assert!(
             said.starts_with(
                 "it is an archive of returns (2024-25-Q1, 2024-25-Q2 and \
@@ -511,26 +506,13 @@ mod tests {
             ),
             "{said}"
         );
-        let empty = tempfile::tempdir().unwrap();
-        assert_eq!(
-            folder_advice(
-                &crate::files::Disk::new(empty.path()),
-                Wanted::Return,
-                "check"
-            ),
-            None
+        let mut empty = crate::folder::Memory::new("board");
+        assert_eq!(folder_advice(&empty, Wanted::Return, "check"), None);
+        empty.insert(
+            MANIFEST_JSON,
+            br#"{"manifest_version": 1, "kind": "scorecard"}"#.to_vec(),
         );
-        std::fs::write(
-            empty.path().join(MANIFEST_JSON),
-            br#"{"manifest_version": 1, "kind": "scorecard"}"#,
-        )
-        .unwrap();
-        let said = folder_advice(
-            &crate::files::Disk::new(empty.path()),
-            Wanted::Return,
-            "diff",
-        )
-        .unwrap();
+        let said = folder_advice(&empty, Wanted::Return, "diff").unwrap();
         assert!(
             said.starts_with("it is a board scorecard's folder"),
             "{said}"

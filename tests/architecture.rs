@@ -8,8 +8,9 @@
 //!
 //! Imports are read from the source: every `use` tree, and every path that starts at `crate`,
 //! `super`, `self` or a name a `use` brought in, resolved to the file that defines the module
-//! (through `pub use` re-exports to the file that defines the item). Comments, strings and
-//! `#[cfg(test)]` items are left out: tests may reach anywhere.
+//! (through `pub use` re-exports to the file that defines the item). A module's `pub use` of its
+//! own child, like its `mod` line, states what it offers and is no import. Comments, strings
+//! and `#[cfg(test)]` items are left out: tests may reach anywhere.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,7 +19,7 @@ use std::path::{Path, PathBuf};
 /// results) and from any layer below; never from a layer above.
 const LAYERS: &[&[&str]] = &[
     &["text", "hash", "date", "csv", "excel", "workbook_bytes"],
-    &["period", "progress"],
+    &["period", "progress", "folder"],
     &["names", "schema"],
     &["measures", "definitions"],
     &["export"],
@@ -30,7 +31,6 @@ const LAYERS: &[&[&str]] = &[
     &["write"],
     &["audit"],
     &["scorecard"],
-    &["atomic", "files", "io_words", "commands"],
 ];
 
 /// What the engine must never call: the shell's business.
@@ -51,6 +51,13 @@ const FORBIDDEN_IN_ENGINE: &[(&str, &str)] = &[
     ("print!", "the terminal"),
     ("eprint!", "the terminal"),
     ("IsTerminal", "the terminal"),
+    (".exists()", "the file system"),
+    (".is_file()", "the file system"),
+    (".is_dir()", "the file system"),
+    ("canonicalize", "the file system"),
+    ("read_dir", "the file system"),
+    ("symlink_metadata", "the file system"),
+    ("available_parallelism", "threads"),
 ];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -424,9 +431,25 @@ fn imports(file: &File, modules: &BTreeSet<Vec<String>>) -> BTreeSet<Vec<String>
     let mut i = 0;
     while i < toks.len() {
         if toks[i] == Tok::Ident("use".into()) {
+            // `pub use child::Item` states what the module offers, the way `mod child;` does:
+            // it is no import of the child's (the item is resolved to the child where it is
+            // used).
+            let reexport = i > 0 && toks[i - 1] == Tok::Ident("pub".into());
             let (tree, next) = use_tree(toks, i + 1);
             for (path, name) in tree {
                 let mut path = path;
+                if reexport {
+                    let mut child = file.module.clone();
+                    child.push(path.first().cloned().unwrap_or_default());
+                    let into_child = modules.contains(&child)
+                        || (path.first().map(String::as_str) == Some("self")
+                            && path.len() > 1
+                            && modules
+                                .contains(&[file.module.clone(), vec![path[1].clone()]].concat()));
+                    if into_child {
+                        continue;
+                    }
+                }
                 if let Some(first) = path.first()
                     && !matches!(first.as_str(), "crate" | "self" | "super" | "yjb_return")
                 {
@@ -728,7 +751,10 @@ fn the_reader_sees_what_it_should() {
         "use crate::{a::{b, c as d}, e};\nuse super::f::*;\nfn x() { g::h(); let s = \"crate::z::q\"; }\n#[cfg(test)]\nmod tests { use crate::y; fn t() { std::fs::read(\"x\"); } }\n",
     ));
     let code = code_of(&toks);
-    assert!(!code.contains("crate::z") && !mentions(&code, "std::fs"), "{code}");
+    assert!(
+        !code.contains("crate::z") && !mentions(&code, "std::fs"),
+        "{code}"
+    );
     assert!(mentions("x=std::fs::read", "std::fs") && !mentions("let refs::a", "fs::"));
     assert!(!toks.contains(&Tok::Ident("y".into())));
     let (tree, _) = use_tree(&toks, 1);

@@ -235,7 +235,7 @@ pub fn document(file: &str, bytes: &[u8]) -> Result<Document, Box<Finding>> {
     // with the command that takes it.
     let another = |code: &str, message: String| {
         let what = crate::recognise::recognise(bytes);
-        match crate::recognise::advice(&what, path, crate::recognise::Wanted::Return) {
+        match crate::recognise::advice(&what, path, crate::recognise::Wanted::Return, false) {
             Some(advice) => unreadable("C001", advice),
             None => unreadable(code, message),
         }

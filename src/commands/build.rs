@@ -5,20 +5,20 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_error};
-use crate::atomic::{Replaced, Staging};
-use crate::commands::folders::{check_replaceable, first_free};
-use crate::date::Timestamp;
-use crate::definitions::Severity;
-use crate::files::Kind;
-use crate::names::MANIFEST_JSON;
-use crate::names::{
+use crate::shell::atomic::{Replaced, Staging};
+use crate::shell::files::Kind;
+use crate::shell::folders::{check_replaceable, first_free};
+use yjb_return::date::Timestamp;
+use yjb_return::definitions::Severity;
+use yjb_return::names::MANIFEST_JSON;
+use yjb_return::names::{
     ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, filing_folder,
 };
-use crate::period::Period;
-use crate::report;
-use crate::validate::{Cells, Options, Validation, input};
-use crate::write::manifest::AcknowledgedQuery;
-use crate::write::{self, Request};
+use yjb_return::period::Period;
+use yjb_return::report;
+use yjb_return::validate::{Cells, Options, Validation, input};
+use yjb_return::write::manifest::AcknowledgedQuery;
+use yjb_return::write::{self, Request};
 
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -117,7 +117,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
-    let progress = super::progress::for_terminal(false);
+    let progress = crate::shell::progress::for_terminal(false);
     let v = input::validate_bytes(
         &bytes,
         &defs,
@@ -152,7 +152,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let acknowledged = acknowledged(&v);
     let input_path = match &args.target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
-        Target::Folder { .. } => crate::files::resolved_for_record(&args.export),
+        Target::Folder { .. } => crate::shell::files::resolved_for_record(&args.export),
     };
     let request = Request {
         period: args.period,
@@ -217,7 +217,7 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
         return Ok(());
     };
     let today = super::now().date;
-    match crate::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
+    match yjb_return::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
         Some(why) => Err(CommandError::Other(format!(
             "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
         ))),
@@ -292,22 +292,25 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
 fn against_earlier(
     root: &Path,
     dir: &Path,
-    ret: &crate::measures::Return,
-    defs: &crate::definitions::Definitions,
+    ret: &yjb_return::measures::Return,
+    defs: &yjb_return::definitions::Definitions,
 ) -> Option<String> {
     let name = dir.file_name()?.to_string_lossy();
-    let (period, Filing::Submission(n)) = crate::names::parse_folder(&name)? else {
+    let (period, Filing::Submission(n)) = yjb_return::names::parse_folder(&name)? else {
         return None;
     };
     let earlier = (1..n)
         .rev()
-        .map(|k| root.join(crate::names::submission_folder(period, k)))
+        .map(|k| root.join(yjb_return::names::submission_folder(period, k)))
         .filter(|folder| folder.is_dir());
     for folder in earlier {
-        let file = [crate::names::RETURN_JSON, crate::names::RETURN_XML]
-            .iter()
-            .map(|f| folder.join(f))
-            .find(|p| p.is_file());
+        let file = [
+            yjb_return::names::RETURN_JSON,
+            yjb_return::names::RETURN_XML,
+        ]
+        .iter()
+        .map(|f| folder.join(f))
+        .find(|p| p.is_file());
         let cannot = |why: &str| {
             Some(format!(
                 "This is a resubmission of {period}, but it could not be compared with the \
@@ -325,18 +328,20 @@ fn against_earlier(
         if old.identity.provisional {
             continue;
         }
-        let layout = match crate::write::template::Layout::load(defs) {
+        let layout = match yjb_return::write::template::Layout::load(defs) {
             Ok(l) => l,
             Err(e) => return cannot(&format!("the return template is unusable: {e}")),
         };
-        let mut d = crate::audit::diff::diff(&old, ret, &layout);
+        let mut d = yjb_return::audit::diff::diff(&old, ret, &layout);
         // Every build has its own time and, usually, its own export: only the rest is news.
         d.identity
             .retain(|c| !matches!(c.field, "generated_at" | "input_sha256"));
-        let account = crate::audit::diff::render_text(
+        let account = yjb_return::audit::diff::render_text(
             &d,
             &file.display().to_string(),
-            &dir.join(crate::names::RETURN_JSON).display().to_string(),
+            &dir.join(yjb_return::names::RETURN_JSON)
+                .display()
+                .to_string(),
         );
         return Some(format!(
             "A resubmission of {period}, compared with the latest earlier submission ({}) as \
@@ -422,9 +427,12 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
         )
     };
     for (name, what) in [
-        (crate::names::RETURN_XLSX, xlsx),
-        (crate::names::RETURN_XML, xml),
-        (crate::names::RETURN_JSON, "every figure by measure code"),
+        (yjb_return::names::RETURN_XLSX, xlsx),
+        (yjb_return::names::RETURN_XML, xml),
+        (
+            yjb_return::names::RETURN_JSON,
+            "every figure by measure code",
+        ),
         (MANIFEST_JSON, "how it was made, for `reproduce`"),
     ] {
         writeln!(s, "  {name:<14}{what}").unwrap();

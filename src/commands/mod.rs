@@ -4,8 +4,6 @@
 pub mod build;
 pub mod check;
 pub mod diff;
-pub mod folders;
-pub mod progress;
 pub mod reproduce;
 pub mod rules;
 pub mod scorecard;
@@ -13,8 +11,8 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
-use crate::definitions::{Definitions, DefinitionsError, Source};
-use crate::period::Period;
+use yjb_return::definitions::{Definitions, DefinitionsError, Source};
+use yjb_return::period::Period;
 
 /// Exit status: the command ran and found nothing that blocks.
 pub const EXIT_OK: i32 = 0;
@@ -28,7 +26,7 @@ pub enum CommandError {
     #[error("cannot read {path}: {source}{}", in_excel(.path))]
     ReadInput {
         path: PathBuf,
-        source: crate::files::FileError,
+        source: crate::shell::files::FileError,
     },
     #[error("{path}: {message} ({code})")]
     Unreadable {
@@ -77,14 +75,15 @@ pub fn source(folder: Option<&Path>) -> Result<Source, DefinitionsError> {
         Err(e) => {
             return Err(DefinitionsError::Folder(
                 shown,
-                crate::io_words::describe(&e),
+                crate::shell::words::describe(&e),
             ));
         }
     }
     let mut files = std::collections::BTreeMap::new();
     for top in ["schemas", "templates"] {
-        read_tree(dir, &dir.join(top), &mut files)
-            .map_err(|e| DefinitionsError::Folder(shown.clone(), crate::io_words::describe(&e)))?;
+        read_tree(dir, &dir.join(top), &mut files).map_err(|e| {
+            DefinitionsError::Folder(shown.clone(), crate::shell::words::describe(&e))
+        })?;
     }
     Ok(Source::Files {
         folder: shown,
@@ -118,7 +117,9 @@ fn read_tree(
 pub fn sidecar_path(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
     match named {
         Some(path) => Some(path.to_path_buf()),
-        None => Some(crate::validate::acknowledge::sidecar_path(export)).filter(|p| p.exists()),
+        None => {
+            Some(yjb_return::validate::acknowledge::sidecar_path(export)).filter(|p| p.exists())
+        }
     }
 }
 
@@ -126,41 +127,41 @@ pub fn sidecar_path(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
 pub fn sidecar(
     export: &Path,
     named: Option<&Path>,
-) -> Result<Option<crate::validate::input::Sidecar>, CommandError> {
+) -> Result<Option<yjb_return::validate::input::Sidecar>, CommandError> {
     let Some(path) = sidecar_path(export, named) else {
         return Ok(None);
     };
-    let bytes = read_input(&path, crate::files::Kind::Csv)?;
-    Ok(Some(crate::validate::input::Sidecar {
+    let bytes = read_input(&path, crate::shell::files::Kind::Csv)?;
+    Ok(Some(yjb_return::validate::input::Sidecar {
         name: path.display().to_string(),
         bytes,
     }))
 }
 
 /// The time now, from the system clock: the one place the tool asks it.
-pub fn now() -> crate::date::Timestamp {
+pub fn now() -> yjb_return::date::Timestamp {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);
-    crate::date::Timestamp::from_unix_seconds(secs)
+    yjb_return::date::Timestamp::from_unix_seconds(secs)
 }
 
 /// Reads one return file from disk as `check` reads it (a file that cannot be read as a
 /// return is a finding).
 pub fn document(
     path: &Path,
-) -> Result<crate::audit::check::Document, Box<crate::validate::Finding>> {
+) -> Result<yjb_return::audit::check::Document, Box<yjb_return::validate::Finding>> {
     let folder = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
     let name = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    crate::audit::load_document(&crate::files::Disk::new(folder), &name)
+    yjb_return::audit::load_document(&crate::shell::files::Disk::new(folder), &name)
 }
 
 impl CommandError {
     /// A failure to load an export, naming the file it concerns.
-    pub fn load(export: &Path, e: crate::validate::input::LoadError) -> CommandError {
-        use crate::validate::input::LoadError;
+    pub fn load(export: &Path, e: yjb_return::validate::input::LoadError) -> CommandError {
+        use yjb_return::validate::input::LoadError;
         match e {
             LoadError::Unreadable {
                 code,
@@ -169,8 +170,13 @@ impl CommandError {
             } => CommandError::Unreadable {
                 path: export.to_path_buf(),
                 code,
-                message: crate::recognise::advice(&what, export, crate::recognise::Wanted::Export)
-                    .unwrap_or_else(|| format!("{message}{}", in_excel(export))),
+                message: yjb_return::recognise::advice(
+                    &what,
+                    export,
+                    yjb_return::recognise::Wanted::Export,
+                    false,
+                )
+                .unwrap_or_else(|| format!("{message}{}", in_excel(export))),
             },
             LoadError::Acknowledgements(e) => CommandError::Other(e.to_string()),
         }
@@ -179,8 +185,8 @@ impl CommandError {
 
 /// Reads a whole input file of a kind, within that kind's size cap, with an error that
 /// names it.
-pub fn read_input(path: &Path, kind: crate::files::Kind) -> Result<Vec<u8>, CommandError> {
-    crate::files::read(path, kind).map_err(|source| CommandError::ReadInput {
+pub fn read_input(path: &Path, kind: crate::shell::files::Kind) -> Result<Vec<u8>, CommandError> {
+    crate::shell::files::read(path, kind).map_err(|source| CommandError::ReadInput {
         path: path.to_path_buf(),
         source,
     })
@@ -277,7 +283,7 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 /// in Excel (its lock file is beside it): Excel lets others read an open workbook, but what
 /// was read is its last saved copy. (A failed read says so in its own sentence.)
 pub fn note_if_open_in_excel(path: &Path) {
-    if let Some(lock) = crate::files::excel_lock(path) {
+    if let Some(lock) = crate::shell::files::excel_lock(path) {
         eprintln!(
             "note: {} looks open in Excel ({} is beside it): what was read is its last saved \
              copy; if you changed it, save it and close it in Excel first, then run this again",
@@ -296,14 +302,14 @@ pub fn note_if_open_in_excel(path: &Path) {
 pub fn sidecar_not_found(
     export: &Path,
     named: Option<&Path>,
-    v: &crate::validate::Validation,
+    v: &yjb_return::validate::Validation,
 ) -> Option<String> {
-    use crate::definitions::Severity;
+    use yjb_return::definitions::Severity;
     let open = v
         .findings
         .iter()
         .any(|f| f.severity == Severity::Warning && f.acknowledged.is_none());
-    let looked_for = crate::validate::acknowledge::sidecar_path(export);
+    let looked_for = yjb_return::validate::acknowledge::sidecar_path(export);
     if named.is_some() || !open || looked_for.exists() {
         return None;
     }
@@ -329,7 +335,7 @@ pub fn sidecar_not_found(
         format!(
             " ({} {} there: was the export renamed? rename that file to match, or give it \
              with --acknowledgements)",
-            crate::text::list(&others, 3),
+            yjb_return::text::list(&others, 3),
             if others.len() == 1 { "is" } else { "are" }
         )
     };
@@ -374,7 +380,7 @@ fn orphan_sidecars(entries: &[String], export: &str) -> Vec<String> {
 
 /// The end of a failure's sentence when Excel's lock file is beside the file.
 fn in_excel(path: &Path) -> String {
-    crate::files::excel_lock(path).map_or_else(String::new, |lock| {
+    crate::shell::files::excel_lock(path).map_or_else(String::new, |lock| {
         format!(
             "; it looks open in Excel ({} is beside it): close it in Excel first",
             lock_name(&lock)
@@ -393,9 +399,9 @@ fn lock_name(lock: &Path) -> String {
 /// closed) is not a failure; anything else is said in words.
 pub fn print(out: &mut dyn std::io::Write, text: &str) -> Result<(), CommandError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if !crate::io_words::reader_gone(&e) => Err(CommandError::Other(format!(
+        Err(e) if !crate::shell::words::reader_gone(&e) => Err(CommandError::Other(format!(
             "cannot write the output: {}",
-            crate::io_words::describe(&e)
+            crate::shell::words::describe(&e)
         ))),
         _ => Ok(()),
     }
@@ -405,7 +411,7 @@ pub fn print(out: &mut dyn std::io::Write, text: &str) -> Result<(), CommandErro
 /// spreadsheet library's wording never reaches the user.
 pub fn workbook_error(path: &Path, e: &rust_xlsxwriter::XlsxError) -> CommandError {
     let message = match e {
-        rust_xlsxwriter::XlsxError::IoError(e) => crate::io_words::writing(path, e),
+        rust_xlsxwriter::XlsxError::IoError(e) => crate::shell::words::writing(path, e),
         _ => "the spreadsheet library refused to make it, which is a fault in this tool: \
               please report it (with `--redact`'s copy of the export, if it can be made)"
             .to_string(),
@@ -419,7 +425,8 @@ pub fn workbook_error(path: &Path, e: &rust_xlsxwriter::XlsxError) -> CommandErr
 /// Writes an output file whole or not at all, replacing an existing one only when `replace`
 /// is set, with an error that names it.
 pub fn write_output(path: &Path, bytes: &[u8], replace: bool) -> Result<(), CommandError> {
-    crate::atomic::write(path, bytes, replace).map_err(|e| write_error(path, &e, Some("--force")))
+    crate::shell::atomic::write(path, bytes, replace)
+        .map_err(|e| write_error(path, &e, Some("--force")))
 }
 
 /// A failure to write `path`, in words; `force` names the option that allows replacing, if
@@ -432,7 +439,7 @@ pub fn write_error(path: &Path, e: &std::io::Error, force: Option<&str>) -> Comm
         (std::io::ErrorKind::AlreadyExists, None) => {
             "it already exists: name a new one (nothing was overwritten)".to_string()
         }
-        _ => crate::io_words::writing(path, e),
+        _ => crate::shell::words::writing(path, e),
     };
     CommandError::Write {
         path: path.to_path_buf(),

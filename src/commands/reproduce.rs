@@ -1,5 +1,5 @@
 //! `yjb-return reproduce`: rebuild a past return (or scorecard) from its manifest and prove it
-//! identical (the engine's [`crate::audit::reproduce`] and [`crate::scorecard::reproduce`]):
+//! identical (the engine's [`yjb_return::audit::reproduce`] and [`yjb_return::scorecard::reproduce`]):
 //! this reads the manifest, the input and the definitions, writes `--out`, prints the verdict
 //! and exits 0 reproduced, 1 not reproduced, 2 could not be attempted.
 
@@ -8,16 +8,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
-use crate::audit::reproduce::verdict::render_text;
-use crate::audit::reproduce::{self, RecordError, ReproduceError, Reproduction};
-use crate::definitions::Definitions;
-use crate::files::Kind;
-use crate::names::MANIFEST_JSON;
-use crate::recognise::{self, Wanted};
-use crate::report;
-use crate::scorecard::make::MakeError;
-use crate::scorecard::manifest::ScorecardManifest;
-use crate::text::cut;
+use crate::shell::files::Kind;
+use yjb_return::audit::reproduce::verdict::render_text;
+use yjb_return::audit::reproduce::{self, RecordError, ReproduceError, Reproduction};
+use yjb_return::definitions::Definitions;
+use yjb_return::names::MANIFEST_JSON;
+use yjb_return::recognise::{self, Wanted};
+use yjb_return::report;
+use yjb_return::scorecard::make::MakeError;
+use yjb_return::scorecard::manifest::ScorecardManifest;
+use yjb_return::text::cut;
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -50,7 +50,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                 "{} holds no {MANIFEST_JSON}; {}",
                 args.manifest.display(),
                 recognise::folder_advice(
-                    &crate::files::Disk::new(&args.manifest),
+                    &crate::shell::files::Disk::new(&args.manifest),
                     Wanted::Manifest,
                     "reproduce"
                 )
@@ -77,8 +77,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             other(format!(
                 "{}: {}",
                 manifest_path.display(),
-                recognise::advice(&what, &manifest_path, Wanted::Manifest)
-                    .unwrap_or_else(|| e.to_string())
+                recognise::advice(
+                    &what,
+                    &manifest_path,
+                    Wanted::Manifest,
+                    folder.join(MANIFEST_JSON).is_file(),
+                )
+                .unwrap_or_else(|| e.to_string())
             ))
         }
         e => other(format!("{}: {e}", manifest_path.display())),
@@ -94,7 +99,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     // The input's path and hash are read from the manifest: shown cut, as every user value.
     let input_shown = cut(&input_path.display().to_string()).into_owned();
-    let input = crate::files::read(&input_path, Kind::Export).map_err(|e| {
+    let input = crate::shell::files::read(&input_path, Kind::Export).map_err(|e| {
         other(format!(
             "cannot read the archived input {input_shown} named by the manifest ({e}); it \
              should have SHA-256 {}",
@@ -104,12 +109,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let source = super::source(args.definitions.as_deref())?;
     let defs = Definitions::load(&source, &manifest.definitions.version)?;
     let given = reproduce::Given {
-        folder: &crate::files::Disk::new(&folder),
+        folder: &crate::shell::files::Disk::new(&folder),
         input: &input,
         input_shown,
         defs: &defs,
         today: super::now().date,
-        progress: super::progress::for_terminal(args.json),
+        progress: crate::shell::progress::for_terminal(args.json),
     };
     let outcome = match reproduce::reproduce(&recorded, &given) {
         Ok(Reproduction::Compared { outcome, built }) => {
@@ -153,7 +158,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
 }
 
 /// Writes the rebuilt return into a new folder (`--out`), whole or not at all.
-fn write_rebuilt(dir: &Path, built: &crate::write::Built) -> Result<(), CommandError> {
+fn write_rebuilt(dir: &Path, built: &yjb_return::write::Built) -> Result<(), CommandError> {
     let mut files: Vec<(&str, &[u8])> = built
         .files
         .iter()
@@ -161,8 +166,9 @@ fn write_rebuilt(dir: &Path, built: &crate::write::Built) -> Result<(), CommandE
         .collect();
     let m = built.manifest.to_json();
     files.push((MANIFEST_JSON, m.as_bytes()));
-    let mut staging = crate::atomic::Staging::write(dir, &files, &crate::names::BUILD_FILES)
-        .map_err(|e| super::write_error(dir, &e, None))?;
+    let mut staging =
+        crate::shell::atomic::Staging::write(dir, &files, &yjb_return::names::BUILD_FILES)
+            .map_err(|e| super::write_error(dir, &e, None))?;
     staging
         .place_new(dir)
         .map_err(|e| super::write_error(dir, &e, None))
@@ -180,10 +186,11 @@ fn scorecard(
     let folder = manifest
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
-    let open =
-        |path: &str| -> Box<dyn crate::folder::Folder> { Box::new(crate::files::Disk::new(path)) };
-    let r = match crate::scorecard::reproduce::reproduce(
-        &crate::files::Disk::strict(folder),
+    let open = |path: &str| -> Box<dyn yjb_return::folder::Folder> {
+        Box::new(crate::shell::files::Disk::new(path))
+    };
+    let r = match yjb_return::scorecard::reproduce::reproduce(
+        &crate::shell::files::Disk::strict(folder),
         text,
         &open,
         &source,
@@ -210,8 +217,9 @@ fn scorecard(
             .iter()
             .map(|(n, b)| (n.as_str(), b.as_slice()))
             .collect();
-        let mut staging = crate::atomic::Staging::write(dir, &files, &crate::scorecard::FILES)
-            .map_err(|e| super::write_error(dir, &e, None))?;
+        let mut staging =
+            crate::shell::atomic::Staging::write(dir, &files, &yjb_return::scorecard::FILES)
+                .map_err(|e| super::write_error(dir, &e, None))?;
         staging
             .place_new(dir)
             .map_err(|e| super::write_error(dir, &e, None))?;

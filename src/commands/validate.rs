@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
-use crate::definitions::{Definitions, Severity};
-use crate::files::Kind;
-use crate::period::Period;
-use crate::report;
-use crate::validate::{Cells, Options, Validation, acknowledge, input};
+use crate::shell::files::Kind;
+use yjb_return::definitions::{Definitions, Severity};
+use yjb_return::period::Period;
+use yjb_return::report;
+use yjb_return::validate::{Cells, Options, Validation, acknowledge, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -42,7 +42,7 @@ pub struct Args {
 /// redacted copy reads them again).
 pub fn load(
     args: &Args,
-    progress: &crate::progress::Progress,
+    progress: &yjb_return::progress::Progress,
 ) -> Result<(Definitions, Validation, Vec<u8>), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
@@ -147,7 +147,7 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
-    let progress = super::progress::for_terminal(args.format == Format::Json);
+    let progress = crate::shell::progress::for_terminal(args.format == Format::Json);
     let (defs, v, bytes) = match load(args, &progress) {
         Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
@@ -256,7 +256,7 @@ fn period_not_given(v: &Validation, export: &Path) -> String {
     } else {
         export
     };
-    let codes: Vec<String> = crate::validate::PERIOD_RULES
+    let codes: Vec<String> = yjb_return::validate::PERIOD_RULES
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -265,7 +265,7 @@ fn period_not_given(v: &Validation, export: &Path) -> String {
          ({}: that the export was taken after the quarter began and ended, and before the \
          next quarter had ended). To run them: \
          yjb-return validate {export} --period \"{period}\"{why}.",
-        crate::text::list(&codes, codes.len()),
+        yjb_return::text::list(&codes, codes.len()),
     )
 }
 

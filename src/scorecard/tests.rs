@@ -656,7 +656,7 @@ fn the_workbook_has_the_five_sheets_and_is_deterministic() {
         .and_then(|t| t.split('"').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
-    assert!(scale >= xlsx::MIN_SCALE, "{scale}");
+    assert!(scale >= xlsx::print::MIN_SCALE, "{scale}");
 }
 
 /// The text of one part of a workbook.

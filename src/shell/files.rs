@@ -1,5 +1,5 @@
 //! The user's files as the tool reads them: only regular files, never more than a size that
-//! kind of file can sensibly have, and with failures said in words ([`crate::io_words`])
+//! kind of file can sensibly have, and with failures said in words ([`crate::shell::words`])
 //! rather than the operating system's.
 //!
 //! Every input is read whole into memory (an export must be hashed for the audit trail before
@@ -10,13 +10,13 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-pub use crate::folder::Kind;
-use crate::folder::{Entry, Folder, Unread, Why, plain_name};
+pub use yjb_return::folder::Kind;
+use yjb_return::folder::{Entry, Folder, Unread, Why, plain_name};
 
 /// Why a file could not be read; each is the end of a sentence naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{}", crate::io_words::reading(.0))]
+    #[error("{}", crate::shell::words::reading(.0))]
     Io(#[from] io::Error),
     /// Nothing is at the path; the words say what is in its folder, so a typo shows.
     #[error("it does not exist; {0}")]
@@ -148,7 +148,7 @@ impl Folder for Disk {
                 io::ErrorKind::NotADirectory => Why::NotAFile,
                 _ => Why::Other,
             };
-            Unread::new(why, crate::io_words::reading(&e))
+            Unread::new(why, crate::shell::words::reading(&e))
         };
         let mut out = std::collections::BTreeMap::new();
         for entry in fs::read_dir(&self.path).map_err(unread)? {
@@ -276,7 +276,7 @@ const LISTED: usize = 10;
 /// (sorted, at most ten), so a mistyped name is visible, or that the folder is missing.
 pub fn nearby(path: &Path, kind: Kind) -> String {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let words = crate::io_words::folder_words(path);
+    let words = crate::shell::words::folder_words(path);
     let extensions = match path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
         Some(e) if kind.extensions().contains(&e.as_str()) => vec![e],
         _ => kind.extensions().iter().map(|e| e.to_string()).collect(),
@@ -297,7 +297,7 @@ pub fn nearby(path: &Path, kind: Kind) -> String {
             Some(names) if names.is_empty() => format!("{words} holds no {ending} file"),
             Some(names) => format!(
                 "the {ending} files in {words} are {} (is the name mistyped?)",
-                crate::text::list(&names, LISTED)
+                yjb_return::text::list(&names, LISTED)
             ),
             None => format!("{words} cannot be listed: check the path"),
         },
@@ -310,7 +310,7 @@ fn inside(path: &Path, kind: Kind) -> String {
     match files_of(path, &[ending.to_string()]) {
         Some(names) if !names.is_empty() => format!(
             "give the path of a file in it; its .{ending} files are {}",
-            crate::text::list(&names, LISTED)
+            yjb_return::text::list(&names, LISTED)
         ),
         _ => format!("give the path of a .{ending} file, not of a folder"),
     }
@@ -383,10 +383,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.csv");
         let f = fs::File::create(&path).unwrap();
-        f.set_len(crate::folder::MAX_CSV_BYTES + 1).unwrap();
+        f.set_len(yjb_return::folder::MAX_CSV_BYTES + 1).unwrap();
         let err = read(&path, Kind::Csv).unwrap_err();
         assert!(
-            matches!(err, FileError::TooLarge { size, .. } if size == crate::folder::MAX_CSV_BYTES + 1)
+            matches!(err, FileError::TooLarge { size, .. } if size == yjb_return::folder::MAX_CSV_BYTES + 1)
         );
         assert!(
             err.to_string()

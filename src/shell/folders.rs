@@ -1,13 +1,13 @@
 //! The folders `build` writes on disk: the first free folder of the archive for a filing (the
-//! names are [`crate::names`]'), and whether a folder given to `--out --force` is a return this
+//! names are [`yjb_return::names`]'), and whether a folder given to `--out --force` is a return this
 //! tool wrote, which it may replace.
 
 use std::path::Path;
 
-use crate::files::{self, Kind};
-use crate::names::*;
-use crate::period::Period;
-use crate::write::manifest::Manifest;
+use crate::shell::files::{self, Kind};
+use yjb_return::names::*;
+use yjb_return::period::Period;
+use yjb_return::write::manifest::Manifest;
 
 /// The first number of a kind of filing whose folder is free under an archive root (a hint:
 /// another build may take it first, so the caller places its folder create-exclusively and
@@ -24,11 +24,11 @@ pub fn first_free(root: &Path, period: Period, kind: Filing) -> Filing {
 /// empty folder is also fine: replacing it deletes nothing). Otherwise, the end of a sentence
 /// saying what the folder holds.
 pub fn check_replaceable(dir: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| crate::io_words::describe(&e))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| crate::shell::words::describe(&e))?;
     let mut foreign = Vec::new();
     let mut count = 0;
     for entry in entries {
-        let entry = entry.map_err(|e| crate::io_words::describe(&e))?;
+        let entry = entry.map_err(|e| crate::shell::words::describe(&e))?;
         count += 1;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().is_ok_and(|t| t.is_file());
@@ -46,7 +46,7 @@ pub fn check_replaceable(dir: &Path) -> Result<(), String> {
         return Err(format!(
             "it holds {}, which build never writes, so it is not a return's folder{}; \
              --force replaces only a folder holding a return, and nothing was changed",
-            crate::text::list(&foreign, 5),
+            yjb_return::text::list(&foreign, 5),
             if archive {
                 " (it looks like an archive of returns: use --archive to file a resubmission)"
             } else {
@@ -106,10 +106,39 @@ mod tests {
         dir
     }
 
+    /// A manifest as a build writes one (its hashes made up).
     fn manifest() -> String {
-        let ret = crate::write::xml::tests::sample();
-        let m = crate::write::manifest::tests::manifest_of(&ret);
-        m.to_json()
+        use yjb_return::write::manifest::*;
+        Manifest {
+            manifest_version: MANIFEST_VERSION,
+            tool: Tool {
+                name: "yjb-return".into(),
+                version: "0.2.0".into(),
+            },
+            definitions: DefinitionsRef {
+                version: "2024-25".into(),
+                sha256: "x".into(),
+            },
+            period: "2024-25 Q2".into(),
+            provisional: false,
+            generated_at: "2024-10-21T09:30:00Z".into(),
+            input: Input {
+                path: "input.xlsx".into(),
+                sha256: "11".repeat(32),
+                bytes: 1,
+            },
+            identity: ServiceRef {
+                yjs_code: "NSH01".into(),
+                yjs_name: "Northshire".into(),
+                nation: "ENGLAND".into(),
+            },
+            acknowledged: vec![],
+            outputs: vec![Output {
+                file: "return.json".into(),
+                sha256: "22".repeat(32),
+            }],
+        }
+        .to_json()
     }
 
     #[test]

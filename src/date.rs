@@ -148,11 +148,9 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
-    /// The current time, from the system clock.
-    pub fn now() -> Timestamp {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs() as i64);
+    /// The instant `secs` seconds after 1970-01-01T00:00:00Z (the clock is the shell's: the
+    /// engine is given the time, never asks it).
+    pub fn from_unix_seconds(secs: i64) -> Timestamp {
         Timestamp {
             date: Date::from_days_since_epoch(secs.div_euclid(86_400)),
             seconds: secs.rem_euclid(86_400) as u32,
@@ -341,7 +339,15 @@ mod tests {
         ] {
             assert!(Timestamp::parse(bad).is_none(), "{bad}");
         }
-        assert!(Timestamp::now().date.year() >= 2024);
+        // 2024-10-21T09:30:05Z is 1,729,503,005 seconds after the epoch.
+        assert_eq!(
+            Timestamp::from_unix_seconds(1_729_503_005).to_string(),
+            "2024-10-21T09:30:05Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix_seconds(-1).to_string(),
+            "1969-12-31T23:59:59Z"
+        );
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! than the binary knows. A past return is always rebuilt with the version it was built with.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use serde::Deserialize;
@@ -14,6 +13,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::period::Period;
+use crate::schema::{ColumnDef, ColumnType};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -24,8 +24,13 @@ mod embedded {
 pub enum Source {
     /// The files built into the binary.
     Embedded,
-    /// A folder holding `schemas/<version>/` and `templates/<version>/`.
-    Folder(PathBuf),
+    /// The files of a folder laid out as the built-in ones (`schemas/<version>/...`,
+    /// `templates/<version>/...`), read by the shell: each file's path inside the folder, with
+    /// `/` between its parts, and its bytes. `folder` is the folder as its user named it.
+    Files {
+        folder: String,
+        files: std::sync::Arc<BTreeMap<String, Vec<u8>>>,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -38,41 +43,17 @@ pub enum DefinitionsError {
         earliest.start().long()
     )]
     NoneForPeriod { period: Period, earliest: Period },
-    #[error("the definitions folder {} does not exist", .0.display())]
-    NoFolder(PathBuf),
-    #[error("the definitions folder {} holds no schemas/<version>/export.json", .0.display())]
-    EmptyFolder(PathBuf),
-    #[error("cannot read the definitions folder {}: {}", .0.display(), crate::io_words::describe(.1))]
-    Folder(PathBuf, std::io::Error),
+    #[error("the definitions folder {0} does not exist")]
+    NoFolder(String),
+    #[error("the definitions folder {0} holds no schemas/<version>/export.json")]
+    EmptyFolder(String),
+    /// The folder could not be read: the second part says why, in words.
+    #[error("cannot read the definitions folder {0}: {1}")]
+    Folder(String, String),
     #[error("definitions file {0} is missing")]
     Missing(String),
     #[error("definitions file {0} is not valid: {1}")]
     Invalid(String, String),
-}
-
-/// The type of a column, which decides how its cells are read (the schemas' `x-type`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ColumnType {
-    Text,
-    Code,
-    Date,
-    Yesno,
-    Integer,
-    Number,
-    Period,
-}
-
-#[derive(Debug, Clone)]
-pub struct ColumnDef {
-    pub name: String,
-    pub kind: ColumnType,
-    /// Normalised header spellings that also mean this column.
-    pub aliases: Vec<String>,
-    /// Recorded at the end of an intervention: ignored while it is open.
-    pub at_end: bool,
-    /// The code list, for code columns.
-    pub codes: Vec<String>,
 }
 
 pub struct SheetDef {
@@ -85,7 +66,7 @@ pub struct SheetDef {
     /// The sheet's JSON Schema, the source of truth for its rules.
     pub schema: Value,
     /// The schema compiled into checks on typed rows, which validation applies.
-    pub checks: crate::validate::schema::Compiled,
+    pub checks: crate::schema::checks::Compiled,
     /// The schema compiled by `jsonschema`, which proves it is valid JSON Schema (and against
     /// which the tests hold `checks`).
     pub validator: jsonschema::Validator,
@@ -197,9 +178,9 @@ impl Definitions {
         }
         versions.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
         if versions.is_empty()
-            && let Source::Folder(dir) = source
+            && let Source::Files { folder, .. } = source
         {
-            return Err(DefinitionsError::EmptyFolder(dir.clone()));
+            return Err(DefinitionsError::EmptyFolder(folder.clone()));
         }
         Ok(versions)
     }
@@ -293,7 +274,7 @@ impl Definitions {
             let known = Definitions::versions(source)?.join(", ");
             // The version can come from a file (a return, a manifest): shown, not copied whole.
             return Err(DefinitionsError::UnknownVersion(
-                crate::cut::cut(version).into_owned(),
+                crate::text::cut(version).into_owned(),
                 known,
             ));
         }
@@ -304,7 +285,7 @@ impl Definitions {
             hasher.update((bytes.len() as u64).to_le_bytes());
             hasher.update(bytes);
         }
-        let hash = crate::hex(&hasher.finalize());
+        let hash = crate::hash::hex(&hasher.finalize());
 
         let read_json = |rel: &str| -> Result<Value, DefinitionsError> {
             let path = format!("schemas/{version}/{rel}");
@@ -334,7 +315,7 @@ impl Definitions {
                 .build(&schema)
                 .map_err(|e| invalid(e.to_string()))?;
             let checks =
-                crate::validate::schema::Compiled::new(&schema, &columns).map_err(invalid)?;
+                crate::schema::checks::Compiled::new(&schema, &columns).map_err(invalid)?;
             sheets.push(SheetDef {
                 aliases: s.aliases.iter().map(|a| normalise(a)).collect(),
                 name: s.name,
@@ -457,48 +438,8 @@ fn all_files(source: &Source) -> Result<BTreeMap<String, Vec<u8>>, DefinitionsEr
             .iter()
             .map(|(p, b)| ((*p).to_string(), b.to_vec()))
             .collect()),
-        Source::Folder(dir) => {
-            match std::fs::metadata(dir) {
-                Ok(m) if m.is_dir() => {}
-                Ok(_) => {
-                    return Err(DefinitionsError::Folder(
-                        dir.clone(),
-                        std::io::Error::other("it is a file, not a folder"),
-                    ));
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(DefinitionsError::NoFolder(dir.clone()));
-                }
-                Err(e) => return Err(DefinitionsError::Folder(dir.clone(), e)),
-            }
-            let mut files = BTreeMap::new();
-            for top in ["schemas", "templates"] {
-                read_tree(dir, &dir.join(top), &mut files)
-                    .map_err(|e| DefinitionsError::Folder(dir.clone(), e))?;
-            }
-            Ok(files)
-        }
+        Source::Files { files, .. } => Ok(files.as_ref().clone()),
     }
-}
-
-fn read_tree(
-    root: &Path,
-    dir: &Path,
-    files: &mut BTreeMap<String, Vec<u8>>,
-) -> std::io::Result<()> {
-    if !dir.exists() {
-        return Ok(());
-    }
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            read_tree(root, &path, files)?;
-        } else if let Ok(rel) = path.strip_prefix(root) {
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            files.insert(rel, std::fs::read(&path)?);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -559,13 +500,11 @@ mod tests {
         assert!(Definitions::load(&Source::Embedded, "2030-31").is_err());
     }
 
-    /// Copies the embedded definitions into a folder as version `version`, applying from
-    /// `from`.
-    fn folder_version(root: &Path, version: &str, from: &str) {
+    /// Copies the embedded definitions into a folder's files as version `version`, applying
+    /// from `from`.
+    fn folder_version(files: &mut BTreeMap<String, Vec<u8>>, version: &str, from: &str) {
         for (path, bytes) in embedded::EMBEDDED {
             let rel = path.replacen("2024-25", version, 1);
-            let dest = root.join(&rel);
-            std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
             let mut bytes = bytes.to_vec();
             if rel.ends_with("export.json") {
                 let text = String::from_utf8(bytes)
@@ -574,16 +513,23 @@ mod tests {
                     .replace("\"2023-24 Q1\"", &format!("\"{from}\""));
                 bytes = text.into_bytes();
             }
-            std::fs::write(dest, bytes).unwrap();
+            files.insert(rel, bytes);
+        }
+    }
+
+    fn folder(files: BTreeMap<String, Vec<u8>>) -> Source {
+        Source::Files {
+            folder: "defs".to_string(),
+            files: std::sync::Arc::new(files),
         }
     }
 
     #[test]
     fn a_newer_version_takes_over_from_its_first_period() {
-        let dir = tempfile::tempdir().unwrap();
-        folder_version(dir.path(), "2024-25", "2023-24 Q1");
-        folder_version(dir.path(), "2026-27", "2026-27 Q2");
-        let source = Source::Folder(dir.path().to_path_buf());
+        let mut files = BTreeMap::new();
+        folder_version(&mut files, "2024-25", "2023-24 Q1");
+        folder_version(&mut files, "2026-27", "2026-27 Q2");
+        let source = folder(files);
         let pick = |p: &str| Definitions::for_period(&source, p.parse().unwrap()).unwrap();
         assert_eq!(pick("2026-27 Q1").version, "2024-25");
         let newer = pick("2026-27 Q2");
@@ -595,26 +541,20 @@ mod tests {
 
     #[test]
     fn a_version_must_say_from_when_it_applies() {
-        let dir = tempfile::tempdir().unwrap();
-        folder_version(dir.path(), "2024-25", "2023-24 Q1");
-        let index = dir.path().join("schemas/2024-25/export.json");
-        let text = std::fs::read_to_string(&index)
+        let mut files = BTreeMap::new();
+        folder_version(&mut files, "2024-25", "2023-24 Q1");
+        let index = files.get_mut("schemas/2024-25/export.json").unwrap();
+        let text = String::from_utf8(index.clone())
             .unwrap()
             .replace("\"applies_from\": \"2023-24 Q1\",", "");
-        std::fs::write(&index, text).unwrap();
-        let err = Definitions::latest(&Source::Folder(dir.path().to_path_buf())).unwrap_err();
+        *index = text.into_bytes();
+        let err = Definitions::latest(&folder(files)).unwrap_err();
         assert!(err.to_string().contains("applies_from"), "{err}");
     }
 
     #[test]
-    fn a_missing_folder_is_named() {
-        let err = Definitions::latest(&Source::Folder("/nonexistent/defs".into())).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "the definitions folder /nonexistent/defs does not exist"
-        );
-        let empty = tempfile::tempdir().unwrap();
-        let err = Definitions::latest(&Source::Folder(empty.path().to_path_buf())).unwrap_err();
+    fn an_empty_folder_is_named() {
+        let err = Definitions::latest(&folder(BTreeMap::new())).unwrap_err();
         assert!(
             err.to_string()
                 .ends_with("holds no schemas/<version>/export.json"),

@@ -4,8 +4,11 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod commands;
+mod shell;
+
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use yjb_return::commands::{self, CommandError, EXIT_FAILURE};
+use commands::{CommandError, EXIT_FAILURE};
 use yjb_return::date::Timestamp;
 use yjb_return::definitions::{Definitions, Source};
 use yjb_return::period::Period;
@@ -324,7 +327,7 @@ fn main() -> ExitCode {
     // tool still works; a build killed part-way is then cleaned by the next build of the same
     // target.
     let _ = ctrlc::set_handler(|| {
-        yjb_return::atomic::remove_unplaced();
+        crate::shell::atomic::remove_unplaced();
         let lead = if std::io::stderr().is_terminal() {
             "\n"
         } else {

@@ -13,9 +13,10 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use crate::definitions::normalise;
+use crate::folder::{Entry, Folder, Kind};
+use crate::names::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::names::{parse_folder, period_folder};
 use crate::period::Period;
-use crate::write::archive::{parse_folder, period_folder};
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// What a file turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +75,7 @@ pub fn recognise(bytes: &[u8]) -> What {
     let text = String::from_utf8_lossy(bytes.get(..4096).unwrap_or(bytes));
     let text = text.trim_start_matches('\u{feff}').trim_start();
     if text.starts_with('<') {
-        return if text.contains(&format!("<{}", crate::write::xml::ROOT)) {
+        return if text.contains(&format!("<{}", crate::names::ROOT)) {
             What::ReturnXml
         } else {
             What::Unknown
@@ -136,7 +137,7 @@ pub fn of_sheets<S: AsRef<str>>(names: &[S]) -> What {
         .any(|n| EXPORT_SHEETS.contains(&normalise(n.as_ref()).replace('_', "").as_str()))
     {
         What::Export { covers: None }
-    } else if has(crate::write::workbook::COVER) {
+    } else if has(crate::names::COVER) {
         What::ReturnWorkbook
     } else if has("Scorecard") {
         What::ScorecardWorkbook
@@ -217,8 +218,9 @@ pub fn arg(path: &Path) -> String {
 
 /// The sentence saying what `path` is and which command takes it, when it is one of the
 /// tool's files but not the kind `wanted`; `None` when it is of no recognised kind (the
-/// caller's own message stands).
-pub fn advice(what: &What, path: &Path, wanted: Wanted) -> Option<String> {
+/// caller's own message stands). `manifest_beside` says whether a `manifest.json` is in the
+/// same folder (the shell looks).
+pub fn advice(what: &What, path: &Path, wanted: Wanted, manifest_beside: bool) -> Option<String> {
     let p = arg(path);
     let folder = path
         .parent()
@@ -275,7 +277,7 @@ pub fn advice(what: &What, path: &Path, wanted: Wanted) -> Option<String> {
                     "this is {this}, not a case-management export: to check it before \
                      sending, run `{check}`"
                 ),
-                _ if folder.join(MANIFEST_JSON).is_file() => format!(
+                _ if manifest_beside => format!(
                     "this is {this}, not its {MANIFEST_JSON}: give the return's folder, which \
                      holds the manifest: `yjb-return reproduce {f}`"
                 ),
@@ -325,41 +327,38 @@ fn noun(wanted: Wanted) -> &'static str {
 /// What to say of a folder that holds none of the files `command` wanted from it: an archive
 /// of returns names one of its quarters, a folder holding a return or exports names the
 /// command for them. `None` when there is nothing better to say than the caller's sentence.
-pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String> {
-    let entries: Vec<(String, bool)> = std::fs::read_dir(dir)
+pub fn folder_advice(dir: &dyn Folder, wanted: Wanted, command: &str) -> Option<String> {
+    let entries: Vec<(String, bool)> = dir
+        .entries()
         .ok()?
-        .flatten()
-        .map(|e| {
-            (
-                e.file_name().to_string_lossy().into_owned(),
-                e.file_type().is_ok_and(|t| t.is_dir()),
-            )
-        })
+        .into_iter()
+        .map(|(name, entry)| (name, entry == Entry::Folder))
         .collect();
     let mut quarters: Vec<String> = entries
         .iter()
         .filter(|(n, is_dir)| *is_dir && parse_folder(n).is_some())
-        .filter(|(n, _)| dir.join(n).join(MANIFEST_JSON).is_file())
+        .filter(|(n, _)| dir.open(n).entry(MANIFEST_JSON) == Some(Entry::File))
         .map(|(n, _)| n.clone())
         .collect();
     quarters.sort();
     if let Some(last) = quarters.last() {
         return Some(format!(
             "it is an archive of returns ({}): give one of them, e.g. `yjb-return {command} {}`",
-            crate::io_words::list(&quarters, 8),
-            arg(&dir.join(last))
+            crate::text::list(&quarters, 8),
+            arg(Path::new(&dir.shown(last)))
         ));
     }
     let has = |name: &str| entries.iter().any(|(n, d)| !d && n == name);
     if wanted != Wanted::Manifest
         && has(MANIFEST_JSON)
-        && crate::files::read(&dir.join(MANIFEST_JSON), crate::files::Kind::Manifest)
+        && dir
+            .read(MANIFEST_JSON, Kind::Manifest)
             .is_ok_and(|b| recognise(&b) == What::ScorecardManifest)
     {
         return Some(format!(
             "it is a board scorecard's folder, made from the returns of an archive (each checked \
              as it was made): `yjb-return reproduce {}` proves the scorecard",
-            arg(dir)
+            arg(Path::new(&dir.path()))
         ));
     }
     if wanted == Wanted::Manifest
@@ -370,7 +369,7 @@ pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String
         return Some(format!(
             "it holds a return but no {MANIFEST_JSON}, so it cannot be reproduced (was the \
              manifest moved or deleted?); to check the return itself, run `yjb-return check {}`",
-            arg(dir)
+            arg(Path::new(&dir.path()))
         ));
     }
     let mut workbooks: Vec<String> = entries
@@ -387,7 +386,7 @@ pub fn folder_advice(dir: &Path, wanted: Wanted, command: &str) -> Option<String
         "it holds {} but no return: a return is built from an export with `yjb-return build \
          EXPORT.xlsx --period \"2024-25 Q2\" --out returns{}2024-25-Q2`, and {command} takes \
          that folder",
-        crate::io_words::list(&workbooks, 5),
+        crate::text::list(&workbooks, 5),
         std::path::MAIN_SEPARATOR
     ))
 }
@@ -455,19 +454,18 @@ mod tests {
     fn a_return_given_for_a_manifest_names_its_folder_when_the_manifest_is_there() {
         let dir = tempfile::tempdir().unwrap();
         let xml = dir.path().join("return.xml");
-        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest).unwrap();
+        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest, false).unwrap();
         assert!(said.contains("no manifest.json is beside it"), "{said}");
         assert!(
             said.contains(&format!("yjb-return check {}", xml.display())),
             "{said}"
         );
-        std::fs::write(dir.path().join(MANIFEST_JSON), b"{}").unwrap();
-        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest).unwrap();
+        let said = advice(&What::ReturnXml, &xml, Wanted::Manifest, true).unwrap();
         assert!(
             said.ends_with(&format!("`yjb-return reproduce {}`", dir.path().display())),
             "{said}"
         );
-        assert_eq!(advice(&What::ReturnXml, &xml, Wanted::Return), None);
+        assert_eq!(advice(&What::ReturnXml, &xml, Wanted::Return, false), None);
     }
 
     #[test]
@@ -478,6 +476,7 @@ mod tests {
             },
             Path::new("q3 export.xlsx"),
             Wanted::Return,
+            false,
         )
         .unwrap();
         let sep = std::path::MAIN_SEPARATOR;
@@ -494,13 +493,12 @@ mod tests {
 
     #[test]
     fn an_archive_names_one_of_its_quarters() {
-        let dir = tempfile::tempdir().unwrap();
+        let mut dir = crate::folder::Memory::new("returns");
         for q in ["2024-25-Q1", "2024-25-Q2", "2024-25-Q2-resubmission-2"] {
-            std::fs::create_dir(dir.path().join(q)).unwrap();
-            std::fs::write(dir.path().join(q).join(MANIFEST_JSON), b"{}").unwrap();
+            dir.insert(&format!("{q}/{MANIFEST_JSON}"), b"{}".to_vec());
         }
-        std::fs::create_dir(dir.path().join("notes")).unwrap();
-        let said = folder_advice(dir.path(), Wanted::Manifest, "reproduce").unwrap();
+        dir.mkdir("notes");
+        let said = folder_advice(&dir, Wanted::Manifest, "reproduce").unwrap();
         assert!(
             said.starts_with(
                 "it is an archive of returns (2024-25-Q1, 2024-25-Q2 and \
@@ -508,14 +506,13 @@ mod tests {
             ),
             "{said}"
         );
-        let empty = tempfile::tempdir().unwrap();
-        assert_eq!(folder_advice(empty.path(), Wanted::Return, "check"), None);
-        std::fs::write(
-            empty.path().join(MANIFEST_JSON),
-            br#"{"manifest_version": 1, "kind": "scorecard"}"#,
-        )
-        .unwrap();
-        let said = folder_advice(empty.path(), Wanted::Return, "diff").unwrap();
+        let mut empty = crate::folder::Memory::new("board");
+        assert_eq!(folder_advice(&empty, Wanted::Return, "check"), None);
+        empty.insert(
+            MANIFEST_JSON,
+            br#"{"manifest_version": 1, "kind": "scorecard"}"#.to_vec(),
+        );
+        let said = folder_advice(&empty, Wanted::Return, "diff").unwrap();
         assert!(
             said.starts_with("it is a board scorecard's folder"),
             "{said}"

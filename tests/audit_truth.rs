@@ -96,7 +96,7 @@ impl Built {
 }
 
 fn sha256(path: &Path) -> String {
-    yjb_return::sha256_hex(&std::fs::read(path).unwrap())
+    yjb_return::hash::sha256_hex(&std::fs::read(path).unwrap())
 }
 
 fn has(found: &[(String, String)], code: &str, column: &str) -> bool {

@@ -22,7 +22,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::samples;
-use yjb_return::write::archive::BUILD_FILES;
+use yjb_return::names::BUILD_FILES;
 
 const TRIES: u32 = 40;
 /// Fewer under Wine: each run starts a Windows process, which takes it a good part of a second.

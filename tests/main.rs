@@ -4,6 +4,7 @@
 
 mod common;
 
+mod architecture;
 mod ascii;
 mod audit_truth;
 mod check_edits;

@@ -176,7 +176,11 @@ fn writes_the_four_files_and_the_csv_copies() {
     for output in m["outputs"].as_array().unwrap() {
         let file = output["file"].as_str().unwrap();
         let bytes = std::fs::read(out.join(file)).unwrap();
-        assert_eq!(output["sha256"], yjb_return::sha256_hex(&bytes), "{file}");
+        assert_eq!(
+            output["sha256"],
+            yjb_return::hash::sha256_hex(&bytes),
+            "{file}"
+        );
     }
     // No child's identifier anywhere: the samples' child ids start NSH- or are 40017.
     for file in ["scorecard.html", "scorecard.json"] {
@@ -1183,7 +1187,7 @@ fn reproduce_of_a_scorecard_output_edited_with_its_hash_says_both_were_changed()
     let (a, _) = made_in(dir.path());
     let html = a.join("scorecard.html");
     let text = std::fs::read_to_string(&html).unwrap();
-    let old = yjb_return::sha256_hex(text.as_bytes());
+    let old = yjb_return::hash::sha256_hex(text.as_bytes());
     let edited = text.replace("Northshire", "Southshire");
     std::fs::write(&html, &edited).unwrap();
     let manifest = a.join("manifest.json");
@@ -1191,7 +1195,7 @@ fn reproduce_of_a_scorecard_output_edited_with_its_hash_says_both_were_changed()
     assert!(m.contains(&old));
     std::fs::write(
         &manifest,
-        m.replace(&old, &yjb_return::sha256_hex(edited.as_bytes())),
+        m.replace(&old, &yjb_return::hash::sha256_hex(edited.as_bytes())),
     )
     .unwrap();
     let (code, out, err) = reproduce_a(dir.path());

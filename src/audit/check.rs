@@ -7,14 +7,15 @@
 
 use std::collections::BTreeSet;
 
-use crate::cut::{cut, cut_owned};
 use crate::definitions::{Definitions, Severity, Source};
 use crate::export::records::Export;
 use crate::kpi;
 use crate::measures::Return;
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::text::{cut, cut_owned};
 use crate::validate::Finding;
 use crate::write::manifest::Manifest;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::write::workbook::{Conflict, Place, Shown};
 
 /// The check rules: code, severity, what it means. Listed by `check --rules` and in the README.
 pub const RULES: &[(&str, Severity, &str)] = &[
@@ -110,53 +111,6 @@ pub const RULES: &[(&str, Severity, &str)] = &[
         "a return file checked with no manifest.json beside it: its figures are checked for consistency, not shown to be the ones built",
     ),
 ];
-
-/// A cell of a return workbook: its sheet, Excel row and 0-based column.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Place {
-    pub sheet: String,
-    pub row: u32,
-    pub col: u32,
-}
-
-impl Place {
-    /// The cell as Excel names it, to type into its Name Box: `Cohort!B5`,
-    /// `'KPI1 Accommodation'!B5`.
-    pub fn reference(&self) -> String {
-        format!(
-            "{}!{}{}",
-            crate::validate::finding::sheet_ref(&self.sheet),
-            crate::validate::column_letters(self.col),
-            self.row
-        )
-    }
-}
-
-/// A figure shown on several rows of a workbook (the cohort, on each KPI sheet) with another
-/// value than where it is first shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Conflict {
-    pub code: String,
-    pub place: Place,
-    pub value: i64,
-    /// The first showing, which is the one read as the return's figure.
-    pub first: Place,
-    pub first_value: i64,
-}
-
-/// A percentage, rate or ratio as a workbook cell shows it: numerator / denominator × `per`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Shown {
-    pub numerator: String,
-    /// A measure code; `None` for a rate, whose denominator is the 10-17 population.
-    pub denominator: Option<String>,
-    /// 100 for a percentage, 1 for a ratio, 10,000 for a rate per 10,000.
-    pub per: f64,
-    /// The number in the cell (0.5 for 50%: the cell holds a fraction formatted as a
-    /// percentage), `None` when the cell is empty.
-    pub value: Option<f64>,
-    pub place: Place,
-}
 
 /// A return read from one file.
 #[derive(Debug, Clone)]
@@ -291,7 +245,9 @@ fn short(hash: &str) -> String {
 }
 
 /// Every check that needs only the document itself.
-pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
+/// `today` is the day of the check: a return cannot be for a period that has not ended by then
+/// (C106).
+pub fn check_document(doc: &Document, source: &Source, today: crate::date::Date) -> Vec<Finding> {
     let mut out = Vec::new();
     let id = &doc.ret.identity;
     let file = doc.file.as_str();
@@ -339,7 +295,7 @@ pub fn check_document(doc: &Document, source: &Source) -> Vec<Finding> {
             ),
         ));
     }
-    if let Some(f) = period_against_time(doc, crate::date::Timestamp::now().date) {
+    if let Some(f) = period_against_time(doc, today) {
         out.push(f);
     }
     if !crate::audit::record::is_hex64(&id.input_sha256) {
@@ -733,6 +689,11 @@ pub fn check_against(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The day the tests check on: after every period they use.
+    fn today() -> crate::date::Date {
+        crate::date::Date::new(2026, 12, 6).unwrap()
+    }
     use crate::measures::Measures;
 
     fn document() -> Document {
@@ -762,7 +723,10 @@ mod tests {
 
     #[test]
     fn a_complete_return_passes() {
-        assert_eq!(check_document(&document(), &Source::Embedded), vec![]);
+        assert_eq!(
+            check_document(&document(), &Source::Embedded, today()),
+            vec![]
+        );
     }
 
     #[test]
@@ -779,7 +743,7 @@ mod tests {
         m.set("kpi11.made_up", 3);
         m.set("kpi7.pcc.attended", 0);
         doc.ret.measures = m;
-        let found = codes(&check_document(&doc, &Source::Embedded));
+        let found = codes(&check_document(&doc, &Source::Embedded, today()));
         assert!(
             found.contains(&("C201".into(), Some("kpi10.victims".into()))),
             "{found:?}"
@@ -803,7 +767,7 @@ mod tests {
     fn a_period_before_the_kpis_began_is_not_fit_to_send() {
         let mut doc = document();
         doc.ret.identity.period = "2019-20 Q2".parse().unwrap();
-        let found = check_document(&doc, &Source::Embedded);
+        let found = check_document(&doc, &Source::Embedded, today());
         let c103: Vec<&Finding> = found.iter().filter(|f| f.code == "C103").collect();
         assert_eq!(c103.len(), 1, "{found:?}");
         assert!(
@@ -815,7 +779,7 @@ mod tests {
         );
         doc.ret.identity.period = "2023-24 Q1".parse().unwrap();
         assert!(
-            !check_document(&doc, &Source::Embedded)
+            !check_document(&doc, &Source::Embedded, today())
                 .iter()
                 .any(|f| f.code == "C103")
         );
@@ -894,7 +858,7 @@ mod tests {
         let mut doc = document();
         doc.ret.identity.yjs_code = "N".into();
         doc.ret.identity.definitions_version = "2019-20".into();
-        let found = codes(&check_document(&doc, &Source::Embedded));
+        let found = codes(&check_document(&doc, &Source::Embedded, today()));
         assert_eq!(found[0].0, "C102");
         assert!(found.iter().any(|(c, _)| c == "C103"), "{found:?}");
     }
@@ -1054,10 +1018,10 @@ mod tests {
                 2.25,
             ),
         ];
-        assert_eq!(check_document(&doc, &Source::Embedded), vec![]);
+        assert_eq!(check_document(&doc, &Source::Embedded, today()), vec![]);
         doc.shown[0].value = Some(1.2);
         doc.shown[1].value = Some(2.0);
-        let found = check_document(&doc, &Source::Embedded);
+        let found = check_document(&doc, &Source::Embedded, today());
         let messages: Vec<&str> = found.iter().map(|f| f.message.as_str()).collect();
         assert_eq!(
             messages,

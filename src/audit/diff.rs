@@ -7,26 +7,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::cut::{cut, cut_owned};
 use crate::measures::{Identity, Return};
-use crate::write::template::{Kind, Layout};
-
-/// A percentage the workbook shows: numerator / denominator, both measure codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ratio {
-    pub numerator: String,
-    pub denominator: String,
-}
-
-impl Ratio {
-    /// The counts of the percentage for a return, or `None` when a count is missing or the
-    /// denominator is 0 (the workbook leaves such a cell empty).
-    fn counts(&self, ret: &Return) -> Option<(i64, i64)> {
-        let n = ret.measures.get(&self.numerator)?;
-        let d = ret.measures.get(&self.denominator)?;
-        (d != 0).then_some((n, d))
-    }
-}
+use crate::text::{cut, cut_owned};
+use crate::write::template::{Kind, Layout, Ratio};
 
 /// A percentage as the workbook shows it, in tenths of a point: n / d to one decimal, halves
 /// away from zero, worked on the exact fraction (25 / 29 is 86.2%, 1 / 16 is 6.3%). In i128,

@@ -9,9 +9,10 @@
 //! vanish when that one figure is put back: a counterfactual, so no rule needs to know which
 //! codes another rule involves.
 
-use crate::audit::check::{Document, Place};
+use crate::audit::check::Document;
 use crate::validate::Finding;
 use crate::write::manifest::Manifest;
+use crate::write::workbook::Place;
 
 /// The most edits whose consequences are worked out one by one (each costs a check of the
 /// return); beyond, the findings are listed as they come.
@@ -23,8 +24,8 @@ const MAX_EDITS: usize = 30;
 pub struct Edit {
     /// The edited file, as given.
     pub file: String,
-    /// Whole, since the edit is put back by it; shown [`cut`](crate::cut::cut).
-    #[serde(serialize_with = "crate::cut::serialize")]
+    /// Whole, since the edit is put back by it; shown [`cut`](crate::text::cut).
+    #[serde(serialize_with = "crate::text::serialize")]
     pub code: String,
     /// The cell, in a workbook (`Cohort!B5`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,11 +154,11 @@ fn vanished(all: &[Finding], without: &[Finding]) -> Vec<usize> {
 
 /// The edit's own finding, in place of the C401s that compared its cell with each other file.
 fn headline(e: &Edit, doc: &Document) -> Finding {
-    let files = crate::io_words::list(&e.built_in, 3);
+    let files = crate::text::list(&e.built_in, 3);
     let what = e
         .cell
         .clone()
-        .unwrap_or_else(|| crate::cut::cut(&e.code).into_owned());
+        .unwrap_or_else(|| crate::text::cut(&e.code).into_owned());
     let message = if e.as_built {
         format!(
             "{what} was changed after the build: {}, built as {} ({files} {} {}); put {} back, \
@@ -254,8 +255,8 @@ pub fn explain(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::check::Conflict;
     use crate::measures::{Measures, Return};
+    use crate::write::workbook::Conflict;
 
     fn doc(file: &str, figures: &[(&str, i64)]) -> Document {
         let mut m = Measures::new();

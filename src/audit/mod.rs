@@ -5,13 +5,14 @@ pub mod check;
 pub mod diff;
 pub mod edits;
 pub mod record;
+pub mod reproduce;
 
-use std::path::{Path, PathBuf};
-
+use crate::date::Date;
 use crate::definitions::{Severity, Source};
+use crate::folder::{Folder, Kind, Why};
+use crate::names::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::validate::Finding;
 use crate::write::manifest::Manifest;
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use check::Document;
 
 /// What checking some files of one return found (`check` reports it; `scorecard` refuses a
@@ -45,14 +46,12 @@ pub enum Given {
 /// The manifest beside the files checked, read as strictly as a build writes it, and what
 /// is wrong with it: unreadable (C404), or absent (C406 for a folder, C407 for files), or
 /// recording files the folder no longer holds (C405).
-fn read_manifest(folder: &Path, given: Given) -> (Option<(String, Manifest)>, Vec<Finding>) {
-    use crate::files::{FileError, Kind};
-    let path = folder.join(MANIFEST_JSON);
-    let file = path.display().to_string();
+fn read_manifest(folder: &dyn Folder, given: Given) -> (Option<(String, Manifest)>, Vec<Finding>) {
+    let file = folder.shown(MANIFEST_JSON);
     let said = |code: &str, message: String| check::finding(code, &file, None, None, None, message);
-    let text = match crate::files::read(&path, Kind::Manifest) {
+    let text = match folder.read(MANIFEST_JSON, Kind::Manifest) {
         Ok(bytes) => String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string()),
-        Err(FileError::Missing(_)) => {
+        Err(e) if e.why == Why::Missing => {
             let finding = match given {
                 Given::Folder => said(
                     "C406",
@@ -89,11 +88,10 @@ fn read_manifest(folder: &Path, given: Given) -> (Option<(String, Manifest)>, Ve
     if given == Given::Folder {
         // The names are the build's own (`return_manifest` allows no other).
         for o in &manifest.outputs {
-            let missing = folder.join(&o.file);
-            if std::fs::symlink_metadata(&missing).is_err() {
+            if folder.entry(&o.file).is_none() {
                 findings.push(check::finding(
                     "C405",
-                    &missing.display().to_string(),
+                    &folder.shown(&o.file),
                     None,
                     None,
                     None,
@@ -109,31 +107,38 @@ fn read_manifest(folder: &Path, given: Given) -> (Option<(String, Manifest)>, Ve
 }
 
 /// Checks return files of one folder as `check` does: each file on its own, then against the
-/// manifest beside them and the other files of the return.
-pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source, given: Given) -> Checked {
+/// manifest beside them and the other files of the return. `targets` are names of files in
+/// the folder; `today` is the day of the check (a return cannot be for a period that has not
+/// ended by then).
+pub fn check_files(
+    folder: &dyn Folder,
+    targets: &[String],
+    source: &Source,
+    given: Given,
+    today: Date,
+) -> Checked {
     let (manifest, about_manifest) = read_manifest(folder, given);
     // Every other readable file of the return is compared with each document; which of two
     // disagreeing files is blamed is `check_against`'s business.
     let mut siblings = Vec::new();
     for name in [RETURN_XML, RETURN_XLSX, RETURN_JSON] {
-        let path = folder.join(name);
-        if path.exists()
-            && let Ok(doc) = load_document(&path)
+        if folder.entry(name).is_some()
+            && let Ok(doc) = load_document(folder, name)
         {
-            siblings.push((path, doc));
+            siblings.push((name.to_string(), doc));
         }
     }
 
     let mut findings = Vec::new();
     let mut files = Vec::new();
-    let mut docs: Vec<(PathBuf, Document)> = Vec::new();
+    let mut docs: Vec<(String, Document)> = Vec::new();
     let mut fatal = false;
     for target in targets {
-        files.push(target.display().to_string());
+        files.push(folder.shown(target));
         // A file already read as a sibling is not read twice.
         let loaded = match siblings.iter().find(|(p, _)| p == target) {
             Some((_, doc)) => Ok(doc.clone()),
-            None => load_document(target),
+            None => load_document(folder, target),
         };
         match loaded {
             Ok(doc) => docs.push((target.clone(), doc)),
@@ -143,17 +148,17 @@ pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source, given: G
             }
         }
     }
-    let others = |target: &Path, siblings: &[(PathBuf, Document)]| -> Vec<Document> {
+    let others = |target: &str, siblings: &[(String, Document)]| -> Vec<Document> {
         siblings
             .iter()
-            .filter(|(p, _)| !same_file(p, target))
+            .filter(|(p, _)| p != target)
             .map(|(_, d)| d.clone())
             .collect()
     };
-    let figures = |docs: &[(PathBuf, Document)], siblings: &[(PathBuf, Document)]| {
+    let figures = |docs: &[(String, Document)], siblings: &[(String, Document)]| {
         let mut out = Vec::new();
         for (target, doc) in docs {
-            out.extend(check::check_document(doc, source));
+            out.extend(check::check_document(doc, source, today));
             out.extend(check::check_against(
                 doc,
                 &others(target, siblings),
@@ -178,10 +183,10 @@ pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source, given: G
             let Some((target, _)) = docs.get(i) else {
                 return Vec::new();
             };
-            let swap = |list: &[(PathBuf, Document)]| -> Vec<(PathBuf, Document)> {
+            let swap = |list: &[(String, Document)]| -> Vec<(String, Document)> {
                 list.iter()
                     .map(|(p, d)| {
-                        let d = if same_file(p, target) { fixed } else { d };
+                        let d = if p == target { fixed } else { d };
                         (p.clone(), d.clone())
                     })
                     .collect()
@@ -201,32 +206,41 @@ pub fn check_files(folder: &Path, targets: &[PathBuf], source: &Source, given: G
     }
 }
 
-fn same_file(a: &Path, b: &Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    }
-}
-
 /// Reads one return file; a file that cannot be read as a return is a finding, not a failure
 /// of the command (the user asked whether it is fit to send, and the answer is no).
-pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
-    let file = path.display().to_string();
+pub fn load_document(folder: &dyn Folder, name: &str) -> Result<Document, Box<Finding>> {
+    let file = folder.shown(name);
+    let bytes = folder.read(name, Kind::ReturnFile).map_err(|e| {
+        Box::new(check::finding(
+            "C001",
+            &file,
+            None,
+            None,
+            None,
+            format!("cannot read it: {e}"),
+        ))
+    })?;
+    document(&file, &bytes)
+}
+
+/// Reads one return file from its bytes; `file` names it as the user would (its ending says
+/// which of the return's files it is).
+pub fn document(file: &str, bytes: &[u8]) -> Result<Document, Box<Finding>> {
+    let file = file.to_string();
+    let path = std::path::Path::new(&file);
     let unreadable = |code: &str, message: String| {
         Box::new(check::finding(code, &file, None, None, None, message))
     };
-    let bytes = crate::files::read(path, crate::files::Kind::ReturnFile)
-        .map_err(|e| unreadable("C001", format!("cannot read it: {e}")))?;
     // A file that is not a return but another of the tool's files is named for what it is,
     // with the command that takes it.
     let another = |code: &str, message: String| {
-        let what = crate::recognise::recognise(&bytes);
-        match crate::recognise::advice(&what, path, crate::recognise::Wanted::Return) {
+        let what = crate::recognise::recognise(bytes);
+        match crate::recognise::advice(&what, path, crate::recognise::Wanted::Return, false) {
             Some(advice) => unreadable("C001", advice),
             None => unreadable(code, message),
         }
     };
-    let sha256 = crate::sha256_hex(&bytes);
+    let sha256 = crate::hash::sha256_hex(bytes);
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -234,9 +248,9 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
     match ext.as_str() {
         "xml" | "json" => {
             let ret = if ext == "xml" {
-                crate::write::xml::parse_xml(&bytes).map_err(|e| another("C101", e.to_string()))?
+                crate::write::xml::parse_xml(bytes).map_err(|e| another("C101", e.to_string()))?
             } else {
-                crate::write::json::parse_return_json(&String::from_utf8_lossy(&bytes))
+                crate::write::json::parse_return_json(&String::from_utf8_lossy(bytes))
                     .map_err(|e| another("C001", e.to_string()))?
             };
             Ok(Document {
@@ -245,7 +259,7 @@ pub fn load_document(path: &Path) -> Result<Document, Box<Finding>> {
             })
         }
         "xlsx" => {
-            let read = crate::write::workbook::read_workbook(&bytes)
+            let read = crate::write::workbook::read_workbook(bytes)
                 .map_err(|e| another("C001", e.to_string()))?;
             Ok(Document {
                 file,

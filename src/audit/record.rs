@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::write::manifest::Manifest;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// How many characters of a file's text a message quotes.
 const QUOTED: usize = 40;

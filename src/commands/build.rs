@@ -5,19 +5,20 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_error};
-use crate::atomic::{Replaced, Staging};
-use crate::date::Timestamp;
-use crate::definitions::Severity;
-use crate::files::Kind;
-use crate::period::Period;
-use crate::report;
-use crate::validate::{Cells, Options, Validation, input};
-use crate::write::archive::{
-    ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, check_replaceable,
-    filing_folder, first_free,
+use crate::shell::atomic::{Replaced, Staging};
+use crate::shell::files::Kind;
+use crate::shell::folders::{check_replaceable, first_free};
+use yjb_return::date::Timestamp;
+use yjb_return::definitions::Severity;
+use yjb_return::names::MANIFEST_JSON;
+use yjb_return::names::{
+    ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, filing_folder,
 };
-use crate::write::manifest::AcknowledgedQuery;
-use crate::write::{self, MANIFEST_JSON, Request};
+use yjb_return::period::Period;
+use yjb_return::report;
+use yjb_return::validate::{Cells, Options, Validation, input};
+use yjb_return::write::manifest::AcknowledgedQuery;
+use yjb_return::write::{self, Request};
 
 #[derive(Debug, Clone)]
 pub enum Target {
@@ -72,7 +73,7 @@ fn check_target(args: &Args) -> Result<(), CommandError> {
                 CommandError::Other(format!("cannot replace {}: {why}", dir.display()))
             })?;
             // A return's own folder holds its input under the names build gives it.
-            let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+            let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
             let mut inputs = vec![("the export being read", args.export.as_path())];
             if let Some(s) = &sidecar {
                 inputs.push(("the acknowledgements file being read", s.as_path()));
@@ -115,8 +116,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_target(args)?;
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
-    let progress = super::progress::for_terminal(false);
+    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
+    let progress = crate::shell::progress::for_terminal(false);
     let v = input::validate_bytes(
         &bytes,
         &defs,
@@ -124,8 +125,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             period: Some(args.period),
             provisional: args.provisional,
             progress: progress.clone(),
+            today: Some(super::now().date),
         },
-        sidecar.as_deref(),
+        sidecar.as_ref(),
         Cells::Drop,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
@@ -150,12 +152,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let acknowledged = acknowledged(&v);
     let input_path = match &args.target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
-        Target::Folder { .. } => crate::files::resolved_for_record(&args.export),
+        Target::Folder { .. } => crate::shell::files::resolved_for_record(&args.export),
     };
     let request = Request {
         period: args.period,
         provisional: args.provisional,
-        generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
+        generated_at: args.generated_at.unwrap_or_else(super::now),
         input_path,
         input_sha256: v.sha256.clone(),
         input_bytes: bytes.len() as u64,
@@ -171,14 +173,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .map(|(n, b)| (*n, b.as_slice()))
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
-    let sidecar_bytes = match (&args.target, &sidecar) {
-        (Target::Archive(_), Some(path)) => Some(read_input(path, Kind::Csv)?),
-        _ => None,
-    };
+    // The archive keeps the very bytes validated: the export and its acknowledgements.
     if let Target::Archive(_) = args.target {
         files.push((ARCHIVED_INPUT, &bytes));
-        if let Some(b) = &sidecar_bytes {
-            files.push((ARCHIVED_SIDECAR, b));
+        if let Some(s) = &sidecar {
+            files.push((ARCHIVED_SIDECAR, &s.bytes));
         }
     }
     let (dir, kept) = place(args, &files)?;
@@ -217,8 +216,8 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
     let Some(at) = args.generated_at else {
         return Ok(());
     };
-    let today = Timestamp::now().date;
-    match crate::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
+    let today = super::now().date;
+    match yjb_return::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
         Some(why) => Err(CommandError::Other(format!(
             "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
         ))),
@@ -293,22 +292,25 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
 fn against_earlier(
     root: &Path,
     dir: &Path,
-    ret: &crate::measures::Return,
-    defs: &crate::definitions::Definitions,
+    ret: &yjb_return::measures::Return,
+    defs: &yjb_return::definitions::Definitions,
 ) -> Option<String> {
     let name = dir.file_name()?.to_string_lossy();
-    let (period, Filing::Submission(n)) = crate::write::archive::parse_folder(&name)? else {
+    let (period, Filing::Submission(n)) = yjb_return::names::parse_folder(&name)? else {
         return None;
     };
     let earlier = (1..n)
         .rev()
-        .map(|k| root.join(crate::write::archive::submission_folder(period, k)))
+        .map(|k| root.join(yjb_return::names::submission_folder(period, k)))
         .filter(|folder| folder.is_dir());
     for folder in earlier {
-        let file = [write::RETURN_JSON, write::RETURN_XML]
-            .iter()
-            .map(|f| folder.join(f))
-            .find(|p| p.is_file());
+        let file = [
+            yjb_return::names::RETURN_JSON,
+            yjb_return::names::RETURN_XML,
+        ]
+        .iter()
+        .map(|f| folder.join(f))
+        .find(|p| p.is_file());
         let cannot = |why: &str| {
             Some(format!(
                 "This is a resubmission of {period}, but it could not be compared with the \
@@ -319,25 +321,27 @@ fn against_earlier(
         let Some(file) = file else {
             return cannot("it holds no return.json or return.xml");
         };
-        let old = match crate::audit::load_document(&file) {
+        let old = match super::document(&file) {
             Ok(doc) => doc.ret,
             Err(f) => return cannot(&f.message),
         };
         if old.identity.provisional {
             continue;
         }
-        let layout = match crate::write::template::Layout::load(defs) {
+        let layout = match yjb_return::write::template::Layout::load(defs) {
             Ok(l) => l,
             Err(e) => return cannot(&format!("the return template is unusable: {e}")),
         };
-        let mut d = crate::audit::diff::diff(&old, ret, &layout);
+        let mut d = yjb_return::audit::diff::diff(&old, ret, &layout);
         // Every build has its own time and, usually, its own export: only the rest is news.
         d.identity
             .retain(|c| !matches!(c.field, "generated_at" | "input_sha256"));
-        let account = crate::audit::diff::render_text(
+        let account = yjb_return::audit::diff::render_text(
             &d,
             &file.display().to_string(),
-            &dir.join(write::RETURN_JSON).display().to_string(),
+            &dir.join(yjb_return::names::RETURN_JSON)
+                .display()
+                .to_string(),
         );
         return Some(format!(
             "A resubmission of {period}, compared with the latest earlier submission ({}) as \
@@ -423,9 +427,12 @@ fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
         )
     };
     for (name, what) in [
-        (write::RETURN_XLSX, xlsx),
-        (write::RETURN_XML, xml),
-        (write::RETURN_JSON, "every figure by measure code"),
+        (yjb_return::names::RETURN_XLSX, xlsx),
+        (yjb_return::names::RETURN_XML, xml),
+        (
+            yjb_return::names::RETURN_JSON,
+            "every figure by measure code",
+        ),
         (MANIFEST_JSON, "how it was made, for `reproduce`"),
     ] {
         writeln!(s, "  {name:<14}{what}").unwrap();

@@ -7,10 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
-use crate::audit;
-use crate::definitions::{Severity, Source};
-use crate::validate::Finding;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use yjb_return::audit;
+use yjb_return::definitions::Severity;
+use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use yjb_return::validate::Finding;
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -48,9 +48,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             return Err(CommandError::Other(format!(
                 "{} holds no return.xml, return.xlsx or return.json{}",
                 args.path.display(),
-                crate::recognise::folder_advice(
-                    &args.path,
-                    crate::recognise::Wanted::Return,
+                yjb_return::recognise::folder_advice(
+                    &crate::shell::files::Disk::new(&args.path),
+                    yjb_return::recognise::Wanted::Return,
                     "check"
                 )
                 .map(|a| format!("; {a}"))
@@ -68,14 +68,24 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         return Err(CommandError::Other(format!(
             "{} does not exist; {}",
             args.path.display(),
-            crate::files::nearby(&args.path, crate::files::Kind::ReturnFile)
+            crate::shell::files::nearby(&args.path, crate::shell::files::Kind::ReturnFile)
         )));
     };
-    let source = args
-        .definitions
-        .as_ref()
-        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let checked = audit::check_files(&folder, &targets, &source, given);
+    let source = super::source(args.definitions.as_deref())?;
+    let targets: Vec<String> = targets
+        .iter()
+        .map(|t| {
+            t.file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+        })
+        .collect();
+    let checked = audit::check_files(
+        &crate::shell::files::Disk::new(&folder),
+        &targets,
+        &source,
+        given,
+        super::now().date,
+    );
     let (files, findings, fatal) = (&checked.files, &checked.findings, checked.fatal);
     let errors = findings
         .iter()
@@ -189,14 +199,14 @@ fn render_text(
         if under.contains(&i) {
             continue;
         }
-        writeln!(s, "  {}", crate::report::terminal::line(f)).unwrap();
+        writeln!(s, "  {}", yjb_return::report::terminal::line(f)).unwrap();
         if let Some(e) = edits.iter().find(|e| e.finding == i)
             && !e.consequences.is_empty()
         {
             writeln!(s, "    which causes these (put it back and they go):").unwrap();
             for k in &e.consequences {
                 if let Some(f) = checked.findings.get(*k) {
-                    writeln!(s, "      {}", crate::report::terminal::line(f)).unwrap();
+                    writeln!(s, "      {}", yjb_return::report::terminal::line(f)).unwrap();
                 }
             }
         }

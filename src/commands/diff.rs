@@ -4,10 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
-use crate::audit::diff;
-use crate::definitions::{Definitions, Source};
-use crate::measures::Return;
-use crate::write::{RETURN_JSON, RETURN_XML};
+use yjb_return::audit::diff;
+use yjb_return::definitions::Definitions;
+use yjb_return::measures::Return;
+use yjb_return::names::{RETURN_JSON, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -28,15 +28,19 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
                 CommandError::Other(format!(
                     "{} holds no return.json or return.xml{}",
                     path.display(),
-                    crate::recognise::folder_advice(path, crate::recognise::Wanted::Return, "diff")
-                        .map(|a| format!("; {a}"))
-                        .unwrap_or_default()
+                    yjb_return::recognise::folder_advice(
+                        &crate::shell::files::Disk::new(path),
+                        yjb_return::recognise::Wanted::Return,
+                        "diff"
+                    )
+                    .map(|a| format!("; {a}"))
+                    .unwrap_or_default()
                 ))
             })?
     } else {
         path.to_path_buf()
     };
-    let doc = crate::audit::load_document(&file).map_err(|f| {
+    let doc = super::document(&file).map_err(|f| {
         CommandError::Other(format!("{}: {} ({})", file.display(), f.message, f.code))
     })?;
     Ok((file.display().to_string(), doc.ret))
@@ -45,13 +49,10 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let (old_name, old) = load(&args.old)?;
     let (new_name, new) = load(&args.new)?;
-    let source = args
-        .definitions
-        .as_ref()
-        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
+    let source = super::source(args.definitions.as_deref())?;
     // The percentages are those the newer return's workbook shows.
     let defs = Definitions::load(&source, &new.identity.definitions_version)?;
-    let layout = crate::write::template::Layout::load(&defs)
+    let layout = yjb_return::write::template::Layout::load(&defs)
         .map_err(|e| CommandError::Other(format!("the return template is unusable: {e}")))?;
     let d = diff::diff(&old, &new, &layout);
     let text = if args.json {

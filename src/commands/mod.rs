@@ -4,7 +4,6 @@
 pub mod build;
 pub mod check;
 pub mod diff;
-pub mod progress;
 pub mod reproduce;
 pub mod rules;
 pub mod scorecard;
@@ -12,8 +11,8 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
-use crate::definitions::{Definitions, DefinitionsError, Source};
-use crate::period::Period;
+use yjb_return::definitions::{Definitions, DefinitionsError, Source};
+use yjb_return::period::Period;
 
 /// Exit status: the command ran and found nothing that blocks.
 pub const EXIT_OK: i32 = 0;
@@ -27,7 +26,7 @@ pub enum CommandError {
     #[error("cannot read {path}: {source}{}", in_excel(.path))]
     ReadInput {
         path: PathBuf,
-        source: crate::files::FileError,
+        source: crate::shell::files::FileError,
     },
     #[error("{path}: {message} ({code})")]
     Unreadable {
@@ -48,17 +47,121 @@ pub fn definitions(
     folder: Option<&Path>,
     period: Option<Period>,
 ) -> Result<Definitions, CommandError> {
-    let source = folder.map_or(Source::Embedded, |f| Source::Folder(f.to_path_buf()));
+    let source = source(folder)?;
     Ok(match period {
         Some(p) => Definitions::for_period(&source, p)?,
         None => Definitions::latest(&source)?,
     })
 }
 
+/// Where the definitions come from: the binary's own, or the files of a folder given with
+/// `--definitions`, read whole (`schemas/` and `templates/` only).
+pub fn source(folder: Option<&Path>) -> Result<Source, DefinitionsError> {
+    let Some(dir) = folder else {
+        return Ok(Source::Embedded);
+    };
+    let shown = dir.display().to_string();
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => {
+            return Err(DefinitionsError::Folder(
+                shown,
+                "it is a file, not a folder".to_string(),
+            ));
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(DefinitionsError::NoFolder(shown));
+        }
+        Err(e) => {
+            return Err(DefinitionsError::Folder(
+                shown,
+                crate::shell::words::describe(&e),
+            ));
+        }
+    }
+    let mut files = std::collections::BTreeMap::new();
+    for top in ["schemas", "templates"] {
+        read_tree(dir, &dir.join(top), &mut files).map_err(|e| {
+            DefinitionsError::Folder(shown.clone(), crate::shell::words::describe(&e))
+        })?;
+    }
+    Ok(Source::Files {
+        folder: shown,
+        files: std::sync::Arc::new(files),
+    })
+}
+
+/// Every file under `dir`, by its path from `root` with `/` between the parts.
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    files: &mut std::collections::BTreeMap<String, Vec<u8>>,
+) -> std::io::Result<()> {
+    if !dir.exists() {
+        return Ok(());
+    }
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            read_tree(root, &path, files)?;
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            files.insert(rel, std::fs::read(&path)?);
+        }
+    }
+    Ok(())
+}
+
+/// The acknowledgements sidecar in use: the one named, or the conventional one beside the
+/// export when it exists.
+pub fn sidecar_path(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
+    match named {
+        Some(path) => Some(path.to_path_buf()),
+        None => {
+            Some(yjb_return::validate::acknowledge::sidecar_path(export)).filter(|p| p.exists())
+        }
+    }
+}
+
+/// The acknowledgements sidecar in use, read (within the CSV cap).
+pub fn sidecar(
+    export: &Path,
+    named: Option<&Path>,
+) -> Result<Option<yjb_return::validate::input::Sidecar>, CommandError> {
+    let Some(path) = sidecar_path(export, named) else {
+        return Ok(None);
+    };
+    let bytes = read_input(&path, crate::shell::files::Kind::Csv)?;
+    Ok(Some(yjb_return::validate::input::Sidecar {
+        name: path.display().to_string(),
+        bytes,
+    }))
+}
+
+/// The time now, from the system clock: the one place the tool asks it.
+pub fn now() -> yjb_return::date::Timestamp {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    yjb_return::date::Timestamp::from_unix_seconds(secs)
+}
+
+/// Reads one return file from disk as `check` reads it (a file that cannot be read as a
+/// return is a finding).
+pub fn document(
+    path: &Path,
+) -> Result<yjb_return::audit::check::Document, Box<yjb_return::validate::Finding>> {
+    let folder = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+    let name = path
+        .file_name()
+        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    yjb_return::audit::load_document(&crate::shell::files::Disk::new(folder), &name)
+}
+
 impl CommandError {
     /// A failure to load an export, naming the file it concerns.
-    pub fn load(export: &Path, e: crate::validate::input::LoadError) -> CommandError {
-        use crate::validate::input::LoadError;
+    pub fn load(export: &Path, e: yjb_return::validate::input::LoadError) -> CommandError {
+        use yjb_return::validate::input::LoadError;
         match e {
             LoadError::Unreadable {
                 code,
@@ -67,10 +170,14 @@ impl CommandError {
             } => CommandError::Unreadable {
                 path: export.to_path_buf(),
                 code,
-                message: crate::recognise::advice(&what, export, crate::recognise::Wanted::Export)
-                    .unwrap_or_else(|| format!("{message}{}", in_excel(export))),
+                message: yjb_return::recognise::advice(
+                    &what,
+                    export,
+                    yjb_return::recognise::Wanted::Export,
+                    false,
+                )
+                .unwrap_or_else(|| format!("{message}{}", in_excel(export))),
             },
-            LoadError::Sidecar { path, source } => CommandError::ReadInput { path, source },
             LoadError::Acknowledgements(e) => CommandError::Other(e.to_string()),
         }
     }
@@ -78,8 +185,8 @@ impl CommandError {
 
 /// Reads a whole input file of a kind, within that kind's size cap, with an error that
 /// names it.
-pub fn read_input(path: &Path, kind: crate::files::Kind) -> Result<Vec<u8>, CommandError> {
-    crate::files::read(path, kind).map_err(|source| CommandError::ReadInput {
+pub fn read_input(path: &Path, kind: crate::shell::files::Kind) -> Result<Vec<u8>, CommandError> {
+    crate::shell::files::read(path, kind).map_err(|source| CommandError::ReadInput {
         path: path.to_path_buf(),
         source,
     })
@@ -176,7 +283,7 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 /// in Excel (its lock file is beside it): Excel lets others read an open workbook, but what
 /// was read is its last saved copy. (A failed read says so in its own sentence.)
 pub fn note_if_open_in_excel(path: &Path) {
-    if let Some(lock) = crate::files::excel_lock(path) {
+    if let Some(lock) = crate::shell::files::excel_lock(path) {
         eprintln!(
             "note: {} looks open in Excel ({} is beside it): what was read is its last saved \
              copy; if you changed it, save it and close it in Excel first, then run this again",
@@ -195,14 +302,14 @@ pub fn note_if_open_in_excel(path: &Path) {
 pub fn sidecar_not_found(
     export: &Path,
     named: Option<&Path>,
-    v: &crate::validate::Validation,
+    v: &yjb_return::validate::Validation,
 ) -> Option<String> {
-    use crate::definitions::Severity;
+    use yjb_return::definitions::Severity;
     let open = v
         .findings
         .iter()
         .any(|f| f.severity == Severity::Warning && f.acknowledged.is_none());
-    let looked_for = crate::validate::acknowledge::sidecar_path(export);
+    let looked_for = yjb_return::validate::acknowledge::sidecar_path(export);
     if named.is_some() || !open || looked_for.exists() {
         return None;
     }
@@ -228,7 +335,7 @@ pub fn sidecar_not_found(
         format!(
             " ({} {} there: was the export renamed? rename that file to match, or give it \
              with --acknowledgements)",
-            crate::io_words::list(&others, 3),
+            yjb_return::text::list(&others, 3),
             if others.len() == 1 { "is" } else { "are" }
         )
     };
@@ -273,7 +380,7 @@ fn orphan_sidecars(entries: &[String], export: &str) -> Vec<String> {
 
 /// The end of a failure's sentence when Excel's lock file is beside the file.
 fn in_excel(path: &Path) -> String {
-    crate::files::excel_lock(path).map_or_else(String::new, |lock| {
+    crate::shell::files::excel_lock(path).map_or_else(String::new, |lock| {
         format!(
             "; it looks open in Excel ({} is beside it): close it in Excel first",
             lock_name(&lock)
@@ -292,9 +399,9 @@ fn lock_name(lock: &Path) -> String {
 /// closed) is not a failure; anything else is said in words.
 pub fn print(out: &mut dyn std::io::Write, text: &str) -> Result<(), CommandError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if !crate::io_words::reader_gone(&e) => Err(CommandError::Other(format!(
+        Err(e) if !crate::shell::words::reader_gone(&e) => Err(CommandError::Other(format!(
             "cannot write the output: {}",
-            crate::io_words::describe(&e)
+            crate::shell::words::describe(&e)
         ))),
         _ => Ok(()),
     }
@@ -304,7 +411,7 @@ pub fn print(out: &mut dyn std::io::Write, text: &str) -> Result<(), CommandErro
 /// spreadsheet library's wording never reaches the user.
 pub fn workbook_error(path: &Path, e: &rust_xlsxwriter::XlsxError) -> CommandError {
     let message = match e {
-        rust_xlsxwriter::XlsxError::IoError(e) => crate::io_words::writing(path, e),
+        rust_xlsxwriter::XlsxError::IoError(e) => crate::shell::words::writing(path, e),
         _ => "the spreadsheet library refused to make it, which is a fault in this tool: \
               please report it (with `--redact`'s copy of the export, if it can be made)"
             .to_string(),
@@ -318,7 +425,8 @@ pub fn workbook_error(path: &Path, e: &rust_xlsxwriter::XlsxError) -> CommandErr
 /// Writes an output file whole or not at all, replacing an existing one only when `replace`
 /// is set, with an error that names it.
 pub fn write_output(path: &Path, bytes: &[u8], replace: bool) -> Result<(), CommandError> {
-    crate::atomic::write(path, bytes, replace).map_err(|e| write_error(path, &e, Some("--force")))
+    crate::shell::atomic::write(path, bytes, replace)
+        .map_err(|e| write_error(path, &e, Some("--force")))
 }
 
 /// A failure to write `path`, in words; `force` names the option that allows replacing, if
@@ -331,7 +439,7 @@ pub fn write_error(path: &Path, e: &std::io::Error, force: Option<&str>) -> Comm
         (std::io::ErrorKind::AlreadyExists, None) => {
             "it already exists: name a new one (nothing was overwritten)".to_string()
         }
-        _ => crate::io_words::writing(path, e),
+        _ => crate::shell::words::writing(path, e),
     };
     CommandError::Write {
         path: path.to_path_buf(),

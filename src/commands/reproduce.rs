@@ -1,36 +1,23 @@
-//! `yjb-return reproduce`: rebuild a past return from its manifest and prove it identical.
-//!
-//! "Reproduced" means all of: the input is the one the manifest records, every file the build
-//! writes is listed in the manifest, and for each of them the rebuild, the manifest's SHA-256
-//! and the archived file beside the manifest are one and the same. Anything less is "NOT
-//! reproduced" (exit 1), said on the first line, with a figure-by-figure account of every
-//! archived file read back against the rebuild.
+//! `yjb-return reproduce`: rebuild a past return (or scorecard) from its manifest and prove it
+//! identical (the engine's [`yjb_return::audit::reproduce`] and [`yjb_return::scorecard::reproduce`]):
+//! this reads the manifest, the input and the definitions, writes `--out`, prints the verdict
+//! and exits 0 reproduced, 1 not reproduced, 2 could not be attempted.
 
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
-use crate::audit::diff;
-use crate::audit::record::{self, Difference};
-use crate::cut::cut;
-use crate::date::Timestamp;
-use crate::definitions::{Definitions, Source};
-use crate::files::Kind;
-use crate::period::Period;
-use crate::recognise::{self, Wanted};
-use crate::report;
-use crate::scorecard::make::MakeError;
-use crate::scorecard::manifest::ScorecardManifest;
-use crate::sha256_hex;
-use crate::write::manifest::Manifest;
-use crate::write::{self, MANIFEST_JSON, Request};
-
-mod verdict;
-use verdict::{
-    ACCOUNTED, Account, BOTH_CHANGED, FileCheck, Outcome, contradicted_by_files,
-    definitions_changed, headline, render_text,
-};
+use crate::shell::files::Kind;
+use yjb_return::audit::reproduce::verdict::render_text;
+use yjb_return::audit::reproduce::{self, RecordError, ReproduceError, Reproduction};
+use yjb_return::definitions::Definitions;
+use yjb_return::names::MANIFEST_JSON;
+use yjb_return::recognise::{self, Wanted};
+use yjb_return::report;
+use yjb_return::scorecard::make::MakeError;
+use yjb_return::scorecard::manifest::ScorecardManifest;
+use yjb_return::text::cut;
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -62,11 +49,14 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             return Err(other(format!(
                 "{} holds no {MANIFEST_JSON}; {}",
                 args.manifest.display(),
-                recognise::folder_advice(&args.manifest, Wanted::Manifest, "reproduce")
-                    .unwrap_or_else(|| {
-                        "give the folder of a return built by build, or its manifest.json"
-                            .to_string()
-                    })
+                recognise::folder_advice(
+                    &crate::shell::files::Disk::new(&args.manifest),
+                    Wanted::Manifest,
+                    "reproduce"
+                )
+                .unwrap_or_else(|| {
+                    "give the folder of a return built by build, or its manifest.json".to_string()
+                })
             )));
         }
         path
@@ -81,36 +71,24 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     if ScorecardManifest::is_scorecard(&text) {
         return scorecard(args, &manifest_path, &text, out);
     }
-    // Read leniently enough to rebuild from (a key given twice keeps its last value, a field
-    // no build writes is ignored), then held to the rebuild's own manifest field by field.
-    let not_a_manifest = || {
-        let what = recognise::recognise(&bytes);
-        other(format!(
-            "{}: {}",
-            manifest_path.display(),
-            recognise::advice(&what, &manifest_path, Wanted::Manifest).unwrap_or_else(|| {
-                "not a manifest written by build: give the manifest.json of a built return, or \
-                 its folder"
-                    .to_string()
-            })
-        ))
-    };
-    let json = record::read_json(&text).map_err(|_| not_a_manifest())?;
-    let manifest: Manifest =
-        serde_json::from_value(json.value.clone()).map_err(|_| not_a_manifest())?;
-    let period: Period = manifest.period.parse().map_err(|e| {
-        other(format!(
-            "{}: the period it records cannot be read: {e}",
-            manifest_path.display()
-        ))
+    let recorded = reproduce::read_manifest(&text).map_err(|e| match e {
+        RecordError::NotAManifest => {
+            let what = recognise::recognise(&bytes);
+            other(format!(
+                "{}: {}",
+                manifest_path.display(),
+                recognise::advice(
+                    &what,
+                    &manifest_path,
+                    Wanted::Manifest,
+                    folder.join(MANIFEST_JSON).is_file(),
+                )
+                .unwrap_or_else(|| e.to_string())
+            ))
+        }
+        e => other(format!("{}: {e}", manifest_path.display())),
     })?;
-    let generated_at = Timestamp::parse(&manifest.generated_at).ok_or_else(|| {
-        other(format!(
-            "{}: generated_at {:?} is not a UTC time like 2024-10-21T09:30:00Z",
-            manifest_path.display(),
-            cut(&manifest.generated_at)
-        ))
-    })?;
+    let manifest = &recorded.manifest;
     let input_path = {
         let p = Path::new(&manifest.input.path);
         if p.is_absolute() {
@@ -121,230 +99,49 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     // The input's path and hash are read from the manifest: shown cut, as every user value.
     let input_shown = cut(&input_path.display().to_string()).into_owned();
-    let bytes = crate::files::read(&input_path, Kind::Export).map_err(|e| {
+    let input = crate::shell::files::read(&input_path, Kind::Export).map_err(|e| {
         other(format!(
             "cannot read the archived input {input_shown} named by the manifest ({e}); it \
              should have SHA-256 {}",
             cut(&manifest.input.sha256)
         ))
     })?;
-    let source = args
-        .definitions
-        .as_ref()
-        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
+    let source = super::source(args.definitions.as_deref())?;
     let defs = Definitions::load(&source, &manifest.definitions.version)?;
-
-    let mut outcome = Outcome {
-        manifest: manifest_path.display().to_string(),
-        input: input_shown.clone(),
-        ..Outcome::default()
+    let given = reproduce::Given {
+        folder: &crate::shell::files::Disk::new(&folder),
+        input: &input,
+        input_shown,
+        defs: &defs,
+        today: super::now().date,
+        progress: crate::shell::progress::for_terminal(args.json),
     };
-    let found = sha256_hex(&bytes);
-    let same_input = found == manifest.input.sha256;
-    let same_tool = manifest.tool.version == env!("CARGO_PKG_VERSION");
-    let same_definitions = defs.hash == manifest.definitions.sha256;
-    if !same_input {
-        outcome.reasons.push(format!(
-            "the input has changed since the return was built (or the manifest's record of it \
-             was altered): the manifest expects SHA-256 {}, the file {} has {found}",
-            record::hash(&manifest.input.sha256),
-            input_path.display()
-        ));
-    }
-
-    // The notes in the rebuilt workbook come from the manifest's acknowledged queries,
-    // whatever the sidecar beside the input says today.
-    let v = crate::validate::input::validate_bytes(
-        &bytes,
-        &defs,
-        &crate::validate::Options {
-            period: Some(period),
-            provisional: manifest.provisional,
-            progress: super::progress::for_terminal(args.json),
-        },
-        None,
-        crate::validate::Cells::Drop,
-    )
-    .map_err(|e| CommandError::load(&input_path, e))?;
-    if v.internal_failures() > 0 || v.has_errors() {
-        let mut text = String::from("NOT reproduced: the archived input no longer validates\n");
-        for r in &outcome.reasons {
-            writeln!(text, "  - {r}").unwrap();
-        }
-        text.push_str(&report::terminal::render(
-            &v,
-            &outcome.input,
-            Some(report::terminal::DEFAULT_LIMIT),
-        ));
-        super::print(out, &text)?;
-        return Ok(EXIT_ERRORS);
-    }
-    let export = v
-        .export()
-        .map_err(|e| other(format!("{}: {e}", outcome.input)))?;
-    let request = Request {
-        period,
-        provisional: manifest.provisional,
-        generated_at,
-        input_path: manifest.input.path.clone(),
-        input_sha256: found.clone(),
-        input_bytes: bytes.len() as u64,
-        acknowledged: &manifest.acknowledged,
-    };
-    let built = write::build(&export, &defs, &request).map_err(|e| other(e.to_string()))?;
-    if let Some(dir) = &args.out {
-        let mut files: Vec<(&str, &[u8])> = built
-            .files
-            .iter()
-            .map(|(n, b)| (*n, b.as_slice()))
-            .collect();
-        let m = built.manifest.to_json();
-        files.push((MANIFEST_JSON, m.as_bytes()));
-        let mut staging =
-            crate::atomic::Staging::write(dir, &files, &crate::write::archive::BUILD_FILES)
-                .map_err(|e| super::write_error(dir, &e, None))?;
-        staging
-            .place_new(dir)
-            .map_err(|e| super::write_error(dir, &e, None))?;
-    }
-
-    // Every file the build writes, against the manifest and the archive.
-    let mut file_reasons = Vec::new();
-    for (name, rebuilt) in &built.files {
-        let rebuilt = sha256_hex(rebuilt);
-        let expected = manifest.output(name).map(|o| o.sha256.clone());
-        let read = crate::files::read(&folder.join(name), Kind::ReturnFile);
-        let unreadable = match &read {
-            Ok(_) | Err(crate::files::FileError::Missing(_)) => None,
-            Err(e) => Some(e.to_string()),
-        };
-        let archived = read.ok().map(|b| sha256_hex(&b));
-        let identical =
-            expected.as_deref() == Some(rebuilt.as_str()) && archived.as_ref() == expected.as_ref();
-        match (&expected, &archived) {
-            (None, _) => file_reasons.push(format!(
-                "{} does not record {name}, so it cannot show what was built",
-                manifest_path.display()
-            )),
-            (Some(_), None) => file_reasons.push(match &unreadable {
-                Some(why) => format!("the archived {name} cannot be read: {why}"),
-                None => format!("the archived {name} is missing beside the manifest"),
-            }),
-            (Some(e), Some(a)) if a != e => file_reasons.push(format!(
-                "the archived {name} has been changed since it was built (its SHA-256 is not \
-                 the one the manifest records)"
-            )),
-            (Some(e), Some(_)) if *e != rebuilt && same_input && same_tool && same_definitions => {
-                file_reasons.push(format!(
-                    "the archived {name} {BOTH_CHANGED}: the same input, tool version and \
-                     definitions build a different file, so the archive was altered"
-                ))
-            }
-            _ => {}
-        }
-        outcome.files.push(FileCheck {
-            file: name.to_string(),
-            expected_sha256: expected.map(crate::cut::cut_owned),
-            rebuilt_sha256: rebuilt,
-            archived_sha256: archived,
-            unreadable,
-            identical,
-        });
-    }
-    let all_identical = outcome.files.iter().all(|f| f.identical);
-    let tool =
-        manifest
-            .tool
-            .other_than(&built.manifest.tool, "the return was built", all_identical);
-    // All files as rebuilt, yet the manifest names another tool: the manifest was altered.
-    let tool_altered = all_identical && tool.is_some();
-    let differing: Vec<&str> = outcome
-        .files
-        .iter()
-        .filter(|f| !f.identical)
-        .map(|f| f.file.as_str())
-        .collect();
-    // What the rebuild records differently because of what is said already: the changed input
-    // (its hash, size and identity, and so every output), another tool, an output that differs
-    // or that the manifest does not record.
-    let unrecorded = outcome.files.iter().any(|f| f.expected_sha256.is_none());
-    let said = |d: &Difference| match d.path().pattern().as_str() {
-        "tool.name" | "tool.version" => tool.is_some(),
-        "outputs" | "outputs.file" => unrecorded,
-        "input.sha256" | "input.bytes" => !same_input,
-        p if p.starts_with("identity.") => !same_input,
-        "outputs.sha256" => {
-            !same_input
-                || d.path()
-                    .index()
-                    .and_then(|i| manifest.outputs.get(i))
-                    .is_some_and(|o| differing.contains(&o.file.as_str()))
-        }
-        _ => false,
-    };
-    let record = record::Held::new(
-        &json,
-        &serde_json::to_value(&built.manifest).expect("serialisable"),
-        said,
-        |d| definitions_changed(d, &defs.version).unwrap_or_else(|| d.reason()),
-    );
-    // A field the rebuild takes from the manifest (the period, the provisional mark, the
-    // generation time) that the archived files, as recorded, contradict: the manifest was
-    // changed, not the files.
-    let contradicted = if same_input && !all_identical {
-        contradicted_by_files(&manifest, &folder, &outcome.files)
-    } else {
-        Vec::new()
-    };
-    if !contradicted.is_empty() {
-        file_reasons.retain(|r| !r.contains(BOTH_CHANGED));
-    }
-    let first_record = record
-        .headline
-        .clone()
-        .or_else(|| contradicted.first().map(|c| c.headline.clone()));
-    outcome.reasons.extend(tool);
-    outcome.reasons.extend(record.reasons.iter().cloned());
-    outcome
-        .reasons
-        .extend(contradicted.into_iter().map(|c| c.reason));
-    outcome.reasons.extend(file_reasons);
-    outcome.reproduced = same_input && all_identical && !tool_altered && record.agrees();
-    if !outcome.reproduced {
-        outcome.headline = headline(&outcome, same_input, tool_altered, first_record);
-        let layout = crate::write::template::Layout::load(&defs)
-            .map_err(|e| other(format!("the return template is unusable: {e}")))?;
-        for name in ACCOUNTED {
-            let path = folder.join(name);
-            if !path.exists() {
-                continue;
+    let outcome = match reproduce::reproduce(&recorded, &given) {
+        Ok(Reproduction::Compared { outcome, built }) => {
+            if let Some(dir) = &args.out {
+                write_rebuilt(dir, &built)?;
             }
             outcome
-                .accounts
-                .push(match crate::audit::load_document(&path) {
-                    Ok(doc) => Account {
-                        file: name.to_string(),
-                        unreadable: None,
-                        figures: Some(diff::diff(&doc.ret, &built.ret, &layout)),
-                    },
-                    Err(f) => Account {
-                        file: name.to_string(),
-                        unreadable: Some(f.message),
-                        figures: None,
-                    },
-                });
         }
-        if outcome.reasons.is_empty() {
-            outcome.reasons.push(
-                "the same input, tool and definitions gave different files: please report \
-                 this as a fault in the tool"
-                    .to_string(),
-            );
+        Ok(Reproduction::InputInvalid {
+            outcome,
+            validation,
+        }) => {
+            let mut text = format!("{}\n", outcome.headline);
+            for r in &outcome.reasons {
+                writeln!(text, "  - {r}").unwrap();
+            }
+            text.push_str(&report::terminal::render(
+                &validation,
+                &outcome.input,
+                Some(report::terminal::DEFAULT_LIMIT),
+            ));
+            super::print(out, &text)?;
+            return Ok(EXIT_ERRORS);
         }
-    } else {
-        outcome.headline =
-            "Reproduced: every output is byte-for-byte what the manifest records.".to_string();
-    }
+        Err(ReproduceError::Input(e)) => return Err(CommandError::load(&input_path, e)),
+        Err(e) => return Err(other(e.to_string())),
+    };
     let text = if args.json {
         let mut s = serde_json::to_string_pretty(&outcome).expect("serialisable");
         s.push('\n');
@@ -360,6 +157,23 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     })
 }
 
+/// Writes the rebuilt return into a new folder (`--out`), whole or not at all.
+fn write_rebuilt(dir: &Path, built: &yjb_return::write::Built) -> Result<(), CommandError> {
+    let mut files: Vec<(&str, &[u8])> = built
+        .files
+        .iter()
+        .map(|(n, b)| (*n, b.as_slice()))
+        .collect();
+    let m = built.manifest.to_json();
+    files.push((MANIFEST_JSON, m.as_bytes()));
+    let mut staging =
+        crate::shell::atomic::Staging::write(dir, &files, &yjb_return::names::BUILD_FILES)
+            .map_err(|e| super::write_error(dir, &e, None))?;
+    staging
+        .place_new(dir)
+        .map_err(|e| super::write_error(dir, &e, None))
+}
+
 /// A scorecard's manifest: the scorecard is rebuilt from the same archive, window and CSV copies
 /// and compared file by file.
 fn scorecard(
@@ -368,11 +182,20 @@ fn scorecard(
     text: &str,
     out: &mut dyn Write,
 ) -> Result<i32, CommandError> {
-    let source = args
-        .definitions
-        .as_ref()
-        .map_or(Source::Embedded, |f| Source::Folder(f.clone()));
-    let r = match crate::scorecard::reproduce::reproduce(manifest, text, &source) {
+    let source = super::source(args.definitions.as_deref())?;
+    let folder = manifest
+        .parent()
+        .map_or_else(PathBuf::new, Path::to_path_buf);
+    let open = |path: &str| -> Box<dyn yjb_return::folder::Folder> {
+        Box::new(crate::shell::files::Disk::new(path))
+    };
+    let r = match yjb_return::scorecard::reproduce::reproduce(
+        &crate::shell::files::Disk::strict(folder),
+        text,
+        &open,
+        &source,
+        super::now().date,
+    ) {
         Ok(r) => r,
         Err(MakeError::Unreadable(message)) => return Err(other(message)),
         Err(MakeError::Invalid(problems)) => {
@@ -394,8 +217,9 @@ fn scorecard(
             .iter()
             .map(|(n, b)| (n.as_str(), b.as_slice()))
             .collect();
-        let mut staging = crate::atomic::Staging::write(dir, &files, &crate::scorecard::FILES)
-            .map_err(|e| super::write_error(dir, &e, None))?;
+        let mut staging =
+            crate::shell::atomic::Staging::write(dir, &files, &yjb_return::scorecard::FILES)
+                .map_err(|e| super::write_error(dir, &e, None))?;
         staging
             .place_new(dir)
             .map_err(|e| super::write_error(dir, &e, None))?;

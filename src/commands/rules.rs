@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use crate::audit::check;
-use crate::definitions::{Definitions, RuleDef, Severity};
+use yjb_return::audit::check;
+use yjb_return::definitions::{Definitions, RuleDef, Severity};
 
 /// What the "sheets" column says of a `check` code.
 const CHECKED: &str = "the return";
@@ -167,7 +167,7 @@ fn markdown(defs: &Definitions) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::definitions::Source;
+    use yjb_return::definitions::Source;
 
     #[test]
     fn docs_rules_md_is_the_catalogue() {

@@ -5,16 +5,16 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_OK};
-use crate::atomic::{self, Replaced, Staging};
-use crate::date::Timestamp;
-use crate::definitions::Source;
-use crate::files::Kind;
-use crate::period::Period;
-use crate::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
-use crate::scorecard::manifest::{KIND, ScorecardManifest};
-use crate::scorecard::{FILES, SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
-use crate::write::archive::parse_folder;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use crate::shell::atomic::{self, Replaced, Staging};
+use crate::shell::files::Kind;
+use yjb_return::date::Timestamp;
+use yjb_return::names::parse_folder;
+use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
+use yjb_return::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
+use yjb_return::period::Period;
+use yjb_return::scorecard::FILES;
+use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
+use yjb_return::scorecard::manifest::{KIND, ScorecardManifest};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -34,12 +34,23 @@ pub struct Args {
     pub publication: Option<u32>,
 }
 
-fn csv(path: &Option<PathBuf>) -> Option<CsvSource> {
-    path.as_ref().map(|p| CsvSource {
-        path: p.clone(),
-        original: crate::files::resolved_for_record(p),
-        bytes: None,
-    })
+/// A CSV named on the command line, read whole (within the CSV cap), with the absolute path
+/// the manifest records as where it came from.
+fn csv(path: &Option<PathBuf>) -> Result<Option<CsvSource>, CommandError> {
+    let Some(p) = path else {
+        return Ok(None);
+    };
+    let bytes = super::read_input(p, crate::shell::files::Kind::Csv)?;
+    Ok(Some(CsvSource {
+        name: p.display().to_string(),
+        original: absolute(p),
+        bytes,
+    }))
+}
+
+/// `path` made absolute, links and `..` resolved where it exists, as a manifest records it.
+fn absolute(path: &Path) -> String {
+    crate::shell::files::resolved_for_record(path)
 }
 
 /// Refuses, before any work (and again just before the swap), an `--out` that could never take
@@ -87,7 +98,7 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
 /// holds (its outputs and the CSV copies), or an empty folder. Otherwise, the end of a
 /// sentence saying what the folder holds.
 fn check_replaceable(dir: &Path) -> Result<(), String> {
-    let held = atomic::contents(dir, &FILES).map_err(|e| crate::io_words::reading(&e))?;
+    let held = atomic::contents(dir, &FILES).map_err(|e| crate::shell::words::reading(&e))?;
     if !held.foreign.is_empty() {
         let archive = held
             .foreign
@@ -100,7 +111,7 @@ fn check_replaceable(dir: &Path) -> Result<(), String> {
         return Err(format!(
             "it holds {}, which a scorecard never writes, so it is not a scorecard's folder{}; \
              --force replaces only a folder holding a scorecard, and nothing was changed",
-            crate::io_words::list(&held.foreign, 5),
+            yjb_return::text::list(&held.foreign, 5),
             if archive {
                 " (it looks like an archive of returns: name a new folder for the scorecard, \
                  such as board)"
@@ -114,12 +125,13 @@ fn check_replaceable(dir: &Path) -> Result<(), String> {
     if held.entries == 0 {
         return Ok(());
     }
-    let text = crate::files::read(&dir.join(MANIFEST_JSON), Kind::Manifest).map_err(|e| {
-        format!(
-            "it holds no readable {MANIFEST_JSON} ({e}), so it is not a scorecard this tool \
+    let text =
+        crate::shell::files::read(&dir.join(MANIFEST_JSON), Kind::Manifest).map_err(|e| {
+            format!(
+                "it holds no readable {MANIFEST_JSON} ({e}), so it is not a scorecard this tool \
              wrote; nothing was changed"
-        )
-    })?;
+            )
+        })?;
     let text = String::from_utf8_lossy(&text);
     match ScorecardManifest::from_json(&text) {
         Ok(m) if m.kind == KIND => Ok(()),
@@ -132,26 +144,25 @@ fn check_replaceable(dir: &Path) -> Result<(), String> {
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_out(args)?;
+    let now = super::now();
     let options = make::Options {
-        archive: args.archive.clone(),
+        archive_path: absolute(&args.archive),
         to: args.to,
         quarters: args.quarters,
-        targets: csv(&args.targets),
-        benchmarks: csv(&args.benchmarks),
-        commentary: csv(&args.commentary),
-        generated_at: args.generated_at.unwrap_or_else(Timestamp::now),
-        source: args
-            .definitions
-            .as_ref()
-            .map_or(Source::Embedded, |f| Source::Folder(f.clone())),
-        paper: crate::scorecard::Paper {
+        targets: csv(&args.targets)?,
+        benchmarks: csv(&args.benchmarks)?,
+        commentary: csv(&args.commentary)?,
+        generated_at: args.generated_at.unwrap_or(now),
+        source: super::source(args.definitions.as_deref())?,
+        today: now.date,
+        paper: yjb_return::scorecard::Paper {
             classification: args.classification.clone(),
             publication: args
                 .publication
-                .map(|below| crate::scorecard::publication::Suppression { below }),
+                .map(|below| yjb_return::scorecard::publication::Suppression { below }),
         },
     };
-    let made = match make::make(&options) {
+    let made = match make::make(&options, &crate::shell::files::Disk::new(&args.archive)) {
         Ok(made) => made,
         Err(MakeError::Unreadable(message)) => return Err(CommandError::Other(message)),
         Err(MakeError::Invalid(problems)) => {
@@ -173,7 +184,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
-    let mut staging = Staging::write(&args.out, &files, &crate::scorecard::FILES)
+    let mut staging = Staging::write(&args.out, &files, &yjb_return::scorecard::FILES)
         .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
     let mut kept = None;
     if args.force && std::fs::symlink_metadata(&args.out).is_ok() {
@@ -289,7 +300,7 @@ fn summary(made: &Made, dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::write::manifest::Tool;
+    use yjb_return::write::manifest::Tool;
 
     fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();

@@ -4,11 +4,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
-use crate::definitions::{Definitions, Severity};
-use crate::files::Kind;
-use crate::period::Period;
-use crate::report;
-use crate::validate::{Cells, Options, Validation, acknowledge, input};
+use crate::shell::files::Kind;
+use yjb_return::definitions::{Definitions, Severity};
+use yjb_return::period::Period;
+use yjb_return::report;
+use yjb_return::validate::{Cells, Options, Validation, acknowledge, input};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
@@ -42,11 +42,11 @@ pub struct Args {
 /// redacted copy reads them again).
 pub fn load(
     args: &Args,
-    progress: &crate::progress::Progress,
+    progress: &yjb_return::progress::Progress,
 ) -> Result<(Definitions, Validation, Vec<u8>), CommandError> {
     let defs = super::definitions(args.definitions.as_deref(), args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
     // The report is made from the export's cells, kept in memory; the redacted copy streams
     // the export again instead.
     let cells = if args.report.is_some() {
@@ -61,8 +61,9 @@ pub fn load(
             period: args.period,
             provisional: args.provisional,
             progress: progress.clone(),
+            today: Some(super::now().date),
         },
-        sidecar.as_deref(),
+        sidecar.as_ref(),
         cells,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
@@ -103,7 +104,7 @@ fn resolved(path: &Path) -> PathBuf {
 /// Refuses, before any work, an output that would overwrite one of the inputs, another
 /// output, or (without `--force`) any existing file.
 fn check_outputs(args: &Args) -> Result<(), CommandError> {
-    let sidecar = input::sidecar(&args.export, args.acknowledgements.as_deref());
+    let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
     let mut inputs = vec![("the export being validated", resolved(&args.export))];
     if let Some(s) = &sidecar {
         inputs.push(("the acknowledgements file being read", resolved(s)));
@@ -146,7 +147,7 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
-    let progress = super::progress::for_terminal(args.format == Format::Json);
+    let progress = crate::shell::progress::for_terminal(args.format == Format::Json);
     let (defs, v, bytes) = match load(args, &progress) {
         Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
@@ -186,7 +187,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             "Writing the report ({} findings)",
             v.findings.len()
         ));
-        let bytes = report::xlsx::render(&v, &file).map_err(|e| super::workbook_error(path, &e))?;
+        let bytes = report::xlsx::render_dated(&v, &file, super::now().date)
+            .map_err(|e| super::workbook_error(path, &e))?;
         write_output(path, &bytes, args.force)?;
         written.push_str(&format!("Report written to {}\n", path.display()));
     }
@@ -254,7 +256,7 @@ fn period_not_given(v: &Validation, export: &Path) -> String {
     } else {
         export
     };
-    let codes: Vec<String> = crate::validate::PERIOD_RULES
+    let codes: Vec<String> = yjb_return::validate::PERIOD_RULES
         .iter()
         .map(ToString::to_string)
         .collect();
@@ -263,7 +265,7 @@ fn period_not_given(v: &Validation, export: &Path) -> String {
          ({}: that the export was taken after the quarter began and ended, and before the \
          next quarter had ended). To run them: \
          yjb-return validate {export} --period \"{period}\"{why}.",
-        crate::io_words::list(&codes, codes.len()),
+        yjb_return::text::list(&codes, codes.len()),
     )
 }
 

@@ -303,7 +303,7 @@ pub fn read(bytes: &[u8]) -> Result<Workbook, ReadError> {
 
 /// Opens the workbook in `bytes` after the checks of [`precheck`].
 pub fn open(bytes: &[u8]) -> Result<Book<'_>, ReadError> {
-    let sha256 = crate::sha256_hex(bytes);
+    let sha256 = crate::hash::sha256_hex(bytes);
     precheck(bytes)?;
     let xlsx = guarded(|| Xlsx::new(Cursor::new(bytes)))?.map_err(|e| damaged(None, &e))?;
     let names = xlsx.sheet_names();

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::PerGroup;
+use super::cohort::PerGroup;
 use crate::export::records::{Export, Group};
 use crate::measures::Measures;
 use crate::period::Period;

@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 
-use super::PerGroup;
 use crate::date::Date;
 use crate::export::records::{EndState, Export, Group, Intervention};
 use crate::measures::Measures;
@@ -88,6 +87,38 @@ pub fn measures(members: &[Member]) -> Measures {
     let mut m = Measures::new();
     PerGroup::count(members, |_| true).set(&mut m, "cohort", "children");
     m
+}
+
+/// A count per group, from which the five `GROUP` measures are set (`all` = the sum).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct PerGroup([i64; 4]);
+
+impl PerGroup {
+    pub fn add(&mut self, group: Group, n: i64) {
+        self.0[group as usize] += n;
+    }
+
+    /// Counts the cohort members for which `test` holds.
+    pub fn count(members: &[Member], test: impl Fn(&EndState) -> bool) -> PerGroup {
+        let mut g = PerGroup::default();
+        for member in members {
+            if test(member.end()) {
+                g.add(member.group(), 1);
+            }
+        }
+        g
+    }
+
+    /// Sets `<kpi>.<group>.<what>` for the four groups and `all`.
+    pub fn set(self, m: &mut Measures, kpi: &str, what: &str) {
+        for group in Group::ALL {
+            m.set(
+                format!("{kpi}.{}.{what}", group.code()),
+                self.0[group as usize],
+            );
+        }
+        m.set(format!("{kpi}.all.{what}"), self.0.iter().sum::<i64>());
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeSet;
 
-use super::GROUP_CODES;
+use super::codes::GROUP_CODES;
 use crate::measures::Measures;
 
 /// One way the figures fail to hang together.

@@ -1,8 +1,9 @@
 //! KPI 1, accommodation: of the cohort, children in suitable accommodation at the end, and the
 //! cohort by accommodation type (every code of the definitions listed, 0 included).
 
+use super::codes::Codes;
 use super::cohort::Member;
-use super::{Codes, PerGroup};
+use super::cohort::PerGroup;
 use crate::measures::Measures;
 
 pub fn measures(members: &[Member], codes: &Codes) -> Measures {

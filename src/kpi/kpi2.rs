@@ -3,8 +3,9 @@
 //! hour columns recorded. Hours are summed exactly, then each group's sum is rounded to the
 //! nearest whole hour (halves up); `all` is the sum of the four rounded group figures.
 
+use super::codes::Codes;
 use super::cohort::Member;
-use super::{Codes, PerGroup};
+use super::cohort::PerGroup;
 use crate::export::records::{Group, Hours};
 use crate::measures::Measures;
 

@@ -2,8 +2,8 @@
 //! with an identified need; of those, with a formal plan (`EHCP`, `SEN_SUPPORT`, or Wales's
 //! `IDP`); of those with a plan, in suitable ETE at the end.
 
-use super::PerGroup;
 use super::cohort::Member;
+use super::cohort::PerGroup;
 use crate::export::records::EndState;
 use crate::measures::Measures;
 

@@ -1,8 +1,8 @@
 //! KPI 4, mental health and emotional wellbeing: children with a screened or identified need;
 //! of those, with an intervention planned or offered; of those planned, attending.
 
-use super::PerGroup;
 use super::cohort::Member;
+use super::cohort::PerGroup;
 use crate::measures::Measures;
 
 /// The need → planned → attended funnel, shared with KPI 5.

@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::Codes;
+use super::codes::Codes;
 use crate::date::Date;
 use crate::export::records::{Export, STATUTORY_PARTNERS};
 use crate::measures::Measures;

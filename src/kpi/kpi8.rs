@@ -1,8 +1,8 @@
 //! KPI 8, wider services: children on each of four services at the end (Early Help, a child
 //! protection plan, child in need, looked after; a child can be on several) and on any.
 
-use super::PerGroup;
 use super::cohort::Member;
+use super::cohort::PerGroup;
 use crate::measures::Measures;
 
 pub fn measures(members: &[Member]) -> Measures {

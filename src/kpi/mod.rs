@@ -16,6 +16,7 @@
 //!   one reaches here all its "at the end" flags count as No.
 
 pub mod caseload;
+pub mod codes;
 pub mod cohort;
 pub mod custody;
 pub mod fte;
@@ -34,38 +35,10 @@ pub mod reoffending;
 #[cfg(test)]
 mod testkit;
 
-use crate::definitions::Definitions;
-use crate::export::records::{EndState, Export, Group};
+use crate::export::records::Export;
 use crate::measures::Measures;
 use crate::period::Period;
-
-/// The code lists the return breaks figures down by, read from the definitions' schemas so a
-/// new reporting year can add a code without a code change. Canonical upper case, schema order.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Codes {
-    pub accommodation: Vec<String>,
-    pub ete: Vec<String>,
-    pub partners: Vec<String>,
-}
-
-impl Codes {
-    pub fn from_definitions(defs: &Definitions) -> Codes {
-        let list = |sheet: &str, column: &str| {
-            defs.sheet(sheet)
-                .and_then(|s| s.column(column))
-                .map(|c| c.codes.clone())
-                .unwrap_or_default()
-        };
-        Codes {
-            accommodation: list("Interventions", "accommodation_type"),
-            ete: list("Interventions", "ete_status"),
-            partners: list("BoardAttendance", "partner"),
-        }
-    }
-}
-
-/// The groups as they appear in measure codes, `all` last.
-pub const GROUP_CODES: [&str; 5] = ["prevention", "out_of_court", "community", "custody", "all"];
+pub use codes::{Codes, GROUP_CODES};
 
 /// Computes every measure of the return for `period`.
 pub fn compute(export: &Export, period: Period, codes: &Codes) -> Measures {
@@ -89,44 +62,12 @@ pub fn compute(export: &Export, period: Period, codes: &Codes) -> Measures {
     m
 }
 
-/// A count per group, from which the five `GROUP` measures are set (`all` = the sum).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct PerGroup([i64; 4]);
-
-impl PerGroup {
-    pub fn add(&mut self, group: Group, n: i64) {
-        self.0[group as usize] += n;
-    }
-
-    /// Counts the cohort members for which `test` holds.
-    pub fn count(members: &[cohort::Member], test: impl Fn(&EndState) -> bool) -> PerGroup {
-        let mut g = PerGroup::default();
-        for member in members {
-            if test(member.end()) {
-                g.add(member.group(), 1);
-            }
-        }
-        g
-    }
-
-    /// Sets `<kpi>.<group>.<what>` for the four groups and `all`.
-    pub fn set(self, m: &mut Measures, kpi: &str, what: &str) {
-        for group in Group::ALL {
-            m.set(
-                format!("{kpi}.{}.{what}", group.code()),
-                self.0[group as usize],
-            );
-        }
-        m.set(format!("{kpi}.all.{what}"), self.0.iter().sum::<i64>());
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
 
     use super::*;
-    use crate::definitions::Source;
+    use crate::definitions::{Definitions, Source};
 
     /// Every measure code of return-format.md, transcribed from its tables, expanded over
     /// GROUP, TYPE, PARTNER (statutory only: the others appear only with rows) and the code

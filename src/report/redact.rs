@@ -17,9 +17,11 @@ use foldhash::fast::FixedState;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
 use super::xlsx::write_cell;
-use crate::definitions::{ColumnDef, ColumnType, Definitions};
+use crate::definitions::Definitions;
+use crate::excel::column_letters;
 use crate::export::workbook::{self, CellRef, ReadError};
-use crate::validate::{Validation, Value, coerce, column_letters};
+use crate::schema::{ColumnDef, ColumnType};
+use crate::validate::{Validation, Value, coerce};
 
 /// What replaces a value its column does not allow.
 const REDACTED: &str = "REDACTED";
@@ -154,7 +156,7 @@ fn copy(
                 },
             );
         }
-        let name = super::sheet_name(&data.sheet_name, &taken);
+        let name = crate::excel::sheet_name(&data.sheet_name, &taken);
         taken.push(name.clone());
         let ws = super::xlsx::streaming_sheet(&mut wb, &name, mode == Mode::Streamed)?;
         // The reader hands rows to a visitor that cannot stop it: the first failure is kept

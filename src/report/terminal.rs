@@ -83,7 +83,7 @@ fn short(hash: &str) -> String {
 fn heading(f: &Finding) -> String {
     match (&f.sheet, &f.sheet_name) {
         (Some(sheet), Some(typed)) if typed != sheet => {
-            format!("{sheet} (sheet \"{}\")", crate::cut::cut(typed))
+            format!("{sheet} (sheet \"{}\")", crate::text::cut(typed))
         }
         (Some(sheet), _) => sheet.clone(),
         (None, _) => "(the file)".to_string(),

@@ -26,11 +26,12 @@ use rust_xlsxwriter::{
 };
 
 // Every string this report writes is also cut to what one Excel cell holds.
-use super::cell_text as xml_safe;
-use crate::date::{Date, Timestamp};
+use crate::date::Date;
 use crate::definitions::Severity;
+use crate::excel::cell_text as xml_safe;
+use crate::excel::sheet_ref;
 use crate::export::workbook::{Cell, CellRef, RawRow, RawSheet, format_number};
-use crate::validate::{Finding, RuleStatus, Validation, sheet_ref};
+use crate::validate::{Finding, RuleStatus, Validation};
 
 const NOTICE: &str = "This report contains children's case identifiers: keep it within the youth justice service. It is not for submission to the YJB.";
 
@@ -55,11 +56,6 @@ const ISSUE_COLUMNS: [(&str, f64, f64); 13] = [
 ];
 /// Issues columns whose text wraps within the column rather than spilling over.
 const WRAPPED: [usize; 7] = [3, 6, 7, 8, 9, 10, 12];
-
-/// Writes the report, dated today; `file` is the export's name as given on the command line.
-pub fn render(v: &Validation, file: &str) -> Result<Vec<u8>, XlsxError> {
-    render_dated(v, file, Timestamp::now().date)
-}
 
 /// Writes the report dated `date` (the day of the run, printed in every page header and
 /// recorded as the document's creation date): the same validation and date give the same bytes.
@@ -104,13 +100,13 @@ fn copies_fact(v: &Validation) -> String {
         format!(
             "{}: the header and the rows with findings, at their own row numbers (the rows \
              between are hidden)",
-            crate::io_words::list(&names(&with), 10)
+            crate::text::list(&names(&with), 10)
         )
     };
     if !without.is_empty() {
         fact.push_str(&format!(
             "; no findings on {}",
-            crate::io_words::list(&names(&without), 10)
+            crate::text::list(&names(&without), 10)
         ));
     }
     fact
@@ -301,7 +297,7 @@ fn copy_names(sheets: &[RawSheet]) -> HashMap<String, String> {
     let mut taken: Vec<String> = ["Issues", "Summary", "By child"].map(String::from).to_vec();
     let mut names: HashMap<String, String> = HashMap::new();
     for sheet in sheets {
-        let name = super::sheet_name(&sheet.name, &taken);
+        let name = crate::excel::sheet_name(&sheet.name, &taken);
         taken.push(name.clone());
         names.insert(sheet.name.clone(), name);
     }

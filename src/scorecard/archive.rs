@@ -6,15 +6,15 @@
 //! skipped; a folder almost named as the archive names them is not read, and said so.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
 
 use crate::audit;
+use crate::date::Date;
 use crate::definitions::{Severity, Source};
-use crate::files::Kind;
+use crate::folder::{Entry, Folder, Kind, Why};
 use crate::measures::Return;
+use crate::names::{Filing, near_miss, parse_folder};
+use crate::names::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::period::Period;
-use crate::write::archive::{Filing, near_miss, parse_folder};
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// A figure that moved between an earlier submission of a quarter and the latest.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -87,23 +87,23 @@ pub struct Index {
 #[derive(Debug, thiserror::Error)]
 pub enum ArchiveError {
     #[error("{0} does not exist; give the folder that `build --archive` fills")]
-    Missing(PathBuf),
+    Missing(String),
     #[error("{0} is not a folder; give the folder that `build --archive` fills")]
-    NotAFolder(PathBuf),
+    NotAFolder(String),
     #[error("cannot read the archive folder {0}: {1}")]
-    Unreadable(PathBuf, String),
+    Unreadable(String, String),
     #[error(
         "{0} is not an archive of returns: it holds no quarter folder written by `build --archive` \
          (such as 2024-25-Q2)"
     )]
-    Empty(PathBuf),
+    Empty(String),
     /// No folder is named as the archive names them, but some almost are: each is named.
     #[error(
         "{} holds no quarter folder named as `build --archive` names them:\n{}",
-        .0.display(),
+        .0,
         .1.join("\n")
     )]
-    OnlyNearMisses(PathBuf, Vec<String>),
+    OnlyNearMisses(String, Vec<String>),
     /// Errors in the returns themselves (exit 1): each names its folder.
     #[error("{}", .0.join("\n"))]
     Problems(Vec<String>),
@@ -121,9 +121,8 @@ fn near_miss_warning(name: &str) -> String {
     } else {
         name.to_string()
     };
-    let base = crate::write::archive::period_folder(
-        crate::write::archive::named_period(name)
-            .unwrap_or_else(|| "2024-25 Q2".parse().expect("a period")),
+    let base = crate::names::period_folder(
+        crate::names::named_period(name).unwrap_or_else(|| "2024-25 Q2".parse().expect("a period")),
     );
     format!(
         "the folder \"{shown}\" was not read: it is not named as `build --archive` names a \
@@ -137,22 +136,16 @@ fn near_miss_warning(name: &str) -> String {
 /// The folders of an archive by quarter, and a warning for each folder whose name almost names
 /// one (a copy, a mistyped number), which is not read. Other files and folders (a board pack, a
 /// hidden staging folder) are left alone.
-pub fn index(root: &Path) -> Result<Index, ArchiveError> {
-    if !root.exists() {
-        return Err(ArchiveError::Missing(root.to_path_buf()));
-    }
-    if !root.is_dir() {
-        return Err(ArchiveError::NotAFolder(root.to_path_buf()));
-    }
-    let unreadable = |e: std::io::Error| {
-        ArchiveError::Unreadable(root.to_path_buf(), crate::io_words::reading(&e))
-    };
+pub fn index(root: &dyn Folder) -> Result<Index, ArchiveError> {
+    let entries = root.entries().map_err(|e| match e.why {
+        Why::Missing => ArchiveError::Missing(root.path()),
+        Why::NotAFile => ArchiveError::NotAFolder(root.path()),
+        _ => ArchiveError::Unreadable(root.path(), e.words),
+    })?;
     let mut out = Index::default();
     let mut near: Vec<String> = Vec::new();
-    for entry in std::fs::read_dir(root).map_err(unreadable)? {
-        let entry = entry.map_err(unreadable)?;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !entry.path().is_dir() {
+    for (name, entry) in entries {
+        if entry != Entry::Folder {
             continue;
         }
         if let Some((period, filing)) = parse_folder(&name) {
@@ -165,9 +158,9 @@ pub fn index(root: &Path) -> Result<Index, ArchiveError> {
     out.unread = near.iter().map(|n| near_miss_warning(n)).collect();
     if out.quarters.is_empty() {
         if out.unread.is_empty() {
-            return Err(ArchiveError::Empty(root.to_path_buf()));
+            return Err(ArchiveError::Empty(root.path()));
         }
-        return Err(ArchiveError::OnlyNearMisses(root.to_path_buf(), out.unread));
+        return Err(ArchiveError::OnlyNearMisses(root.path(), out.unread));
     }
     for subs in out.quarters.values_mut() {
         subs.sort();
@@ -185,15 +178,15 @@ struct Checked {
 /// Checks one submission folder as `check` does, plus what an archived return must have: a
 /// manifest, every file it names, and a period that matches the folder's name.
 fn check_submission(
-    root: &Path,
+    root: &dyn Folder,
     folder: &str,
     period: Period,
-    source: &Source,
+    (source, today): (&Source, Date),
     problems: &mut Vec<String>,
     warnings: &mut Vec<String>,
 ) -> Option<Checked> {
-    let dir = root.join(folder);
-    let manifest_bytes = match crate::files::read(&dir.join(MANIFEST_JSON), Kind::Manifest) {
+    let dir = root.open(folder);
+    let manifest_bytes = match dir.read(MANIFEST_JSON, Kind::Manifest) {
         Ok(b) => b,
         Err(e) => {
             problems.push(format!(
@@ -212,17 +205,18 @@ fn check_submission(
         return None;
     };
     let before = problems.len();
-    let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
+    let targets: Vec<String> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
         .iter()
-        .map(|n| dir.join(n))
         // Whatever is there is checked: a device or a pipe in a file's place is named as one.
-        .filter(|p| std::fs::symlink_metadata(p).is_ok())
+        .filter(|n| dir.entry(n).is_some())
+        .map(|n| n.to_string())
         .collect();
-    let checked = audit::check_files(&dir, &targets, source, audit::Given::Folder);
+    let checked = audit::check_files(&*dir, &targets, source, audit::Given::Folder, today);
+    let inside = dir.shown("");
     for f in &checked.findings {
         let line = format!(
             "{folder}: {}",
-            crate::report::terminal::line(f).replace(&format!("{}/", dir.display()), "")
+            crate::report::terminal::line(f).replace(&inside, "")
         );
         if f.severity >= Severity::Error {
             problems.push(line);
@@ -230,11 +224,11 @@ fn check_submission(
             warnings.push(line);
         }
     }
-    let json = dir.join(RETURN_JSON);
+    let json = dir.shown(RETURN_JSON);
     let doc = checked
         .documents
         .iter()
-        .find(|d| Path::new(&d.file) == json)
+        .find(|d| d.file == json)
         .or_else(|| checked.documents.first());
     let Some(doc) = doc else {
         if problems.len() == before {
@@ -253,7 +247,7 @@ fn check_submission(
     }
     Some(Checked {
         ret: doc.ret.clone(),
-        manifest_sha256: crate::sha256_hex(&manifest_bytes),
+        manifest_sha256: crate::hash::sha256_hex(&manifest_bytes),
         // A manifest written before provisional returns existed has no flag: not provisional.
         provisional: doc.ret.identity.provisional || manifest.provisional,
     })
@@ -266,33 +260,20 @@ struct Outcome {
     warnings: Vec<String>,
 }
 
-/// Checks submissions on every core (a 20-quarter scorecard reads 27 quarters, each of three
-/// files), returning the outcomes in the order given.
-fn check_all(root: &Path, subs: &[(Period, &str)], source: &Source) -> Vec<Outcome> {
-    let check = |(period, folder): &(Period, &str)| {
-        let (mut problems, mut warnings) = (Vec::new(), Vec::new());
-        let checked = check_submission(root, folder, *period, source, &mut problems, &mut warnings);
-        Outcome {
-            checked,
-            problems,
-            warnings,
-        }
-    };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = subs.len().div_ceil(threads.max(1)).max(1);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = subs
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(check).collect::<Vec<_>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| match h.join() {
-                Ok(outcomes) => outcomes,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+/// Checks submissions one after another, returning the outcomes in the order given.
+fn check_all(root: &dyn Folder, subs: &[(Period, &str)], given: (&Source, Date)) -> Vec<Outcome> {
+    subs.iter()
+        .map(|(period, folder)| {
+            let (mut problems, mut warnings) = (Vec::new(), Vec::new());
+            let checked =
+                check_submission(root, folder, *period, given, &mut problems, &mut warnings);
+            Outcome {
+                checked,
+                problems,
+                warnings,
+            }
+        })
+        .collect()
 }
 
 /// The figures that differ between two returns of one quarter.
@@ -341,7 +322,7 @@ fn choose(reads: Vec<Read>) -> Result<Option<(Filed, Vec<String>)>, Vec<String>>
                  files a final return as a submission ({}), so this folder was renamed or \
                  filled by hand: put it back as it was filed",
                 r.folder,
-                crate::write::archive::submission_folder(r.checked.ret.identity.period, 1)
+                crate::names::submission_folder(r.checked.ret.identity.period, 1)
             )
         })
         .collect();
@@ -386,12 +367,13 @@ fn choose(reads: Vec<Read>) -> Result<Option<(Filed, Vec<String>)>, Vec<String>>
 
 /// Reads and checks every submission of the quarters `from..=to`, and makes sure the whole
 /// archive is one service's.
+/// `today` is the day of the scorecard, which `check` needs.
 pub fn read(
-    root: &Path,
+    root: &dyn Folder,
     index: &Quarters,
-    from: Period,
-    to: Period,
+    (from, to): (Period, Period),
     source: &Source,
+    today: Date,
 ) -> Result<Archive, ArchiveError> {
     let mut problems = Vec::new();
     let mut archive = Archive::default();
@@ -401,11 +383,12 @@ pub fn read(
         if *period < from || *period > to {
             // Not read, but its manifest still says whose return it is.
             for (_, folder) in subs {
-                if let Some(code) =
-                    crate::files::read(&root.join(folder).join(MANIFEST_JSON), Kind::Manifest)
-                        .ok()
-                        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-                        .and_then(|v| v["identity"]["yjs_code"].as_str().map(str::to_string))
+                if let Some(code) = root
+                    .open(folder)
+                    .read(MANIFEST_JSON, Kind::Manifest)
+                    .ok()
+                    .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                    .and_then(|v| v["identity"]["yjs_code"].as_str().map(str::to_string))
                 {
                     services.entry(code).or_default().push(folder.clone());
                 }
@@ -414,7 +397,7 @@ pub fn read(
             to_check.extend(subs.iter().map(|(_, f)| (*period, f.as_str())));
         }
     }
-    let mut results = check_all(root, &to_check, source).into_iter();
+    let mut results = check_all(root, &to_check, (source, today)).into_iter();
     for (period, subs) in index.range(from..=to) {
         let mut reads: Vec<Read> = Vec::new();
         for (filing, folder) in subs {
@@ -503,28 +486,20 @@ mod tests {
 
     #[test]
     fn index_refuses_what_is_not_an_archive() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(matches!(
-            index(&dir.path().join("nope")),
-            Err(ArchiveError::Missing(_))
-        ));
-        std::fs::write(dir.path().join("file"), "x").unwrap();
-        assert!(matches!(
-            index(&dir.path().join("file")),
-            Err(ArchiveError::NotAFolder(_))
-        ));
-        std::fs::create_dir(dir.path().join("board")).unwrap();
-        assert!(matches!(index(dir.path()), Err(ArchiveError::Empty(_))));
+        let mut dir = crate::folder::Memory::new("archive");
+        dir.insert("file", b"x".to_vec());
+        dir.mkdir("board");
+        assert!(matches!(index(&dir), Err(ArchiveError::Empty(_))));
         for name in [
             "2024-25-Q2",
             "2024-25-Q2-resubmission-3",
             "2024-25-Q2-resubmission-2",
             "2024-25-Q1",
         ] {
-            std::fs::create_dir(dir.path().join(name)).unwrap();
+            dir.mkdir(name);
         }
-        std::fs::write(dir.path().join("2024-25-Q3"), "a file, not a folder").unwrap();
-        let idx = index(dir.path()).unwrap();
+        dir.insert("2024-25-Q3", b"a file, not a folder".to_vec());
+        let idx = index(&dir).unwrap();
         let q2: Period = "2024-25 Q2".parse().unwrap();
         assert_eq!(idx.quarters.len(), 2);
         assert_eq!(
@@ -546,10 +521,10 @@ mod tests {
 
     #[test]
     fn provisional_folders_come_first_and_near_misses_are_named() {
-        let dir = tempfile::tempdir().unwrap();
+        let mut dir = crate::folder::Memory::new("archive");
         // Only folders almost named as filings: none is read, and each is named.
-        std::fs::create_dir(dir.path().join("2024-25-Q2 (copy)")).unwrap();
-        let Err(ArchiveError::OnlyNearMisses(_, unread)) = index(dir.path()) else {
+        dir.mkdir("2024-25-Q2 (copy)");
+        let Err(ArchiveError::OnlyNearMisses(_, unread)) = index(&dir) else {
             panic!("near misses only")
         };
         assert_eq!(unread.len(), 1);
@@ -562,9 +537,9 @@ mod tests {
             ".2024-25-Q3.123.tmp",
             "board",
         ] {
-            std::fs::create_dir(dir.path().join(name)).unwrap();
+            dir.mkdir(name);
         }
-        let idx = index(dir.path()).unwrap();
+        let idx = index(&dir).unwrap();
         let q4: Period = "2024-25 Q4".parse().unwrap();
         assert_eq!(
             idx.quarters[&q4],

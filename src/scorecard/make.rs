@@ -4,7 +4,6 @@
 //! compares), so neither calls the other. Nothing is written here.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use super::archive::{self, ArchiveError};
 use super::indicators::{Catalogue, catalogue_path};
@@ -12,32 +11,31 @@ use super::inputs::{self, Targets};
 use super::manifest::{
     CsvInput, KIND, Publication, ReturnUsed, SCORECARD_MANIFEST_VERSION, ScorecardManifest,
 };
-use super::{
-    MAX_QUARTERS, MIN_QUARTERS, Paper, READ_BEFORE, Request, SCORECARD_HTML, SCORECARD_JSON,
-    SCORECARD_XLSX, Scorecard,
-};
+use super::{MAX_QUARTERS, MIN_QUARTERS, Paper, READ_BEFORE, Request, Scorecard};
 use crate::date::Timestamp;
 use crate::definitions::{Definitions, Source};
+use crate::folder::Folder;
+use crate::hash::sha256_hex;
+use crate::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use crate::period::Period;
-use crate::sha256_hex;
 use crate::write::manifest::{DefinitionsRef, Output, Tool};
 
 /// The name of the scorecard's manifest in its folder.
-pub const MANIFEST_JSON: &str = crate::write::MANIFEST_JSON;
+pub const MANIFEST_JSON: &str = crate::names::MANIFEST_JSON;
 
-/// A CSV to read: where from, and how the manifest names where it came from.
+/// A CSV read by the shell: how messages name it (its path as given), how the manifest
+/// records where it came from, and its bytes.
 #[derive(Debug, Clone)]
 pub struct CsvSource {
-    pub path: PathBuf,
+    pub name: String,
     pub original: String,
-    /// Its bytes, when already read (a copy kept beside a scorecard, read by `reproduce`
-    /// inside the scorecard's folder only).
-    pub bytes: Option<Vec<u8>>,
+    pub bytes: Vec<u8>,
 }
 
 #[derive(Debug, Clone)]
 pub struct Options {
-    pub archive: PathBuf,
+    /// The archive as the manifest records it (the shell's absolute path of it).
+    pub archive_path: String,
     pub to: Option<Period>,
     pub quarters: u32,
     pub targets: Option<CsvSource>,
@@ -45,6 +43,8 @@ pub struct Options {
     pub commentary: Option<CsvSource>,
     pub generated_at: Timestamp,
     pub source: Source,
+    /// The day the scorecard is drawn, which `check` needs of every return it reads.
+    pub today: crate::date::Date,
     /// The classification and publication copy's threshold (recorded in the manifest).
     pub paper: Paper,
 }
@@ -80,14 +80,6 @@ pub enum MakeError {
     Invalid(Vec<String>),
 }
 
-fn read_csv(csv: &CsvSource) -> Result<Vec<u8>, MakeError> {
-    if let Some(bytes) = &csv.bytes {
-        return Ok(bytes.clone());
-    }
-    crate::files::read(&csv.path, crate::files::Kind::Csv)
-        .map_err(|e| MakeError::Unreadable(format!("cannot read {}: {e}", csv.path.display())))
-}
-
 /// The indicator catalogue of a definitions version.
 fn catalogue(source: &Source, version: &str) -> Result<(Catalogue, String), MakeError> {
     let defs = Definitions::load_shared(source, version)
@@ -102,7 +94,8 @@ fn catalogue(source: &Source, version: &str) -> Result<(Catalogue, String), Make
     Ok((c, defs.hash.clone()))
 }
 
-pub fn make(o: &Options) -> Result<Made, MakeError> {
+/// Makes the scorecard of the archive `archive` (the folder `build --archive` fills).
+pub fn make(o: &Options, archive: &dyn Folder) -> Result<Made, MakeError> {
     if !(MIN_QUARTERS..=MAX_QUARTERS).contains(&o.quarters) {
         return Err(MakeError::Unreadable(format!(
             "--quarters {} is outside 2 to 20: a direction needs two quarters, and five years is \
@@ -113,14 +106,14 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
     let archive::Index {
         quarters: index,
         unread,
-    } = archive::index(&o.archive).map_err(|e| MakeError::Unreadable(e.to_string()))?;
+    } = archive::index(archive).map_err(|e| MakeError::Unreadable(e.to_string()))?;
     let latest = index.keys().next_back().copied();
     let to = match (o.to, latest) {
         (Some(to), _) => to,
         (None, Some(latest)) => latest,
         (None, None) => {
             return Err(MakeError::Unreadable(
-                ArchiveError::Empty(o.archive.clone()).to_string(),
+                ArchiveError::Empty(archive.path()).to_string(),
             ));
         }
     };
@@ -129,13 +122,19 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
         let have: Vec<String> = index.keys().map(ToString::to_string).collect();
         problems.push(format!(
             "{} has no return for {to}, the quarter the scorecard runs to (--to); it has {}",
-            o.archive.display(),
+            archive.path(),
             have.join(", ")
         ));
     }
     let window = super::window(to, o.quarters);
     let first = window.first().copied().unwrap_or(to);
-    let read = archive::read(&o.archive, &index, first.shift(-READ_BEFORE), to, &o.source);
+    let read = archive::read(
+        archive,
+        &index,
+        (first.shift(-READ_BEFORE), to),
+        &o.source,
+        o.today,
+    );
     let archive = match read {
         Ok(a) => Some(a),
         Err(ArchiveError::Problems(p)) => {
@@ -182,7 +181,7 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
         ("commentary", &o.commentary),
     ] {
         if let Some(csv) = csv {
-            csv_bytes.push((role, csv, read_csv(csv)?));
+            csv_bytes.push((role, csv, csv.bytes.clone()));
         }
     }
     let mut targets = Targets::default();
@@ -190,7 +189,7 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
     let mut commentary = Vec::new();
     for (role, csv, bytes) in &csv_bytes {
         let text = crate::csv::decode(bytes);
-        let file = csv.path.display().to_string();
+        let file = csv.name.clone();
         let located = |errors: Vec<inputs::CsvError>| -> Vec<String> {
             errors.iter().map(ToString::to_string).collect()
         };
@@ -265,7 +264,7 @@ pub fn make(o: &Options) -> Result<Made, MakeError> {
         },
         definitions: hashes,
         generated_at,
-        archive: crate::files::resolved_for_record(&o.archive),
+        archive: o.archive_path.clone(),
         to: to.to_string(),
         quarters: o.quarters,
         returns: scorecard

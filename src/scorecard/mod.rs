@@ -34,11 +34,8 @@ use inputs::{Benchmark, Comment, TargetRow, Targets};
 use publication::Suppression;
 use status::{Direction, Rag, Tips, Trend};
 
+use crate::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use crate::period::Period;
-
-pub const SCORECARD_XLSX: &str = "scorecard.xlsx";
-pub const SCORECARD_HTML: &str = "scorecard.html";
-pub const SCORECARD_JSON: &str = "scorecard.json";
 
 /// Every file a scorecard's folder holds: the outputs, the manifest and the CSV copies. Only
 /// these are ever deleted when a scorecard is replaced (`--force`).
@@ -46,7 +43,7 @@ pub const FILES: [&str; 7] = [
     SCORECARD_XLSX,
     SCORECARD_HTML,
     SCORECARD_JSON,
-    crate::write::MANIFEST_JSON,
+    crate::names::MANIFEST_JSON,
     "targets.csv",
     "benchmarks.csv",
     "commentary.csv",

@@ -4,17 +4,16 @@
 //! the rebuild writes.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
-use super::SCORECARD_JSON;
 use super::make::{CsvSource, Made, MakeError, Options, make};
 use super::manifest::ScorecardManifest;
 use crate::audit::record::{self, Difference};
 use crate::date::Timestamp;
 use crate::definitions::Source;
-use crate::files::Kind;
+use crate::folder::{Folder, Kind, Unread, Why};
+use crate::hash::sha256_hex;
+use crate::names::SCORECARD_JSON;
 use crate::period::Period;
-use crate::sha256_hex;
 
 /// One output of a scorecard's manifest, and what the reproduction found.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -42,20 +41,26 @@ pub struct Reproduction {
     pub rebuilt: Vec<(String, Vec<u8>)>,
 }
 
-/// Rebuilds a scorecard from its manifest: the same archive, window, CSV copies and generation
-/// time. Errors are those of [`make`] (an input that no longer reads, or now has errors).
+/// The archive a reproduction reads, opened by the shell from the path the manifest records.
+pub type OpenArchive<'a> = &'a dyn Fn(&str) -> Box<dyn Folder>;
+
+/// Rebuilds a scorecard from its manifest (`text`, read from `folder`, the scorecard's own
+/// folder, which holds the CSV copies and the outputs): the same archive (`open_archive` opens
+/// the path the manifest records), window, CSV copies and generation time. `today` is the day
+/// of the reproduction. Errors are those of [`make`] (an input that no longer reads, or now has
+/// errors).
 pub fn reproduce(
-    manifest_path: &Path,
+    folder: &dyn Folder,
     text: &str,
+    open_archive: OpenArchive<'_>,
     source: &Source,
+    today: crate::date::Date,
 ) -> Result<Reproduction, MakeError> {
-    let folder = manifest_path
-        .parent()
-        .map_or_else(PathBuf::new, Path::to_path_buf);
+    let manifest_shown = folder.shown(crate::names::MANIFEST_JSON);
     let not_a_manifest = |why: &str| {
         MakeError::Unreadable(format!(
             "{} is not a scorecard manifest: {why}",
-            manifest_path.display()
+            manifest_shown
         ))
     };
     // Read leniently enough to rebuild from, then held to the rebuild's own manifest.
@@ -65,7 +70,7 @@ pub fn reproduce(
     let bad = |field: &str, value: &str| {
         MakeError::Unreadable(format!(
             "{}: {field} {} is not usable",
-            manifest_path.display(),
+            manifest_shown,
             record::quoted(value)
         ))
     };
@@ -96,7 +101,7 @@ pub fn reproduce(
         publication,
     };
     let mut out = Reproduction {
-        manifest: manifest_path.display().to_string(),
+        manifest: manifest_shown.to_string(),
         ..Reproduction::default()
     };
     // The manifest names the files of its own folder; a name leading anywhere else was never
@@ -107,7 +112,7 @@ pub fn reproduce(
         .map(|i| (format!("the copy of the {} CSV", i.role), &i.file))
         .chain(m.outputs.iter().map(|o| ("an output".to_string(), &o.file)));
     for (what, file) in named {
-        if !crate::files::plain_name(file) {
+        if !crate::folder::plain_name(file) {
             out.reasons.push(format!(
                 "the manifest names {} as {}, which is not a file of the scorecard's folder: \
                  no scorecard writes that, so the manifest was changed (nothing was read \
@@ -125,23 +130,21 @@ pub fn reproduce(
         let Some(input) = m.inputs.iter().find(|i| i.role == role) else {
             return Ok(None);
         };
-        let bytes = crate::files::read_inside(&folder, &input.file, Kind::Csv)
-            .expect("a plain name")
-            .map_err(|e| {
-                MakeError::Unreadable(format!(
-                    "cannot read the copy of the {role} CSV that the manifest names, {} beside \
+        let bytes = folder.read(&input.file, Kind::Csv).map_err(|e| {
+            MakeError::Unreadable(format!(
+                "cannot read the copy of the {role} CSV that the manifest names, {} beside \
                      it: {}; it should have SHA-256 {}",
-                    input.file,
-                    unreadable(&e),
-                    record::hash(&input.sha256)
-                ))
-            })?;
+                input.file,
+                unreadable(&e),
+                record::hash(&input.sha256)
+            ))
+        })?;
         let changed = sha256_hex(&bytes) != input.sha256;
         Ok(Some((
             CsvSource {
-                path: folder.join(&input.file),
+                name: folder.shown(&input.file),
                 original: input.original.clone(),
-                bytes: Some(bytes),
+                bytes,
             },
             changed,
         )))
@@ -157,27 +160,29 @@ pub fn reproduce(
     ] {
         if let Some((csv, true)) = c {
             changed_roles.push(role);
+            let file = csv.name.rsplit(['/', '\\']).next().unwrap_or_default();
             inputs_changed.push(format!(
-                "the copy of the {role} CSV beside the manifest ({}) has changed since the \
-                 scorecard was made",
-                csv.path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
+                "the copy of the {role} CSV beside the manifest ({file}) has changed since the \
+                 scorecard was made"
             ));
         }
     }
-    let made = make(&Options {
-        archive: PathBuf::from(&m.archive),
-        to: Some(to),
-        quarters: m.quarters,
-        targets: targets.map(|(c, _)| c),
-        benchmarks: benchmarks.map(|(c, _)| c),
-        commentary: commentary.map(|(c, _)| c),
-        generated_at,
-        source: source.clone(),
-        paper,
-    })?;
+    let archive = open_archive(&m.archive);
+    let made = make(
+        &Options {
+            archive_path: m.archive.clone(),
+            to: Some(to),
+            quarters: m.quarters,
+            targets: targets.map(|(c, _)| c),
+            benchmarks: benchmarks.map(|(c, _)| c),
+            commentary: commentary.map(|(c, _)| c),
+            generated_at,
+            source: source.clone(),
+            today,
+            paper,
+        },
+        &*archive,
+    )?;
     let mut changed_versions = Vec::new();
     for d in &m.definitions {
         if let Some(now) = made
@@ -228,15 +233,15 @@ pub fn reproduce(
     let tool = m.tool.other_than(
         &made.manifest.tool,
         "the scorecard was made",
-        outputs_identical(&m, &made, &folder),
+        outputs_identical(&m, &made, folder),
     );
     // Nothing the scorecard is made from has changed: a file that differs was altered.
     let same_inputs = inputs_changed.is_empty() && tool.is_none();
     let mut output_reasons = Vec::new();
     for expected in &m.outputs {
         let rebuilt = made.file(&expected.file).map(sha256_hex);
-        let archived = crate::files::read_inside(&folder, &expected.file, Kind::ScorecardFile)
-            .expect("a plain name")
+        let archived = folder
+            .read(&expected.file, Kind::ScorecardFile)
             .map(|b| sha256_hex(&b));
         match &archived {
             Ok(a) if *a != expected.sha256 => output_reasons.push(format!(
@@ -256,7 +261,7 @@ pub fn reproduce(
                 ))
             }
             Ok(_) => {}
-            Err(crate::files::FileError::Missing(_)) => output_reasons.push(format!(
+            Err(e) if e.why == Why::Missing => output_reasons.push(format!(
                 "the {} the manifest records is missing beside it",
                 expected.file
             )),
@@ -309,8 +314,9 @@ pub fn reproduce(
     out.reproduced = all_identical && out.reasons.is_empty() && held.agrees();
     out.rebuilt = made.files.clone();
     if !out.reproduced {
-        let archived = crate::files::read_inside(&folder, SCORECARD_JSON, Kind::ScorecardFile)
-            .and_then(Result::ok)
+        let archived = folder
+            .read(SCORECARD_JSON, Kind::ScorecardFile)
+            .ok()
             .map(|b| String::from_utf8_lossy(&b).into_owned());
         let rebuilt = made
             .file(SCORECARD_JSON)
@@ -331,23 +337,23 @@ pub fn reproduce(
 }
 
 /// Why a file of the scorecard's folder cannot be read, as the end of a sentence about it.
-fn unreadable(e: &crate::files::FileError) -> String {
-    match e {
-        crate::files::FileError::NotAFile => {
+fn unreadable(e: &Unread) -> String {
+    match e.why {
+        Why::NotAFile => {
             "it is not a regular file (a device or a pipe), so it is not what was made".to_string()
         }
-        other => other.to_string(),
+        _ => e.to_string(),
     }
 }
 
 /// Whether every output the manifest records rebuilds as recorded and is so beside it.
-fn outputs_identical(m: &ScorecardManifest, made: &Made, folder: &Path) -> bool {
+fn outputs_identical(m: &ScorecardManifest, made: &Made, folder: &dyn Folder) -> bool {
     !m.outputs.is_empty()
         && m.outputs.iter().all(|o| {
             made.file(&o.file).map(sha256_hex).as_deref() == Some(o.sha256.as_str())
-                && crate::files::read_inside(folder, &o.file, Kind::ScorecardFile)
-                    .and_then(Result::ok)
-                    .is_some_and(|b| sha256_hex(&b) == o.sha256)
+                && folder
+                    .read(&o.file, Kind::ScorecardFile)
+                    .is_ok_and(|b| sha256_hex(&b) == o.sha256)
         })
 }
 
@@ -363,7 +369,7 @@ fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
     let list = |v: &serde_json::Value| v["indicators"].as_array().cloned().unwrap_or_default();
     let mut out = Vec::new();
     for new in list(&b) {
-        let id = crate::cut::cut(new["id"].as_str().unwrap_or_default());
+        let id = crate::text::cut(new["id"].as_str().unwrap_or_default());
         let old = list(&a).into_iter().find(|i| i["id"] == new["id"]);
         let Some(old) = old else {
             out.push(format!("{id}: not in the archived scorecard"));
@@ -378,9 +384,9 @@ fn json_changes(archived: &str, rebuilt: &str) -> Vec<String> {
                     // The archived file can hold any text where a value belongs.
                     out.push(format!(
                         "{id} {}: {key} {} -> {}",
-                        crate::cut::cut(nv["period"].as_str().unwrap_or_default()),
-                        crate::cut::cut(&was.to_string()),
-                        crate::cut::cut(&nv[key].to_string())
+                        crate::text::cut(nv["period"].as_str().unwrap_or_default()),
+                        crate::text::cut(&was.to_string()),
+                        crate::text::cut(&nv[key].to_string())
                     ));
                 }
             }

@@ -45,7 +45,7 @@ fn quarter(period: &str, version: &str, ete: (i64, i64), syv: i64, cases: i64) -
     );
     r.identity.definitions_version = version.into();
     Filed {
-        folder: crate::write::archive::submission_folder(r.identity.period, 1),
+        folder: crate::names::submission_folder(r.identity.period, 1),
         submission: Some(1),
         ret: r,
         manifest_sha256: "ab".repeat(32),
@@ -656,7 +656,7 @@ fn the_workbook_has_the_five_sheets_and_is_deterministic() {
         .and_then(|t| t.split('"').next())
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
-    assert!(scale >= xlsx::MIN_SCALE, "{scale}");
+    assert!(scale >= xlsx::print::MIN_SCALE, "{scale}");
 }
 
 /// The text of one part of a workbook.

@@ -132,7 +132,7 @@ pub fn parse(text: &str, file: &str) -> Result<Vec<Acknowledgement>, Acknowledge
             r => Some(r.parse::<u32>().map_err(|_| {
                 err(format!(
                     "row \"{}\" is not a row number",
-                    crate::cut::cut(r)
+                    crate::text::cut(r)
                 ))
             })?),
         };

@@ -6,11 +6,11 @@
 //! "must be blank" are plain JSON Schema `required` and `false`. Nothing here allocates for a
 //! cell that reads cleanly, except the text an id or a code off the list adds to its row.
 
-use super::row::Value;
 use crate::date::Date;
-use crate::definitions::{ColumnDef, ColumnType};
 use crate::export::workbook::{CellRef, format_number};
 use crate::period::Period;
+use crate::schema::row::Value;
+use crate::schema::{ColumnDef, ColumnType};
 
 /// Why a cell could not be read as its column's type: the rule code and the advice. (Small
 /// and allocation-free: it is returned for every cell, read or not.)
@@ -102,7 +102,7 @@ fn span(start: usize, end: usize) -> Value {
 
 /// A code: case is ignored, nothing else is normalised. A code on the column's list is held
 /// by its place there; any other text, upper-cased, is kept for the enum check to report,
-/// [`cut`](crate::cut::cut) when long: nothing but a message reads it, and one long text on
+/// [`cut`](crate::text::cut) when long: nothing but a message reads it, and one long text on
 /// many rows would otherwise be held once for each.
 fn code(cell: CellRef<'_>, codes: &[String], text: &mut String) -> Value {
     let owned;
@@ -128,7 +128,7 @@ fn code(cell: CellRef<'_>, codes: &[String], text: &mut String) -> Value {
         Some(i) => Value::Code(i),
         None => {
             let start = text.len();
-            text.push_str(&crate::cut::cut_mapped(typed, char::to_uppercase));
+            text.push_str(&crate::text::cut_mapped(typed, char::to_uppercase));
             span(start, text.len())
         }
     }
@@ -178,11 +178,11 @@ fn number(cell: CellRef<'_>) -> Result<f64, CoerceError> {
 }
 
 /// The text a finding shows for a cell: what the user typed, numbers without `.0`, a long
-/// text [`cut`](crate::cut::cut) before it is copied.
+/// text [`cut`](crate::text::cut) before it is copied.
 pub fn shown(cell: CellRef<'_>) -> String {
     match cell {
         CellRef::Number(n) => format_number(n),
-        CellRef::Text(t) => crate::cut::cut(t).into_owned(),
+        CellRef::Text(t) => crate::text::cut(t).into_owned(),
         other => other.to_string(),
     }
 }
@@ -336,7 +336,7 @@ mod tests {
         assert_eq!(ok(CellRef::Empty, ColumnType::Date).0, Value::Blank);
         assert_eq!(shown(CellRef::Number(7.0)), "7");
         let long = "é".repeat(40_000);
-        assert_eq!(shown(t(&long)), crate::cut::cut(&long));
+        assert_eq!(shown(t(&long)), crate::text::cut(&long));
         assert!(shown(t(&long)).ends_with("... (40000 characters)"));
     }
 }

@@ -6,18 +6,19 @@
 //! most [`LISTED`] of them, so a supplier's placeholder id shared by thousands of rows gives
 //! one finding, not thousands each naming thousands.
 
-use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
 use std::hash::Hash;
-use std::ops::Deref;
 
 use foldhash::fast::FixedState;
 
-use super::rows::{Check, columns, sheet};
-use super::{Collector, Related, Row, SheetData, Value, column_letters, sheet_ref};
-use crate::cut::cut;
+use super::collector::Collector;
+use super::finding::Related;
+use super::sheets::{Check, Map, NONE, Set, Sheets, columns, sheet};
+use super::validation::SheetData;
 use crate::date::Date;
+use crate::excel::{column_letters, sheet_ref};
 use crate::export::records::STATUTORY_PARTNERS;
+use crate::schema::row::{Row, Value};
+use crate::text::cut;
 
 pub(crate) static CHECKS: &[Check] = &[
     (&["E401"], duplicate_ids),
@@ -37,121 +38,6 @@ fn shown(text: &str) -> String {
 
 /// At most this many rows of one group are named in its finding (the rest are counted).
 pub const LISTED: usize = 20;
-
-/// Hash maps keyed by the export's own text: a fast hasher with a fixed seed (the keys are
-/// the user's own data, and results never depend on iteration order).
-type Map<K, V> = HashMap<K, V, FixedState>;
-type Set<K> = HashSet<K, FixedState>;
-
-/// The sheets the rules read, with the children's ids numbered once, when first needed, for
-/// the rules that look a row's child up (orphans, ages, overlaps): each row's child is hashed
-/// once, not once per rule.
-pub(crate) struct Sheets<'a> {
-    list: &'a [SheetData],
-    children: OnceCell<Children<'a>>,
-}
-
-impl<'a> Sheets<'a> {
-    pub(crate) fn new(list: &'a [SheetData]) -> Sheets<'a> {
-        Sheets {
-            list,
-            children: OnceCell::new(),
-        }
-    }
-
-    fn children(&self) -> &Children<'a> {
-        self.children.get_or_init(|| Children::new(self.list))
-    }
-}
-
-impl Deref for Sheets<'_> {
-    type Target = [SheetData];
-
-    fn deref(&self) -> &[SheetData] {
-        self.list
-    }
-}
-
-/// No child named on a row.
-const NONE: u32 = u32::MAX;
-
-/// Every `child_id` of sheets Children, Interventions and Offences, numbered, those of sheet
-/// Children first; the date of birth Children gives each; and each row's child.
-struct Children<'a> {
-    /// Children numbered below this are in sheet Children; `None` when the sheet, or its
-    /// `child_id` column, is absent (then no reference can be checked).
-    listed: Option<u32>,
-    /// By number: the first date of birth sheet Children gives the child.
-    dob: Vec<Option<Date>>,
-    ids: Vec<&'a str>,
-    /// The number of each row's child (`NONE` when blank), by row of Interventions and of
-    /// Offences.
-    interventions: Vec<u32>,
-    offences: Vec<u32>,
-}
-
-impl<'a> Children<'a> {
-    fn new(sheets: &'a [SheetData]) -> Children<'a> {
-        let rows = |name| sheet(sheets, name).map_or(0, |s| s.rows.len());
-        let mut number: Map<&str, u32> = Map::with_capacity_and_hasher(
-            rows("Children") + rows("Interventions") / 2,
-            FixedState::default(),
-        );
-        let mut index = Children {
-            listed: None,
-            dob: Vec::new(),
-            ids: Vec::new(),
-            interventions: Vec::new(),
-            offences: Vec::new(),
-        };
-        let mut intern = |id: &'a str, index: &mut Children<'a>| -> u32 {
-            *number.entry(id).or_insert_with(|| {
-                index.ids.push(id);
-                index.dob.push(None);
-                (index.ids.len() - 1) as u32
-            })
-        };
-        if let Some(s) = sheet(sheets, "Children") {
-            let [child, born] = columns(s, ["child_id", "date_of_birth"]);
-            for row in &s.rows {
-                if let Some(id) = row.text_at(child) {
-                    let n = intern(id, &mut index) as usize;
-                    if index.dob[n].is_none() {
-                        index.dob[n] = row.date_at(born);
-                    }
-                }
-            }
-            if s.columns.contains_key("child_id") {
-                index.listed = Some(index.ids.len() as u32);
-            }
-        }
-        for name in ["Interventions", "Offences"] {
-            let Some(s) = sheet(sheets, name) else {
-                continue;
-            };
-            let [child] = columns(s, ["child_id"]);
-            let numbers = s
-                .rows
-                .iter()
-                .map(|r| r.text_at(child).map_or(NONE, |id| intern(id, &mut index)))
-                .collect();
-            match name {
-                "Interventions" => index.interventions = numbers,
-                _ => index.offences = numbers,
-            }
-        }
-        index
-    }
-
-    /// The numbers of the children of `sheet`'s rows.
-    fn of(&self, sheet: &str) -> &[u32] {
-        match sheet {
-            "Interventions" => &self.interventions,
-            "Offences" => &self.offences,
-            _ => &[],
-        }
-    }
-}
 
 /// The rows as `related` entries pointing at `column`, at most [`LISTED`] of them.
 fn related<'r>(

@@ -2,8 +2,6 @@
 //! be hashed), validated against one definitions version, and the acknowledgements sidecar
 //! applied. Shared here so that no command calls another.
 
-use std::path::{Path, PathBuf};
-
 use super::acknowledge::{self, AcknowledgementError};
 use super::{Cells, Options, Validation, validate_book};
 use crate::definitions::Definitions;
@@ -20,22 +18,15 @@ pub enum LoadError {
         message: String,
         what: What,
     },
-    #[error("cannot read the acknowledgements file {}: {source}", path.display())]
-    Sidecar {
-        path: PathBuf,
-        source: crate::files::FileError,
-    },
     #[error(transparent)]
     Acknowledgements(#[from] AcknowledgementError),
 }
 
-/// The acknowledgements sidecar in use: the one named, or the conventional one beside the
-/// export when it exists.
-pub fn sidecar(export: &Path, named: Option<&Path>) -> Option<PathBuf> {
-    match named {
-        Some(path) => Some(path.to_path_buf()),
-        None => Some(acknowledge::sidecar_path(export)).filter(|p| p.exists()),
-    }
+/// An acknowledgements file, read by the shell: how messages name it, and its bytes.
+#[derive(Debug, Clone)]
+pub struct Sidecar {
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Validates an export already read into memory against the given definitions (`reproduce`
@@ -46,7 +37,7 @@ pub fn validate_bytes(
     bytes: &[u8],
     defs: &Definitions,
     options: &Options,
-    sidecar: Option<&Path>,
+    sidecar: Option<&Sidecar>,
     cells: Cells,
 ) -> Result<Validation, LoadError> {
     let unreadable = |e: workbook::ReadError| LoadError::Unreadable {
@@ -72,22 +63,16 @@ pub fn validate_bytes(
         }
     }
     let mut v = validate_book(book, defs, options, cells).map_err(unreadable)?;
-    if let Some(path) = sidecar {
-        let bytes = crate::files::read(path, crate::files::Kind::Csv).map_err(|source| {
-            LoadError::Sidecar {
-                path: path.to_path_buf(),
-                source,
-            }
-        })?;
-        let text = String::from_utf8_lossy(&bytes);
-        let acks = acknowledge::parse(&text, &path.display().to_string())?;
+    if let Some(sidecar) = sidecar {
+        let text = String::from_utf8_lossy(&sidecar.bytes);
+        let acks = acknowledge::parse(&text, &sidecar.name)?;
         for (ack, why) in acknowledge::apply(&mut v, &acks) {
             v.acknowledgement_notes.push(format!(
                 "{} line {}: {} {} row {}: {why}",
-                path.display(),
+                sidecar.name,
                 ack.line,
-                crate::cut::cut(&ack.code),
-                crate::cut::cut(&ack.sheet),
+                crate::text::cut(&ack.code),
+                crate::text::cut(&ack.sheet),
                 ack.row.map_or("-".to_string(), |r| r.to_string())
             ));
         }

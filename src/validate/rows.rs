@@ -1,26 +1,15 @@
 //! Rules that compare two cells of one row, which JSON Schema cannot express.
 
-use super::cross::Sheets;
-use super::{Collector, Row, SheetData};
-
-/// A rule implemented in code: the catalogue codes it can report, and the check.
-pub(crate) type Check = (&'static [&'static str], fn(&Sheets<'_>, &mut Collector<'_>));
+use super::collector::Collector;
+use super::sheets::{Check, Sheets, columns, sheet};
+use super::validation::SheetData;
+use crate::schema::row::Row;
 
 pub(crate) static CHECKS: &[Check] = &[
     (&["E301", "E303", "E304"], intervention_dates),
     (&["E308"], hours_attended_within_offered),
     (&["E320"], outcome_after_offence),
 ];
-
-pub(crate) fn sheet<'a>(sheets: &'a [SheetData], name: &str) -> Option<&'a SheetData> {
-    sheets.iter().find(|s| s.name == name)
-}
-
-/// The positions of the named columns in the sheet's definition, for reading rows by index
-/// (`usize::MAX`, which reads as blank, where the definition lacks one).
-pub(crate) fn columns<const N: usize>(s: &SheetData, names: [&str; N]) -> [usize; N] {
-    names.map(|n| s.column(n).unwrap_or(usize::MAX))
-}
 
 /// Reports the column at `later` on `row` when its date is before the one at `earlier`
 /// (both present); `names` are theirs.

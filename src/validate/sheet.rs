@@ -4,12 +4,15 @@
 use std::sync::Arc;
 
 use super::coerce::{coerce, shown};
-use super::row::{Row, Rows, Value};
-use super::schema::{Broken, Violation};
-use super::{Collector, SheetData, formula_warning, match_header};
+use super::collector::Collector;
+use super::header::{formula_warning, match_header};
+use super::validation::SheetData;
 use crate::date::Date;
-use crate::definitions::{ColumnDef, ColumnType, SheetDef};
+use crate::definitions::SheetDef;
 use crate::export::workbook::{CellRef, Formulas, RawRow, RawSheet};
+use crate::schema::checks::{Broken, Violation};
+use crate::schema::row::{Row, Rows, Value};
+use crate::schema::{ColumnDef, ColumnType};
 
 /// Nothing in a youth justice caseload is older than this.
 pub const EARLIEST_DATE: (i32, u32, u32) = (1990, 1, 1);

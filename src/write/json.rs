@@ -4,8 +4,8 @@
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
-use crate::cut::cut;
 use crate::measures::{Identity, Measures, Return};
+use crate::text::cut;
 
 pub fn return_json(ret: &Return) -> String {
     let id = &ret.identity;

@@ -43,7 +43,7 @@ impl Tool {
             return None;
         }
         // The manifest's words are read from a file: shown cut, as every user value is.
-        let cut = crate::cut::cut;
+        let cut = crate::text::cut;
         Some(if outputs_match {
             format!(
                 "the manifest says {what} by {} {}, but its files record {} {}, as this rebuild \

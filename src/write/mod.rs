@@ -7,7 +7,6 @@
 //! One module per file format; each holds its writer and the reader that `audit` uses to read
 //! a finished return back, so the two cannot drift apart.
 
-pub mod archive;
 pub mod json;
 pub mod manifest;
 pub mod template;
@@ -17,19 +16,14 @@ pub mod xml;
 use crate::date::Timestamp;
 use crate::definitions::Definitions;
 use crate::export::records::Export;
+use crate::hash::sha256_hex;
 use crate::kpi;
 use crate::measures::{Identity, Return};
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::period::Period;
-use crate::sha256_hex;
 use crate::write::manifest::{
     AcknowledgedQuery, DefinitionsRef, Input, MANIFEST_VERSION, Manifest, Output, ServiceRef, Tool,
 };
-
-/// The files of a return, in the order they are listed in the manifest.
-pub const RETURN_XLSX: &str = "return.xlsx";
-pub const RETURN_XML: &str = "return.xml";
-pub const RETURN_JSON: &str = "return.json";
-pub const MANIFEST_JSON: &str = "manifest.json";
 
 /// What a build needs besides the export itself.
 #[derive(Debug, Clone)]

@@ -11,9 +11,26 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Deserialize;
 
-use crate::audit::diff::Ratio;
 use crate::definitions::Definitions;
 use crate::kpi::Codes;
+use crate::measures::Return;
+
+/// A percentage the workbook shows: numerator / denominator, both measure codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ratio {
+    pub numerator: String,
+    pub denominator: String,
+}
+
+impl Ratio {
+    /// The counts of the percentage for a return, or `None` when a count is missing or the
+    /// denominator is 0 (the workbook leaves such a cell empty).
+    pub fn counts(&self, ret: &Return) -> Option<(i64, i64)> {
+        let n = ret.measures.get(&self.numerator)?;
+        let d = ret.measures.get(&self.denominator)?;
+        (d != 0).then_some((n, d))
+    }
+}
 
 /// The placeholder for the group in a measure code, as the spec writes it.
 pub const GROUP: &str = "GROUP";

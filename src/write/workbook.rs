@@ -21,15 +21,60 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use crate::audit::check::{Conflict, Place, Shown};
-use crate::cut::cut;
 use crate::measures::{Identity, Measures, Return};
-use crate::report::xml_safe;
+use crate::names::COVER;
+use crate::text::cut;
+use crate::text::xml_safe;
 use crate::write::template::{GROUP, Kind, Layout, Line, Section};
 
-pub const COVER: &str = "Cover";
-
 const POPULATION: &str = "Population aged 10-17";
+
+/// A cell of a return workbook: its sheet, Excel row and 0-based column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub sheet: String,
+    pub row: u32,
+    pub col: u32,
+}
+
+impl Place {
+    /// The cell as Excel names it, to type into its Name Box: `Cohort!B5`,
+    /// `'KPI1 Accommodation'!B5`.
+    pub fn reference(&self) -> String {
+        format!(
+            "{}!{}{}",
+            crate::excel::sheet_ref(&self.sheet),
+            crate::excel::column_letters(self.col),
+            self.row
+        )
+    }
+}
+
+/// A figure shown on several rows of a workbook (the cohort, on each KPI sheet) with another
+/// value than where it is first shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub code: String,
+    pub place: Place,
+    pub value: i64,
+    /// The first showing, which is the one read as the return's figure.
+    pub first: Place,
+    pub first_value: i64,
+}
+
+/// A percentage, rate or ratio as a workbook cell shows it: numerator / denominator × `per`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shown {
+    pub numerator: String,
+    /// A measure code; `None` for a rate, whose denominator is the 10-17 population.
+    pub denominator: Option<String>,
+    /// 100 for a percentage, 1 for a ratio, 10,000 for a rate per 10,000.
+    pub per: f64,
+    /// The number in the cell (0.5 for 50%: the cell holds a fraction formatted as a
+    /// percentage), `None` when the cell is empty.
+    pub value: Option<f64>,
+    pub place: Place,
+}
 
 /// The cover's identity rows: label, then how to read the value back.
 const COVER_FIELDS: [&str; 10] = [

@@ -13,12 +13,10 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use crate::cut::cut;
 use crate::measures::{Identity, Measures, Return};
+use crate::names::ROOT;
 use crate::period::Period;
-
-/// The root element.
-pub const ROOT: &str = "YouthJusticeReturn";
+use crate::text::cut;
 
 /// The sections in document order: element name and the measure-code prefix it holds.
 pub const SECTIONS: [(&str, &str); 15] = [
@@ -65,7 +63,7 @@ fn section_of(code: &str) -> Option<&'static str> {
 
 /// Removes characters XML 1.0 forbids (quick-xml writes them as they are).
 fn clean(text: &str) -> Cow<'_, str> {
-    crate::report::xml_safe(text)
+    crate::text::xml_safe(text)
 }
 
 /// Writes the return as XML. Deterministic: the same return gives the same bytes.

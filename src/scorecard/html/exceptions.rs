@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use super::layout::{Block, Item, PAGE_WIDTH, Run, Section, Table, row_height};
+use super::parts::{direction_html, direction_words, heading, rag_class, text_block, value_text};
 use super::svg::{CHART_HEIGHT, CHART_WIDTH, chart, esc};
-use super::{direction_html, direction_words, heading, rag_class, text_block, value_text};
 use crate::scorecard::paper;
 use crate::scorecard::status::worth_words;
 use crate::scorecard::{Card, Cell, Scorecard, bare, counts_words, exact_with_unit};

@@ -7,8 +7,8 @@
 use std::fmt::Write as _;
 
 use super::layout::{Block, Item, PAGE_WIDTH, Run, Section, Table, dense_row_height};
+use super::parts::{direction_html, direction_words, rag_class, short_value, text_block};
 use super::svg::{esc, sparkline};
-use super::{direction_html, direction_words, rag_class, short_value, text_block};
 use crate::scorecard::indicators::Polarity;
 use crate::scorecard::paper::{self, Furniture};
 use crate::scorecard::{Card, Cell, DirectionCounts, Scorecard, Summary, bare, counts_words};
@@ -371,7 +371,7 @@ pub fn section(s: &Scorecard, exceptions: &[&Card], refs: &[Refs]) -> Section {
         PAGE_WIDTH,
         2.0 + 3.0,
     );
-    let continued = super::heading(&format!("{} (continued)", s.title), "").0;
+    let continued = super::parts::heading(&format!("{} (continued)", s.title), "").0;
     // A publication copy says so at the top of every page (the furniture); page 1 needs no
     // banner of its own for it.
     let mut items = Vec::new();

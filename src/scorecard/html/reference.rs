@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 
 use super::exceptions::commentary_blocks;
 use super::layout::{Block, Item, PAGE_WIDTH, Run, Section, Table, row_height};
+use super::parts::{heading, rag_class, text_block};
 use super::svg::esc;
-use super::{heading, rag_class, text_block};
 use crate::scorecard::paper;
 use crate::scorecard::publication::{SYMBOL, revision_lines};
 use crate::scorecard::{Card, Cell, Scorecard};

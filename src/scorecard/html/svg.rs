@@ -5,9 +5,9 @@
 
 use std::fmt::Write as _;
 
-use crate::report::xml_safe;
 use crate::scorecard::exact::Exact;
 use crate::scorecard::{Card, exact_with_unit};
+use crate::text::xml_safe;
 
 const W: f64 = 680.0;
 const H: f64 = 250.0;

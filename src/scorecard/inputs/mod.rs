@@ -5,7 +5,7 @@
 
 mod table;
 
-use std::fmt;
+pub use table::CsvError;
 
 use super::exact::Exact;
 use super::indicators::{Catalogue, Polarity};
@@ -47,27 +47,6 @@ const COMMENTARY_LIMITS: &Limits = &[
         "a board reads a paragraph, so shorten it",
     ),
 ];
-
-/// One located error in a CSV.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CsvError {
-    pub file: String,
-    /// Excel's row number (the header is row 1).
-    pub row: usize,
-    pub column: String,
-    pub value: String,
-    pub message: String,
-}
-
-impl fmt::Display for CsvError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} row {}, column {}: {:?} {}",
-            self.file, self.row, self.column, self.value, self.message
-        )
-    }
-}
 
 /// A target row: from its period until a later row for the same indicator.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -339,7 +318,7 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn errors(result: Result<impl fmt::Debug, Vec<CsvError>>) -> Vec<String> {
+    fn errors(result: Result<impl std::fmt::Debug, Vec<CsvError>>) -> Vec<String> {
         result
             .unwrap_err()
             .iter()

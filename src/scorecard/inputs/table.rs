@@ -2,10 +2,31 @@
 //! column's limit, with the errors every reader of `targets.csv`, `benchmarks.csv` and
 //! `commentary.csv` gives: an unknown indicator, a period or number that does not read.
 
-use super::CsvError;
 use crate::period::Period;
 use crate::scorecard::exact::{Exact, parse_decimal};
 use crate::scorecard::indicators::{Catalogue, Indicator, Unit};
+use std::fmt;
+
+/// One located error in a CSV.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CsvError {
+    pub file: String,
+    /// Excel's row number (the header is row 1).
+    pub row: usize,
+    pub column: String,
+    pub value: String,
+    pub message: String,
+}
+
+impl fmt::Display for CsvError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} row {}, column {}: {:?} {}",
+            self.file, self.row, self.column, self.value, self.message
+        )
+    }
+}
 
 /// The longest text each column of a CSV takes, in characters, and where it is shown. Every
 /// cell is measured when the file is read, so an over-long one is named with its row and

@@ -9,11 +9,11 @@ use rust_xlsxwriter::{
     XlsxError,
 };
 
-use super::{
+use super::print::{
     CHARTS, DATA, FONT, Formats, column_breaks, exact_f64, fit_row, fit_width, heading_width,
     num_format, print_setup, safe, stored,
 };
-use crate::scorecard::html::direction_words;
+use crate::scorecard::html::parts::direction_words;
 use crate::scorecard::indicators::Unit;
 use crate::scorecard::publication::SYMBOL;
 use crate::scorecard::status::Rag;

@@ -4,7 +4,7 @@
 
 use rust_xlsxwriter::{Workbook, XlsxError};
 
-use super::{
+use super::print::{
     Formats, GUIDANCE, SOURCES, column_breaks, column_px, fit_row, fit_width, heading_width,
     print_setup, safe, scale_for,
 };

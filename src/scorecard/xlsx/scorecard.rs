@@ -9,13 +9,13 @@ use rust_xlsxwriter::{
     ChartEmptyCells, Color, Format, FormatAlign, Sparkline, Workbook, Worksheet, XlsxError,
 };
 
+use super::print::{
+    DATA, Formats, SCORECARD, column_breaks, column_px, exact_f64, fit_row, fit_width,
+    heading_width, num_format, print_setup, safe, scale_for, stored,
+};
 use super::texts::{
     direction_from, label, notes_text, quarter_format, rag_text, summary_lines, target_format,
     target_text,
-};
-use super::{
-    DATA, Formats, SCORECARD, column_breaks, column_px, exact_f64, fit_row, fit_width,
-    heading_width, num_format, print_setup, safe, scale_for, stored,
 };
 use crate::scorecard::paper::{self, Furniture};
 use crate::scorecard::publication::SYMBOL;

@@ -3,13 +3,13 @@
 //! marks, the summary lines, and the number formats that put a RAG's letter before a figure and
 //! the side of a target that is green before it.
 
-use crate::scorecard::html::direction_words;
+use crate::scorecard::html::parts::direction_words;
 use crate::scorecard::indicators::Polarity;
 use crate::scorecard::paper;
 use crate::scorecard::status::Direction;
 use crate::scorecard::{Card, Cell, DirectionCounts, Scorecard};
 
-use super::{num_format, safe};
+use super::print::{num_format, safe};
 
 /// `KPI 1: Children in ...`, and under it which way is better and what the figure covers.
 pub(super) fn label(card: &Card, c: &Cell) -> String {

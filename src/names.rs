@@ -1,15 +1,18 @@
-//! The archive that `build --archive` fills and `scorecard` reads: one folder per submission,
-//! named after its quarter (`2024-25-Q2`), a resubmission beside it
-//! (`2024-25-Q2-resubmission-2`, `-3`, ...), and provisional returns, which are never
-//! submissions (`2024-25-Q4-provisional`, `2024-25-Q4-provisional-2`, ...), each holding the
-//! return's files, its manifest and a copy of the input.
+//! The tool's own names, shared by every stage: the files a build writes into a return's
+//! folder, the archive's folder names (`2024-25-Q2`, `2024-25-Q2-resubmission-2`,
+//! `2024-25-Q4-provisional`), the scorecard's files, and the marks by which the tool knows its
+//! own files again (the XML's root element, the workbook's cover sheet).
+//!
+//! A folder name and its period are one: [`parse_folder`] reads back exactly what
+//! [`filing_folder`] writes, and nothing else.
 
-use std::path::Path;
-
-use crate::files::{self, Kind};
 use crate::period::Period;
-use crate::write::manifest::Manifest;
-use crate::write::{MANIFEST_JSON, RETURN_JSON, RETURN_XLSX, RETURN_XML};
+
+/// The files of a return, in the order they are listed in the manifest.
+pub const RETURN_XLSX: &str = "return.xlsx";
+pub const RETURN_XML: &str = "return.xml";
+pub const RETURN_JSON: &str = "return.json";
+pub const MANIFEST_JSON: &str = "manifest.json";
 
 /// The archived copy of the input inside a submission folder, and its acknowledgements sidecar
 /// (named so that `validate` finds it beside the copy by the usual convention).
@@ -158,65 +161,15 @@ pub fn named_period(name: &str) -> Option<Period> {
     })
 }
 
-/// The first number of a kind of filing whose folder is free under an archive root (a hint:
-/// another build may take it first, so the caller places its folder create-exclusively and
-/// moves on to the next number if it is taken).
-pub fn first_free(root: &Path, period: Period, kind: Filing) -> Filing {
-    (1..MAX_SUBMISSIONS)
-        .map(|n| kind.numbered(n))
-        .find(|f| !root.join(filing_folder(period, *f)).exists())
-        .unwrap_or(kind.numbered(MAX_SUBMISSIONS))
-}
+/// The scorecard's files in its folder.
+pub const SCORECARD_XLSX: &str = "scorecard.xlsx";
+pub const SCORECARD_HTML: &str = "scorecard.html";
+pub const SCORECARD_JSON: &str = "scorecard.json";
 
-/// Whether `dir` is a return this tool wrote, which `build --force` may replace: a folder
-/// holding a `manifest.json` that reads as a build's and nothing but files a build writes (an
-/// empty folder is also fine: replacing it deletes nothing). Otherwise, the end of a sentence
-/// saying what the folder holds.
-pub fn check_replaceable(dir: &Path) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| crate::io_words::describe(&e))?;
-    let mut foreign = Vec::new();
-    let mut count = 0;
-    for entry in entries {
-        let entry = entry.map_err(|e| crate::io_words::describe(&e))?;
-        count += 1;
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-        if !is_file {
-            foreign.push(format!("{name}/"));
-        } else if !BUILD_FILES.contains(&name.as_str()) {
-            foreign.push(name);
-        }
-    }
-    if !foreign.is_empty() {
-        foreign.sort();
-        let archive = foreign
-            .iter()
-            .any(|n| n.strip_suffix('/').and_then(parse_folder).is_some());
-        return Err(format!(
-            "it holds {}, which build never writes, so it is not a return's folder{}; \
-             --force replaces only a folder holding a return, and nothing was changed",
-            crate::io_words::list(&foreign, 5),
-            if archive {
-                " (it looks like an archive of returns: use --archive to file a resubmission)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if count == 0 {
-        return Ok(());
-    }
-    let manifest = dir.join(MANIFEST_JSON);
-    let text = files::read(&manifest, Kind::Manifest).map_err(|e| {
-        format!("it holds no readable {MANIFEST_JSON} ({e}), so it is not a return build wrote; nothing was changed")
-    })?;
-    Manifest::from_json(&String::from_utf8_lossy(&text)).map_err(|_| {
-        format!(
-            "its {MANIFEST_JSON} is not one build wrote, so it is not a return; nothing was changed"
-        )
-    })?;
-    Ok(())
-}
+/// The root element.
+pub const ROOT: &str = "YouthJusticeReturn";
+
+pub const COVER: &str = "Cover";
 
 #[cfg(test)]
 mod tests {
@@ -322,88 +275,5 @@ mod tests {
         assert_eq!(named_period("2024-25-Q5"), None);
         assert_eq!(named_period("2024-26-Q1"), None);
         assert_eq!(named_period("resubmission"), None);
-    }
-
-    #[test]
-    fn the_first_free_number_of_each_kind() {
-        let dir = tempfile::tempdir().unwrap();
-        let p: Period = "2024-25 Q4".parse().unwrap();
-        assert_eq!(
-            first_free(dir.path(), p, Filing::Provisional(1)),
-            Filing::Provisional(1)
-        );
-        std::fs::create_dir(dir.path().join("2024-25-Q4-provisional")).unwrap();
-        assert_eq!(
-            first_free(dir.path(), p, Filing::Provisional(1)),
-            Filing::Provisional(2)
-        );
-        // A provisional return takes no submission's number.
-        assert_eq!(
-            first_free(dir.path(), p, Filing::Submission(1)),
-            Filing::Submission(1)
-        );
-    }
-
-    fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            let path = dir.path().join(name);
-            if let Some(sub) = name.strip_suffix('/') {
-                std::fs::create_dir(dir.path().join(sub)).unwrap();
-            } else {
-                std::fs::write(path, text).unwrap();
-            }
-        }
-        dir
-    }
-
-    fn manifest() -> String {
-        let ret = crate::write::xml::tests::sample();
-        let m = crate::write::manifest::tests::manifest_of(&ret);
-        m.to_json()
-    }
-
-    #[test]
-    fn only_a_return_folder_may_be_replaced() {
-        let m = manifest();
-        let ok = folder_with(&[
-            (MANIFEST_JSON, &m),
-            (RETURN_XML, "<x/>"),
-            (ARCHIVED_INPUT, ""),
-        ]);
-        assert_eq!(check_replaceable(ok.path()), Ok(()));
-        assert_eq!(check_replaceable(folder_with(&[]).path()), Ok(()));
-
-        let archive = folder_with(&[
-            ("2024-25-Q2/", ""),
-            ("2024-25-Q2-resubmission-2/", ""),
-            ("notes.docx", ""),
-        ]);
-        let why = check_replaceable(archive.path()).unwrap_err();
-        assert!(
-            why.contains("2024-25-Q2-resubmission-2/, 2024-25-Q2/ and notes.docx")
-                && why.contains("archive of returns")
-                && why.contains("nothing was changed"),
-            "{why}"
-        );
-        let exports = folder_with(&[("q2-export.xlsx", "PK"), (MANIFEST_JSON, &m)]);
-        let why = check_replaceable(exports.path()).unwrap_err();
-        assert!(
-            why.contains("q2-export.xlsx, which build never writes"),
-            "{why}"
-        );
-        let no_manifest = folder_with(&[(RETURN_XML, "<x/>")]);
-        let why = check_replaceable(no_manifest.path()).unwrap_err();
-        assert!(why.contains("no readable manifest.json"), "{why}");
-        let foreign_manifest = folder_with(&[(MANIFEST_JSON, "{\"name\": \"npm\"}")]);
-        let why = check_replaceable(foreign_manifest.path()).unwrap_err();
-        assert!(why.contains("not one build wrote"), "{why}");
-        let many: Vec<(String, &str)> = (0..8).map(|i| (format!("f{i}.txt"), "")).collect();
-        let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), *b)).collect();
-        let why = check_replaceable(folder_with(&many).path()).unwrap_err();
-        assert!(
-            why.contains("f0.txt, f1.txt, f2.txt, f3.txt, f4.txt and 3 more"),
-            "{why}"
-        );
     }
 }

@@ -1,5 +1,7 @@
-//! User values cut to a length a person can read.
+//! Text as the tool shows it: user values cut to a length a person can read, text made safe
+//! for XML, and names listed as a person lists them. Shared by every stage.
 //!
+//! **Cut values.**//!
 //! A cell, a measure code, a label or a field of a return can hold any text a file carries:
 //! 32,767 characters from Excel, megabytes from a hand-made file. Such a value is evidence,
 //! not something to read whole: a finding, a message or an account shows at most
@@ -52,6 +54,31 @@ pub fn cut_owned(text: String) -> String {
 /// it) that a report only shows.
 pub fn serialize<S: serde::Serializer>(text: &str, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_str(&cut(text))
+}
+
+/// Strips characters that XML 1.0 forbids (and so every xlsx part): a stray U+000B in a cell
+/// would make the report unreadable to Excel.
+pub fn xml_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let bad = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}');
+    if text.chars().any(bad) {
+        text.chars().filter(|c| !bad(*c)).collect::<String>().into()
+    } else {
+        text.into()
+    }
+}
+
+/// Names joined as a person lists them: `a`, `a and b`, `a, b and c`; beyond `at_most`
+/// names, how many more.
+pub fn list(names: &[String], at_most: usize) -> String {
+    let mut shown: Vec<String> = names.iter().take(at_most).cloned().collect();
+    if names.len() > at_most {
+        shown.push(format!("{} more", names.len() - at_most));
+    }
+    match shown.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        Some((last, _)) => last.clone(),
+        None => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -115,5 +142,15 @@ mod tests {
         let once = cut_owned("q".repeat(10_000_000));
         assert_eq!(cut(&once), once);
         assert_eq!(cut_owned(once.clone()), once);
+    }
+
+    #[test]
+    fn lists_read_as_prose() {
+        let names = |n: usize| (1..=n).map(|i| format!("f{i}")).collect::<Vec<_>>();
+        assert_eq!(list(&names(0), 3), "");
+        assert_eq!(list(&names(1), 3), "f1");
+        assert_eq!(list(&names(2), 3), "f1 and f2");
+        assert_eq!(list(&names(3), 3), "f1, f2 and f3");
+        assert_eq!(list(&names(5), 3), "f1, f2, f3 and 2 more");
     }
 }

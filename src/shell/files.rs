@@ -1,5 +1,5 @@
 //! The user's files as the tool reads them: only regular files, never more than a size that
-//! kind of file can sensibly have, and with failures said in words ([`crate::io_words`])
+//! kind of file can sensibly have, and with failures said in words ([`crate::shell::words`])
 //! rather than the operating system's.
 //!
 //! Every input is read whole into memory (an export must be hashed for the audit trail before
@@ -10,74 +10,13 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
-/// The kinds of file the tool reads, each with its own cap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// A case-management export (`.xlsx`).
-    Export,
-    /// A finished return's `return.xlsx`, `return.xml` or `return.json`.
-    ReturnFile,
-    /// A `manifest.json` written by `build`.
-    Manifest,
-    /// A CSV kept by hand: an acknowledgements sidecar, or the scorecard's targets,
-    /// benchmarks and commentary.
-    Csv,
-    /// A scorecard's `scorecard.xlsx`, `scorecard.html` or `scorecard.json`.
-    ScorecardFile,
-}
-
-/// An export holds at most Excel's largest sheet, 1,048,576 rows: about a million
-/// intervention rows of ~30 columns, which compress to roughly 100-250 MB (an uncompressed
-/// xlsx, which some suppliers write, is about twice that). 512 MiB leaves room for the other
-/// sheets and for such files while refusing anything that is clearly not an export.
-pub const MAX_EXPORT_BYTES: u64 = 512 << 20;
-/// A return's files are a few tens of kilobytes: about 300 figures and a cover.
-pub const MAX_RETURN_FILE_BYTES: u64 = 16 << 20;
-/// A manifest is a few kilobytes plus the acknowledged queries' explanations.
-pub const MAX_MANIFEST_BYTES: u64 = 8 << 20;
-/// An acknowledgements sidecar holds one line per warning explained.
-pub const MAX_CSV_BYTES: u64 = 8 << 20;
-/// A scorecard's files are a few hundred kilobytes: at most 20 quarters of a few dozen
-/// indicators, each with a chart.
-pub const MAX_SCORECARD_FILE_BYTES: u64 = 16 << 20;
-
-impl Kind {
-    pub const fn limit(self) -> u64 {
-        match self {
-            Kind::Export => MAX_EXPORT_BYTES,
-            Kind::ReturnFile => MAX_RETURN_FILE_BYTES,
-            Kind::Manifest => MAX_MANIFEST_BYTES,
-            Kind::Csv => MAX_CSV_BYTES,
-            Kind::ScorecardFile => MAX_SCORECARD_FILE_BYTES,
-        }
-    }
-
-    /// The file-name endings of this kind, for listing what a folder holds of it.
-    fn extensions(self) -> &'static [&'static str] {
-        match self {
-            Kind::Export => &["xlsx"],
-            Kind::ReturnFile => &["xml", "xlsx", "json"],
-            Kind::Manifest => &["json"],
-            Kind::Csv => &["csv"],
-            Kind::ScorecardFile => &["xlsx", "html", "json"],
-        }
-    }
-
-    fn noun(self) -> &'static str {
-        match self {
-            Kind::Export => "a case-management export",
-            Kind::ReturnFile => "a return file",
-            Kind::Manifest => "a manifest",
-            Kind::Csv => "a CSV kept by hand",
-            Kind::ScorecardFile => "a scorecard's file",
-        }
-    }
-}
+pub use yjb_return::folder::Kind;
+use yjb_return::folder::{Entry, Folder, Unread, Why, plain_name};
 
 /// Why a file could not be read; each is the end of a sentence naming the file.
 #[derive(Debug, thiserror::Error)]
 pub enum FileError {
-    #[error("{}", crate::io_words::reading(.0))]
+    #[error("{}", crate::shell::words::reading(.0))]
     Io(#[from] io::Error),
     /// Nothing is at the path; the words say what is in its folder, so a typo shows.
     #[error("it does not exist; {0}")]
@@ -137,13 +76,6 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
     Ok(bytes)
 }
 
-/// Whether `name` names a file directly inside a folder: one ordinary name, with no folder
-/// separator (either kind), no drive, and not `.` or `..`. A manifest records its folder's
-/// files by such names; anything else would lead out of the folder.
-pub fn plain_name(name: &str) -> bool {
-    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', ':', '\0'])
-}
-
 /// Reads the file `name` directly inside `folder` as [`read`] does, refusing a name that is
 /// not [`plain_name`] (`None`: nothing is read) and a link (which could lead out of the
 /// folder).
@@ -156,6 +88,124 @@ pub fn read_inside(folder: &Path, name: &str, kind: Kind) -> Option<Result<Vec<u
         Ok(meta) if meta.file_type().is_symlink() => Err(FileError::Link),
         _ => read(&path, kind),
     })
+}
+
+/// A folder on disk, as the engine reads it ([`Folder`]): plain names only, regular files only,
+/// within each kind's cap, failures in words.
+#[derive(Debug, Clone)]
+pub struct Disk {
+    pub path: PathBuf,
+    /// Whether a link inside is followed (a folder the user keeps) or refused (the folder of a
+    /// scorecard the tool wrote, whose manifest could otherwise lead anywhere).
+    follow_links: bool,
+}
+
+impl Disk {
+    /// A folder whose links are followed, as the user's own files are.
+    pub fn new(path: impl Into<PathBuf>) -> Disk {
+        Disk {
+            path: path.into(),
+            follow_links: true,
+        }
+    }
+
+    /// A folder the tool wrote, where a link is never followed.
+    pub fn strict(path: impl Into<PathBuf>) -> Disk {
+        Disk {
+            path: path.into(),
+            follow_links: false,
+        }
+    }
+}
+
+impl FileError {
+    /// What the engine needs to know of a failure, and its words.
+    pub fn unread(&self) -> Unread {
+        let why = match self {
+            FileError::Missing(_) => Why::Missing,
+            FileError::Folder(_) | FileError::NotAFile => Why::NotAFile,
+            FileError::Link => Why::Link,
+            FileError::TooLarge { .. } => Why::TooLarge,
+            FileError::Io(_) => Why::Other,
+        };
+        Unread::new(why, self.to_string())
+    }
+}
+
+impl Folder for Disk {
+    fn shown(&self, name: &str) -> String {
+        self.path.join(name).display().to_string()
+    }
+
+    fn path(&self) -> String {
+        self.path.display().to_string()
+    }
+
+    fn entries(&self) -> Result<std::collections::BTreeMap<String, Entry>, Unread> {
+        let unread = |e: io::Error| {
+            let why = match e.kind() {
+                io::ErrorKind::NotFound => Why::Missing,
+                io::ErrorKind::NotADirectory => Why::NotAFile,
+                _ => Why::Other,
+            };
+            Unread::new(why, crate::shell::words::reading(&e))
+        };
+        let mut out = std::collections::BTreeMap::new();
+        for entry in fs::read_dir(&self.path).map_err(unread)? {
+            let entry = entry.map_err(unread)?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            out.insert(name.clone(), self.kind_of(&self.path.join(&name)));
+        }
+        Ok(out)
+    }
+
+    fn entry(&self, name: &str) -> Option<Entry> {
+        if !plain_name(name) {
+            return None;
+        }
+        let path = self.path.join(name);
+        fs::symlink_metadata(&path)
+            .ok()
+            .map(|_| self.kind_of(&path))
+    }
+
+    fn read(&self, name: &str, kind: Kind) -> Result<Vec<u8>, Unread> {
+        if self.follow_links && plain_name(name) {
+            return read(&self.path.join(name), kind).map_err(|e| e.unread());
+        }
+        match read_inside(&self.path, name, kind) {
+            None => Err(Unread::new(
+                Why::Other,
+                "it is not a plain name of a file in the folder",
+            )),
+            Some(result) => result.map_err(|e| e.unread()),
+        }
+    }
+
+    fn open(&self, name: &str) -> Box<dyn Folder + '_> {
+        Box::new(Disk {
+            path: self.path.join(name),
+            follow_links: self.follow_links,
+        })
+    }
+}
+
+impl Disk {
+    /// What stands at `path`: a device or a pipe is `Other`, and so is a link where links are
+    /// not followed (or one that leads nowhere).
+    fn kind_of(&self, path: &Path) -> Entry {
+        let meta = if self.follow_links {
+            fs::metadata(path)
+        } else {
+            fs::symlink_metadata(path)
+        };
+        match meta {
+            Ok(m) if m.file_type().is_symlink() => Entry::Other,
+            Ok(m) if m.is_dir() => Entry::Folder,
+            Ok(m) if m.is_file() => Entry::File,
+            _ => Entry::Other,
+        }
+    }
 }
 
 /// Opens a file to read without waiting on it: should a pipe take the place of the file checked
@@ -226,7 +276,7 @@ const LISTED: usize = 10;
 /// (sorted, at most ten), so a mistyped name is visible, or that the folder is missing.
 pub fn nearby(path: &Path, kind: Kind) -> String {
     let folder = path.parent().filter(|p| !p.as_os_str().is_empty());
-    let words = crate::io_words::folder_words(path);
+    let words = crate::shell::words::folder_words(path);
     let extensions = match path.extension().map(|e| e.to_string_lossy().to_lowercase()) {
         Some(e) if kind.extensions().contains(&e.as_str()) => vec![e],
         _ => kind.extensions().iter().map(|e| e.to_string()).collect(),
@@ -247,7 +297,7 @@ pub fn nearby(path: &Path, kind: Kind) -> String {
             Some(names) if names.is_empty() => format!("{words} holds no {ending} file"),
             Some(names) => format!(
                 "the {ending} files in {words} are {} (is the name mistyped?)",
-                crate::io_words::list(&names, LISTED)
+                yjb_return::text::list(&names, LISTED)
             ),
             None => format!("{words} cannot be listed: check the path"),
         },
@@ -260,7 +310,7 @@ fn inside(path: &Path, kind: Kind) -> String {
     match files_of(path, &[ending.to_string()]) {
         Some(names) if !names.is_empty() => format!(
             "give the path of a file in it; its .{ending} files are {}",
-            crate::io_words::list(&names, LISTED)
+            yjb_return::text::list(&names, LISTED)
         ),
         _ => format!("give the path of a .{ending} file, not of a folder"),
     }
@@ -333,9 +383,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.csv");
         let f = fs::File::create(&path).unwrap();
-        f.set_len(MAX_CSV_BYTES + 1).unwrap();
+        f.set_len(yjb_return::folder::MAX_CSV_BYTES + 1).unwrap();
         let err = read(&path, Kind::Csv).unwrap_err();
-        assert!(matches!(err, FileError::TooLarge { size, .. } if size == MAX_CSV_BYTES + 1));
+        assert!(
+            matches!(err, FileError::TooLarge { size, .. } if size == yjb_return::folder::MAX_CSV_BYTES + 1)
+        );
         assert!(
             err.to_string()
                 .contains("more than a CSV kept by hand can be")

@@ -2,64 +2,63 @@
 //! (the cause, first), the reasons, and the figure-by-figure account of the archived files.
 
 use std::fmt::Write as _;
-use std::path::Path;
 
 use crate::audit::diff;
 use crate::audit::record::{self, Difference};
+use crate::folder::Folder;
+use crate::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use crate::write::manifest::Manifest;
-use crate::write::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 
 /// One output of the build, and what the reproduction found.
 #[derive(Debug, Clone, serde::Serialize)]
-pub(super) struct FileCheck {
-    pub(super) file: String,
+pub struct FileCheck {
+    pub file: String,
     /// What the manifest records; `None` when it does not list the file.
-    pub(super) expected_sha256: Option<String>,
-    pub(super) rebuilt_sha256: String,
+    pub expected_sha256: Option<String>,
+    pub rebuilt_sha256: String,
     /// The archived file beside the manifest; `None` when it is missing or cannot be read.
-    pub(super) archived_sha256: Option<String>,
+    pub archived_sha256: Option<String>,
     /// Why the archived file cannot be read, when it is there but not a file that can be (a
     /// pipe, a device, too large).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) unreadable: Option<String>,
+    pub unreadable: Option<String>,
     /// Rebuild, manifest and archived file all the same.
-    pub(super) identical: bool,
+    pub identical: bool,
 }
 
 /// An archived file read back and compared figure by figure with the rebuild.
 #[derive(Debug, serde::Serialize)]
-pub(super) struct Account {
-    pub(super) file: String,
+pub struct Account {
+    pub file: String,
     /// Why the file could not be read as a return, if it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) unreadable: Option<String>,
+    pub unreadable: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub(super) figures: Option<diff::Diff>,
+    pub figures: Option<diff::Diff>,
 }
 
 #[derive(Debug, Default, serde::Serialize)]
-pub(super) struct Outcome {
-    pub(super) reproduced: bool,
+pub struct Outcome {
+    pub reproduced: bool,
     /// The verdict in one line, the first line of the text output.
-    pub(super) headline: String,
-    pub(super) manifest: String,
-    pub(super) input: String,
-    pub(super) reasons: Vec<String>,
-    pub(super) files: Vec<FileCheck>,
-    pub(super) accounts: Vec<Account>,
+    pub headline: String,
+    pub manifest: String,
+    pub input: String,
+    pub reasons: Vec<String>,
+    pub files: Vec<FileCheck>,
+    pub accounts: Vec<Account>,
 }
 
 /// How a reason says an archived file matches its changed hash in the manifest.
-pub(super) const BOTH_CHANGED: &str =
-    "and its SHA-256 in the manifest were both changed after the build";
+pub const BOTH_CHANGED: &str = "and its SHA-256 in the manifest were both changed after the build";
 
 /// The files a figure-by-figure account reads back, the submission file first.
-pub(super) const ACCOUNTED: [&str; 3] = [RETURN_XML, RETURN_JSON, RETURN_XLSX];
+pub const ACCOUNTED: [&str; 3] = [RETURN_XML, RETURN_JSON, RETURN_XLSX];
 
 /// The first line of a failed reproduction: the changed input; else a manifest naming another
 /// tool than its files; else the first field of the manifest that is not the rebuild's; else
 /// the first file (the submission file first) whose archived copy is not what was rebuilt.
-pub(super) fn headline(
+pub fn headline(
     o: &Outcome,
     same_input: bool,
     tool_altered: bool,
@@ -103,7 +102,7 @@ pub(super) fn headline(
     }
 }
 
-pub(super) fn render_text(o: &Outcome) -> String {
+pub fn render_text(o: &Outcome) -> String {
     let mut s = String::new();
     writeln!(s, "{}", o.headline).unwrap();
     writeln!(s, "Reproducing {} from {}", o.manifest, o.input).unwrap();
@@ -142,17 +141,17 @@ pub(super) fn render_text(o: &Outcome) -> String {
 
 /// What the archived files of a return say is wrong with its manifest, which is the rebuild's
 /// own record: the words for the verdict, and said in full.
-pub(super) struct Contradiction {
-    pub(super) headline: String,
-    pub(super) reason: String,
+pub struct Contradiction {
+    pub headline: String,
+    pub reason: String,
 }
 
 /// The fields the rebuild takes from the manifest and every file records (the period, the
 /// provisional mark, the generation time) where an archived file, as the manifest records it,
 /// says otherwise: the manifest was changed after the build, not the file.
-pub(super) fn contradicted_by_files(
+pub fn contradicted_by_files(
     manifest: &Manifest,
-    folder: &Path,
+    folder: &dyn Folder,
     files: &[FileCheck],
 ) -> Vec<Contradiction> {
     // The submission file first.
@@ -161,7 +160,7 @@ pub(super) fn contradicted_by_files(
         .filter_map(|name| files.iter().find(|f| f.file == *name))
         .filter(|f| f.archived_sha256.is_some() && f.archived_sha256 == f.expected_sha256)
         .find_map(|f| {
-            crate::audit::load_document(&folder.join(&f.file))
+            crate::audit::load_document(folder, &f.file)
                 .ok()
                 .map(|d| (f.file.clone(), d))
         });
@@ -204,7 +203,7 @@ pub(super) fn contradicted_by_files(
 }
 
 /// The definitions' hash the manifest records, when it is not that of the definitions used now.
-pub(super) fn definitions_changed(d: &Difference, version: &str) -> Option<String> {
+pub fn definitions_changed(d: &Difference, version: &str) -> Option<String> {
     match d {
         Difference::Changed {
             path,

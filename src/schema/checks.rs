@@ -12,10 +12,10 @@
 
 use serde_json::{Map, Value as Json};
 
-use super::row::{RowView, Value};
 use crate::date::Date;
-use crate::definitions::{ColumnDef, ColumnType};
 use crate::period::Period;
+use crate::schema::row::{RowView, Value};
+use crate::schema::{ColumnDef, ColumnType};
 
 /// A rule code (`x-rule`) and the columns its condition (`if`) reads.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,8 +8,8 @@
 use std::sync::Arc;
 
 use crate::date::Date;
-use crate::definitions::ColumnDef;
 use crate::period::Period;
+use crate::schema::ColumnDef;
 
 /// One cell read as its column's type. `Blank` is a blank cell, a cell that could not be
 /// read as its type (its own finding says why) and an "at the end" field of an open

@@ -100,20 +100,6 @@ pub fn folder_words(path: &Path) -> String {
     }
 }
 
-/// Names joined as a person lists them: `a`, `a and b`, `a, b and c`; beyond `at_most`
-/// names, how many more.
-pub fn list(names: &[String], at_most: usize) -> String {
-    let mut shown: Vec<String> = names.iter().take(at_most).cloned().collect();
-    if names.len() > at_most {
-        shown.push(format!("{} more", names.len() - at_most));
-    }
-    match shown.split_last() {
-        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
-        Some((last, _)) => last.clone(),
-        None => String::new(),
-    }
-}
-
 /// Whether writing failed because the reader of the output went away (`| more` quit early):
 /// a broken pipe, which Windows also reports as "the pipe is being closed" and, under Wine,
 /// "no process is on the other end of the pipe".
@@ -204,15 +190,5 @@ mod tests {
             writing(Path::new("report.xlsx"), &Error::from(ErrorKind::NotFound))
                 .starts_with("the current folder does not exist")
         );
-    }
-
-    #[test]
-    fn lists_read_as_prose() {
-        let names = |n: usize| (1..=n).map(|i| format!("f{i}")).collect::<Vec<_>>();
-        assert_eq!(list(&names(0), 3), "");
-        assert_eq!(list(&names(1), 3), "f1");
-        assert_eq!(list(&names(2), 3), "f1 and f2");
-        assert_eq!(list(&names(3), 3), "f1, f2 and f3");
-        assert_eq!(list(&names(5), 3), "f1, f2, f3 and 2 more");
     }
 }

@@ -199,11 +199,6 @@ impl Staging {
         })
     }
 
-    /// Where the staging folder is, until it is placed.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     /// Puts the folder at `target`, a name that must be free: fails with `AlreadyExists`,
     /// leaving the staging ready for another name, if anything is there.
     pub fn place_new(&mut self, target: &Path) -> io::Result<()> {
@@ -380,7 +375,7 @@ fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Repla
         if fs::rename(&old, to).is_err() {
             return Err(io::Error::other(format!(
                 "the new folder could not be put in place ({}); the old one is kept at {}",
-                crate::io_words::describe(&e),
+                crate::shell::words::describe(&e),
                 old.display()
             )));
         }

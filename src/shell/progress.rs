@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::progress::{Progress, Sink};
+use yjb_return::progress::{Progress, Sink};
 
 /// Whether progress is shown: only for text output to a person at a terminal.
 pub fn wanted(json: bool, stderr_is_terminal: bool) -> bool {

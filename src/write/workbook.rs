@@ -492,7 +492,7 @@ impl Value {
     fn text(&self) -> String {
         match self {
             Value::Text(s) => s.trim().to_string(),
-            Value::Number(n) => crate::export::workbook::format_number(*n),
+            Value::Number(n) => crate::export::workbook::cell::format_number(*n),
             Value::Other => String::new(),
         }
     }
@@ -504,8 +504,9 @@ type Cells = BTreeMap<u32, BTreeMap<u32, Value>>;
 
 /// Reads every non-empty cell of a sheet, refusing a sheet with more than a return holds.
 fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, name: &str) -> Result<Cells, ReadError> {
-    let not =
-        |e: calamine::XlsxError| unreadable(&crate::export::workbook::damaged(Some(name), &e));
+    let not = |e: calamine::XlsxError| {
+        unreadable(&crate::export::workbook::error::damaged(Some(name), &e))
+    };
     let mut reader = wb.worksheet_cells_reader(name).map_err(not)?;
     let mut cells = Cells::new();
     let mut count: u64 = 0;
@@ -548,14 +549,14 @@ fn unreadable(e: &crate::export::workbook::ReadError) -> ReadError {
 
 /// Reads the identity from the cover and every figure back by its measure code.
 pub fn read_workbook(bytes: &[u8]) -> Result<ReadBack, ReadError> {
-    crate::export::workbook::precheck(bytes).map_err(|e| unreadable(&e))?;
-    crate::export::workbook::guarded(|| read_checked(bytes)).map_err(|e| unreadable(&e))?
+    crate::export::workbook::precheck::precheck(bytes).map_err(|e| unreadable(&e))?;
+    crate::export::workbook::guard::guarded(|| read_checked(bytes)).map_err(|e| unreadable(&e))?
 }
 
 fn read_checked(bytes: &[u8]) -> Result<ReadBack, ReadError> {
     let not = |m: &str| ReadError::NotAReturn(m.to_string());
     let mut wb = Xlsx::new(Cursor::new(bytes))
-        .map_err(|e| unreadable(&crate::export::workbook::damaged(None, &e)))?;
+        .map_err(|e| unreadable(&crate::export::workbook::error::damaged(None, &e)))?;
     let names = wb.sheet_names();
     if !names.iter().any(|n| n == COVER) {
         return Err(not("it has no Cover sheet"));

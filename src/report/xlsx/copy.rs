@@ -14,7 +14,8 @@ use super::cells::{fit_rows, streaming_sheet, wrapped_lines, write_cell};
 use super::style::{Styles, severity_word};
 use crate::definitions::Severity;
 use crate::excel::cell_text as xml_safe;
-use crate::export::workbook::{Cell, RawRow, RawSheet, format_number};
+use crate::export::workbook::cell::format_number;
+use crate::export::workbook::{Cell, RawRow, RawSheet};
 
 /// What one cell of a copy is marked with: the worst severity and every finding's message.
 pub(super) struct Mark {

@@ -1213,7 +1213,13 @@ fn every_rule_of_the_catalogue_is_implemented_somewhere() {
         include_str!("sheet.rs"),
         include_str!("coerce.rs"),
         include_str!("rows.rs"),
-        include_str!("cross.rs"),
+        include_str!("cross/mod.rs"),
+        include_str!("cross/unique.rs"),
+        include_str!("cross/references.rs"),
+        include_str!("cross/overlaps.rs"),
+        include_str!("cross/ages.rs"),
+        include_str!("cross/board.rs"),
+        include_str!("cross/nation.rs"),
         include_str!("acknowledge.rs"),
     ] {
         sources.push_str(f);

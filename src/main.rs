@@ -8,7 +8,7 @@ mod commands;
 mod shell;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use commands::{CommandError, EXIT_FAILURE};
+use commands::{CommandError, Exit};
 use yjb_return::date::Timestamp;
 use yjb_return::definitions::{Definitions, Source};
 use yjb_return::period::Period;
@@ -279,9 +279,6 @@ fn parse_period(s: &str) -> Result<Period, String> {
         .map_err(|e: yjb_return::period::PeriodError| e.to_string())
 }
 
-/// The exit status after an interrupt: 128 + SIGINT, as shells report one.
-const EXIT_INTERRUPTED: i32 = 130;
-
 /// A stop (Ctrl-C, SIGTERM, SIGHUP) that comes before the interrupt handler is in place is held,
 /// not obeyed: the first code of the program, run by the C library as it starts (before the Rust
 /// runtime and `main`), blocks those signals, and `main` unblocks them once the handler is
@@ -334,7 +331,7 @@ fn main() -> ExitCode {
             ""
         };
         eprintln!("{lead}yjb-return: stopped. Nothing half-written was left behind.");
-        std::process::exit(EXIT_INTERRUPTED);
+        std::process::exit(Exit::Interrupted.code());
     });
     #[cfg(target_os = "linux")]
     held::release();
@@ -351,16 +348,16 @@ fn main() -> ExitCode {
     };
     let mut stdout = std::io::stdout().lock();
     match run(cli, &mut stdout) {
-        Ok(code) => ExitCode::from(code as u8),
+        Ok(exit) => exit.into(),
         Err(e) => {
             let _ = stdout.flush();
             eprintln!("yjb-return: {e}");
-            ExitCode::from(EXIT_FAILURE as u8)
+            Exit::Failure.into()
         }
     }
 }
 
-fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
+fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CommandError> {
     match cli.command {
         Command::Validate {
             export,
@@ -493,7 +490,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
                 RulesFormat::Markdown => commands::rules::Format::Markdown,
             };
             commands::print(out, &commands::rules::render(&defs, format))?;
-            Ok(commands::EXIT_OK)
+            Ok(Exit::Ok)
         }
     }
 }

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_error};
+use super::{CommandError, Exit, read_input, write_error};
 use crate::shell::atomic::{Replaced, Staging};
 use crate::shell::files::Kind;
 use crate::shell::folders::{check_replaceable, first_free};
@@ -112,7 +112,7 @@ fn exists(dir: &Path) -> CommandError {
     ))
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     check_target(args)?;
     let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
@@ -140,9 +140,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         text.push_str(&refusal(&v, args));
         super::print(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
-            EXIT_FAILURE
+            Exit::Failure
         } else {
-            EXIT_ERRORS
+            Exit::Findings
         });
     }
     generation_time_covers(args)?;
@@ -206,7 +206,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     // of a large build's time).
     std::mem::forget(export);
     std::mem::forget(v);
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// A `--generated-at` that `check` would call impossible for the period (C106): a return is

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
+use super::{CommandError, Exit};
 use yjb_return::audit;
 use yjb_return::definitions::Severity;
 use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
@@ -37,7 +37,7 @@ struct Summary {
     warnings: usize,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     let (folder, targets, given): (PathBuf, Vec<PathBuf>, audit::Given) = if args.path.is_dir() {
         let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
             .iter()
@@ -133,11 +133,11 @@ const PROVISIONAL: &str = "C105";
 
 /// 0 fit to send; 1 not fit to send (an error, a provisional return, figures edited after the
 /// build); 2 unreadable.
-fn exit_status(verdict: &str) -> i32 {
+fn exit_status(verdict: &str) -> Exit {
     match verdict {
-        "passed" | "warnings" => EXIT_OK,
-        "unreadable" => EXIT_FAILURE,
-        _ => EXIT_ERRORS,
+        "passed" | "warnings" => Exit::Ok,
+        "unreadable" => Exit::Failure,
+        _ => Exit::Findings,
     }
 }
 
@@ -262,10 +262,10 @@ mod tests {
 
     #[test]
     fn exit_0_means_fit_to_send_and_nothing_else() {
-        assert_eq!(exit_status("passed"), 0);
-        assert_eq!(exit_status("warnings"), 0);
-        assert_eq!(exit_status("provisional"), 1);
-        assert_eq!(exit_status("errors"), 1);
-        assert_eq!(exit_status("unreadable"), 2);
+        assert_eq!(exit_status("passed"), Exit::Ok);
+        assert_eq!(exit_status("warnings"), Exit::Ok);
+        assert_eq!(exit_status("provisional"), Exit::Findings);
+        assert_eq!(exit_status("errors"), Exit::Findings);
+        assert_eq!(exit_status("unreadable"), Exit::Failure);
     }
 }

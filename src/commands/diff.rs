@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_OK};
+use super::{CommandError, Exit};
 use yjb_return::audit::diff;
 use yjb_return::definitions::Definitions;
 use yjb_return::measures::Return;
@@ -46,7 +46,7 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
     Ok((file.display().to_string(), doc.ret))
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     let (old_name, old) = load(&args.old)?;
     let (new_name, new) = load(&args.new)?;
     let source = super::source(args.definitions.as_deref())?;
@@ -61,5 +61,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         diff::render_text(&d, &old_name, &new_name)
     };
     super::print(out, &text)?;
-    Ok(if d.is_empty() { EXIT_OK } else { EXIT_ERRORS })
+    Ok(if d.is_empty() {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    })
 }

@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod exit;
 pub mod reproduce;
 pub mod rules;
 pub mod scorecard;
@@ -14,12 +15,7 @@ use std::path::{Path, PathBuf};
 use yjb_return::definitions::{Definitions, DefinitionsError, Source};
 use yjb_return::period::Period;
 
-/// Exit status: the command ran and found nothing that blocks.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: the command ran and found errors.
-pub const EXIT_ERRORS: i32 = 1;
-/// Exit status: the command could not do its job (unreadable file, misuse).
-pub const EXIT_FAILURE: i32 = 2;
+pub use exit::Exit;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CommandError {

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_OK};
+use super::{CommandError, Exit};
 use crate::shell::files::Kind;
 use yjb_return::audit::reproduce::verdict::render_text;
 use yjb_return::audit::reproduce::{self, RecordError, ReproduceError, Reproduction};
@@ -33,7 +33,7 @@ fn other(message: String) -> CommandError {
     CommandError::Other(message)
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     if let Some(dir) = &args.out
         && std::fs::symlink_metadata(dir).is_ok()
     {
@@ -137,7 +137,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                 Some(report::terminal::DEFAULT_LIMIT),
             ));
             super::print(out, &text)?;
-            return Ok(EXIT_ERRORS);
+            return Ok(Exit::Findings);
         }
         Err(ReproduceError::Input(e)) => return Err(CommandError::load(&input_path, e)),
         Err(e) => return Err(other(e.to_string())),
@@ -151,9 +151,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     super::print(out, &text)?;
     Ok(if outcome.reproduced {
-        EXIT_OK
+        Exit::Ok
     } else {
-        EXIT_ERRORS
+        Exit::Findings
     })
 }
 
@@ -181,7 +181,7 @@ fn scorecard(
     manifest: &Path,
     text: &str,
     out: &mut dyn Write,
-) -> Result<i32, CommandError> {
+) -> Result<Exit, CommandError> {
     let source = super::source(args.definitions.as_deref())?;
     let folder = manifest
         .parent()
@@ -208,7 +208,7 @@ fn scorecard(
                 writeln!(text, "  {p}").unwrap();
             }
             super::print(out, &text)?;
-            return Ok(EXIT_ERRORS);
+            return Ok(Exit::Findings);
         }
     };
     if let Some(dir) = &args.out {
@@ -232,5 +232,9 @@ fn scorecard(
         r.render_text()
     };
     super::print(out, &text)?;
-    Ok(if r.reproduced { EXIT_OK } else { EXIT_ERRORS })
+    Ok(if r.reproduced {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    })
 }

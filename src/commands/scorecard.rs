@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_OK};
+use super::{CommandError, Exit};
 use crate::shell::atomic::{self, Replaced, Staging};
 use crate::shell::files::Kind;
 use yjb_return::date::Timestamp;
@@ -142,7 +142,7 @@ fn check_replaceable(dir: &Path) -> Result<(), String> {
     }
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     check_out(args)?;
     let now = super::now();
     let options = make::Options {
@@ -174,7 +174,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                 writeln!(text, "  {p}").unwrap();
             }
             super::print(out, &text)?;
-            return Ok(EXIT_ERRORS);
+            return Ok(Exit::Findings);
         }
     };
     let manifest = made.manifest.to_json();
@@ -223,7 +223,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .unwrap();
     }
     super::print(out, &text)?;
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 fn summary(made: &Made, dir: &Path) -> String {

@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
+use super::{CommandError, Exit, read_input, write_output};
 use crate::shell::files::Kind;
 use yjb_return::definitions::{Definitions, Severity};
 use yjb_return::period::Period;
@@ -144,7 +144,7 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
     Ok(())
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
     let progress = crate::shell::progress::for_terminal(args.format == Format::Json);
@@ -152,7 +152,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
             super::print(out, &report::json::unreadable(&file, code, &message))?;
-            return Ok(EXIT_FAILURE);
+            return Ok(Exit::Failure);
         }
         Err(e) => return Err(e),
     };
@@ -221,11 +221,11 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     super::print(out, &text)?;
     Ok(if v.internal_failures() > 0 {
-        EXIT_FAILURE
+        Exit::Failure
     } else if v.has_errors() {
-        EXIT_ERRORS
+        Exit::Findings
     } else {
-        EXIT_OK
+        Exit::Ok
     })
 }
 

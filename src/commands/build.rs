@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::args;
 use super::{CommandError, Exit, read_input, write_error};
 use crate::shell::atomic::{Replaced, Staging};
 use crate::shell::files::Kind;
@@ -20,28 +21,70 @@ use yjb_return::validate::{Cells, Options, Validation, input};
 use yjb_return::write::manifest::AcknowledgedQuery;
 use yjb_return::write::{self, Request};
 
-#[derive(Debug, Clone)]
-pub enum Target {
-    /// Write the return into exactly this folder.
-    Folder { dir: PathBuf, force: bool },
+/// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
+/// return.json and manifest.json into a folder.
+///
+/// Refuses (exit 1) when the export has errors; warnings are listed and do not stop it.
+/// Files appear whole or not at all, and an existing return is never overwritten without
+/// --force.
+#[derive(Debug, Clone, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["out", "archive"])))]
+pub struct Args {
+    /// The case-management export (.xlsx).
+    pub export: PathBuf,
+    /// The reporting period, e.g. "2024-25 Q2".
+    #[arg(long, value_parser = args::period)]
+    pub period: Period,
+    /// The folder to write the return into, e.g. returns/2024-25-Q2.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// File the return in an archive: DIR/<year>-Q<n>/ with a copy of the input, so it can
+    /// be reproduced later; a resubmission gets its own numbered folder and is compared
+    /// with the latest earlier submission; a provisional return goes in
+    /// DIR/<year>-Q<n>-provisional/, never counted as a submission.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// Build a provisional return: allowed from an export taken before the period ended (an
+    /// early look), and marked "provisional" in every file; it is for internal use, not
+    /// for submission, and `check` says it is not fit to send (exit 1).
+    #[arg(long)]
+    pub provisional: bool,
+    /// Replace the --out folder if it holds a return this tool built (nothing else is ever
+    /// replaced).
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Record this generation time instead of now (UTC, e.g. 2024-10-21T09:30:00Z).
+    #[arg(long, value_name = "TIME", value_parser = args::timestamp)]
+    pub generated_at: Option<Timestamp>,
+    /// Explanations for warnings that are right, as CSV (default: the export's name with
+    /// `.acknowledgements.csv`, when that file exists).
+    #[arg(long, value_name = "FILE.csv")]
+    pub acknowledgements: Option<PathBuf>,
+}
+
+/// Where the return goes.
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    /// Write the return into exactly this folder (`--out`, replacing a return there with
+    /// `--force`).
+    Folder(&'a Path),
     /// File it under an archive root as `<root>/<year>-<quarter>/`, with a copy of the input;
     /// a resubmission gets `<year>-<quarter>-resubmission-N/`, a provisional return
     /// `<year>-<quarter>-provisional/` (then `-provisional-N/`). Never overwrites.
-    Archive(PathBuf),
+    Archive(&'a Path),
 }
 
-#[derive(Debug, Clone)]
-pub struct Args {
-    pub export: PathBuf,
-    pub period: Period,
-    pub target: Target,
-    /// The generation time to record (default: now). `reproduce` uses the manifest's.
-    pub generated_at: Option<Timestamp>,
-    pub definitions: Option<PathBuf>,
-    pub acknowledgements: Option<PathBuf>,
-    /// Build a provisional return: allowed from an export taken before the period ended, and
-    /// marked provisional in every output.
-    pub provisional: bool,
+impl Args {
+    /// `--out` or `--archive`: clap requires exactly one of them.
+    fn target(&self) -> Result<Target<'_>, CommandError> {
+        match (&self.out, &self.archive) {
+            (Some(dir), _) => Ok(Target::Folder(dir)),
+            (None, Some(root)) => Ok(Target::Archive(root)),
+            (None, None) => Err(CommandError::Other(
+                "say where the return goes: --out DIR or --archive DIR".into(),
+            )),
+        }
+    }
 }
 
 /// Refuses, before the work of a build (and again just before the swap), a target that could
@@ -49,9 +92,9 @@ pub struct Args {
 /// build wrote, or one holding the export or acknowledgements being read; `--archive` naming
 /// anything but a folder. An archive reached through a link is the user's own arrangement:
 /// the return is filed in the folder it leads to (nothing is ever replaced in an archive).
-fn check_target(args: &Args) -> Result<(), CommandError> {
-    match &args.target {
-        Target::Folder { dir, force } => {
+fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
+    match target {
+        Target::Folder(dir) => {
             let Ok(meta) = std::fs::symlink_metadata(dir) else {
                 return Ok(());
             };
@@ -66,7 +109,7 @@ fn check_target(args: &Args) -> Result<(), CommandError> {
                 )));
             }
             super::not_the_current_folder(dir, "a return", "returns")?;
-            if !force {
+            if !args.force {
                 return Err(exists(dir));
             }
             check_replaceable(dir).map_err(|why| {
@@ -112,9 +155,14 @@ fn exists(dir: &Path) -> CommandError {
     ))
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
-    check_target(args)?;
-    let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
+    let target = args.target()?;
+    check_target(args, target)?;
+    let defs = super::definitions(definitions, Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
     let progress = crate::shell::progress::for_terminal(false);
@@ -150,9 +198,9 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
         .export()
         .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
     let acknowledged = acknowledged(&v);
-    let input_path = match &args.target {
+    let input_path = match target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
-        Target::Folder { .. } => crate::shell::files::resolved_for_record(&args.export),
+        Target::Folder(_) => crate::shell::files::resolved_for_record(&args.export),
     };
     let request = Request {
         period: args.period,
@@ -174,16 +222,16 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
     // The archive keeps the very bytes validated: the export and its acknowledgements.
-    if let Target::Archive(_) = args.target {
+    if let Target::Archive(_) = target {
         files.push((ARCHIVED_INPUT, &bytes));
         if let Some(s) = &sidecar {
             files.push((ARCHIVED_SIDECAR, &s.bytes));
         }
     }
-    let (dir, kept) = place(args, &files)?;
+    let (dir, kept) = place(args, target, &files)?;
     progress.done();
     let mut text = summary(&v, &built, &dir);
-    if let Target::Archive(root) = &args.target
+    if let Target::Archive(root) = target
         && let Some(moved) = against_earlier(root, &dir, &built.ret, &defs)
     {
         writeln!(text, "\n{moved}").unwrap();
@@ -229,15 +277,19 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
 /// a return there only with `--force`), or the first free folder of the archive for a
 /// submission (or a provisional return). Returns where it went, and where an old folder holding
 /// other files was kept, if so.
-fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
+fn place(
+    args: &Args,
+    target: Target,
+    files: &[(&str, &[u8])],
+) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
     let (period, provisional) = (args.period, args.provisional);
-    match &args.target {
-        Target::Folder { dir, force } => {
+    match target {
+        Target::Folder(dir) => {
             let mut staging = Staging::write(dir, files, &BUILD_FILES)
                 .map_err(|e| write_error(dir, &e, Some("--force")))?;
-            if *force && std::fs::symlink_metadata(dir).is_ok() {
+            if args.force && std::fs::symlink_metadata(dir).is_ok() {
                 // Looked at again: the folder may have changed while the return was built.
-                check_target(args)?;
+                check_target(args, target)?;
                 let replaced = staging
                     .replace(dir)
                     .map_err(|e| write_error(dir, &e, Some("--force")))?;
@@ -245,10 +297,10 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
                     Replaced::KeptAt(path) => Some(path),
                     Replaced::Nothing | Replaced::Removed => None,
                 };
-                return Ok((dir.clone(), kept));
+                return Ok((dir.to_path_buf(), kept));
             }
             match staging.place_new(dir) {
-                Ok(()) => Ok((dir.clone(), None)),
+                Ok(()) => Ok((dir.to_path_buf(), None)),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(dir)),
                 Err(e) => Err(write_error(dir, &e, Some("--force"))),
             }

@@ -6,18 +6,32 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::args::Format;
 use super::{CommandError, Exit};
 use yjb_return::audit;
 use yjb_return::definitions::Severity;
 use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use yjb_return::validate::Finding;
 
-#[derive(Debug, Clone)]
+/// Check a finished return before sending it: structure, identity, consistency of the
+/// figures, and whether any file was edited after it was built.
+///
+/// Give return.xml, return.xlsx, return.json, or the return's folder to check all three
+/// against each other and against the manifest.json beside them. `yjb-return rules` lists
+/// every check (C-codes).
+///
+/// Exit status: 0 fit to send; 1 not fit to send (an error, a provisional return, figures
+/// edited after the build); 2 the file could not be read or the command was misused.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// return.xml, return.xlsx, return.json, or a return's folder (all three are checked).
+    /// The return to check: return.xml, return.xlsx or return.json, or the folder `build`
+    /// wrote (e.g. returns/2024-25-Q2).
+    #[arg(value_name = "RETURN")]
     pub path: PathBuf,
-    pub definitions: Option<PathBuf>,
-    pub json: bool,
+    /// How to show the result: text to read, or json for other programs
+    /// (the findings with their codes, files and places).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Serialize)]
@@ -37,7 +51,11 @@ struct Summary {
     warnings: usize,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     let (folder, targets, given): (PathBuf, Vec<PathBuf>, audit::Given) = if args.path.is_dir() {
         let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
             .iter()
@@ -71,7 +89,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
             crate::shell::files::nearby(&args.path, crate::shell::files::Kind::ReturnFile)
         )));
     };
-    let source = super::source(args.definitions.as_deref())?;
+    let source = super::source(definitions)?;
     let targets: Vec<String> = targets
         .iter()
         .map(|t| {
@@ -109,7 +127,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     } else {
         "passed"
     };
-    let text = if args.json {
+    let text = if args.format.is_json() {
         let report = Report {
             verdict,
             tool_version: env!("CARGO_PKG_VERSION"),

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::args::Format;
 use super::{CommandError, Exit};
 use crate::shell::files::Kind;
 use yjb_return::audit::reproduce::verdict::render_text;
@@ -19,21 +20,37 @@ use yjb_return::scorecard::make::MakeError;
 use yjb_return::scorecard::manifest::ScorecardManifest;
 use yjb_return::text::cut;
 
-#[derive(Debug, Clone)]
+/// Rebuild a past return from its manifest and prove the outputs byte-for-byte identical,
+/// or show which figures differ and why.
+///
+/// The input the manifest names must still be readable (an archive keeps its own copy,
+/// input.xlsx); the period, definitions version, generation time and acknowledged queries
+/// are taken from the manifest.
+///
+/// Exit status: 0 reproduced, 1 not reproduced, 2 could not be attempted.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// A manifest.json, or the folder holding one.
+    /// The manifest.json written by build (or the folder holding it).
     pub manifest: PathBuf,
-    pub definitions: Option<PathBuf>,
-    /// Also write the rebuilt files here, to inspect them.
+    /// Also write the rebuilt files into this folder, which must not exist yet, to
+    /// inspect them.
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    pub json: bool,
+    /// How to show the result: text to read, or json for other programs
+    /// (each file's expected and rebuilt SHA-256, the reasons, the figures that differ).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 fn other(message: String) -> CommandError {
     CommandError::Other(message)
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     if let Some(dir) = &args.out
         && std::fs::symlink_metadata(dir).is_ok()
     {
@@ -69,7 +86,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
     let bytes = super::read_input(&manifest_path, Kind::Manifest)?;
     let text = String::from_utf8_lossy(&bytes);
     if ScorecardManifest::is_scorecard(&text) {
-        return scorecard(args, &manifest_path, &text, out);
+        return scorecard(args, definitions, &manifest_path, &text, out);
     }
     let recorded = reproduce::read_manifest(&text).map_err(|e| match e {
         RecordError::NotAManifest => {
@@ -106,7 +123,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
             cut(&manifest.input.sha256)
         ))
     })?;
-    let source = super::source(args.definitions.as_deref())?;
+    let source = super::source(definitions)?;
     let defs = Definitions::load(&source, &manifest.definitions.version)?;
     let given = reproduce::Given {
         folder: &crate::shell::files::Disk::new(&folder),
@@ -114,7 +131,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
         input_shown,
         defs: &defs,
         today: super::now().date,
-        progress: crate::shell::progress::for_terminal(args.json),
+        progress: crate::shell::progress::for_terminal(args.format.is_json()),
     };
     let outcome = match reproduce::reproduce(&recorded, &given) {
         Ok(Reproduction::Compared { outcome, built }) => {
@@ -142,7 +159,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
         Err(ReproduceError::Input(e)) => return Err(CommandError::load(&input_path, e)),
         Err(e) => return Err(other(e.to_string())),
     };
-    let text = if args.json {
+    let text = if args.format.is_json() {
         let mut s = serde_json::to_string_pretty(&outcome).expect("serialisable");
         s.push('\n');
         s
@@ -178,11 +195,12 @@ fn write_rebuilt(dir: &Path, built: &yjb_return::write::Built) -> Result<(), Com
 /// and compared file by file.
 fn scorecard(
     args: &Args,
+    definitions: Option<&Path>,
     manifest: &Path,
     text: &str,
     out: &mut dyn Write,
 ) -> Result<Exit, CommandError> {
-    let source = super::source(args.definitions.as_deref())?;
+    let source = super::source(definitions)?;
     let folder = manifest
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
@@ -224,7 +242,7 @@ fn scorecard(
             .place_new(dir)
             .map_err(|e| super::write_error(dir, &e, None))?;
     }
-    let text = if args.json {
+    let text = if args.format.is_json() {
         let mut s = serde_json::to_string_pretty(&r).expect("serialisable");
         s.push('\n');
         s

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::args;
 use super::{CommandError, Exit};
 use crate::shell::atomic::{self, Replaced, Staging};
 use crate::shell::files::Kind;
@@ -16,22 +17,90 @@ use yjb_return::scorecard::FILES;
 use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
 use yjb_return::scorecard::manifest::{KIND, ScorecardManifest};
 
-#[derive(Debug, Clone)]
+/// Draw the board's scorecard from the archive that `build --archive` fills: every
+/// indicator by quarter against local targets, with RAG, directions of travel, trends and
+/// charts, as scorecard.xlsx, scorecard.html and scorecard.json.
+///
+/// Every return read is checked first. Exit status: 0 written, 1 an input has errors
+/// (listed; nothing is written), 2 unreadable input or misuse.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
+    /// The archive folder (one folder per quarter, as `build --archive` files them).
     pub archive: PathBuf,
+    /// The folder to write the scorecard into, e.g. board/2024-25-Q4.
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The last quarter shown (default: the latest quarter in the archive).
+    #[arg(long, value_parser = args::period)]
     pub to: Option<Period>,
+    /// How many quarters to show, ending at --to (2 to 20).
+    #[arg(long, value_name = "N", default_value_t = yjb_return::scorecard::DEFAULT_QUARTERS, value_parser = quarters)]
     pub quarters: u32,
+    /// Local targets: indicator,from_period,target,floor,note (and optionally owner).
+    #[arg(long, value_name = "FILE.csv")]
     pub targets: Option<PathBuf>,
+    /// Published comparator figures: indicator,comparator,period,value,source.
+    #[arg(long, value_name = "FILE.csv")]
     pub benchmarks: Option<PathBuf>,
+    /// The officer's explanations: indicator,period,text.
+    #[arg(long, value_name = "FILE.csv")]
     pub commentary: Option<PathBuf>,
+    /// Replace the --out folder if it holds a scorecard this tool made (nothing else is ever
+    /// replaced).
+    #[arg(long)]
     pub force: bool,
+    /// Record this generation time instead of now (UTC, e.g. 2025-05-01T09:00:00Z).
+    #[arg(long, value_name = "TIME", value_parser = args::timestamp)]
     pub generated_at: Option<Timestamp>,
-    pub definitions: Option<PathBuf>,
-    /// `--classification`, already checked.
+    /// Print this marking on every page, e.g. OFFICIAL (40 characters at most).
+    #[arg(long, value_name = "TEXT", value_parser = yjb_return::scorecard::paper::classification)]
     pub classification: Option<String>,
-    /// `--publication`: the threshold below which counts are suppressed.
-    pub publication: Option<u32>,
+    /// Write the publication copy: every count from 1 to 4 (and every figure worked out from
+    /// one) shown as c, marked on every page.
+    #[arg(long)]
+    pub publication: bool,
+    /// With --publication: suppress counts from 1 to below N instead of 5 (N at least 2).
+    #[arg(long, value_name = "N", requires = "publication", value_parser = suppress_below)]
+    pub suppress_below: Option<u32>,
+}
+
+impl Args {
+    /// With `--publication`, the threshold below which counts are suppressed.
+    fn publication(&self) -> Option<u32> {
+        self.publication.then(|| {
+            self.suppress_below
+                .unwrap_or(yjb_return::scorecard::publication::DEFAULT_BELOW)
+        })
+    }
+}
+
+/// `--quarters`: how many quarters a scorecard shows.
+fn quarters(s: &str) -> Result<u32, String> {
+    use yjb_return::scorecard::{MAX_QUARTERS, MIN_QUARTERS};
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (MIN_QUARTERS..=MAX_QUARTERS).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a number of quarters from {MIN_QUARTERS} to {MAX_QUARTERS}: a \
+                 direction needs two quarters, and five years is as far back as a scorecard looks"
+            )
+        })
+}
+
+/// `--suppress-below`: the publication copy's threshold.
+fn suppress_below(s: &str) -> Result<u32, String> {
+    use yjb_return::scorecard::publication::MIN_BELOW;
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (MIN_BELOW..=1000).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a threshold from {MIN_BELOW} to 1000: counts from 1 to below it are                  suppressed (the usual is 5)"
+            )
+        })
 }
 
 /// A CSV named on the command line, read whole (within the CSV cap), with the absolute path
@@ -142,7 +211,11 @@ fn check_replaceable(dir: &Path) -> Result<(), String> {
     }
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     check_out(args)?;
     let now = super::now();
     let options = make::Options {
@@ -153,12 +226,12 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
         benchmarks: csv(&args.benchmarks)?,
         commentary: csv(&args.commentary)?,
         generated_at: args.generated_at.unwrap_or(now),
-        source: super::source(args.definitions.as_deref())?,
+        source: super::source(definitions)?,
         today: now.date,
         paper: yjb_return::scorecard::Paper {
             classification: args.classification.clone(),
             publication: args
-                .publication
+                .publication()
                 .map(|below| yjb_return::scorecard::publication::Suppression { below }),
         },
     };

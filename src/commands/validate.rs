@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use super::args::{self, Format};
 use super::{CommandError, Exit, read_input, write_output};
 use crate::shell::files::Kind;
 use yjb_return::definitions::{Definitions, Severity};
@@ -10,41 +11,60 @@ use yjb_return::period::Period;
 use yjb_return::report;
 use yjb_return::validate::{Cells, Options, Validation, acknowledge, input};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Default)]
+/// Check an export against the data dictionary and list every problem to fix.
+///
+/// Errors must be fixed before `build`; warnings are queries that may be right.
+/// Exit status: 0 no errors, 1 errors found, 2 the file could not be read.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
+    /// The case-management export (.xlsx).
     pub export: PathBuf,
+    /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2", "2024/25 Q2" or "Q2 2024-25").
+    #[arg(long, value_parser = args::period)]
     pub period: Option<Period>,
-    /// The export is for a provisional return: taken before the period ended is allowed.
+    /// The export is for a provisional return: one taken before the period ended is then
+    /// allowed (with --period).
+    #[arg(long, requires = "period")]
     pub provisional: bool,
+    /// Output on the terminal: readable text, or JSON for other programs.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also write an Excel report: every finding linked to its cell, and the export
+    /// with the problem cells highlighted.
+    #[arg(long, value_name = "FILE.xlsx")]
     pub report: Option<PathBuf>,
+    /// List every finding on the terminal instead of the first few.
+    #[arg(long)]
     pub all: bool,
-    pub definitions: Option<PathBuf>,
-    /// The acknowledgements sidecar; by default `<export>.acknowledgements.csv` when present.
+    /// Explanations for warnings that are right, as CSV (default: the export's name with
+    /// `.acknowledgements.csv`, when that file exists).
+    #[arg(long, value_name = "FILE.csv")]
     pub acknowledgements: Option<PathBuf>,
-    /// Write a sidecar listing the current warnings, to be filled in.
+    /// Write a CSV listing the current warnings, to fill in with explanations.
+    #[arg(long, value_name = "FILE.csv")]
     pub acknowledgements_template: Option<PathBuf>,
-    /// Write a copy of the export with identifiers pseudonymised, to share in a bug report.
+    /// Write a copy of the export for a bug report: every child, intervention, offence and
+    /// victim identifier replaced by a pseudonym (the same one wherever it appears), unknown
+    /// columns emptied. Dates, dates of birth included, and codes are kept (the rules need
+    /// them), so the copy is pseudonymised, not anonymous: share it only as your
+    /// information-sharing rules allow.
+    #[arg(long, value_name = "FILE.xlsx")]
     pub redact: Option<PathBuf>,
-    /// Replace output files (report, redacted copy, template) that already exist.
+    /// Replace the files named by --report, --redact or --acknowledgements-template if
+    /// they already exist (never the export itself).
+    #[arg(long)]
     pub force: bool,
 }
 
 /// Reads and validates the export named in `args`, without printing anything; returns the
 /// definitions it was validated against with the result, and the export's bytes (the
 /// redacted copy reads them again).
-pub fn load(
+fn load(
     args: &Args,
+    definitions: Option<&Path>,
     progress: &yjb_return::progress::Progress,
 ) -> Result<(Definitions, Validation, Vec<u8>), CommandError> {
-    let defs = super::definitions(args.definitions.as_deref(), args.period)?;
+    let defs = super::definitions(definitions, args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
     let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
     // The report is made from the export's cells, kept in memory; the redacted copy streams
@@ -144,13 +164,17 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
     Ok(())
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<Exit, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
-    let progress = crate::shell::progress::for_terminal(args.format == Format::Json);
-    let (defs, v, bytes) = match load(args, &progress) {
+    let progress = crate::shell::progress::for_terminal(args.format.is_json());
+    let (defs, v, bytes) = match load(args, definitions, &progress) {
         Ok(loaded) => loaded,
-        Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
+        Err(CommandError::Unreadable { code, message, .. }) if args.format.is_json() => {
             super::print(out, &report::json::unreadable(&file, code, &message))?;
             return Ok(Exit::Failure);
         }

@@ -5,7 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args;
-use super::{CommandError, Exit, read_input, write_error};
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs::{self, read_input};
+use super::outputs::{self, write_error};
 use crate::shell::atomic::{Replaced, Staging};
 use crate::shell::files::Kind;
 use crate::shell::folders::{check_replaceable, first_free};
@@ -99,7 +102,7 @@ fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
                 return Ok(());
             };
             if meta.is_symlink() {
-                return Err(super::out_is_a_link(dir, "a return"));
+                return Err(outputs::out_is_a_link(dir, "a return"));
             }
             if !meta.is_dir() {
                 return Err(CommandError::Other(format!(
@@ -108,7 +111,7 @@ fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
                     dir.display()
                 )));
             }
-            super::not_the_current_folder(dir, "a return", "returns")?;
+            outputs::not_the_current_folder(dir, "a return", "returns")?;
             if !args.force {
                 return Err(exists(dir));
             }
@@ -116,12 +119,12 @@ fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
                 CommandError::Other(format!("cannot replace {}: {why}", dir.display()))
             })?;
             // A return's own folder holds its input under the names build gives it.
-            let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
+            let sidecar = inputs::sidecar_path(&args.export, args.acknowledgements.as_deref());
             let mut inputs = vec![("the export being read", args.export.as_path())];
             if let Some(s) = &sidecar {
                 inputs.push(("the acknowledgements file being read", s.as_path()));
             }
-            super::not_holding_inputs(dir, &inputs, "the return")
+            outputs::not_holding_inputs(dir, &inputs, "the return")
         }
         Target::Archive(root) => match std::fs::metadata(root) {
             Ok(meta) if meta.is_dir() => Ok(()),
@@ -162,9 +165,9 @@ pub fn run(
 ) -> Result<Exit, CommandError> {
     let target = args.target()?;
     check_target(args, target)?;
-    let defs = super::definitions(definitions, Some(args.period))?;
+    let defs = inputs::definitions(definitions, Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
+    let sidecar = inputs::sidecar(&args.export, args.acknowledgements.as_deref())?;
     let progress = crate::shell::progress::for_terminal(false);
     let v = input::validate_bytes(
         &bytes,
@@ -173,20 +176,20 @@ pub fn run(
             period: Some(args.period),
             provisional: args.provisional,
             progress: progress.clone(),
-            today: Some(super::now().date),
+            today: Some(inputs::now().date),
         },
         sidecar.as_ref(),
         Cells::Drop,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
-    super::note_if_open_in_excel(&args.export);
+    inputs::note_if_open_in_excel(&args.export);
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         progress.done();
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
         text.push('\n');
         text.push_str(&refusal(&v, args));
-        super::print(out, &text)?;
+        outputs::print(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
             Exit::Failure
         } else {
@@ -205,7 +208,7 @@ pub fn run(
     let request = Request {
         period: args.period,
         provisional: args.provisional,
-        generated_at: args.generated_at.unwrap_or_else(super::now),
+        generated_at: args.generated_at.unwrap_or_else(inputs::now),
         input_path,
         input_sha256: v.sha256.clone(),
         input_bytes: bytes.len() as u64,
@@ -236,7 +239,8 @@ pub fn run(
     {
         writeln!(text, "\n{moved}").unwrap();
     }
-    if let Some(note) = super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+    if let Some(note) =
+        inputs::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
     {
         writeln!(text, "\n{note}").unwrap();
     }
@@ -248,7 +252,7 @@ pub fn run(
         )
         .unwrap();
     }
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     // The process ends when the build returns: handing the typed export and the validated
     // rows back to the allocator one string at a time would only delay the exit (about 1.5%
     // of a large build's time).
@@ -264,7 +268,7 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
     let Some(at) = args.generated_at else {
         return Ok(());
     };
-    let today = super::now().date;
+    let today = inputs::now().date;
     match yjb_return::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
         Some(why) => Err(CommandError::Other(format!(
             "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
@@ -373,7 +377,7 @@ fn against_earlier(
         let Some(file) = file else {
             return cannot("it holds no return.json or return.xml");
         };
-        let old = match super::document(&file) {
+        let old = match inputs::document(&file) {
             Ok(doc) => doc.ret,
             Err(f) => return cannot(&f.message),
         };

@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::args::Format;
-use super::{CommandError, Exit};
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 use yjb_return::audit;
 use yjb_return::definitions::Severity;
 use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
@@ -89,7 +92,7 @@ pub fn run(
             crate::shell::files::nearby(&args.path, crate::shell::files::Kind::ReturnFile)
         )));
     };
-    let source = super::source(definitions)?;
+    let source = inputs::source(definitions)?;
     let targets: Vec<String> = targets
         .iter()
         .map(|t| {
@@ -102,7 +105,7 @@ pub fn run(
         &targets,
         &source,
         given,
-        super::now().date,
+        inputs::now().date,
     );
     let (files, findings, fatal) = (&checked.files, &checked.findings, checked.fatal);
     let errors = findings
@@ -142,7 +145,7 @@ pub fn run(
     } else {
         render_text(&checked, &folder, verdict, errors, warnings)
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(exit_status(verdict))
 }
 

@@ -4,7 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::Format;
-use super::{CommandError, Exit};
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 use yjb_return::audit::diff;
 use yjb_return::definitions::Definitions;
 use yjb_return::measures::Return;
@@ -54,7 +57,7 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
     } else {
         path.to_path_buf()
     };
-    let doc = super::document(&file).map_err(|f| {
+    let doc = inputs::document(&file).map_err(|f| {
         CommandError::Other(format!("{}: {} ({})", file.display(), f.message, f.code))
     })?;
     Ok((file.display().to_string(), doc.ret))
@@ -67,7 +70,7 @@ pub fn run(
 ) -> Result<Exit, CommandError> {
     let (old_name, old) = load(&args.old)?;
     let (new_name, new) = load(&args.new)?;
-    let source = super::source(definitions)?;
+    let source = inputs::source(definitions)?;
     // The percentages are those the newer return's workbook shows.
     let defs = Definitions::load(&source, &new.identity.definitions_version)?;
     let layout = yjb_return::write::template::Layout::load(&defs)
@@ -78,7 +81,7 @@ pub fn run(
     } else {
         diff::render_text(&d, &old_name, &new_name)
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(if d.is_empty() {
         Exit::Ok
     } else {

@@ -8,7 +8,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::Format;
-use super::{CommandError, Exit};
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 use crate::shell::files::Kind;
 use yjb_return::audit::reproduce::verdict::render_text;
 use yjb_return::audit::reproduce::{self, RecordError, ReproduceError, Reproduction};
@@ -83,7 +86,7 @@ pub fn run(
     let folder = manifest_path
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
-    let bytes = super::read_input(&manifest_path, Kind::Manifest)?;
+    let bytes = inputs::read_input(&manifest_path, Kind::Manifest)?;
     let text = String::from_utf8_lossy(&bytes);
     if ScorecardManifest::is_scorecard(&text) {
         return scorecard(args, definitions, &manifest_path, &text, out);
@@ -123,14 +126,14 @@ pub fn run(
             cut(&manifest.input.sha256)
         ))
     })?;
-    let source = super::source(definitions)?;
+    let source = inputs::source(definitions)?;
     let defs = Definitions::load(&source, &manifest.definitions.version)?;
     let given = reproduce::Given {
         folder: &crate::shell::files::Disk::new(&folder),
         input: &input,
         input_shown,
         defs: &defs,
-        today: super::now().date,
+        today: inputs::now().date,
         progress: crate::shell::progress::for_terminal(args.format.is_json()),
     };
     let outcome = match reproduce::reproduce(&recorded, &given) {
@@ -153,7 +156,7 @@ pub fn run(
                 &outcome.input,
                 Some(report::terminal::DEFAULT_LIMIT),
             ));
-            super::print(out, &text)?;
+            outputs::print(out, &text)?;
             return Ok(Exit::Findings);
         }
         Err(ReproduceError::Input(e)) => return Err(CommandError::load(&input_path, e)),
@@ -166,7 +169,7 @@ pub fn run(
     } else {
         render_text(&outcome)
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(if outcome.reproduced {
         Exit::Ok
     } else {
@@ -185,10 +188,10 @@ fn write_rebuilt(dir: &Path, built: &yjb_return::write::Built) -> Result<(), Com
     files.push((MANIFEST_JSON, m.as_bytes()));
     let mut staging =
         crate::shell::atomic::Staging::write(dir, &files, &yjb_return::names::BUILD_FILES)
-            .map_err(|e| super::write_error(dir, &e, None))?;
+            .map_err(|e| outputs::write_error(dir, &e, None))?;
     staging
         .place_new(dir)
-        .map_err(|e| super::write_error(dir, &e, None))
+        .map_err(|e| outputs::write_error(dir, &e, None))
 }
 
 /// A scorecard's manifest: the scorecard is rebuilt from the same archive, window and CSV copies
@@ -200,7 +203,7 @@ fn scorecard(
     text: &str,
     out: &mut dyn Write,
 ) -> Result<Exit, CommandError> {
-    let source = super::source(definitions)?;
+    let source = inputs::source(definitions)?;
     let folder = manifest
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
@@ -212,7 +215,7 @@ fn scorecard(
         text,
         &open,
         &source,
-        super::now().date,
+        inputs::now().date,
     ) {
         Ok(r) => r,
         Err(MakeError::Unreadable(message)) => return Err(other(message)),
@@ -225,7 +228,7 @@ fn scorecard(
             for p in &problems {
                 writeln!(text, "  {p}").unwrap();
             }
-            super::print(out, &text)?;
+            outputs::print(out, &text)?;
             return Ok(Exit::Findings);
         }
     };
@@ -237,10 +240,10 @@ fn scorecard(
             .collect();
         let mut staging =
             crate::shell::atomic::Staging::write(dir, &files, &yjb_return::scorecard::FILES)
-                .map_err(|e| super::write_error(dir, &e, None))?;
+                .map_err(|e| outputs::write_error(dir, &e, None))?;
         staging
             .place_new(dir)
-            .map_err(|e| super::write_error(dir, &e, None))?;
+            .map_err(|e| outputs::write_error(dir, &e, None))?;
     }
     let text = if args.format.is_json() {
         let mut s = serde_json::to_string_pretty(&r).expect("serialisable");
@@ -249,7 +252,7 @@ fn scorecard(
     } else {
         r.render_text()
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(if r.reproduced {
         Exit::Ok
     } else {

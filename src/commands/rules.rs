@@ -8,7 +8,10 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::Path;
 
-use super::{CommandError, Exit};
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 
 use yjb_return::audit::check;
 use yjb_return::definitions::{Definitions, RuleDef, Severity};
@@ -37,8 +40,8 @@ pub fn run(
     definitions: Option<&Path>,
     out: &mut dyn Write,
 ) -> Result<Exit, CommandError> {
-    let defs = super::definitions(definitions, None)?;
-    super::print(out, &render(&defs, args.format))?;
+    let defs = inputs::definitions(definitions, None)?;
+    outputs::print(out, &render(&defs, args.format))?;
     Ok(Exit::Ok)
 }
 

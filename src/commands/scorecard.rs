@@ -5,7 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args;
-use super::{CommandError, Exit};
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 use crate::shell::atomic::{self, Replaced, Staging};
 use crate::shell::files::Kind;
 use yjb_return::date::Timestamp;
@@ -109,7 +112,7 @@ fn csv(path: &Option<PathBuf>) -> Result<Option<CsvSource>, CommandError> {
     let Some(p) = path else {
         return Ok(None);
     };
-    let bytes = super::read_input(p, crate::shell::files::Kind::Csv)?;
+    let bytes = inputs::read_input(p, crate::shell::files::Kind::Csv)?;
     Ok(Some(CsvSource {
         name: p.display().to_string(),
         original: absolute(p),
@@ -131,7 +134,7 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
         return Ok(());
     };
     if meta.is_symlink() {
-        return Err(super::out_is_a_link(dir, "a scorecard"));
+        return Err(outputs::out_is_a_link(dir, "a scorecard"));
     }
     if !meta.is_dir() {
         return Err(CommandError::Other(format!(
@@ -139,7 +142,7 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
             dir.display()
         )));
     }
-    super::not_the_current_folder(dir, "a scorecard", "board")?;
+    outputs::not_the_current_folder(dir, "a scorecard", "board")?;
     if !args.force {
         return Err(CommandError::Other(format!(
             "{} already exists; a scorecard is never overwritten unless you add --force",
@@ -159,7 +162,7 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
     check_replaceable(dir)
         .map_err(|why| CommandError::Other(format!("cannot replace {}: {why}", dir.display())))?;
     // A scorecard's own folder holds copies of its CSVs under the names it gives them.
-    super::not_holding_inputs(dir, &inputs, "the scorecard")
+    outputs::not_holding_inputs(dir, &inputs, "the scorecard")
 }
 
 /// Whether `dir` is a scorecard this tool wrote, which `--force` may replace: a folder holding
@@ -217,7 +220,7 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Exit, CommandError> {
     check_out(args)?;
-    let now = super::now();
+    let now = inputs::now();
     let options = make::Options {
         archive_path: absolute(&args.archive),
         to: args.to,
@@ -226,7 +229,7 @@ pub fn run(
         benchmarks: csv(&args.benchmarks)?,
         commentary: csv(&args.commentary)?,
         generated_at: args.generated_at.unwrap_or(now),
-        source: super::source(definitions)?,
+        source: inputs::source(definitions)?,
         today: now.date,
         paper: yjb_return::scorecard::Paper {
             classification: args.classification.clone(),
@@ -246,7 +249,7 @@ pub fn run(
             for p in &problems {
                 writeln!(text, "  {p}").unwrap();
             }
-            super::print(out, &text)?;
+            outputs::print(out, &text)?;
             return Ok(Exit::Findings);
         }
     };
@@ -258,21 +261,21 @@ pub fn run(
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
     let mut staging = Staging::write(&args.out, &files, &yjb_return::scorecard::FILES)
-        .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
+        .map_err(|e| outputs::write_error(&args.out, &e, Some("--force")))?;
     let mut kept = None;
     if args.force && std::fs::symlink_metadata(&args.out).is_ok() {
         // Looked at again: the folder may have changed while the scorecard was made.
         check_out(args)?;
         if let Replaced::KeptAt(path) = staging
             .replace(&args.out)
-            .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?
+            .map_err(|e| outputs::write_error(&args.out, &e, Some("--force")))?
         {
             kept = Some(path);
         }
     } else {
         staging
             .place_new(&args.out)
-            .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
+            .map_err(|e| outputs::write_error(&args.out, &e, Some("--force")))?;
     }
     let mut text = summary(&made, &args.out);
     if let Some(p) = made.scorecard.paper.publication {
@@ -295,7 +298,7 @@ pub fn run(
         )
         .unwrap();
     }
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(Exit::Ok)
 }
 

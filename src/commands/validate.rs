@@ -4,7 +4,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::{self, Format};
-use super::{CommandError, Exit, read_input, write_output};
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs::{self, read_input};
+use super::outputs::{self, write_output};
 use crate::shell::files::Kind;
 use yjb_return::definitions::{Definitions, Severity};
 use yjb_return::period::Period;
@@ -64,9 +67,9 @@ fn load(
     definitions: Option<&Path>,
     progress: &yjb_return::progress::Progress,
 ) -> Result<(Definitions, Validation, Vec<u8>), CommandError> {
-    let defs = super::definitions(definitions, args.period)?;
+    let defs = inputs::definitions(definitions, args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
+    let sidecar = inputs::sidecar(&args.export, args.acknowledgements.as_deref())?;
     // The report is made from the export's cells, kept in memory; the redacted copy streams
     // the export again instead.
     let cells = if args.report.is_some() {
@@ -81,13 +84,13 @@ fn load(
             period: args.period,
             provisional: args.provisional,
             progress: progress.clone(),
-            today: Some(super::now().date),
+            today: Some(inputs::now().date),
         },
         sidecar.as_ref(),
         cells,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
-    super::note_if_open_in_excel(&args.export);
+    inputs::note_if_open_in_excel(&args.export);
     Ok((defs, v, bytes))
 }
 
@@ -124,7 +127,7 @@ fn resolved(path: &Path) -> PathBuf {
 /// Refuses, before any work, an output that would overwrite one of the inputs, another
 /// output, or (without `--force`) any existing file.
 fn check_outputs(args: &Args) -> Result<(), CommandError> {
-    let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
+    let sidecar = inputs::sidecar_path(&args.export, args.acknowledgements.as_deref());
     let mut inputs = vec![("the export being validated", resolved(&args.export))];
     if let Some(s) = &sidecar {
         inputs.push(("the acknowledgements file being read", resolved(s)));
@@ -175,7 +178,7 @@ pub fn run(
     let (defs, v, bytes) = match load(args, definitions, &progress) {
         Ok(loaded) => loaded,
         Err(CommandError::Unreadable { code, message, .. }) if args.format.is_json() => {
-            super::print(out, &report::json::unreadable(&file, code, &message))?;
+            outputs::print(out, &report::json::unreadable(&file, code, &message))?;
             return Ok(Exit::Failure);
         }
         Err(e) => return Err(e),
@@ -190,7 +193,7 @@ pub fn run(
     if let Some(path) = &args.redact {
         progress.stage("Writing the redacted copy");
         let copy = report::redact::render(&v, &defs, &bytes).map_err(|e| match e {
-            report::redact::RedactError::Write(e) => super::workbook_error(path, &e),
+            report::redact::RedactError::Write(e) => outputs::workbook_error(path, &e),
             report::redact::RedactError::Read(e) => CommandError::Unreadable {
                 path: args.export.clone(),
                 code: e.code(),
@@ -211,8 +214,8 @@ pub fn run(
             "Writing the report ({} findings)",
             v.findings.len()
         ));
-        let bytes = report::xlsx::render_dated(&v, &file, super::now().date)
-            .map_err(|e| super::workbook_error(path, &e))?;
+        let bytes = report::xlsx::render_dated(&v, &file, inputs::now().date)
+            .map_err(|e| outputs::workbook_error(path, &e))?;
         write_output(path, &bytes, args.force)?;
         written.push_str(&format!("Report written to {}\n", path.display()));
     }
@@ -229,7 +232,7 @@ pub fn run(
                 (!args.all).then_some(report::terminal::DEFAULT_LIMIT),
             );
             if let Some(note) =
-                super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+                inputs::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
             {
                 t.push_str(&format!("\n{note}\n"));
             }
@@ -243,7 +246,7 @@ pub fn run(
             t
         }
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(if v.internal_failures() > 0 {
         Exit::Failure
     } else if v.has_errors() {

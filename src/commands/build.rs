@@ -83,9 +83,7 @@ impl Args {
         match (&self.out, &self.archive) {
             (Some(dir), _) => Ok(Target::Folder(dir)),
             (None, Some(root)) => Ok(Target::Archive(root)),
-            (None, None) => Err(CommandError::Other(
-                "say where the return goes: --out DIR or --archive DIR".into(),
-            )),
+            (None, None) => Err(CommandError::NoTarget),
         }
     }
 }
@@ -105,18 +103,18 @@ fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
                 return Err(outputs::out_is_a_link(dir, "a return"));
             }
             if !meta.is_dir() {
-                return Err(CommandError::Other(format!(
-                    "{} is a file, not a folder: name a folder for the return (nothing was \
-                     changed)",
-                    dir.display()
-                )));
+                return Err(CommandError::OutIsAFile {
+                    dir: dir.to_path_buf(),
+                    what: "the return",
+                });
             }
             outputs::not_the_current_folder(dir, "a return", "returns")?;
             if !args.force {
-                return Err(exists(dir));
+                return Err(CommandError::ReturnExists(dir.to_path_buf()));
             }
-            check_replaceable(dir).map_err(|why| {
-                CommandError::Other(format!("cannot replace {}: {why}", dir.display()))
+            check_replaceable(dir).map_err(|why| CommandError::NotAReturnsFolder {
+                dir: dir.to_path_buf(),
+                why,
             })?;
             // A return's own folder holds its input under the names build gives it.
             let sidecar = inputs::sidecar_path(&args.export, args.acknowledgements.as_deref());
@@ -128,34 +126,19 @@ fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
         }
         Target::Archive(root) => match std::fs::metadata(root) {
             Ok(meta) if meta.is_dir() => Ok(()),
-            Ok(_) => Err(CommandError::Other(format!(
-                "--archive {} is {}, not a folder: name the archive's folder (nothing was changed)",
-                root.display(),
-                if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink()) {
-                    "a link to a file"
-                } else {
-                    "a file"
-                }
-            ))),
+            Ok(_) => Err(CommandError::ArchiveIsAFile {
+                root: root.to_path_buf(),
+                link: std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink()),
+            }),
             Err(_) => match std::fs::read_link(root) {
-                Ok(to) => Err(CommandError::Other(format!(
-                    "--archive {} is a link to {}, which does not exist: create that folder, or \
-                     name the archive's folder itself (nothing was changed)",
-                    root.display(),
-                    to.display()
-                ))),
+                Ok(to) => Err(CommandError::ArchiveLinkBroken {
+                    root: root.to_path_buf(),
+                    to,
+                }),
                 Err(_) => Ok(()),
             },
         },
     }
-}
-
-fn exists(dir: &Path) -> CommandError {
-    CommandError::Other(format!(
-        "{} already exists; a return is never overwritten unless you add --force \
-         (or use --archive, which files a resubmission in a new folder)",
-        dir.display()
-    ))
 }
 
 pub fn run(
@@ -188,7 +171,7 @@ pub fn run(
         progress.done();
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
         text.push('\n');
-        text.push_str(&refusal(&v, args));
+        text.push_str(&refusal(&v, args.period, &args.export));
         outputs::print(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
             Exit::Failure
@@ -197,9 +180,10 @@ pub fn run(
         });
     }
     generation_time_covers(args)?;
-    let export = v
-        .export()
-        .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
+    let export = v.export().map_err(|source| CommandError::Export {
+        file: file.clone(),
+        source,
+    })?;
     let acknowledged = acknowledged(&v);
     let input_path = match target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
@@ -215,8 +199,7 @@ pub fn run(
         acknowledged: &acknowledged,
     };
     progress.stage("Counting the return and writing its files");
-    let built =
-        write::build(&export, &defs, &request).map_err(|e| CommandError::Other(e.to_string()))?;
+    let built = write::build(&export, &defs, &request)?;
     let manifest = built.manifest.to_json();
     let mut files: Vec<(&str, &[u8])> = built
         .files
@@ -270,9 +253,7 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
     };
     let today = inputs::now().date;
     match yjb_return::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
-        Some(why) => Err(CommandError::Other(format!(
-            "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
-        ))),
+        Some(why) => Err(CommandError::GeneratedAt { at, why }),
         None => Ok(()),
     }
 }
@@ -290,13 +271,13 @@ fn place(
     match target {
         Target::Folder(dir) => {
             let mut staging = Staging::write(dir, files, &BUILD_FILES)
-                .map_err(|e| write_error(dir, &e, Some("--force")))?;
+                .map_err(|e| write_error(dir, e, Some("--force")))?;
             if args.force && std::fs::symlink_metadata(dir).is_ok() {
                 // Looked at again: the folder may have changed while the return was built.
                 check_target(args, target)?;
                 let replaced = staging
                     .replace(dir)
-                    .map_err(|e| write_error(dir, &e, Some("--force")))?;
+                    .map_err(|e| write_error(dir, e, Some("--force")))?;
                 let kept = match replaced {
                     Replaced::KeptAt(path) => Some(path),
                     Replaced::Nothing | Replaced::Removed => None,
@@ -305,8 +286,10 @@ fn place(
             }
             match staging.place_new(dir) {
                 Ok(()) => Ok((dir.to_path_buf(), None)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(dir)),
-                Err(e) => Err(write_error(dir, &e, Some("--force"))),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(CommandError::ReturnExists(dir.to_path_buf()))
+                }
+                Err(e) => Err(write_error(dir, e, Some("--force"))),
             }
         }
         Target::Archive(root) => {
@@ -317,7 +300,7 @@ fn place(
             };
             let first = root.join(filing_folder(period, kind));
             let mut staging = Staging::write(&first, files, &BUILD_FILES)
-                .map_err(|e| write_error(&first, &e, None))?;
+                .map_err(|e| write_error(&first, e, None))?;
             // Another build may file the same quarter at the same moment: a taken number is
             // never replaced, the next one is tried.
             for n in first_free(root, period, kind).number()..=MAX_SUBMISSIONS {
@@ -325,20 +308,32 @@ fn place(
                 match staging.place_new(&dir) {
                     Ok(()) => return Ok((dir, None)),
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                    Err(e) => return Err(write_error(&dir, &e, None)),
+                    Err(e) => return Err(write_error(&dir, e, None)),
                 }
             }
-            let what = if provisional {
-                "provisional returns"
-            } else {
-                "submissions"
-            };
-            Err(CommandError::Other(format!(
-                "{} already holds {MAX_SUBMISSIONS} {what} of {period}; nothing was filed",
-                root.display()
-            )))
+            Err(CommandError::ArchiveFull {
+                root: root.to_path_buf(),
+                period,
+                provisional,
+            })
         }
     }
+}
+
+/// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.
+fn acknowledged(v: &Validation) -> Vec<AcknowledgedQuery> {
+    v.findings
+        .iter()
+        .filter_map(|f| {
+            Some(AcknowledgedQuery {
+                code: f.code.clone(),
+                sheet: f.sheet.clone().unwrap_or_default(),
+                row: f.row,
+                column: f.column.clone(),
+                explanation: f.acknowledged.clone()?,
+            })
+        })
+        .collect()
 }
 
 /// What a resubmission changed, on the terminal: the figures that moved against the latest
@@ -410,14 +405,13 @@ fn against_earlier(
 
 /// Why the return was not built and what to do next: a period the export does not cover is
 /// fixed on the command line; anything else in the case-management system.
-fn refusal(v: &Validation, args: &Args) -> String {
+fn refusal(v: &Validation, period: Period, export: &Path) -> String {
     let blocking: Vec<&str> = v
         .findings
         .iter()
         .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
         .map(|f| f.code.as_str())
         .collect();
-    let period = args.period;
     if !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451") {
         let early = if blocking.contains(&"E451") {
             ", or add --provisional for an early look (a provisional return is not fit to send)"
@@ -432,28 +426,12 @@ fn refusal(v: &Validation, args: &Args) -> String {
         "The return was not built: fix the errors above in the case-management system, export \
          again and rerun build. To list them all in a workbook, run:\n  yjb-return validate \
          \"{}\" --period \"{period}\" --report issues.xlsx\n",
-        args.export.display()
+        export.display()
     )
 }
 
-/// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.
-fn acknowledged(v: &Validation) -> Vec<AcknowledgedQuery> {
-    v.findings
-        .iter()
-        .filter_map(|f| {
-            Some(AcknowledgedQuery {
-                code: f.code.clone(),
-                sheet: f.sheet.clone().unwrap_or_default(),
-                row: f.row,
-                column: f.column.clone(),
-                explanation: f.acknowledged.clone()?,
-            })
-        })
-        .collect()
-}
-
 /// The first line of a provisional build's account: before anything else, what it is not.
-pub const PROVISIONAL_FIRST_LINE: &str = "PROVISIONAL return: for internal use, not for submission";
+const PROVISIONAL_FIRST_LINE: &str = "PROVISIONAL return: for internal use, not for submission";
 
 fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
     let id = &built.ret.identity;

@@ -66,17 +66,15 @@ pub fn run(
             .filter(|p| p.exists())
             .collect();
         if targets.is_empty() {
-            return Err(CommandError::Other(format!(
-                "{} holds no return.xml, return.xlsx or return.json{}",
-                args.path.display(),
-                yjb_return::recognise::folder_advice(
+            return Err(CommandError::NoReturnIn {
+                dir: args.path.clone(),
+                names: "return.xml, return.xlsx or return.json",
+                advice: yjb_return::recognise::folder_advice(
                     &crate::shell::files::Disk::new(&args.path),
                     yjb_return::recognise::Wanted::Return,
-                    "check"
-                )
-                .map(|a| format!("; {a}"))
-                .unwrap_or_default()
-            )));
+                    "check",
+                ),
+            });
         }
         (args.path.clone(), targets, audit::Given::Folder)
     } else if args.path.exists() {
@@ -86,11 +84,10 @@ pub fn run(
             .map_or_else(PathBuf::new, Path::to_path_buf);
         (folder, vec![args.path.clone()], audit::Given::Files)
     } else {
-        return Err(CommandError::Other(format!(
-            "{} does not exist; {}",
-            args.path.display(),
-            crate::shell::files::nearby(&args.path, crate::shell::files::Kind::ReturnFile)
-        )));
+        return Err(CommandError::NoSuchReturn {
+            path: args.path.clone(),
+            nearby: crate::shell::files::nearby(&args.path, crate::shell::files::Kind::ReturnFile),
+        });
     };
     let source = inputs::source(definitions)?;
     let targets: Vec<String> = targets

@@ -41,24 +41,21 @@ fn load(path: &Path) -> Result<(String, Return), CommandError> {
             .iter()
             .map(|n| path.join(n))
             .find(|p| p.exists())
-            .ok_or_else(|| {
-                CommandError::Other(format!(
-                    "{} holds no return.json or return.xml{}",
-                    path.display(),
-                    yjb_return::recognise::folder_advice(
-                        &crate::shell::files::Disk::new(path),
-                        yjb_return::recognise::Wanted::Return,
-                        "diff"
-                    )
-                    .map(|a| format!("; {a}"))
-                    .unwrap_or_default()
-                ))
+            .ok_or_else(|| CommandError::NoReturnIn {
+                dir: path.to_path_buf(),
+                names: "return.json or return.xml",
+                advice: yjb_return::recognise::folder_advice(
+                    &crate::shell::files::Disk::new(path),
+                    yjb_return::recognise::Wanted::Return,
+                    "diff",
+                ),
             })?
     } else {
         path.to_path_buf()
     };
-    let doc = inputs::document(&file).map_err(|f| {
-        CommandError::Other(format!("{}: {} ({})", file.display(), f.message, f.code))
+    let doc = inputs::document(&file).map_err(|finding| CommandError::ReturnUnreadable {
+        file: file.clone(),
+        finding,
     })?;
     Ok((file.display().to_string(), doc.ret))
 }
@@ -73,8 +70,7 @@ pub fn run(
     let source = inputs::source(definitions)?;
     // The percentages are those the newer return's workbook shows.
     let defs = Definitions::load(&source, &new.identity.definitions_version)?;
-    let layout = yjb_return::write::template::Layout::load(&defs)
-        .map_err(|e| CommandError::Other(format!("the return template is unusable: {e}")))?;
+    let layout = yjb_return::write::template::Layout::load(&defs)?;
     let d = diff::diff(&old, &new, &layout);
     let text = if args.format.is_json() {
         diff::render_json(&d, &old_name, &new_name)

@@ -130,6 +130,7 @@ pub fn read_input(path: &Path, kind: crate::shell::files::Kind) -> Result<Vec<u8
     crate::shell::files::read(path, kind).map_err(|source| CommandError::ReadInput {
         path: path.to_path_buf(),
         source,
+        lock: crate::shell::files::excel_lock(path),
     })
 }
 

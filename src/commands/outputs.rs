@@ -4,13 +4,17 @@
 
 use std::path::Path;
 
-use super::error::{CommandError, in_excel};
+use super::error::{CommandError, Unwritten};
 
 /// Refuses, before any work, an `--out` folder that is the current folder or holds it:
 /// replacing it would pull the folder from under the terminal (Linux then shows an empty,
 /// deleted folder; other systems refuse with "resource busy"). `what` is what would go there,
 /// `example` the first part of a folder to suggest instead.
-pub fn not_the_current_folder(dir: &Path, what: &str, example: &str) -> Result<(), CommandError> {
+pub fn not_the_current_folder(
+    dir: &Path,
+    what: &'static str,
+    example: &'static str,
+) -> Result<(), CommandError> {
     let holds = match (std::fs::canonicalize(dir), std::env::current_dir()) {
         (Ok(dir), Ok(here)) => std::fs::canonicalize(here).is_ok_and(|here| here.starts_with(dir)),
         _ => false,
@@ -18,28 +22,22 @@ pub fn not_the_current_folder(dir: &Path, what: &str, example: &str) -> Result<(
     if !holds {
         return Ok(());
     }
-    Err(CommandError::Other(format!(
-        "--out {} is the folder this command runs in (or holds it), which cannot be replaced \
-         by {what}: name a new folder inside it, e.g. --out {example}{}2024-25-Q2 (nothing was \
-         changed)",
-        dir.display(),
-        std::path::MAIN_SEPARATOR
-    )))
+    Err(CommandError::CurrentFolder {
+        dir: dir.to_path_buf(),
+        what,
+        example,
+    })
 }
 
 /// Refuses an `--out` that is a link (to a folder or anything else): a new output needs a new
 /// folder, and `--force` never replaces anything through a link, which would delete files in
 /// the folder it leads to. `what` is what would go there.
-pub fn out_is_a_link(dir: &Path, what: &str) -> CommandError {
-    let to = std::fs::read_link(dir)
-        .map(|t| format!(" to {}", t.display()))
-        .unwrap_or_default();
-    CommandError::Other(format!(
-        "--out {} is a link{to}, not a folder: {what} is written into a new folder, and --force \
-         never replaces anything through a link; name a new folder, or the folder itself \
-         (nothing was changed)",
-        dir.display()
-    ))
+pub fn out_is_a_link(dir: &Path, what: &'static str) -> CommandError {
+    CommandError::OutIsALink {
+        dir: dir.to_path_buf(),
+        to: std::fs::read_link(dir).ok(),
+        what,
+    }
 }
 
 /// Refuses an existing `--out` folder that is, or holds, a file or folder the command reads:
@@ -51,8 +49,8 @@ pub fn out_is_a_link(dir: &Path, what: &str) -> CommandError {
 /// whole at its others, where the command reads it.
 pub fn not_holding_inputs(
     dir: &Path,
-    inputs: &[(&str, &Path)],
-    what: &str,
+    inputs: &[(&'static str, &Path)],
+    what: &'static str,
 ) -> Result<(), CommandError> {
     let Ok(folder) = std::fs::canonicalize(dir) else {
         return Ok(());
@@ -61,19 +59,20 @@ pub fn not_holding_inputs(
         let Ok(input) = std::fs::canonicalize(input) else {
             continue;
         };
-        let holds = if same_folder(&input, &folder) {
-            "it is"
+        let is_it = if same_folder(&input, &folder) {
+            true
         } else if input.ancestors().skip(1).any(|a| same_folder(a, &folder)) {
-            "it holds"
+            false
         } else {
             continue;
         };
-        return Err(CommandError::Other(format!(
-            "cannot replace {}: {holds} {name}, {}, and replacing the folder would delete it; \
-             write {what} to a new folder (nothing was changed)",
-            dir.display(),
-            input.display()
-        )));
+        return Err(CommandError::HoldsInput {
+            dir: dir.to_path_buf(),
+            is_it,
+            name,
+            input,
+            what,
+        });
     }
     Ok(())
 }
@@ -97,26 +96,21 @@ fn same_folder(a: &Path, b: &Path) -> bool {
 /// closed) is not a failure; anything else is said in words.
 pub fn print(out: &mut dyn std::io::Write, text: &str) -> Result<(), CommandError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if !crate::shell::words::reader_gone(&e) => Err(CommandError::Other(format!(
-            "cannot write the output: {}",
-            crate::shell::words::describe(&e)
-        ))),
+        Err(e) if !crate::shell::words::reader_gone(&e) => Err(CommandError::Print(e)),
         _ => Ok(()),
     }
 }
 
 /// A workbook (the issues report, the redacted copy) that could not be made, in words: the
 /// spreadsheet library's wording never reaches the user.
-pub fn workbook_error(path: &Path, e: &rust_xlsxwriter::XlsxError) -> CommandError {
-    let message = match e {
-        rust_xlsxwriter::XlsxError::IoError(e) => crate::shell::words::writing(path, e),
-        _ => "the spreadsheet library refused to make it, which is a fault in this tool: \
-              please report it (with `--redact`'s copy of the export, if it can be made)"
-            .to_string(),
-    };
+pub fn workbook_error(path: &Path, e: rust_xlsxwriter::XlsxError) -> CommandError {
     CommandError::Write {
         path: path.to_path_buf(),
-        message,
+        why: match e {
+            rust_xlsxwriter::XlsxError::IoError(e) => Unwritten::Io(e),
+            _ => Unwritten::Workbook,
+        },
+        lock: None,
     }
 }
 
@@ -124,24 +118,20 @@ pub fn workbook_error(path: &Path, e: &rust_xlsxwriter::XlsxError) -> CommandErr
 /// is set, with an error that names it.
 pub fn write_output(path: &Path, bytes: &[u8], replace: bool) -> Result<(), CommandError> {
     crate::shell::atomic::write(path, bytes, replace)
-        .map_err(|e| write_error(path, &e, Some("--force")))
+        .map_err(|e| write_error(path, e, Some("--force")))
 }
 
 /// A failure to write `path`, in words; `force` names the option that allows replacing, if
 /// there is one.
-pub fn write_error(path: &Path, e: &std::io::Error, force: Option<&str>) -> CommandError {
-    let message = match (e.kind(), force) {
-        (std::io::ErrorKind::AlreadyExists, Some(force)) => {
-            format!("it already exists, and nothing is overwritten unless you add {force}")
-        }
-        (std::io::ErrorKind::AlreadyExists, None) => {
-            "it already exists: name a new one (nothing was overwritten)".to_string()
-        }
-        _ => crate::shell::words::writing(path, e),
-    };
+pub fn write_error(path: &Path, e: std::io::Error, force: Option<&'static str>) -> CommandError {
     CommandError::Write {
         path: path.to_path_buf(),
-        message: format!("{message}{}", in_excel(path)),
+        why: if e.kind() == std::io::ErrorKind::AlreadyExists {
+            Unwritten::Exists { force }
+        } else {
+            Unwritten::Io(e)
+        },
+        lock: crate::shell::files::excel_lock(path),
     }
 }
 

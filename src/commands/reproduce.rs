@@ -45,10 +45,6 @@ pub struct Args {
     pub format: Format,
 }
 
-fn other(message: String) -> CommandError {
-    CommandError::Other(message)
-}
-
 pub fn run(
     args: &Args,
     definitions: Option<&Path>,
@@ -57,27 +53,19 @@ pub fn run(
     if let Some(dir) = &args.out
         && std::fs::symlink_metadata(dir).is_ok()
     {
-        return Err(other(format!(
-            "{} already exists: --out takes a new folder for the rebuilt files (nothing was \
-             changed)",
-            dir.display()
-        )));
+        return Err(CommandError::RebuiltExists(dir.clone()));
     }
     let manifest_path = if args.manifest.is_dir() {
         let path = args.manifest.join(MANIFEST_JSON);
         if !path.exists() {
-            return Err(other(format!(
-                "{} holds no {MANIFEST_JSON}; {}",
-                args.manifest.display(),
-                recognise::folder_advice(
+            return Err(CommandError::NoManifestIn {
+                dir: args.manifest.clone(),
+                advice: recognise::folder_advice(
                     &crate::shell::files::Disk::new(&args.manifest),
                     Wanted::Manifest,
-                    "reproduce"
-                )
-                .unwrap_or_else(|| {
-                    "give the folder of a return built by build, or its manifest.json".to_string()
-                })
-            )));
+                    "reproduce",
+                ),
+            });
         }
         path
     } else {
@@ -91,22 +79,22 @@ pub fn run(
     if ScorecardManifest::is_scorecard(&text) {
         return scorecard(args, definitions, &manifest_path, &text, out);
     }
-    let recorded = reproduce::read_manifest(&text).map_err(|e| match e {
-        RecordError::NotAManifest => {
-            let what = recognise::recognise(&bytes);
-            other(format!(
-                "{}: {}",
-                manifest_path.display(),
-                recognise::advice(
-                    &what,
-                    &manifest_path,
-                    Wanted::Manifest,
-                    folder.join(MANIFEST_JSON).is_file(),
-                )
-                .unwrap_or_else(|| e.to_string())
-            ))
+    let recorded = reproduce::read_manifest(&text).map_err(|source| {
+        // What the file is instead, when it is another of the tool's files.
+        let advice = match source {
+            RecordError::NotAManifest => recognise::advice(
+                &recognise::recognise(&bytes),
+                &manifest_path,
+                Wanted::Manifest,
+                folder.join(MANIFEST_JSON).is_file(),
+            ),
+            _ => None,
+        };
+        CommandError::Manifest {
+            path: manifest_path.clone(),
+            source,
+            advice,
         }
-        e => other(format!("{}: {e}", manifest_path.display())),
     })?;
     let manifest = &recorded.manifest;
     let input_path = {
@@ -119,12 +107,12 @@ pub fn run(
     };
     // The input's path and hash are read from the manifest: shown cut, as every user value.
     let input_shown = cut(&input_path.display().to_string()).into_owned();
-    let input = crate::shell::files::read(&input_path, Kind::Export).map_err(|e| {
-        other(format!(
-            "cannot read the archived input {input_shown} named by the manifest ({e}); it \
-             should have SHA-256 {}",
-            cut(&manifest.input.sha256)
-        ))
+    let input = crate::shell::files::read(&input_path, Kind::Export).map_err(|source| {
+        CommandError::ArchivedInput {
+            shown: input_shown.clone(),
+            source,
+            sha256: cut(&manifest.input.sha256).into_owned(),
+        }
     })?;
     let source = inputs::source(definitions)?;
     let defs = Definitions::load(&source, &manifest.definitions.version)?;
@@ -160,7 +148,7 @@ pub fn run(
             return Ok(Exit::Findings);
         }
         Err(ReproduceError::Input(e)) => return Err(CommandError::load(&input_path, e)),
-        Err(e) => return Err(other(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
     let text = if args.format.is_json() {
         let mut s = serde_json::to_string_pretty(&outcome).expect("serialisable");
@@ -188,10 +176,10 @@ fn write_rebuilt(dir: &Path, built: &yjb_return::write::Built) -> Result<(), Com
     files.push((MANIFEST_JSON, m.as_bytes()));
     let mut staging =
         crate::shell::atomic::Staging::write(dir, &files, &yjb_return::names::BUILD_FILES)
-            .map_err(|e| outputs::write_error(dir, &e, None))?;
+            .map_err(|e| outputs::write_error(dir, e, None))?;
     staging
         .place_new(dir)
-        .map_err(|e| outputs::write_error(dir, &e, None))
+        .map_err(|e| outputs::write_error(dir, e, None))
 }
 
 /// A scorecard's manifest: the scorecard is rebuilt from the same archive, window and CSV copies
@@ -218,7 +206,7 @@ fn scorecard(
         inputs::now().date,
     ) {
         Ok(r) => r,
-        Err(MakeError::Unreadable(message)) => return Err(other(message)),
+        Err(e @ MakeError::Unreadable(_)) => return Err(e.into()),
         Err(MakeError::Invalid(problems)) => {
             let mut text = format!(
                 "NOT reproduced: the scorecard of {} can no longer be made; its inputs now have \
@@ -240,10 +228,10 @@ fn scorecard(
             .collect();
         let mut staging =
             crate::shell::atomic::Staging::write(dir, &files, &yjb_return::scorecard::FILES)
-                .map_err(|e| outputs::write_error(dir, &e, None))?;
+                .map_err(|e| outputs::write_error(dir, e, None))?;
         staging
             .place_new(dir)
-            .map_err(|e| outputs::write_error(dir, &e, None))?;
+            .map_err(|e| outputs::write_error(dir, e, None))?;
     }
     let text = if args.format.is_json() {
         let mut s = serde_json::to_string_pretty(&r).expect("serialisable");

@@ -9,16 +9,12 @@ use super::error::CommandError;
 use super::exit::Exit;
 use super::inputs;
 use super::outputs;
-use crate::shell::atomic::{self, Replaced, Staging};
-use crate::shell::files::Kind;
+use crate::shell::atomic::{Replaced, Staging};
+use crate::shell::folders::check_scorecard_replaceable;
 use yjb_return::date::Timestamp;
-use yjb_return::names::parse_folder;
-use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use yjb_return::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use yjb_return::period::Period;
-use yjb_return::scorecard::FILES;
 use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
-use yjb_return::scorecard::manifest::{KIND, ScorecardManifest};
 
 /// Draw the board's scorecard from the archive that `build --archive` fills: every
 /// indicator by quarter against local targets, with RAG, directions of travel, trends and
@@ -137,17 +133,14 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
         return Err(outputs::out_is_a_link(dir, "a scorecard"));
     }
     if !meta.is_dir() {
-        return Err(CommandError::Other(format!(
-            "{} is a file, not a folder: name a folder for the scorecard (nothing was changed)",
-            dir.display()
-        )));
+        return Err(CommandError::OutIsAFile {
+            dir: dir.clone(),
+            what: "the scorecard",
+        });
     }
     outputs::not_the_current_folder(dir, "a scorecard", "board")?;
     if !args.force {
-        return Err(CommandError::Other(format!(
-            "{} already exists; a scorecard is never overwritten unless you add --force",
-            dir.display()
-        )));
+        return Err(CommandError::ScorecardExists(dir.clone()));
     }
     let mut inputs = vec![("the archive being read", args.archive.as_path())];
     for (what, path) in [
@@ -159,59 +152,12 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
             inputs.push((what, path.as_path()));
         }
     }
-    check_replaceable(dir)
-        .map_err(|why| CommandError::Other(format!("cannot replace {}: {why}", dir.display())))?;
+    check_scorecard_replaceable(dir).map_err(|why| CommandError::NotAScorecardsFolder {
+        dir: dir.clone(),
+        why,
+    })?;
     // A scorecard's own folder holds copies of its CSVs under the names it gives them.
     outputs::not_holding_inputs(dir, &inputs, "the scorecard")
-}
-
-/// Whether `dir` is a scorecard this tool wrote, which `--force` may replace: a folder holding
-/// a `manifest.json` that reads as a scorecard's and nothing but files a scorecard's folder
-/// holds (its outputs and the CSV copies), or an empty folder. Otherwise, the end of a
-/// sentence saying what the folder holds.
-fn check_replaceable(dir: &Path) -> Result<(), String> {
-    let held = atomic::contents(dir, &FILES).map_err(|e| crate::shell::words::reading(&e))?;
-    if !held.foreign.is_empty() {
-        let archive = held
-            .foreign
-            .iter()
-            .any(|n| n.strip_suffix('/').and_then(parse_folder).is_some());
-        let returns = held
-            .foreign
-            .iter()
-            .any(|n| [RETURN_XML, RETURN_XLSX, RETURN_JSON].contains(&n.as_str()));
-        return Err(format!(
-            "it holds {}, which a scorecard never writes, so it is not a scorecard's folder{}; \
-             --force replaces only a folder holding a scorecard, and nothing was changed",
-            yjb_return::text::list(&held.foreign, 5),
-            if archive {
-                " (it looks like an archive of returns: name a new folder for the scorecard, \
-                 such as board)"
-            } else if returns {
-                " (it looks like a return's folder)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if held.entries == 0 {
-        return Ok(());
-    }
-    let text =
-        crate::shell::files::read(&dir.join(MANIFEST_JSON), Kind::Manifest).map_err(|e| {
-            format!(
-                "it holds no readable {MANIFEST_JSON} ({e}), so it is not a scorecard this tool \
-             wrote; nothing was changed"
-            )
-        })?;
-    let text = String::from_utf8_lossy(&text);
-    match ScorecardManifest::from_json(&text) {
-        Ok(m) if m.kind == KIND => Ok(()),
-        _ => Err(format!(
-            "its {MANIFEST_JSON} is not one a scorecard has, so it is not a scorecard this tool \
-             wrote; nothing was changed"
-        )),
-    }
 }
 
 pub fn run(
@@ -240,7 +186,7 @@ pub fn run(
     };
     let made = match make::make(&options, &crate::shell::files::Disk::new(&args.archive)) {
         Ok(made) => made,
-        Err(MakeError::Unreadable(message)) => return Err(CommandError::Other(message)),
+        Err(e @ MakeError::Unreadable(_)) => return Err(e.into()),
         Err(MakeError::Invalid(problems)) => {
             let mut text = format!(
                 "The scorecard was not written: {} problem(s) to fix first.\n",
@@ -261,21 +207,21 @@ pub fn run(
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
     let mut staging = Staging::write(&args.out, &files, &yjb_return::scorecard::FILES)
-        .map_err(|e| outputs::write_error(&args.out, &e, Some("--force")))?;
+        .map_err(|e| outputs::write_error(&args.out, e, Some("--force")))?;
     let mut kept = None;
     if args.force && std::fs::symlink_metadata(&args.out).is_ok() {
         // Looked at again: the folder may have changed while the scorecard was made.
         check_out(args)?;
         if let Replaced::KeptAt(path) = staging
             .replace(&args.out)
-            .map_err(|e| outputs::write_error(&args.out, &e, Some("--force")))?
+            .map_err(|e| outputs::write_error(&args.out, e, Some("--force")))?
         {
             kept = Some(path);
         }
     } else {
         staging
             .place_new(&args.out)
-            .map_err(|e| outputs::write_error(&args.out, &e, Some("--force")))?;
+            .map_err(|e| outputs::write_error(&args.out, e, Some("--force")))?;
     }
     let mut text = summary(&made, &args.out);
     if let Some(p) = made.scorecard.paper.publication {
@@ -371,86 +317,4 @@ fn summary(made: &Made, dir: &Path) -> String {
         }
     }
     t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use yjb_return::write::manifest::Tool;
-
-    fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            match name.strip_suffix('/') {
-                Some(sub) => std::fs::create_dir(dir.path().join(sub)).unwrap(),
-                None => std::fs::write(dir.path().join(name), text).unwrap(),
-            }
-        }
-        dir
-    }
-
-    fn manifest() -> String {
-        ScorecardManifest {
-            kind: KIND.into(),
-            manifest_version: 1,
-            tool: Tool {
-                name: "yjb-return".into(),
-                version: "0.2.0".into(),
-            },
-            definitions: Vec::new(),
-            generated_at: "2025-05-01T09:00:00Z".into(),
-            archive: "/archive".into(),
-            to: "2024-25 Q4".into(),
-            quarters: 8,
-            returns: Vec::new(),
-            inputs: Vec::new(),
-            outputs: Vec::new(),
-            classification: None,
-            publication: None,
-        }
-        .to_json()
-    }
-
-    #[test]
-    fn only_a_scorecards_folder_may_be_replaced() {
-        let m = manifest();
-        let ok = folder_with(&[
-            (MANIFEST_JSON, &m),
-            (SCORECARD_HTML, "<html>"),
-            ("targets.csv", "indicator"),
-        ]);
-        assert_eq!(check_replaceable(ok.path()), Ok(()));
-        assert_eq!(check_replaceable(folder_with(&[]).path()), Ok(()));
-
-        let mine = folder_with(&[("notes.docx", "notes"), (MANIFEST_JSON, r#"{"mine":1}"#)]);
-        let why = check_replaceable(mine.path()).unwrap_err();
-        assert!(
-            why.starts_with("it holds notes.docx, which a scorecard never writes")
-                && why.ends_with("nothing was changed"),
-            "{why}"
-        );
-        let foreign = folder_with(&[(MANIFEST_JSON, r#"{"mine":1}"#)]);
-        let why = check_replaceable(foreign.path()).unwrap_err();
-        assert!(why.contains("is not one a scorecard has"), "{why}");
-        let a_return = folder_with(&[(MANIFEST_JSON, &m), (RETURN_XML, "<x/>")]);
-        let why = check_replaceable(a_return.path()).unwrap_err();
-        assert!(why.contains("it looks like a return's folder"), "{why}");
-        let archive = folder_with(&[("2024-25-Q2/", ""), ("board/", "")]);
-        let why = check_replaceable(archive.path()).unwrap_err();
-        assert!(
-            why.contains("2024-25-Q2/ and board/") && why.contains("archive of returns"),
-            "{why}"
-        );
-        let no_manifest = folder_with(&[(SCORECARD_JSON, "{}")]);
-        let why = check_replaceable(no_manifest.path()).unwrap_err();
-        assert!(why.contains("no readable manifest.json"), "{why}");
-        #[cfg(unix)]
-        {
-            let linked = folder_with(&[(MANIFEST_JSON, &m)]);
-            std::os::unix::fs::symlink("/etc/hostname", linked.path().join(SCORECARD_HTML))
-                .unwrap();
-            let why = check_replaceable(linked.path()).unwrap_err();
-            assert!(why.contains("scorecard.html (a link)"), "{why}");
-        }
-    }
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::args::{self, Format};
-use super::error::CommandError;
+use super::error::{Clash, CommandError};
 use super::exit::Exit;
 use super::inputs::{self, read_input};
 use super::outputs::{self, write_output};
@@ -132,33 +132,28 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
     if let Some(s) = &sidecar {
         inputs.push(("the acknowledgements file being read", resolved(s)));
     }
-    let refuse = |path: &Path, why: String| {
-        Err(CommandError::Other(format!(
-            "{}: {why}; nothing was written",
-            path.display()
-        )))
+    let refuse = |path: &Path, option: &'static str, clash: Clash| {
+        Err(CommandError::OutputClash {
+            path: path.to_path_buf(),
+            option,
+            clash,
+        })
     };
     let mut taken: Vec<(&str, PathBuf)> = Vec::new();
     for (option, path) in outputs(args) {
         let here = resolved(path);
         if let Some((what, _)) = inputs.iter().find(|(_, p)| *p == here) {
-            return refuse(
-                path,
-                format!("{option} names {what}: choose another file name"),
-            );
+            return refuse(path, option, Clash::Input(what));
         }
         if let Some((other, _)) = taken.iter().find(|(_, p)| *p == here) {
-            return refuse(path, format!("{option} and {other} name the same file"));
+            return refuse(path, option, Clash::Output(other));
         }
         match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_dir() => {
-                return refuse(path, format!("{option} names a folder: give a file name"));
+                return refuse(path, option, Clash::Folder);
             }
             Ok(_) if !args.force => {
-                return refuse(
-                    path,
-                    format!("{option} names a file that already exists; add --force to replace it"),
-                );
+                return refuse(path, option, Clash::Exists);
             }
             _ => {}
         }
@@ -193,11 +188,10 @@ pub fn run(
     if let Some(path) = &args.redact {
         progress.stage("Writing the redacted copy");
         let copy = report::redact::render(&v, &defs, &bytes).map_err(|e| match e {
-            report::redact::RedactError::Write(e) => outputs::workbook_error(path, &e),
-            report::redact::RedactError::Read(e) => CommandError::Unreadable {
+            report::redact::RedactError::Write(e) => outputs::workbook_error(path, e),
+            report::redact::RedactError::Read(source) => CommandError::Reread {
                 path: args.export.clone(),
-                code: e.code(),
-                message: e.to_string(),
+                source,
             },
         })?;
         write_output(path, &copy, args.force)?;
@@ -215,7 +209,7 @@ pub fn run(
             v.findings.len()
         ));
         let bytes = report::xlsx::render_dated(&v, &file, inputs::now().date)
-            .map_err(|e| outputs::workbook_error(path, &e))?;
+            .map_err(|e| outputs::workbook_error(path, e))?;
         write_output(path, &bytes, args.force)?;
         written.push_str(&format!("Report written to {}\n", path.display()));
     }

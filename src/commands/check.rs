@@ -60,10 +60,13 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<Exit, CommandError> {
     let (folder, targets, given): (PathBuf, Vec<PathBuf>, audit::Given) = if args.path.is_dir() {
+        // Whatever stands at a file's name is checked, as the scorecard does: a device, a pipe
+        // or a link leading nowhere is named as what it is, never passed over as absent.
+        let disk = crate::shell::files::Disk::new(&args.path);
         let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
             .iter()
+            .filter(|n| yjb_return::folder::Folder::entry(&disk, n).is_some())
             .map(|n| args.path.join(n))
-            .filter(|p| p.exists())
             .collect();
         if targets.is_empty() {
             return Err(CommandError::NoReturnIn {
@@ -77,7 +80,7 @@ pub fn run(
             });
         }
         (args.path.clone(), targets, audit::Given::Folder)
-    } else if args.path.exists() {
+    } else if crate::shell::files::stands(&args.path) {
         let folder = args
             .path
             .parent()

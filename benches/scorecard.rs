@@ -31,13 +31,21 @@ fn main() {
     let mut root = yjb_return::folder::Memory::new("returns");
     let first: Period = "2023-24 Q1".parse().unwrap();
     let quarters = 20 + yjb_return::scorecard::READ_BEFORE;
+    let to = first.shift(quarters - 1);
+    // Every return is generated, and the scorecard made, a month after the last quarter ends,
+    // whatever today's date: a return for a period not yet ended is refused (C106).
+    let generated_at = Timestamp {
+        date: to.end().add_days(30),
+        seconds: 9 * 3600,
+    };
+    let today = to.end().add_days(31);
     let t = Instant::now();
     for k in 0..quarters {
         let period = first.shift(k);
         let request = Request {
             period,
             provisional: false,
-            generated_at: Timestamp::parse("2025-05-01T09:00:00Z").unwrap(),
+            generated_at,
             input_path: "input.xlsx".into(),
             input_sha256: yjb_return::hash::sha256_hex(&bytes),
             input_bytes: bytes.len() as u64,
@@ -53,13 +61,11 @@ fn main() {
             built.manifest.to_json().into_bytes(),
         );
     }
-    let to = first.shift(quarters - 1);
     println!(
         "filed {quarters} returns, {first} to {to}, in {:.2?}",
         t.elapsed()
     );
 
-    let today = yjb_return::date::Date::new(2026, 12, 6).unwrap();
     let t = Instant::now();
     for _ in 0..10 {
         Definitions::load(&Source::Embedded, &defs.version).unwrap();
@@ -86,7 +92,7 @@ fn main() {
                 targets: None,
                 benchmarks: None,
                 commentary: None,
-                generated_at: Timestamp::parse("2025-05-01T09:00:00Z").unwrap(),
+                generated_at,
                 source: Source::Embedded,
                 today,
                 paper: Default::default(),

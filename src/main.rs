@@ -19,7 +19,9 @@ use yjb_return::definitions::{Definitions, Source};
 /// Start with `validate` on your export; fix what it lists; then `build` the return.
 /// Nothing is ever sent over a network.
 #[derive(Parser)]
-#[command(name = "yjb-return")]
+// The usage line names the program as the README does, on Windows too, where clap would
+// otherwise take the file's name (`yjb-return.exe`).
+#[command(name = "yjb-return", bin_name = "yjb-return")]
 struct Cli {
     /// Use the definitions (schemas/ and templates/) in this folder instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]

@@ -2,10 +2,12 @@
 //! ([`check`]), compared with one another ([`diff`]), and rebuilt from their manifests.
 
 pub mod check;
+pub mod checked;
 pub mod diff;
 pub mod edits;
 pub mod record;
 pub mod reproduce;
+pub mod resubmission;
 
 use crate::date::Date;
 use crate::definitions::{Severity, Source};
@@ -221,6 +223,39 @@ pub fn load_document(folder: &dyn Folder, name: &str) -> Result<Document, Box<Fi
         ))
     })?;
     document(&file, &bytes)
+}
+
+/// The return `diff` compares: the file `name` of `folder`, or (`None`) the folder's
+/// return.json, else its return.xml. Gives how messages name the file, and the return; an error
+/// is a sentence naming the file or folder.
+pub fn load_return(
+    folder: &dyn Folder,
+    name: Option<&str>,
+) -> Result<(String, crate::measures::Return), String> {
+    let name = match name {
+        Some(name) => name.to_string(),
+        None => [RETURN_JSON, RETURN_XML]
+            .iter()
+            .find(|n| folder.entry(n).is_some())
+            .ok_or_else(|| {
+                format!(
+                    "{} holds no return.json or return.xml{}",
+                    folder.path(),
+                    crate::recognise::folder_advice(
+                        folder,
+                        crate::recognise::Wanted::Return,
+                        "diff"
+                    )
+                    .map(|a| format!("; {a}"))
+                    .unwrap_or_default()
+                )
+            })?
+            .to_string(),
+    };
+    let file = folder.shown(&name);
+    let doc =
+        load_document(folder, &name).map_err(|f| format!("{file}: {} ({})", f.message, f.code))?;
+    Ok((file, doc.ret))
 }
 
 /// Reads one return file from its bytes; `file` names it as the user would (its ending says

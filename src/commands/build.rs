@@ -9,7 +9,6 @@ use crate::shell::atomic::{Replaced, Staging};
 use crate::shell::files::Kind;
 use crate::shell::folders::{check_replaceable, first_free};
 use yjb_return::date::Timestamp;
-use yjb_return::definitions::Severity;
 use yjb_return::names::MANIFEST_JSON;
 use yjb_return::names::{
     ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, filing_folder,
@@ -17,7 +16,6 @@ use yjb_return::names::{
 use yjb_return::period::Period;
 use yjb_return::report;
 use yjb_return::validate::{Cells, Options, Validation, input};
-use yjb_return::write::manifest::AcknowledgedQuery;
 use yjb_return::write::{self, Request};
 
 #[derive(Debug, Clone)]
@@ -149,7 +147,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let export = v
         .export()
         .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
-    let acknowledged = acknowledged(&v);
+    let acknowledged = write::acknowledged(&v);
     let input_path = match &args.target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
         Target::Folder { .. } => crate::shell::files::resolved_for_record(&args.export),
@@ -182,9 +180,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     }
     let (dir, kept) = place(args, &files)?;
     progress.done();
-    let mut text = summary(&v, &built, &dir);
+    let mut text = write::summary::render(
+        &v,
+        &built,
+        &dir.display().to_string(),
+        Some(report::terminal::DEFAULT_LIMIT),
+    );
     if let Target::Archive(root) = &args.target
-        && let Some(moved) = against_earlier(root, &dir, &built.ret, &defs)
+        && let Some(moved) = dir.file_name().and_then(|name| {
+            yjb_return::audit::resubmission::against_earlier(
+                &crate::shell::files::Disk::new(root),
+                &name.to_string_lossy(),
+                &built.ret,
+                &defs,
+            )
+        })
     {
         writeln!(text, "\n{moved}").unwrap();
     }
@@ -285,85 +295,12 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
     }
 }
 
-/// What a resubmission changed, on the terminal: the figures that moved against the latest
-/// earlier submission of its quarter, as `diff` shows them, or that none did. `None` for a
-/// provisional return or a first submission; a provisional return filed in a submission's folder
-/// (by a version before provisional folders) is passed over, since it was never a submission.
-fn against_earlier(
-    root: &Path,
-    dir: &Path,
-    ret: &yjb_return::measures::Return,
-    defs: &yjb_return::definitions::Definitions,
-) -> Option<String> {
-    let name = dir.file_name()?.to_string_lossy();
-    let (period, Filing::Submission(n)) = yjb_return::names::parse_folder(&name)? else {
-        return None;
-    };
-    let earlier = (1..n)
-        .rev()
-        .map(|k| root.join(yjb_return::names::submission_folder(period, k)))
-        .filter(|folder| folder.is_dir());
-    for folder in earlier {
-        let file = [
-            yjb_return::names::RETURN_JSON,
-            yjb_return::names::RETURN_XML,
-        ]
-        .iter()
-        .map(|f| folder.join(f))
-        .find(|p| p.is_file());
-        let cannot = |why: &str| {
-            Some(format!(
-                "This is a resubmission of {period}, but it could not be compared with the \
-                 earlier submission {}: {why}. Run `yjb-return diff` on the two folders.",
-                folder.display()
-            ))
-        };
-        let Some(file) = file else {
-            return cannot("it holds no return.json or return.xml");
-        };
-        let old = match super::document(&file) {
-            Ok(doc) => doc.ret,
-            Err(f) => return cannot(&f.message),
-        };
-        if old.identity.provisional {
-            continue;
-        }
-        let layout = match yjb_return::write::template::Layout::load(defs) {
-            Ok(l) => l,
-            Err(e) => return cannot(&format!("the return template is unusable: {e}")),
-        };
-        let mut d = yjb_return::audit::diff::diff(&old, ret, &layout);
-        // Every build has its own time and, usually, its own export: only the rest is news.
-        d.identity
-            .retain(|c| !matches!(c.field, "generated_at" | "input_sha256"));
-        let account = yjb_return::audit::diff::render_text(
-            &d,
-            &file.display().to_string(),
-            &dir.join(yjb_return::names::RETURN_JSON)
-                .display()
-                .to_string(),
-        );
-        return Some(format!(
-            "A resubmission of {period}, compared with the latest earlier submission ({}) as \
-             `yjb-return diff` compares them:\n{account}",
-            folder.display(),
-        ));
-    }
-    None
-}
-
 /// Why the return was not built and what to do next: a period the export does not cover is
 /// fixed on the command line; anything else in the case-management system.
 fn refusal(v: &Validation, args: &Args) -> String {
-    let blocking: Vec<&str> = v
-        .findings
-        .iter()
-        .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
-        .map(|f| f.code.as_str())
-        .collect();
     let period = args.period;
-    if !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451") {
-        let early = if blocking.contains(&"E451") {
+    if let Some(yjb_return::validate::Refusal::Period { early }) = v.refusal() {
+        let early = if early {
             ", or add --provisional for an early look (a provisional return is not fit to send)"
         } else {
             ""
@@ -378,107 +315,4 @@ fn refusal(v: &Validation, args: &Args) -> String {
          \"{}\" --period \"{period}\" --report issues.xlsx\n",
         args.export.display()
     )
-}
-
-/// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.
-fn acknowledged(v: &Validation) -> Vec<AcknowledgedQuery> {
-    v.findings
-        .iter()
-        .filter_map(|f| {
-            Some(AcknowledgedQuery {
-                code: f.code.clone(),
-                sheet: f.sheet.clone().unwrap_or_default(),
-                row: f.row,
-                column: f.column.clone(),
-                explanation: f.acknowledged.clone()?,
-            })
-        })
-        .collect()
-}
-
-/// The first line of a provisional build's account: before anything else, what it is not.
-pub const PROVISIONAL_FIRST_LINE: &str = "PROVISIONAL return: for internal use, not for submission";
-
-fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
-    let id = &built.ret.identity;
-    let mut s = String::new();
-    if id.provisional {
-        writeln!(s, "{PROVISIONAL_FIRST_LINE}").unwrap();
-    }
-    writeln!(
-        s,
-        "Built the {}{} return for {} ({}) in {}",
-        if id.provisional { "provisional " } else { "" },
-        id.period,
-        id.yjs_name,
-        id.yjs_code,
-        dir.display()
-    )
-    .unwrap();
-    let (xlsx, xml) = if id.provisional {
-        (
-            "the return for people, marked provisional: not to be sent",
-            "the figures as XML, marked provisional: not to be sent",
-        )
-    } else {
-        (
-            "the return for people: its figures go to the YJB through its portal, YJAF",
-            "the same figures as XML: a machine-readable record (this tool's own schema)",
-        )
-    };
-    for (name, what) in [
-        (yjb_return::names::RETURN_XLSX, xlsx),
-        (yjb_return::names::RETURN_XML, xml),
-        (
-            yjb_return::names::RETURN_JSON,
-            "every figure by measure code",
-        ),
-        (MANIFEST_JSON, "how it was made, for `reproduce`"),
-    ] {
-        writeln!(s, "  {name:<14}{what}").unwrap();
-    }
-    writeln!(
-        s,
-        "  {} measures; definitions {}; generated at {}",
-        built.ret.measures.len(),
-        id.definitions_version,
-        id.generated_at
-    )
-    .unwrap();
-    if id.provisional {
-        writeln!(
-            s,
-            "  Its figures will change: for the return to send, build {} again from an export \
-             taken after the quarter closes, without --provisional.",
-            id.period
-        )
-        .unwrap();
-    }
-    let warnings: Vec<_> = v
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .collect();
-    if !warnings.is_empty() {
-        let open = warnings.iter().filter(|f| f.acknowledged.is_none()).count();
-        writeln!(
-            s,
-            "\n{} warning(s) ({} acknowledged); they do not stop the build:",
-            warnings.len(),
-            warnings.len() - open
-        )
-        .unwrap();
-        for f in warnings.iter().take(report::terminal::DEFAULT_LIMIT) {
-            writeln!(s, "  {}", report::terminal::line(f)).unwrap();
-        }
-        if warnings.len() > report::terminal::DEFAULT_LIMIT {
-            writeln!(
-                s,
-                "  ...and {} more (`validate --all` lists them)",
-                warnings.len() - report::terminal::DEFAULT_LIMIT
-            )
-            .unwrap();
-        }
-    }
-    s
 }

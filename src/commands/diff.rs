@@ -7,7 +7,6 @@ use super::{CommandError, EXIT_ERRORS, EXIT_OK};
 use yjb_return::audit::diff;
 use yjb_return::definitions::Definitions;
 use yjb_return::measures::Return;
-use yjb_return::names::{RETURN_JSON, RETURN_XML};
 
 #[derive(Debug, Clone)]
 pub struct Args {
@@ -19,31 +18,17 @@ pub struct Args {
 
 /// A return from a folder (its return.json, else return.xml) or from one of its files.
 fn load(path: &Path) -> Result<(String, Return), CommandError> {
-    let file = if path.is_dir() {
-        [RETURN_JSON, RETURN_XML]
-            .iter()
-            .map(|n| path.join(n))
-            .find(|p| p.exists())
-            .ok_or_else(|| {
-                CommandError::Other(format!(
-                    "{} holds no return.json or return.xml{}",
-                    path.display(),
-                    yjb_return::recognise::folder_advice(
-                        &crate::shell::files::Disk::new(path),
-                        yjb_return::recognise::Wanted::Return,
-                        "diff"
-                    )
-                    .map(|a| format!("; {a}"))
-                    .unwrap_or_default()
-                ))
-            })?
+    let (folder, name) = if path.is_dir() {
+        (path.to_path_buf(), None)
     } else {
-        path.to_path_buf()
+        let folder = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        (folder, Some(name))
     };
-    let doc = super::document(&file).map_err(|f| {
-        CommandError::Other(format!("{}: {} ({})", file.display(), f.message, f.code))
-    })?;
-    Ok((file.display().to_string(), doc.ret))
+    yjb_return::audit::load_return(&crate::shell::files::Disk::new(folder), name.as_deref())
+        .map_err(CommandError::Other)
 }
 
 pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {

@@ -10,10 +10,9 @@ use crate::shell::files::Kind;
 use yjb_return::date::Timestamp;
 use yjb_return::names::parse_folder;
 use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
-use yjb_return::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use yjb_return::period::Period;
 use yjb_return::scorecard::FILES;
-use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
+use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, MakeError};
 use yjb_return::scorecard::manifest::{KIND, ScorecardManifest};
 
 #[derive(Debug, Clone)]
@@ -201,18 +200,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             .place_new(&args.out)
             .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
     }
-    let mut text = summary(&made, &args.out);
-    if let Some(p) = made.scorecard.paper.publication {
-        writeln!(
-            text,
-            "\nThis is the publication copy: every count from 1 to {} is shown as c, and so is \
-             every figure worked out from one. The commentary, target notes and owners are \
-             printed as written: they are not checked for small numbers, so read them before \
-             you publish.",
-            p.below - 1
-        )
-        .unwrap();
-    }
+    let mut text = yjb_return::scorecard::account::render(&made, &args.out.display().to_string());
     if let Some(path) = kept {
         writeln!(
             text,
@@ -226,80 +214,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     Ok(EXIT_OK)
 }
 
-fn summary(made: &Made, dir: &Path) -> String {
-    let s = &made.scorecard;
-    let mut t = String::new();
-    let first = s
-        .window
-        .first()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    writeln!(
-        t,
-        "Wrote the scorecard of {} ({}), {} quarters from {first} to {}, in {}",
-        s.yjs_name,
-        s.yjs_code,
-        s.window.len(),
-        s.to,
-        dir.display()
-    )
-    .unwrap();
-    for (name, what) in [
-        (
-            SCORECARD_XLSX,
-            "for the board pack: scorecard, charts, data, guidance, sources",
-        ),
-        (
-            SCORECARD_HTML,
-            "one page to open in a browser or print on A4",
-        ),
-        (SCORECARD_JSON, "every value and status, for other programs"),
-        (MANIFEST_JSON, "how it was made, for `reproduce`"),
-    ] {
-        writeln!(t, "  {name:<16}{what}").unwrap();
-    }
-    let sum = s.summary();
-    writeln!(
-        t,
-        "At {}: {} green, {} amber, {} red, {} without a target, {} without data.",
-        s.to, sum.green, sum.amber, sum.red, sum.no_target, sum.no_data
-    )
-    .unwrap();
-    let exceptions: Vec<&str> = s
-        .cards
-        .iter()
-        .filter(|c| c.is_exception())
-        .map(|c| c.indicator.id.as_str())
-        .collect();
-    if !exceptions.is_empty() {
-        writeln!(t, "Exceptions (a page each): {}", exceptions.join(", ")).unwrap();
-    }
-    if !s.gaps.is_empty() {
-        let gaps: Vec<String> = s.gaps.iter().map(ToString::to_string).collect();
-        writeln!(
-            t,
-            "Gaps (no return on file, left empty): {}",
-            gaps.join(", ")
-        )
-        .unwrap();
-    }
-    if !made.warnings.is_empty() {
-        writeln!(
-            t,
-            "\n{} warning(s) on the archive and the returns read:",
-            made.warnings.len()
-        )
-        .unwrap();
-        for w in &made.warnings {
-            writeln!(t, "  {w}").unwrap();
-        }
-    }
-    t
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use yjb_return::names::{SCORECARD_HTML, SCORECARD_JSON};
     use yjb_return::write::manifest::Tool;
 
     fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {

@@ -225,37 +225,42 @@ pub fn load_document(folder: &dyn Folder, name: &str) -> Result<Document, Box<Fi
     document(&file, &bytes)
 }
 
+/// Why [`load_return`] has no return to give.
+#[derive(Debug, thiserror::Error)]
+pub enum Unloaded {
+    /// A folder holding neither return.json nor return.xml; `advice` says what it holds.
+    #[error("{dir} holds no return.json or return.xml{}", .advice.as_deref().map(|a| format!("; {a}")).unwrap_or_default())]
+    NoReturn { dir: String, advice: Option<String> },
+    /// A file that cannot be read as a return.
+    #[error("{file}: {} ({})", .finding.message, .finding.code)]
+    Unreadable { file: String, finding: Box<Finding> },
+}
+
 /// The return `diff` compares: the file `name` of `folder`, or (`None`) the folder's
-/// return.json, else its return.xml. Gives how messages name the file, and the return; an error
-/// is a sentence naming the file or folder.
+/// return.json, else its return.xml. Gives how messages name the file, and the return.
 pub fn load_return(
     folder: &dyn Folder,
     name: Option<&str>,
-) -> Result<(String, crate::measures::Return), String> {
+) -> Result<(String, crate::measures::Return), Unloaded> {
     let name = match name {
-        Some(name) => name.to_string(),
+        Some(name) => name,
         None => [RETURN_JSON, RETURN_XML]
-            .iter()
+            .into_iter()
             .find(|n| folder.entry(n).is_some())
-            .ok_or_else(|| {
-                format!(
-                    "{} holds no return.json or return.xml{}",
-                    folder.path(),
-                    crate::recognise::folder_advice(
-                        folder,
-                        crate::recognise::Wanted::Return,
-                        "diff"
-                    )
-                    .map(|a| format!("; {a}"))
-                    .unwrap_or_default()
-                )
-            })?
-            .to_string(),
+            .ok_or_else(|| Unloaded::NoReturn {
+                dir: folder.path(),
+                advice: crate::recognise::folder_advice(
+                    folder,
+                    crate::recognise::Wanted::Return,
+                    "diff",
+                ),
+            })?,
     };
-    let file = folder.shown(&name);
-    let doc =
-        load_document(folder, &name).map_err(|f| format!("{file}: {} ({})", f.message, f.code))?;
-    Ok((file, doc.ret))
+    let file = folder.shown(name);
+    match load_document(folder, name) {
+        Ok(doc) => Ok((file, doc.ret)),
+        Err(finding) => Err(Unloaded::Unreadable { file, finding }),
+    }
 }
 
 /// Reads one return file from its bytes; `file` names it as the user would (its ending says

@@ -4,10 +4,17 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_error};
+mod account;
+
+use super::args;
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs::{self, read_input};
+use super::outputs::{self, write_error};
 use crate::shell::atomic::{Replaced, Staging};
 use crate::shell::files::Kind;
 use crate::shell::folders::{check_replaceable, first_free};
+use account::{against_earlier, refusal, summary};
 use yjb_return::date::Timestamp;
 use yjb_return::names::MANIFEST_JSON;
 use yjb_return::names::{
@@ -15,31 +22,71 @@ use yjb_return::names::{
 };
 use yjb_return::period::Period;
 use yjb_return::report;
-use yjb_return::validate::{Cells, Options, Validation, input};
+use yjb_return::validate::{Cells, Options, input};
 use yjb_return::write::{self, Request};
 
-#[derive(Debug, Clone)]
-pub enum Target {
-    /// Write the return into exactly this folder.
-    Folder { dir: PathBuf, force: bool },
+/// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
+/// return.json and manifest.json into a folder.
+///
+/// Refuses (exit 1) when the export has errors; warnings are listed and do not stop it.
+/// Files appear whole or not at all, and an existing return is never overwritten without
+/// --force.
+#[derive(Debug, Clone, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["out", "archive"])))]
+pub struct Args {
+    /// The case-management export (.xlsx).
+    pub export: PathBuf,
+    /// The reporting period, e.g. "2024-25 Q2".
+    #[arg(long, value_parser = args::period)]
+    pub period: Period,
+    /// The folder to write the return into, e.g. returns/2024-25-Q2.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// File the return in an archive: DIR/<year>-Q<n>/ with a copy of the input, so it can
+    /// be reproduced later; a resubmission gets its own numbered folder and is compared
+    /// with the latest earlier submission; a provisional return goes in
+    /// DIR/<year>-Q<n>-provisional/, never counted as a submission.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// Build a provisional return: allowed from an export taken before the period ended (an
+    /// early look), and marked "provisional" in every file; it is for internal use, not
+    /// for submission, and `check` says it is not fit to send (exit 1).
+    #[arg(long)]
+    pub provisional: bool,
+    /// Replace the --out folder if it holds a return this tool built (nothing else is ever
+    /// replaced).
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Record this generation time instead of now (UTC, e.g. 2024-10-21T09:30:00Z).
+    #[arg(long, value_name = "TIME", value_parser = args::timestamp)]
+    pub generated_at: Option<Timestamp>,
+    /// Explanations for warnings that are right, as CSV (default: the export's name with
+    /// `.acknowledgements.csv`, when that file exists).
+    #[arg(long, value_name = "FILE.csv")]
+    pub acknowledgements: Option<PathBuf>,
+}
+
+/// Where the return goes.
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    /// Write the return into exactly this folder (`--out`, replacing a return there with
+    /// `--force`).
+    Folder(&'a Path),
     /// File it under an archive root as `<root>/<year>-<quarter>/`, with a copy of the input;
     /// a resubmission gets `<year>-<quarter>-resubmission-N/`, a provisional return
     /// `<year>-<quarter>-provisional/` (then `-provisional-N/`). Never overwrites.
-    Archive(PathBuf),
+    Archive(&'a Path),
 }
 
-#[derive(Debug, Clone)]
-pub struct Args {
-    pub export: PathBuf,
-    pub period: Period,
-    pub target: Target,
-    /// The generation time to record (default: now). `reproduce` uses the manifest's.
-    pub generated_at: Option<Timestamp>,
-    pub definitions: Option<PathBuf>,
-    pub acknowledgements: Option<PathBuf>,
-    /// Build a provisional return: allowed from an export taken before the period ended, and
-    /// marked provisional in every output.
-    pub provisional: bool,
+impl Args {
+    /// `--out` or `--archive`: clap requires exactly one of them.
+    fn target(&self) -> Result<Target<'_>, CommandError> {
+        match (&self.out, &self.archive) {
+            (Some(dir), _) => Ok(Target::Folder(dir)),
+            (None, Some(root)) => Ok(Target::Archive(root)),
+            (None, None) => Err(CommandError::NoTarget),
+        }
+    }
 }
 
 /// Refuses, before the work of a build (and again just before the swap), a target that could
@@ -47,74 +94,64 @@ pub struct Args {
 /// build wrote, or one holding the export or acknowledgements being read; `--archive` naming
 /// anything but a folder. An archive reached through a link is the user's own arrangement:
 /// the return is filed in the folder it leads to (nothing is ever replaced in an archive).
-fn check_target(args: &Args) -> Result<(), CommandError> {
-    match &args.target {
-        Target::Folder { dir, force } => {
+fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
+    match target {
+        Target::Folder(dir) => {
             let Ok(meta) = std::fs::symlink_metadata(dir) else {
                 return Ok(());
             };
             if meta.is_symlink() {
-                return Err(super::out_is_a_link(dir, "a return"));
+                return Err(outputs::out_is_a_link(dir, "a return"));
             }
             if !meta.is_dir() {
-                return Err(CommandError::Other(format!(
-                    "{} is a file, not a folder: name a folder for the return (nothing was \
-                     changed)",
-                    dir.display()
-                )));
+                return Err(CommandError::OutIsAFile {
+                    dir: dir.to_path_buf(),
+                    what: "the return",
+                });
             }
-            super::not_the_current_folder(dir, "a return", "returns")?;
-            if !force {
-                return Err(exists(dir));
+            outputs::not_the_current_folder(dir, "a return", "returns")?;
+            if !args.force {
+                return Err(CommandError::ReturnExists(dir.to_path_buf()));
             }
-            check_replaceable(dir).map_err(|why| {
-                CommandError::Other(format!("cannot replace {}: {why}", dir.display()))
+            check_replaceable(dir).map_err(|why| CommandError::NotAReturnsFolder {
+                dir: dir.to_path_buf(),
+                why,
             })?;
             // A return's own folder holds its input under the names build gives it.
-            let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
+            let sidecar = inputs::sidecar_path(&args.export, args.acknowledgements.as_deref());
             let mut inputs = vec![("the export being read", args.export.as_path())];
             if let Some(s) = &sidecar {
                 inputs.push(("the acknowledgements file being read", s.as_path()));
             }
-            super::not_holding_inputs(dir, &inputs, "the return")
+            outputs::not_holding_inputs(dir, &inputs, "the return")
         }
         Target::Archive(root) => match std::fs::metadata(root) {
             Ok(meta) if meta.is_dir() => Ok(()),
-            Ok(_) => Err(CommandError::Other(format!(
-                "--archive {} is {}, not a folder: name the archive's folder (nothing was changed)",
-                root.display(),
-                if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink()) {
-                    "a link to a file"
-                } else {
-                    "a file"
-                }
-            ))),
+            Ok(_) => Err(CommandError::ArchiveIsAFile {
+                root: root.to_path_buf(),
+                link: std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink()),
+            }),
             Err(_) => match std::fs::read_link(root) {
-                Ok(to) => Err(CommandError::Other(format!(
-                    "--archive {} is a link to {}, which does not exist: create that folder, or \
-                     name the archive's folder itself (nothing was changed)",
-                    root.display(),
-                    to.display()
-                ))),
+                Ok(to) => Err(CommandError::ArchiveLinkBroken {
+                    root: root.to_path_buf(),
+                    to,
+                }),
                 Err(_) => Ok(()),
             },
         },
     }
 }
 
-fn exists(dir: &Path) -> CommandError {
-    CommandError::Other(format!(
-        "{} already exists; a return is never overwritten unless you add --force \
-         (or use --archive, which files a resubmission in a new folder)",
-        dir.display()
-    ))
-}
-
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
-    check_target(args)?;
-    let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
+    let target = args.target()?;
+    check_target(args, target)?;
+    let defs = inputs::definitions(definitions, Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
+    let sidecar = inputs::sidecar(&args.export, args.acknowledgements.as_deref())?;
     let progress = crate::shell::progress::for_terminal(false);
     let v = input::validate_bytes(
         &bytes,
@@ -123,47 +160,47 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             period: Some(args.period),
             provisional: args.provisional,
             progress: progress.clone(),
-            today: Some(super::now().date),
+            today: Some(inputs::now().date),
         },
         sidecar.as_ref(),
         Cells::Drop,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
-    super::note_if_open_in_excel(&args.export);
+    inputs::note_if_open_in_excel(&args.export);
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         progress.done();
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
         text.push('\n');
-        text.push_str(&refusal(&v, args));
-        super::print(out, &text)?;
+        text.push_str(&refusal(&v, args.period, &args.export));
+        outputs::print(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
-            EXIT_FAILURE
+            Exit::Failure
         } else {
-            EXIT_ERRORS
+            Exit::Findings
         });
     }
     generation_time_covers(args)?;
-    let export = v
-        .export()
-        .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
+    let export = v.export().map_err(|source| CommandError::Export {
+        file: file.clone(),
+        source,
+    })?;
     let acknowledged = write::acknowledged(&v);
-    let input_path = match &args.target {
+    let input_path = match target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
-        Target::Folder { .. } => crate::shell::files::resolved_for_record(&args.export),
+        Target::Folder(_) => crate::shell::files::resolved_for_record(&args.export),
     };
     let request = Request {
         period: args.period,
         provisional: args.provisional,
-        generated_at: args.generated_at.unwrap_or_else(super::now),
+        generated_at: args.generated_at.unwrap_or_else(inputs::now),
         input_path,
         input_sha256: v.sha256.clone(),
         input_bytes: bytes.len() as u64,
         acknowledged: &acknowledged,
     };
     progress.stage("Counting the return and writing its files");
-    let built =
-        write::build(&export, &defs, &request).map_err(|e| CommandError::Other(e.to_string()))?;
+    let built = write::build(&export, &defs, &request)?;
     let manifest = built.manifest.to_json();
     let mut files: Vec<(&str, &[u8])> = built
         .files
@@ -172,33 +209,22 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
     // The archive keeps the very bytes validated: the export and its acknowledgements.
-    if let Target::Archive(_) = args.target {
+    if let Target::Archive(_) = target {
         files.push((ARCHIVED_INPUT, &bytes));
         if let Some(s) = &sidecar {
             files.push((ARCHIVED_SIDECAR, &s.bytes));
         }
     }
-    let (dir, kept) = place(args, &files)?;
+    let (dir, kept) = place(args, target, &files)?;
     progress.done();
-    let mut text = write::summary::render(
-        &v,
-        &built,
-        &dir.display().to_string(),
-        Some(report::terminal::DEFAULT_LIMIT),
-    );
-    if let Target::Archive(root) = &args.target
-        && let Some(moved) = dir.file_name().and_then(|name| {
-            yjb_return::audit::resubmission::against_earlier(
-                &crate::shell::files::Disk::new(root),
-                &name.to_string_lossy(),
-                &built.ret,
-                &defs,
-            )
-        })
+    let mut text = summary(&v, &built, &dir);
+    if let Target::Archive(root) = target
+        && let Some(moved) = against_earlier(root, &dir, &built.ret, &defs)
     {
         writeln!(text, "\n{moved}").unwrap();
     }
-    if let Some(note) = super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+    if let Some(note) =
+        inputs::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
     {
         writeln!(text, "\n{note}").unwrap();
     }
@@ -210,13 +236,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         )
         .unwrap();
     }
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     // The process ends when the build returns: handing the typed export and the validated
     // rows back to the allocator one string at a time would only delay the exit (about 1.5%
     // of a large build's time).
     std::mem::forget(export);
     std::mem::forget(v);
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// A `--generated-at` that `check` would call impossible for the period (C106): a return is
@@ -226,11 +252,9 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
     let Some(at) = args.generated_at else {
         return Ok(());
     };
-    let today = super::now().date;
+    let today = inputs::now().date;
     match yjb_return::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
-        Some(why) => Err(CommandError::Other(format!(
-            "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
-        ))),
+        Some(why) => Err(CommandError::GeneratedAt { at, why }),
         None => Ok(()),
     }
 }
@@ -239,28 +263,34 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
 /// a return there only with `--force`), or the first free folder of the archive for a
 /// submission (or a provisional return). Returns where it went, and where an old folder holding
 /// other files was kept, if so.
-fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
+fn place(
+    args: &Args,
+    target: Target,
+    files: &[(&str, &[u8])],
+) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
     let (period, provisional) = (args.period, args.provisional);
-    match &args.target {
-        Target::Folder { dir, force } => {
+    match target {
+        Target::Folder(dir) => {
             let mut staging = Staging::write(dir, files, &BUILD_FILES)
-                .map_err(|e| write_error(dir, &e, Some("--force")))?;
-            if *force && std::fs::symlink_metadata(dir).is_ok() {
+                .map_err(|e| write_error(dir, e, Some("--force")))?;
+            if args.force && std::fs::symlink_metadata(dir).is_ok() {
                 // Looked at again: the folder may have changed while the return was built.
-                check_target(args)?;
+                check_target(args, target)?;
                 let replaced = staging
                     .replace(dir)
-                    .map_err(|e| write_error(dir, &e, Some("--force")))?;
+                    .map_err(|e| write_error(dir, e, Some("--force")))?;
                 let kept = match replaced {
                     Replaced::KeptAt(path) => Some(path),
                     Replaced::Nothing | Replaced::Removed => None,
                 };
-                return Ok((dir.clone(), kept));
+                return Ok((dir.to_path_buf(), kept));
             }
             match staging.place_new(dir) {
-                Ok(()) => Ok((dir.clone(), None)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(dir)),
-                Err(e) => Err(write_error(dir, &e, Some("--force"))),
+                Ok(()) => Ok((dir.to_path_buf(), None)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(CommandError::ReturnExists(dir.to_path_buf()))
+                }
+                Err(e) => Err(write_error(dir, e, Some("--force"))),
             }
         }
         Target::Archive(root) => {
@@ -271,7 +301,7 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
             };
             let first = root.join(filing_folder(period, kind));
             let mut staging = Staging::write(&first, files, &BUILD_FILES)
-                .map_err(|e| write_error(&first, &e, None))?;
+                .map_err(|e| write_error(&first, e, None))?;
             // Another build may file the same quarter at the same moment: a taken number is
             // never replaced, the next one is tried.
             for n in first_free(root, period, kind).number()..=MAX_SUBMISSIONS {
@@ -279,40 +309,14 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
                 match staging.place_new(&dir) {
                     Ok(()) => return Ok((dir, None)),
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                    Err(e) => return Err(write_error(&dir, &e, None)),
+                    Err(e) => return Err(write_error(&dir, e, None)),
                 }
             }
-            let what = if provisional {
-                "provisional returns"
-            } else {
-                "submissions"
-            };
-            Err(CommandError::Other(format!(
-                "{} already holds {MAX_SUBMISSIONS} {what} of {period}; nothing was filed",
-                root.display()
-            )))
+            Err(CommandError::ArchiveFull {
+                root: root.to_path_buf(),
+                period,
+                provisional,
+            })
         }
     }
-}
-
-/// Why the return was not built and what to do next: a period the export does not cover is
-/// fixed on the command line; anything else in the case-management system.
-fn refusal(v: &Validation, args: &Args) -> String {
-    let period = args.period;
-    if let Some(yjb_return::validate::Refusal::Period { early }) = v.refusal() {
-        let early = if early {
-            ", or add --provisional for an early look (a provisional return is not fit to send)"
-        } else {
-            ""
-        };
-        return format!(
-            "The return was not built: the export does not cover {period}. Check --period{early}.\n"
-        );
-    }
-    format!(
-        "The return was not built: fix the errors above in the case-management system, export \
-         again and rerun build. To list them all in a workbook, run:\n  yjb-return validate \
-         \"{}\" --period \"{period}\" --report issues.xlsx\n",
-        args.export.display()
-    )
 }

@@ -113,7 +113,7 @@ pub fn diff(a: &DiffArgs, cx: &Context) -> Done {
                 }
             }
         };
-        engine::load_return(&root, name.as_deref()).map_err(fail)
+        engine::load_return(&root, name.as_deref()).map_err(|e| fail(e.to_string()))
     };
     let (old_name, old) = load(&a.old)?;
     let (new_name, new) = load(&a.new)?;

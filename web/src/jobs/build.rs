@@ -97,9 +97,7 @@ pub fn run(a: &Args, cx: &Context) -> Done {
             "the generation time {at} cannot be recorded: {why} (check C106); nothing was made"
         )));
     }
-    let export = v
-        .export()
-        .map_err(|e| fail(format!("{file}: {e}")))?;
+    let export = v.export().map_err(|e| fail(format!("{file}: {e}")))?;
     let acknowledged = write::acknowledged(v);
     let generated_at = at.unwrap_or(cx.now);
     let request = Request {
@@ -113,8 +111,7 @@ pub fn run(a: &Args, cx: &Context) -> Done {
     };
     cx.progress
         .stage("Counting the return and writing its files");
-    let built = write::build(&export, &loaded.defs, &request)
-        .map_err(|e| fail(e.to_string()))?;
+    let built = write::build(&export, &loaded.defs, &request).map_err(|e| fail(e.to_string()))?;
     let manifest = built.manifest.to_json();
     let mut files: Vec<(&str, &[u8])> = built
         .files

@@ -101,9 +101,7 @@ pub fn run(a: &Args, cx: &Context) -> Done {
         cx.progress.stage("Writing the redacted copy");
         let bytes =
             report::redact::render(v, &loaded.defs, &loaded.bytes).map_err(|e| match e {
-                report::redact::RedactError::Read(e) => {
-                    fail(format!("{file}: {e} ({})", e.code()))
-                }
+                report::redact::RedactError::Read(e) => fail(format!("{file}: {e} ({})", e.code())),
                 report::redact::RedactError::Write(_) => fail(
                     "the pseudonymised copy could not be made, which is a fault in this tool: \
                  please report it",

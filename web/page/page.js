@@ -534,8 +534,8 @@ function show(job, answer, results, form) {
     if (job === 'build' && answer.exit === 0) {
       parts.push(el('h3', {}, 'The return'));
       parts.push(el('p', {}, 'Download the zip and extract it into your archive folder (Windows makes the folder ' +
-        answer.files[0].name.replace(/\.zip$/, '') + ' for you). It holds a copy of the export, which names children: keep it inside the service. ' +
-        'Enter or upload the figures from return.xlsx in the YJB\'s portal (YJAF).'));
+        answer.files[0].name.replace(/\.zip$/, '') + ' for you). Enter or upload the figures from return.xlsx in the YJB\'s portal (YJAF). ' +
+        'To let Reproduce rebuild it later, put input.xlsx (a copy of the export, which names children: keep it inside the service) in the same folder.'));
       parts.push(downloads(answer.files));
       parts.push(words(answer.text, true));
     } else {

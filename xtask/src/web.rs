@@ -100,7 +100,7 @@ pub fn assemble(workspace: &Path, wasm: &[u8]) -> String {
     let mut page = template;
     for (key, value) in [
         ("{{CSP}}", csp.as_str()),
-        ("{{VERSION}}", concat!("v", env!("CARGO_PKG_VERSION"))),
+        ("{{VERSION}}", &format!("v{}", yjb_return::VERSION)),
         ("{{DEFINITIONS}}", definitions.as_str()),
         ("{{STYLE}}", read("style.css").trim_end()),
         ("{{WORKER}}", worker.trim_end()),
@@ -201,6 +201,8 @@ mod tests {
         assert!(csp.contains(&format!("'sha256-{hash}'")));
         assert_eq!(page.matches("<script>").count(), 1);
         assert!(!page.contains("{{"), "a placeholder was left");
+        // The page names the tool's version (the engine's), not the developer tasks'.
+        assert!(page.contains(&format!("yjb-return v{}", yjb_return::VERSION)));
         // Nothing in the page names a place on the network.
         for scheme in ["http://", "https://", "//cdn", "src=\"http"] {
             assert!(!page.contains(scheme), "{scheme} in the page");

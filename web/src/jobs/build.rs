@@ -1,8 +1,10 @@
-//! `build`: validate, then make the return. The page offers the return's folder as one zip
-//! laid out as `build --archive` files a quarter (`2024-25-Q2.zip`: the three outputs, the
-//! manifest, and the export as `input.xlsx` with its acknowledgements), so that the manifest
-//! is the archive's byte for byte, `reproduce` works after unzipping, and unzipped zips make
-//! an archive the scorecard reads.
+//! `build`: validate, then make the return. The page offers the return as one zip of its four
+//! files (`return.xlsx`, `return.xml`, `return.json`, `manifest.json`), byte for byte those
+//! `build --archive` files for the quarter with the same generation time (the manifest names
+//! the export as the archive keeps it, `input.xlsx`); the zip is named as that folder, so
+//! that extracting it into the archive files the quarter. The export, which names children,
+//! is never in the zip: it is offered on its own, named `input.xlsx`, for the officer to put
+//! beside the return so that `reproduce` can rebuild it.
 
 use std::rc::Rc;
 
@@ -119,10 +121,6 @@ pub fn run(a: &Args, cx: &Context) -> Done {
         .map(|(n, b)| (*n, b.as_slice()))
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
-    files.push((ARCHIVED_INPUT, &loaded.bytes));
-    if let Some(s) = &loaded.sidecar {
-        files.push((ARCHIVED_SIDECAR, &s.bytes));
-    }
     let kind = if a.provisional {
         Filing::Provisional(1)
     } else {
@@ -156,8 +154,7 @@ pub fn run(a: &Args, cx: &Context) -> Done {
     answer.file(
         &folder,
         zip(&files, generated_at),
-        "the return's folder for your archive, with a copy of the export: keep it inside the \
-         service",
+        "the return: return.xlsx, return.xml, return.json and manifest.json",
     );
     for (name, what) in [
         (RETURN_XLSX, "the return for people"),
@@ -167,6 +164,21 @@ pub fn run(a: &Args, cx: &Context) -> Done {
         if let Some(bytes) = built.file(name) {
             answer.file(name, bytes.to_vec(), what);
         }
+    }
+    // What `build --archive` keeps beside the return, so that `reproduce` can rebuild it: the
+    // very bytes validated, under the names the manifest records.
+    answer.file(
+        ARCHIVED_INPUT,
+        loaded.bytes,
+        "the export as the archive keeps it, for reproduce: it names children, keep it inside \
+         the service",
+    );
+    if let Some(s) = loaded.sidecar {
+        answer.file(
+            ARCHIVED_SIDECAR,
+            s.bytes,
+            "the acknowledgements as the archive keeps them, beside input.xlsx",
+        );
     }
     Ok(answer)
 }

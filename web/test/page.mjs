@@ -4,13 +4,15 @@
 // console error; every control labelled and reachable by keyboard.
 //
 //   node web/test/page.mjs [--page target/web/yjb-return.html] [--binary target/debug/yjb-return]
-//        [--screenshots DIR] [--bench N]
+//        [--screenshots DIR] [--bench N] [--huge N]
 //
 // It needs Debian's chromium (/usr/bin/chromium, or CHROMIUM) and playwright-core from npm
 // (PLAYWRIGHT_CORE, by default target/web-test/node_modules/playwright-core), which drives it
 // without downloading a browser. With CI set, a missing tool is a failure, never a skip.
 // `--bench N` times validate and build of an N-intervention export in the page and in the
-// binary (README "Performance"); no test asserts a time.
+// binary (README "Performance"); no test asserts a time. `--huge N` builds from an
+// N-intervention export (1000000: Excel's largest sheet) and holds the page to an answer or a
+// sentence, never a crashed tab (too slow for CI; README says what it gave).
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +30,7 @@ const pagePath = path.resolve(option('--page', path.join(root, 'target/web/yjb-r
 const binary = path.resolve(option('--binary', path.join(root, 'target/debug/yjb-return')));
 const screenshots = option('--screenshots', null);
 const bench = option('--bench', null);
+const huge = option('--huge', null);
 const chromiumPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const playwrightPath = process.env.PLAYWRIGHT_CORE || path.join(root, 'target/web-test/node_modules/playwright-core');
 
@@ -389,6 +392,27 @@ if (bench) {
     for (const r of rows) {
       console.log(`  ${r.job}: binary ${(r.binary / 1000).toFixed(2)} s, page ${(r.page / 1000).toFixed(2)} s, ratio ${(r.page / r.binary).toFixed(2)}`);
     }
+  });
+}
+
+if (huge) {
+  await test(`a ${huge}-intervention export is built or refused with a sentence, never a crashed tab`, async () => {
+    const file = path.join(work, `huge-${huge}.xlsx`);
+    execFileSync('cargo', ['run', '--quiet', '--release', '-p', 'xtask', '--', 'bench-generate', huge, file], { cwd: root, stdio: 'inherit' });
+    await tab('build');
+    await page.setInputFiles('#b-export', file);
+    await page.click('#build [data-clear="b-ack"]');
+    await page.selectOption('#b-period', '2024-25 Q2');
+    await generatedAt('build', GENERATED);
+    const { banner, ms } = await submit('build');
+    console.log(`  ${huge} interventions (${(fs.statSync(file).size / 1e6).toFixed(1)} MB): "${banner.slice(0, 160)}" after ${(ms / 1000).toFixed(1)} s`);
+    assert(banner.startsWith('Built the 2024-25 Q2 return') || banner.includes('ran out of memory'), banner);
+    // The page still works: a small job after it is answered.
+    await tab('validate');
+    await page.setInputFiles('#v-export', path.join(samples, '2024-25/q2-export.xlsx'));
+    await page.selectOption('#v-period', '2024-25 Q2');
+    const after = await submit('validate');
+    assert(after.banner.includes('passed') || after.banner.includes('Verdict'), after.banner);
   });
 }
 

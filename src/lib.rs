@@ -19,6 +19,9 @@
 //! [`folder`], the [`schema`] language and the versioned [`definitions`] written in it, and
 //! [`workbook_bytes`], which makes a workbook's bytes the same whichever system wrote it.
 
+/// The tool's version, as every report, manifest and page names it.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
 pub mod audit;
 pub mod export;
 pub mod kpi;

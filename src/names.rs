@@ -90,6 +90,16 @@ pub fn submission_folder(period: Period, n: u32) -> String {
     filing_folder(period, Filing::Submission(n))
 }
 
+/// The first number of a kind of filing whose folder is free in `archive` (a hint: another
+/// build may take it first, so the command line places its folder create-exclusively and
+/// moves on to the next number if it is taken; the browser page names its zip by it).
+pub fn first_free(archive: &dyn crate::folder::Folder, period: Period, kind: Filing) -> Filing {
+    (1..MAX_SUBMISSIONS)
+        .map(|n| kind.numbered(n))
+        .find(|f| archive.entry(&filing_folder(period, *f)).is_none())
+        .unwrap_or(kind.numbered(MAX_SUBMISSIONS))
+}
+
 /// A number of 2 or more written as the archive writes it: digits, no leading zero.
 fn number_from_2(text: &str) -> Option<u32> {
     if text.is_empty()
@@ -174,6 +184,31 @@ pub const COVER: &str = "Cover";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_first_free_number_of_each_kind() {
+        let mut archive = crate::folder::Memory::new("archive");
+        let p: Period = "2024-25 Q4".parse().unwrap();
+        assert_eq!(
+            first_free(&archive, p, Filing::Provisional(1)),
+            Filing::Provisional(1)
+        );
+        archive.mkdir("2024-25-Q4-provisional");
+        assert_eq!(
+            first_free(&archive, p, Filing::Provisional(1)),
+            Filing::Provisional(2)
+        );
+        // A provisional return takes no submission's number; a file takes a folder's name.
+        assert_eq!(
+            first_free(&archive, p, Filing::Submission(1)),
+            Filing::Submission(1)
+        );
+        archive.insert("2024-25-Q4", b"not a folder".to_vec());
+        assert_eq!(
+            first_free(&archive, p, Filing::Submission(1)),
+            Filing::Submission(2)
+        );
+    }
 
     #[test]
     fn folder_names_round_trip() {

@@ -2,10 +2,12 @@
 //! ([`check`]), compared with one another ([`diff`]), and rebuilt from their manifests.
 
 pub mod check;
+pub mod checked;
 pub mod diff;
 pub mod edits;
 pub mod record;
 pub mod reproduce;
+pub mod resubmission;
 
 use crate::date::Date;
 use crate::definitions::{Severity, Source};
@@ -221,6 +223,44 @@ pub fn load_document(folder: &dyn Folder, name: &str) -> Result<Document, Box<Fi
         ))
     })?;
     document(&file, &bytes)
+}
+
+/// Why [`load_return`] has no return to give.
+#[derive(Debug, thiserror::Error)]
+pub enum Unloaded {
+    /// A folder holding neither return.json nor return.xml; `advice` says what it holds.
+    #[error("{dir} holds no return.json or return.xml{}", .advice.as_deref().map(|a| format!("; {a}")).unwrap_or_default())]
+    NoReturn { dir: String, advice: Option<String> },
+    /// A file that cannot be read as a return.
+    #[error("{file}: {} ({})", .finding.message, .finding.code)]
+    Unreadable { file: String, finding: Box<Finding> },
+}
+
+/// The return `diff` compares: the file `name` of `folder`, or (`None`) the folder's
+/// return.json, else its return.xml. Gives how messages name the file, and the return.
+pub fn load_return(
+    folder: &dyn Folder,
+    name: Option<&str>,
+) -> Result<(String, crate::measures::Return), Unloaded> {
+    let name = match name {
+        Some(name) => name,
+        None => [RETURN_JSON, RETURN_XML]
+            .into_iter()
+            .find(|n| folder.entry(n).is_some())
+            .ok_or_else(|| Unloaded::NoReturn {
+                dir: folder.path(),
+                advice: crate::recognise::folder_advice(
+                    folder,
+                    crate::recognise::Wanted::Return,
+                    "diff",
+                ),
+            })?,
+    };
+    let file = folder.shown(name);
+    match load_document(folder, name) {
+        Ok(doc) => Ok((file, doc.ret)),
+        Err(finding) => Err(Unloaded::Unreadable { file, finding }),
+    }
 }
 
 /// Reads one return file from its bytes; `file` names it as the user would (its ending says

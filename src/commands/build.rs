@@ -22,8 +22,7 @@ use yjb_return::names::{
 };
 use yjb_return::period::Period;
 use yjb_return::report;
-use yjb_return::validate::{Cells, Options, Validation, input};
-use yjb_return::write::manifest::AcknowledgedQuery;
+use yjb_return::validate::{Cells, Options, input};
 use yjb_return::write::{self, Request};
 
 /// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
@@ -186,7 +185,7 @@ pub fn run(
         file: file.clone(),
         source,
     })?;
-    let acknowledged = acknowledged(&v);
+    let acknowledged = write::acknowledged(&v);
     let input_path = match target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
         Target::Folder(_) => crate::shell::files::resolved_for_record(&args.export),
@@ -320,20 +319,4 @@ fn place(
             })
         }
     }
-}
-
-/// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.
-fn acknowledged(v: &Validation) -> Vec<AcknowledgedQuery> {
-    v.findings
-        .iter()
-        .filter_map(|f| {
-            Some(AcknowledgedQuery {
-                code: f.code.clone(),
-                sheet: f.sheet.clone().unwrap_or_default(),
-                row: f.row,
-                column: f.column.clone(),
-                explanation: f.acknowledged.clone()?,
-            })
-        })
-        .collect()
 }

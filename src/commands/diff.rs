@@ -8,10 +8,10 @@ use super::error::CommandError;
 use super::exit::Exit;
 use super::inputs;
 use super::outputs;
+use yjb_return::audit::Unloaded;
 use yjb_return::audit::diff;
 use yjb_return::definitions::Definitions;
 use yjb_return::measures::Return;
-use yjb_return::names::{RETURN_JSON, RETURN_XML};
 
 /// Compare two returns: every figure that changed, and the percentage points moved.
 ///
@@ -34,30 +34,30 @@ pub struct Args {
     pub format: Format,
 }
 
-/// A return from a folder (its return.json, else return.xml) or from one of its files.
+/// A return from a folder (its return.json, else return.xml) or from one of its files
+/// ([`yjb_return::audit::load_return`] on disk).
 fn load(path: &Path) -> Result<(String, Return), CommandError> {
-    let file = if path.is_dir() {
-        [RETURN_JSON, RETURN_XML]
-            .iter()
-            .map(|n| path.join(n))
-            .find(|p| p.exists())
-            .ok_or_else(|| CommandError::NoReturnIn {
-                dir: path.to_path_buf(),
-                names: "return.json or return.xml",
-                advice: yjb_return::recognise::folder_advice(
-                    &crate::shell::files::Disk::new(path),
-                    yjb_return::recognise::Wanted::Return,
-                    "diff",
-                ),
-            })?
+    let (folder, name) = if path.is_dir() {
+        (path.to_path_buf(), None)
     } else {
-        path.to_path_buf()
+        let folder = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        (folder, Some(name))
     };
-    let doc = inputs::document(&file).map_err(|finding| CommandError::ReturnUnreadable {
-        file: file.clone(),
-        finding,
-    })?;
-    Ok((file.display().to_string(), doc.ret))
+    let disk = crate::shell::files::Disk::new(&folder);
+    yjb_return::audit::load_return(&disk, name.as_deref()).map_err(|e| match e {
+        Unloaded::NoReturn { advice, .. } => CommandError::NoReturnIn {
+            dir: path.to_path_buf(),
+            names: "return.json or return.xml",
+            advice,
+        },
+        Unloaded::Unreadable { file, finding } => CommandError::ReturnUnreadable {
+            file: PathBuf::from(file),
+            finding,
+        },
+    })
 }
 
 pub fn run(

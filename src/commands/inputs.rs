@@ -112,18 +112,6 @@ pub fn now() -> yjb_return::date::Timestamp {
     yjb_return::date::Timestamp::from_unix_seconds(secs)
 }
 
-/// Reads one return file from disk as `check` reads it (a file that cannot be read as a
-/// return is a finding).
-pub fn document(
-    path: &Path,
-) -> Result<yjb_return::audit::check::Document, Box<yjb_return::validate::Finding>> {
-    let folder = path.parent().map_or_else(PathBuf::new, Path::to_path_buf);
-    let name = path
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    yjb_return::audit::load_document(&crate::shell::files::Disk::new(folder), &name)
-}
-
 /// Reads a whole input file of a kind, within that kind's size cap, with an error that
 /// names it.
 pub fn read_input(path: &Path, kind: crate::shell::files::Kind) -> Result<Vec<u8>, CommandError> {

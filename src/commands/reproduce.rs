@@ -3,7 +3,6 @@
 //! this reads the manifest, the input and the definitions, writes `--out`, prints the verdict
 //! and exits 0 reproduced, 1 not reproduced, 2 could not be attempted.
 
-use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -135,15 +134,11 @@ pub fn run(
             outcome,
             validation,
         }) => {
-            let mut text = format!("{}\n", outcome.headline);
-            for r in &outcome.reasons {
-                writeln!(text, "  - {r}").unwrap();
-            }
-            text.push_str(&report::terminal::render(
+            let text = yjb_return::audit::reproduce::verdict::render_invalid(
+                &outcome,
                 &validation,
-                &outcome.input,
                 Some(report::terminal::DEFAULT_LIMIT),
-            ));
+            );
             outputs::print(out, &text)?;
             return Ok(Exit::Findings);
         }
@@ -208,14 +203,10 @@ fn scorecard(
         Ok(r) => r,
         Err(e @ MakeError::Unreadable(_)) => return Err(e.into()),
         Err(MakeError::Invalid(problems)) => {
-            let mut text = format!(
-                "NOT reproduced: the scorecard of {} can no longer be made; its inputs now have \
-                 errors:\n",
-                manifest.display()
+            let text = yjb_return::scorecard::reproduce::render_invalid(
+                &manifest.display().to_string(),
+                &problems,
             );
-            for p in &problems {
-                writeln!(text, "  {p}").unwrap();
-            }
             outputs::print(out, &text)?;
             return Ok(Exit::Findings);
         }

@@ -12,9 +12,8 @@ use super::outputs;
 use crate::shell::atomic::{Replaced, Staging};
 use crate::shell::folders::check_scorecard_replaceable;
 use yjb_return::date::Timestamp;
-use yjb_return::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use yjb_return::period::Period;
-use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
+use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, MakeError};
 
 /// Draw the board's scorecard from the archive that `build --archive` fills: every
 /// indicator by quarter against local targets, with RAG, directions of travel, trends and
@@ -223,18 +222,7 @@ pub fn run(
             .place_new(&args.out)
             .map_err(|e| outputs::write_error(&args.out, e, Some("--force")))?;
     }
-    let mut text = summary(&made, &args.out);
-    if let Some(p) = made.scorecard.paper.publication {
-        writeln!(
-            text,
-            "\nThis is the publication copy: every count from 1 to {} is shown as c, and so is \
-             every figure worked out from one. The commentary, target notes and owners are \
-             printed as written: they are not checked for small numbers, so read them before \
-             you publish.",
-            p.below - 1
-        )
-        .unwrap();
-    }
+    let mut text = yjb_return::scorecard::account::render(&made, &args.out.display().to_string());
     if let Some(path) = kept {
         writeln!(
             text,
@@ -246,75 +234,4 @@ pub fn run(
     }
     outputs::print(out, &text)?;
     Ok(Exit::Ok)
-}
-
-fn summary(made: &Made, dir: &Path) -> String {
-    let s = &made.scorecard;
-    let mut t = String::new();
-    let first = s
-        .window
-        .first()
-        .map(ToString::to_string)
-        .unwrap_or_default();
-    writeln!(
-        t,
-        "Wrote the scorecard of {} ({}), {} quarters from {first} to {}, in {}",
-        s.yjs_name,
-        s.yjs_code,
-        s.window.len(),
-        s.to,
-        dir.display()
-    )
-    .unwrap();
-    for (name, what) in [
-        (
-            SCORECARD_XLSX,
-            "for the board pack: scorecard, charts, data, guidance, sources",
-        ),
-        (
-            SCORECARD_HTML,
-            "one page to open in a browser or print on A4",
-        ),
-        (SCORECARD_JSON, "every value and status, for other programs"),
-        (MANIFEST_JSON, "how it was made, for `reproduce`"),
-    ] {
-        writeln!(t, "  {name:<16}{what}").unwrap();
-    }
-    let sum = s.summary();
-    writeln!(
-        t,
-        "At {}: {} green, {} amber, {} red, {} without a target, {} without data.",
-        s.to, sum.green, sum.amber, sum.red, sum.no_target, sum.no_data
-    )
-    .unwrap();
-    let exceptions: Vec<&str> = s
-        .cards
-        .iter()
-        .filter(|c| c.is_exception())
-        .map(|c| c.indicator.id.as_str())
-        .collect();
-    if !exceptions.is_empty() {
-        writeln!(t, "Exceptions (a page each): {}", exceptions.join(", ")).unwrap();
-    }
-    if !s.gaps.is_empty() {
-        let gaps: Vec<String> = s.gaps.iter().map(ToString::to_string).collect();
-        writeln!(
-            t,
-            "Gaps (no return on file, left empty): {}",
-            gaps.join(", ")
-        )
-        .unwrap();
-    }
-    if !made.warnings.is_empty() {
-        writeln!(
-            t,
-            "\n{} warning(s) on the archive and the returns read:",
-            made.warnings.len()
-        )
-        .unwrap();
-        for w in &made.warnings {
-            writeln!(t, "  {w}").unwrap();
-        }
-    }
-    t
 }

@@ -254,13 +254,9 @@ pub fn run(
 /// are, and the command that runs them: with the quarter the export most likely covers (the
 /// last one ended when it was taken), or an example when its extract date is unknown.
 fn period_not_given(v: &Validation, export: &Path) -> String {
-    let taken = v
-        .sheet("Service")
-        .and_then(|s| s.rows.first())
-        .and_then(|r| r.date("extract_date"));
-    let (period, why) = match taken {
-        Some(d) => (
-            Period::latest_complete(d),
+    let (period, why) = match v.likely_period() {
+        Some((d, period)) => (
+            period,
             format!(
                 " (the last quarter that had ended when this export was taken, on {})",
                 d.long()

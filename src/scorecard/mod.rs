@@ -8,6 +8,7 @@
 //! (with [`svg`] charts), [`json`], and the [`manifest`] that lets `reproduce` prove it. Like
 //! `write`, everything here is pure: the command reads the files and writes the folder.
 
+pub mod account;
 pub mod archive;
 mod assemble;
 pub mod exact;

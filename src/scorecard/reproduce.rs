@@ -15,6 +15,19 @@ use crate::hash::sha256_hex;
 use crate::names::SCORECARD_JSON;
 use crate::period::Period;
 
+/// What a reproduction says when the scorecard can no longer be made because its inputs now
+/// have errors ([`MakeError::Invalid`]): not reproduced, with each problem.
+pub fn render_invalid(manifest_shown: &str, problems: &[String]) -> String {
+    let mut text = format!(
+        "NOT reproduced: the scorecard of {manifest_shown} can no longer be made; its inputs now \
+         have errors:\n"
+    );
+    for p in problems {
+        writeln!(text, "  {p}").unwrap();
+    }
+    text
+}
+
 /// One output of a scorecard's manifest, and what the reproduction found.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct FileCheck {

@@ -14,14 +14,10 @@ use yjb_return::scorecard::FILES as SCORECARD_FILES;
 use yjb_return::scorecard::manifest::{KIND, ScorecardManifest};
 use yjb_return::write::manifest::Manifest;
 
-/// The first number of a kind of filing whose folder is free under an archive root (a hint:
-/// another build may take it first, so the caller places its folder create-exclusively and
-/// moves on to the next number if it is taken).
+/// The first number of a kind of filing whose folder is free under an archive root
+/// ([`yjb_return::names::first_free`] on disk).
 pub fn first_free(root: &Path, period: Period, kind: Filing) -> Filing {
-    (1..MAX_SUBMISSIONS)
-        .map(|n| kind.numbered(n))
-        .find(|f| !root.join(filing_folder(period, *f)).exists())
-        .unwrap_or(kind.numbered(MAX_SUBMISSIONS))
+    yjb_return::names::first_free(&crate::shell::files::Disk::new(root), period, kind)
 }
 
 /// Why `build --out --force` may not replace a folder: the end of the sentence "cannot replace

@@ -38,7 +38,7 @@ use extract::{extract_not_in_future, service_checks};
 pub use finding::{Finding, Related};
 use header::match_sheets;
 pub use validation::{
-    Cells, Options, PERIOD_RULES, RuleRun, RuleStatus, SheetData, TODAY_RULE, Validation,
+    Cells, Options, PERIOD_RULES, Refusal, RuleRun, RuleStatus, SheetData, TODAY_RULE, Validation,
 };
 
 /// Applies every rule of the definitions to a workbook whose cells are already in memory.

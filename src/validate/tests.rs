@@ -1109,6 +1109,53 @@ fn e450_a_period_that_starts_after_the_export_is_always_an_error() {
 }
 
 #[test]
+fn a_return_is_refused_for_its_period_alone_or_for_errors_to_fix() {
+    let at = |fx: &Fixture, period: &str| {
+        fx.run_with(&Options {
+            period: period.parse().ok(),
+            ..defaults()
+        })
+    };
+    let clean = Fixture::clean();
+    assert_eq!(at(&clean, "2024-25 Q2").refusal(), None);
+    // Taken before the period ended: the period is to be checked, or a provisional return made.
+    assert_eq!(
+        at(&clean, "2024-25 Q3").refusal(),
+        Some(Refusal::Period { early: true })
+    );
+    // Taken before it began: the period is to be checked; no provisional return helps.
+    assert_eq!(
+        at(&clean, "2026-27 Q2").refusal(),
+        Some(Refusal::Period { early: false })
+    );
+    // An error in the data blocks whatever the period.
+    let bad = Fixture::clean().set("Interventions", 0, "end_date", "2024-13-01");
+    assert_eq!(at(&bad, "2024-25 Q2").refusal(), Some(Refusal::Errors));
+    assert_eq!(at(&bad, "2024-25 Q3").refusal(), Some(Refusal::Errors));
+}
+
+#[test]
+fn the_likely_period_is_the_last_quarter_ended_when_the_export_was_taken() {
+    let v = Fixture::clean().run();
+    let (taken, period) = v.likely_period().unwrap();
+    assert_eq!(taken, crate::date::Date::new(2024, 10, 18).unwrap());
+    assert_eq!(period.to_string(), "2024-25 Q2");
+    // Taken on the day Q2 closes, Q2 is whole; the day before, only Q1 is.
+    let on = |day: &str| {
+        let v = Fixture::clean()
+            .set("Service", 0, "extract_date", day)
+            .run();
+        v.likely_period().unwrap().1.to_string()
+    };
+    assert_eq!(on("2024-09-30"), "2024-25 Q2");
+    assert_eq!(on("2024-09-29"), "2024-25 Q1");
+    let v = Fixture::clean()
+        .set("Service", 0, "extract_date", "someday")
+        .run();
+    assert_eq!(v.likely_period(), None);
+}
+
+#[test]
 fn w452_an_export_taken_after_the_following_quarter_ended_is_a_query() {
     // 2024-25 Q2 ends on 30 September 2024; the quarter following it, Q3, on 31 December.
     let q2: Period = "2024-25 Q2".parse().unwrap();

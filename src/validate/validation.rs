@@ -173,4 +173,48 @@ impl Validation {
             "passed"
         }
     }
+
+    /// Why no return can be built from this export, if none can: an error not acknowledged,
+    /// or a rule that failed inside the tool. Every shell words it its own way.
+    pub fn refusal(&self) -> Option<Refusal> {
+        if self.internal_failures() == 0 && !self.has_errors() {
+            return None;
+        }
+        let blocking: Vec<&str> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
+            .map(|f| f.code.as_str())
+            .collect();
+        let period_only =
+            !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451");
+        Some(if period_only {
+            Refusal::Period {
+                early: blocking.contains(&"E451"),
+            }
+        } else {
+            Refusal::Errors
+        })
+    }
+
+    /// The export's extract date and the quarter it most likely covers (the last one that had
+    /// ended when it was taken), when its Service sheet gives the date.
+    pub fn likely_period(&self) -> Option<(crate::date::Date, Period)> {
+        let taken = self
+            .sheet("Service")
+            .and_then(|s| s.rows.first())
+            .and_then(|r| r.date("extract_date"))?;
+        Some((taken, Period::latest_complete(taken)))
+    }
+}
+
+/// Why a return cannot be built from a validated export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// The only errors say the export does not cover the period (E450, E451): the period is
+    /// to be checked, not the data. `early`: the export was taken before the period ended
+    /// (E451), so a provisional return could be built from it.
+    Period { early: bool },
+    /// Errors to fix in the case-management system (or a rule failed inside the tool).
+    Errors,
 }

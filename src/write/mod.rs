@@ -9,6 +9,7 @@
 
 pub mod json;
 pub mod manifest;
+pub mod summary;
 pub mod template;
 pub mod workbook;
 pub mod xml;
@@ -75,6 +76,23 @@ pub enum BuildError {
          data: please report it ({0})"
     )]
     Workbook(String),
+}
+
+/// The warnings of a validated export acknowledged with an explanation: they travel into the
+/// manifest and the workbook's notes.
+pub fn acknowledged(v: &crate::validate::Validation) -> Vec<AcknowledgedQuery> {
+    v.findings
+        .iter()
+        .filter_map(|f| {
+            Some(AcknowledgedQuery {
+                code: f.code.clone(),
+                sheet: f.sheet.clone().unwrap_or_default(),
+                row: f.row,
+                column: f.column.clone(),
+                explanation: f.acknowledged.clone()?,
+            })
+        })
+        .collect()
 }
 
 /// The explanations of acknowledged queries as they appear in the workbook's notes.

@@ -4,13 +4,15 @@
 //! findings, and the acknowledgements of the one query that is right). The output is
 //! byte-identical on every run; a test holds the committed files to it.
 //!
-//! Also the benchmarks (`bench`, `bench-pandas`, ...) and the release zips (`dist`).
+//! Also the benchmarks (`bench`, `bench-pandas`, ...), the release zips (`dist`) and the
+//! browser page (`web`).
 
 mod bench;
 mod dist;
 mod flawed;
 mod northshire;
 mod pandas;
+mod web;
 mod xlsx;
 
 use std::path::{Path, PathBuf};
@@ -134,6 +136,10 @@ fn main() {
                 println!("wrote {}", zip.display());
             }
         }
+        Some("web") => {
+            let options = web::options(&workspace(), &args[1..]);
+            web::run(&workspace(), &options);
+        }
         Some("pandas-check") => {
             if !pandas::check_command(&workspace(), &args[1..]) {
                 std::process::exit(1);
@@ -146,7 +152,8 @@ fn main() {
                  cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg\n       \
                  cargo run -p xtask --release -- bench-pandas [--sizes 10000,50000,200000] [--engines calamine,openpyxl] [--openpyxl-rounds R] [--dir DIR]\n       \
                  cargo run -p xtask --release -- pandas-check [EXPORT PERIOD]...\n       \
-                 cargo xtask dist [--version vX.Y.Z] [--out DIR] [--target TRIPLE]... [--binary PLATFORM=PATH]..."
+                 cargo xtask dist [--version vX.Y.Z] [--out DIR] [--target TRIPLE]... [--binary PLATFORM=PATH]...\n       \
+                 cargo xtask web [--out DIR]"
             );
             std::process::exit(2);
         }

@@ -102,6 +102,23 @@ pub fn headline(
     }
 }
 
+/// What a reproduction says when the archived input no longer validates: the verdict, the
+/// reasons, then the validation's findings (`limit` caps them; `None`: all).
+pub fn render_invalid(
+    o: &Outcome,
+    validation: &crate::validate::Validation,
+    limit: Option<usize>,
+) -> String {
+    let mut text = format!("{}\n", o.headline);
+    for r in &o.reasons {
+        writeln!(text, "  - {r}").unwrap();
+    }
+    text.push_str(&crate::report::terminal::render(
+        validation, &o.input, limit,
+    ));
+    text
+}
+
 pub fn render_text(o: &Outcome) -> String {
     let mut s = String::new();
     writeln!(s, "{}", o.headline).unwrap();

@@ -60,13 +60,16 @@ pub(super) fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
 /// A sheet named `name`, written top to bottom: in constant-memory mode when its rows come
 /// `in_order`, keeping one row in memory and the rest in an unnamed temporary file that the
 /// operating system removes even if the tool is killed. Should the temporary folder refuse the file, the
-/// sheet is kept in memory instead: the report still appears, at some cost in memory.
+/// sheet is kept in memory instead: the report still appears, at some cost in memory. Where there
+/// is no operating system (WebAssembly in a browser: no temporary folder, and asking for one
+/// stops the module) it is always kept in memory.
 pub(crate) fn streaming_sheet<'w>(
     wb: &'w mut Workbook,
     name: &str,
     in_order: bool,
 ) -> Result<&'w mut Worksheet, XlsxError> {
-    if !(in_order && wb.add_worksheet_with_constant_memory().is_ok()) {
+    const NO_TEMPORARY_FOLDER: bool = cfg!(all(target_family = "wasm", target_os = "unknown"));
+    if !(in_order && !NO_TEMPORARY_FOLDER && wb.add_worksheet_with_constant_memory().is_ok()) {
         wb.add_worksheet();
     }
     let last = wb.worksheets().len().saturating_sub(1);

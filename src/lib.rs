@@ -20,6 +20,7 @@
 //! [`workbook_bytes`], which makes a workbook's bytes the same whichever system wrote it.
 
 pub mod audit;
+pub mod explain;
 pub mod export;
 pub mod kpi;
 pub mod measures;

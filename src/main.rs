@@ -215,6 +215,7 @@ enum Command {
         #[arg(long, value_name = "N", requires = "publication", value_parser = parse_suppress_below)]
         suppress_below: Option<u32>,
     },
+    Explain(commands::explain::Args),
     /// List every validation rule: its code, severity and what it checks.
     Rules {
         #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
@@ -484,6 +485,10 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<i32, CommandError> {
             },
             out,
         ),
+        Command::Explain(mut args) => {
+            args.definitions = cli.definitions;
+            commands::explain::run(&args, out)
+        }
         Command::Rules { format } => {
             let defs = commands::definitions(cli.definitions.as_deref(), None)?;
             let format = match format {

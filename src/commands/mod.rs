@@ -4,6 +4,7 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod explain;
 pub mod reproduce;
 pub mod rules;
 pub mod scorecard;

@@ -1,0 +1,124 @@
+//! The tally that keeps the records: it hears the KPIs' decisions as the build's counter does
+//! (and keeps its sums, so the figures are the very ones a build makes), and keeps each record
+//! of a family that was asked for, with its reason.
+
+use std::collections::BTreeMap;
+
+use super::model::{Collected, Entry, Status};
+use crate::kpi::tally::{Counter, Family, FamilyDef, Reason, Tally, Verdict};
+
+pub struct Collector<'s> {
+    counter: Counter,
+    /// Each family's records; `None` for a family not asked for.
+    entries: Vec<Option<Vec<Entry>>>,
+    wanted: &'s dyn Fn(&FamilyDef) -> bool,
+    /// The export's own name of each sheet, by the dictionary's name.
+    sheets: &'s BTreeMap<String, String>,
+}
+
+impl<'s> Collector<'s> {
+    pub fn new(
+        wanted: &'s dyn Fn(&FamilyDef) -> bool,
+        sheets: &'s BTreeMap<String, String>,
+    ) -> Collector<'s> {
+        Collector {
+            counter: Counter::default(),
+            entries: Vec::new(),
+            wanted,
+            sheets,
+        }
+    }
+
+    fn keep(&mut self, f: Family, part: usize, status: Status, amount: i64, r: Reason) {
+        let Some(list) = &mut self.entries[f.0] else {
+            return;
+        };
+        let sheet = self
+            .sheets
+            .get(r.sheet)
+            .cloned()
+            .unwrap_or_else(|| r.sheet.to_string());
+        list.push(Entry {
+            status,
+            part,
+            sheet,
+            table: r.sheet,
+            row: r.row,
+            ids: r
+                .ids
+                .into_iter()
+                .map(|(k, v)| (k, v.into_owned()))
+                .collect(),
+            key: r.key,
+            fields: r.fields,
+            amount,
+            why: r.why,
+            rule: None,
+        });
+    }
+
+    /// The families with their figures and records.
+    pub fn finish(self) -> Vec<Collected> {
+        let counter = self.counter;
+        self.entries
+            .into_iter()
+            .enumerate()
+            .map(|(i, entries)| {
+                let (parts, all) = counter.figures(Family(i));
+                Collected {
+                    def: counter.def(Family(i)).clone(),
+                    parts,
+                    all,
+                    entries,
+                }
+            })
+            .collect()
+    }
+}
+
+impl<'a> Tally<'a> for Collector<'_> {
+    const EXPLAINING: bool = true;
+
+    fn family(&mut self, def: FamilyDef) -> Family {
+        self.entries.push((self.wanted)(&def).then(Vec::new));
+        self.counter.family(def)
+    }
+
+    fn decide(
+        &mut self,
+        f: Family,
+        part: usize,
+        verdict: Verdict,
+        why: impl FnOnce() -> Reason<'a>,
+    ) {
+        self.counter.decide(f, part, verdict, Reason::default);
+        if self.entries[f.0].is_none() {
+            return;
+        }
+        match verdict {
+            Verdict::Yes(n) => self.keep(f, part, Status::Counted, n, why()),
+            Verdict::No if self.counter.def(f).denominator.is_some() => {
+                self.keep(f, part, Status::Outside, 0, why());
+            }
+            Verdict::No | Verdict::Out => {}
+        }
+    }
+
+    fn near_miss(
+        &mut self,
+        f: Family,
+        part: usize,
+        rule: &'static str,
+        why: impl FnOnce() -> Reason<'a>,
+    ) {
+        if self.entries[f.0].is_none() {
+            return;
+        }
+        self.keep(f, part, Status::NearMiss, 0, why());
+        if let Some(Some(list)) = self.entries.get_mut(f.0)
+            && let Some(last) = list.last_mut()
+        {
+            last.rule = Some(rule);
+        }
+    }
+}

@@ -18,6 +18,9 @@ pub mod select;
 pub mod text;
 pub mod xlsx;
 
+#[cfg(test)]
+mod tests;
+
 use std::collections::BTreeMap;
 
 use crate::definitions::Definitions;

@@ -158,7 +158,7 @@ fn nearest(name: &str, known: &[String]) -> Vec<String> {
     let best = scored.first().map_or(0, |s| s.0);
     scored
         .into_iter()
-        .take_while(|(d, _, _)| *d <= best.max(1) + 1 && *d <= plain.chars().count().max(2))
+        .take_while(|(d, _, _)| *d <= best.max(1) + 1 && *d <= (plain.chars().count() / 2).max(2))
         .take(3)
         .map(|(_, _, c)| c.clone())
         .collect()

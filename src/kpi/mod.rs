@@ -37,7 +37,7 @@ pub mod kpi9;
 pub mod reoffending;
 pub mod tally;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 use crate::export::records::Export;
 use crate::measures::Measures;

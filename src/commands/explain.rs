@@ -137,19 +137,29 @@ fn one(
         );
     }
     progress.done();
-    let text = match (args.format, args.out.is_some() && args.measures.is_empty()) {
-        (Format::Json, _) => {
-            eprint!("{written}");
-            explain::json::render(&x, &source, &warnings)
-        }
-        // The workbook holds every measure: the terminal says where, not all of it.
-        (Format::Text, true) => format!(
+    if args.format == Format::Json {
+        eprint!("{written}");
+        // Written as it is made: the explanation of a large export runs to hundreds of MB.
+        let mut buffered = std::io::BufWriter::new(out);
+        let written = explain::json::write(&x, &source, &warnings, &mut buffered)
+            .and_then(|()| std::io::Write::flush(&mut buffered));
+        return match written {
+            Err(e) if !crate::shell::words::reader_gone(&e) => Err(CommandError::Other(format!(
+                "cannot write the output: {}",
+                crate::shell::words::describe(&e)
+            ))),
+            _ => Ok(EXIT_OK),
+        };
+    }
+    // With every measure in the workbook, the terminal says where it went, not all of it.
+    let text = match args.out.is_some() && args.measures.is_empty() {
+        true => format!(
             "{}\n{}{}",
             text::FIRST_LINE,
             written,
             warnings_note(&warnings)
         ),
-        (Format::Text, false) => {
+        false => {
             let mut t = text::render(&x, &file, &warnings, (!args.all).then_some(text::LINES));
             if !written.is_empty() {
                 t.push('\n');

@@ -3,6 +3,7 @@
 //! of a family that was asked for, with its reason.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::model::{Collected, Entry, Status};
 use crate::kpi::tally::{Counter, Family, FamilyDef, Reason, Tally, Verdict};
@@ -14,6 +15,8 @@ pub struct Collector<'s> {
     wanted: &'s dyn Fn(&FamilyDef) -> bool,
     /// The export's own name of each sheet, by the dictionary's name.
     sheets: &'s BTreeMap<String, String>,
+    /// The same, shared by every record of a sheet.
+    named: BTreeMap<&'static str, Arc<str>>,
 }
 
 impl<'s> Collector<'s> {
@@ -26,18 +29,23 @@ impl<'s> Collector<'s> {
             entries: Vec::new(),
             wanted,
             sheets,
+            named: BTreeMap::new(),
         }
     }
 
     fn keep(&mut self, f: Family, part: usize, status: Status, amount: i64, r: Reason) {
+        if self.entries[f.0].is_none() {
+            return;
+        }
+        let sheets = self.sheets;
+        let sheet = self
+            .named
+            .entry(r.sheet)
+            .or_insert_with(|| Arc::from(sheets.get(r.sheet).map_or(r.sheet, String::as_str)))
+            .clone();
         let Some(list) = &mut self.entries[f.0] else {
             return;
         };
-        let sheet = self
-            .sheets
-            .get(r.sheet)
-            .cloned()
-            .unwrap_or_else(|| r.sheet.to_string());
         list.push(Entry {
             status,
             part,

@@ -1,5 +1,7 @@
 //! `explain --format json`: the explanation for other programs. Its first line says that it
-//! holds case identifiers (the document's first key is `notice`).
+//! holds case identifiers (the document's first key is `notice`). It is written as it is
+//! made, one record to a line (a large export's explanation runs to hundreds of megabytes, and
+//! a line per record is what `grep` and a person scrolling want).
 //!
 //! `{"notice", "period", ..., "measures": [{"code", "value", "counted": [{"sheet", "row",
 //! "ids": {...}, "fields": {...}, "amount", "why"}], "outside": [...], "near_misses": [...,
@@ -86,8 +88,9 @@ struct Denominator<'a> {
     value: i64,
 }
 
+/// A measure's figures: everything but its lists of records.
 #[derive(Serialize)]
-struct MeasureJson<'a> {
+struct MeasureHead<'a> {
     code: &'a str,
     value: i64,
     unit: &'static str,
@@ -95,29 +98,6 @@ struct MeasureJson<'a> {
     denominator: Option<Denominator<'a>>,
     /// The percentage as the return's workbook shows it, to one decimal.
     percent: Option<f64>,
-    counted: Vec<EntryJson<'a>>,
-    outside: Vec<EntryJson<'a>>,
-    near_misses: Vec<EntryJson<'a>>,
-}
-
-fn measure<'a>(m: &Measure<'a>) -> MeasureJson<'a> {
-    let list = |status| m.with(status).map(|e| entry(m, e)).collect();
-    MeasureJson {
-        code: m.code,
-        value: m.value,
-        unit: match m.unit {
-            Unit::Count => "count",
-            Unit::Hours => "hours",
-        },
-        counted_from: m.universe,
-        denominator: m
-            .denominator
-            .map(|(code, value)| Denominator { code, value }),
-        percent: percent(m),
-        counted: list(Status::Counted),
-        outside: list(Status::Outside),
-        near_misses: list(Status::NearMiss),
-    }
 }
 
 /// The percentage a numerator shows, to one decimal; `None` with no or a zero denominator.
@@ -133,37 +113,87 @@ struct Absent<'a> {
 }
 
 #[derive(Serialize)]
-struct Document<'a> {
-    notice: &'static str,
+struct Head<'a> {
     period: String,
     yjs_code: Option<&'a str>,
     yjs_name: Option<&'a str>,
     export: &'a Source<'a>,
     tool_version: &'static str,
-    measures: Vec<MeasureJson<'a>>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    absent: Vec<Absent<'a>>,
-    warnings: &'a [&'a Finding],
 }
 
-/// The explanation as JSON, the notice on its first line.
-pub fn render(x: &Explanation, source: &Source, warnings: &[&Finding]) -> String {
-    let doc = Document {
-        notice: NOTICE,
+/// `value` as JSON, without its closing brace, to be continued (`{"a": 1` of `{"a": 1}`).
+fn open_object(value: &impl Serialize) -> std::io::Result<Vec<u8>> {
+    let mut bytes = serde_json::to_vec(value)?;
+    if bytes.pop() != Some(b'}') {
+        return Err(std::io::Error::other("not an object"));
+    }
+    Ok(bytes)
+}
+
+/// Writes the explanation as JSON to `out`, as it is made: the notice on the first line, each
+/// measure's figures on a line, each of its records on a line.
+pub fn write(
+    x: &Explanation,
+    source: &Source,
+    warnings: &[&Finding],
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    writeln!(out, "{{\"notice\": {},", serde_json::to_string(NOTICE)?)?;
+    let head = Head {
         period: x.period.to_string(),
         yjs_code: x.service.as_ref().map(|s| s.0.as_str()),
         yjs_name: x.service.as_ref().map(|s| s.1.as_str()),
         export: source,
         tool_version: env!("CARGO_PKG_VERSION"),
-        measures: x.measures().map(|m| measure(&m)).collect(),
-        absent: x
-            .absent
-            .iter()
-            .map(|(code, why)| Absent { code, why })
-            .collect(),
-        warnings,
     };
-    notice_first(serde_json::to_string_pretty(&doc))
+    // The head's fields, as fields of the document.
+    let head = open_object(&head)?;
+    out.write_all(&head[1..])?;
+    out.write_all(b",\n\"measures\": [")?;
+    for (i, m) in x.measures().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        let figures = MeasureHead {
+            code: m.code,
+            value: m.value,
+            unit: match m.unit {
+                Unit::Count => "count",
+                Unit::Hours => "hours",
+            },
+            counted_from: m.universe,
+            denominator: m
+                .denominator
+                .map(|(code, value)| Denominator { code, value }),
+            percent: percent(&m),
+        };
+        out.write_all(&open_object(&figures)?)?;
+        for (key, status) in [
+            ("counted", Status::Counted),
+            ("outside", Status::Outside),
+            ("near_misses", Status::NearMiss),
+        ] {
+            write!(out, ",\n\"{key}\": [")?;
+            for (j, e) in m.with(status).enumerate() {
+                out.write_all(if j == 0 { b"\n" } else { b",\n" })?;
+                serde_json::to_writer(&mut *out, &entry(&m, e))?;
+            }
+            out.write_all(b"]")?;
+        }
+        out.write_all(b"}")?;
+    }
+    out.write_all(b"],\n")?;
+    let absent: Vec<Absent> = x
+        .absent
+        .iter()
+        .map(|(code, why)| Absent { code, why })
+        .collect();
+    writeln!(out, "\"absent\": {},", serde_json::to_string(&absent)?)?;
+    out.write_all(b"\"warnings\": [")?;
+    for (i, f) in warnings.iter().enumerate() {
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, f)?;
+    }
+    out.write_all(b"]}\n")?;
+    Ok(())
 }
 
 /// Pretty JSON with its first key on the first line: `{"notice": "contains case ...",`.

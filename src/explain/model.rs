@@ -35,8 +35,8 @@ pub struct Entry {
     /// The record's part of the family (its group, or KPI 6's type); 0 for a single measure.
     pub part: usize,
     /// The sheet as the export names it (`Orders` where the supplier calls `Interventions`
-    /// that).
-    pub sheet: String,
+    /// that); shared by every record of the sheet.
+    pub sheet: std::sync::Arc<str>,
     /// The sheet as the data dictionary names it.
     pub table: &'static str,
     /// The Excel row.

@@ -46,7 +46,7 @@ fn the_figures_are_the_builds_and_outside_is_listed_only_for_a_percentage() {
     assert_eq!(keys(&suitable, Status::Outside), ["C2"]);
     assert_eq!(suitable.denominator, Some(("cohort.all.children", 2)));
     // The sheet as the export names it.
-    assert_eq!(suitable.counted().next().unwrap().sheet, "Orders");
+    assert_eq!(suitable.counted().next().unwrap().sheet.as_ref(), "Orders");
     // A breakdown is no percentage: nobody is outside it.
     let nfa = x.measure(x.find("kpi1.all.type.nfa").unwrap());
     assert_eq!(keys(&nfa, Status::Counted), ["C2"]);
@@ -152,4 +152,50 @@ fn two_exports_name_the_record_that_moved_and_what_changed_in_it() {
     // C1 left and C2 entered: 1 -> 1, so the measure did not change and is not listed.
     assert!(!moved.contains_key("kpi1.all.suitable"));
     assert!(!moved.contains_key("kpi2.all.hours_offered"));
+}
+
+#[test]
+fn the_json_is_written_as_it_is_made_the_notice_first_and_a_record_to_a_line() {
+    let e = export(vec![
+        ended("I1", "C1", Ro, "2024-01-01", "2024-08-01"),
+        with(ended("I2", "C2", Yc, "2024-01-01", "2024-08-01"), |s| {
+            s.accommodation_type = "NFA";
+            s.accommodation_suitable = false;
+        }),
+    ]);
+    let names = ["kpi1.all.suitable".to_string()];
+    let selection = Selection::parse(&names, &known_codes(&defs(), q("2024-25 Q2"))).unwrap();
+    let codes = Codes::from_definitions(&defs());
+    let x = explain_export(&e, &codes, q("2024-25 Q2"), &selection, &BTreeMap::new());
+    let source = json::Source {
+        file: "export.xlsx",
+        sha256: "00",
+        definitions_version: "2024-25",
+    };
+    let mut bytes = Vec::new();
+    json::write(&x, &source, &[], &mut bytes).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], format!("{{\"notice\": \"{NOTICE}\","));
+    // Each record on a line of its own: C1 counted, C2 outside.
+    let c1: Vec<&&str> = lines.iter().filter(|l| l.contains("\"C1\"")).collect();
+    let c2: Vec<&&str> = lines.iter().filter(|l| l.contains("\"C2\"")).collect();
+    assert_eq!((c1.len(), c2.len()), (1, 1), "{text}");
+    assert!(
+        c1[0].starts_with("{\"sheet\":\"Interventions\",\"row\":"),
+        "{text}"
+    );
+    // And the whole is one JSON document of the documented shape.
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["period"], "2024-25 Q2");
+    assert_eq!(v["export"]["file"], "export.xlsx");
+    let m = &v["measures"][0];
+    assert_eq!(m["code"], "kpi1.all.suitable");
+    assert_eq!(m["value"], 1);
+    assert_eq!(m["denominator"]["value"], 2);
+    assert_eq!(m["counted"][0]["ids"]["child_id"], "C1");
+    assert_eq!(m["outside"][0]["ids"]["child_id"], "C2");
+    assert_eq!(m["near_misses"], serde_json::json!([]));
+    assert_eq!(v["absent"], serde_json::json!([]));
+    assert_eq!(v["warnings"], serde_json::json!([]));
 }

@@ -17,7 +17,6 @@ pub struct Styles {
     pub top: Format,
     pub link: Format,
     pub percent: Format,
-    pub hours: Format,
     /// A number or word in a narrow column, centred.
     pub centre: Format,
 }
@@ -40,16 +39,13 @@ impl Styles {
                 .set_rotation(90)
                 .set_align(FormatAlign::Bottom)
                 .set_border_bottom(FormatBorder::Thin),
-            wrap: top.clone().set_text_wrap(),
+            // Wrapped, at the foot of the row as the plain cells beside it are.
+            wrap: Format::new().set_text_wrap(),
             link: Format::new()
                 .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(FormatUnderline::Single)
                 .set_align(FormatAlign::Top),
             percent: top.clone().set_num_format("0.0%"),
-            hours: top
-                .clone()
-                .set_num_format("0.###")
-                .set_align(FormatAlign::Center),
             centre: top.clone().set_align(FormatAlign::Center),
             top,
         }

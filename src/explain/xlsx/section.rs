@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use foldhash::fast::FixedState;
+
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::page::{HEADER_ROW, Styles, page, section, wrapped_lines};
@@ -22,7 +24,7 @@ struct Record<'e> {
     part: Option<&'static str>,
     fields: Vec<(&'static str, &'e str)>,
     /// Per measure column: the record's status and amount there.
-    cells: HashMap<usize, (Status, i64)>,
+    cells: Vec<Option<(Status, i64)>>,
     whys: Vec<&'e str>,
     rules: Vec<&'static str>,
 }
@@ -107,7 +109,10 @@ impl<'e> Table<'e> {
             field_names: Vec::new(),
             records: Vec::new(),
         };
-        let mut at: HashMap<(&str, u32, String), usize> = HashMap::new();
+        // A record is its sheet, row and first identifier, and how many identify it (a
+        // meeting and a partner's line at it share a row and a date).
+        let mut at: HashMap<(&str, u32, usize, &str), usize, FixedState> = HashMap::default();
+        let columns = t.columns.len();
         for (i, col) in t.columns.iter().enumerate() {
             let m = x.measure(MeasureRef {
                 family: col.family,
@@ -121,13 +126,14 @@ impl<'e> Table<'e> {
                 if col.parts.as_ref().is_some_and(|p| !p.contains(&e.part)) {
                     continue;
                 }
-                let slot = *at.entry((e.table, e.row, e.key())).or_insert_with(|| {
+                let first = e.ids.first().map_or("", |(_, v)| v.as_str());
+                let slot = *at.entry((e.table, e.row, e.key, first)).or_insert_with(|| {
                     t.records.push(Record {
                         entry: e,
                         ids: Vec::new(),
                         part: m.part_of(e),
                         fields: Vec::new(),
-                        cells: HashMap::new(),
+                        cells: vec![None; columns],
                         whys: Vec::new(),
                         rules: Vec::new(),
                     });
@@ -186,7 +192,7 @@ impl<'e> Table<'e> {
         }
         out.extend(self.field_names.iter().map(|n| find(&r.fields, n)));
         for (i, col) in self.columns.iter().enumerate() {
-            out.push(match (r.cells.get(&i), col.unit) {
+            out.push(match (r.cells[i].as_ref(), col.unit) {
                 (Some((Status::Counted, n)), Unit::Count) => Cell::Count(*n),
                 (Some((Status::Counted, n)), Unit::Hours) => Cell::Hours(*n),
                 (Some((status, _)), _) => Cell::Word(status.word()),
@@ -209,10 +215,10 @@ fn add<'e>(r: &mut Record<'e>, column: usize, e: &'e Entry) {
             r.fields.push((k, v));
         }
     }
-    let cell = r.cells.entry(column).or_insert((e.status, e.amount));
     // A counted record stands before a near miss of the same row.
-    if e.status < cell.0 {
-        *cell = (e.status, e.amount);
+    let cell = &mut r.cells[column];
+    if cell.is_none_or(|(status, _)| e.status < status) {
+        *cell = Some((e.status, e.amount));
     }
     if !r.whys.contains(&e.why.as_str()) {
         r.whys.push(&e.why);
@@ -314,22 +320,24 @@ pub fn sheet(
         if lines > 1 {
             ws.set_row_height(row, 15.0 * f64::from(lines))?;
         }
+        // Plain cells (the sheet's default format): a format on each of millions of cells
+        // costs the writer a lookup each.
         for (c, cell) in cells.iter().enumerate() {
             let c = c as u16;
             match cell {
                 Cell::Empty => {}
                 Cell::Text(text) if !text.is_empty() => {
-                    ws.write_string_with_format(row, c, crate::text::cut(text), &st.top)?;
+                    ws.write_string(row, c, crate::text::cut(text))?;
                 }
                 Cell::Text(_) => {}
                 Cell::Count(n) => {
-                    ws.write_number_with_format(row, c, *n as f64, &st.centre)?;
+                    ws.write_number(row, c, *n as f64)?;
                 }
                 Cell::Hours(h) => {
-                    ws.write_number_with_format(row, c, *h as f64 / 1000.0, &st.hours)?;
+                    ws.write_number(row, c, *h as f64 / 1000.0)?;
                 }
                 Cell::Word(w) => {
-                    ws.write_string_with_format(row, c, *w, &st.centre)?;
+                    ws.write_string(row, c, *w)?;
                 }
             }
         }

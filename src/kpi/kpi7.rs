@@ -63,7 +63,7 @@ pub fn tally<'a, T: Tally<'a>>(export: &'a Export<'a>, period: Period, codes: &C
             let what = if missing.is_empty() {
                 "all five statutory partners attended at senior level".to_string()
             } else {
-                missing.join(", ")
+                missing.join("; ")
             };
             meeting(lines, &what)
         });

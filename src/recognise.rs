@@ -150,7 +150,7 @@ pub fn of_sheets<S: AsRef<str>>(names: &[S]) -> What {
 fn sheet_names(bytes: &[u8]) -> Option<Vec<String>> {
     use quick_xml::XmlVersion;
     use quick_xml::events::Event;
-    crate::export::workbook::precheck(bytes).ok()?;
+    crate::export::workbook::precheck::precheck(bytes).ok()?;
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let mut part = Vec::new();
     zip.by_name("xl/workbook.xml")

@@ -781,3 +781,30 @@ fn the_reader_sees_what_it_should() {
         vec![vec!["a".to_string(), "b".into(), "c".into()]]
     );
 }
+
+/// The command line's files that may hold more than [`MAX_LINES`] lines of code besides their
+/// tests, each with the reason written at its top. None does.
+const LONG_FILES: &[&str] = &[];
+
+/// About as much as one concern needs: a file longer than this is split by concern.
+const MAX_LINES: usize = 500;
+
+#[test]
+fn the_command_line_files_stay_small() {
+    let mut long = Vec::new();
+    for f in crate_files(&src().join("main.rs")) {
+        let text = std::fs::read_to_string(&f.path).unwrap();
+        // Tests come last, from the file's `#[cfg(test)]` module on.
+        let lines = text.lines().take_while(|l| *l != "#[cfg(test)]").count();
+        let name = f.path.strip_prefix(src()).unwrap().display().to_string();
+        if lines > MAX_LINES && !LONG_FILES.contains(&name.as_str()) {
+            long.push(format!("{name}: {lines} lines"));
+        }
+    }
+    assert!(
+        long.is_empty(),
+        "split by concern, or write at the file's top why it is longer and list it in \
+         LONG_FILES:\n  {}",
+        long.join("\n  ")
+    );
+}

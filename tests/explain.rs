@@ -177,6 +177,19 @@ fn the_corrected_q3_export_moved_kpi1_by_one_child_and_nothing_else() {
     );
     assert_eq!(code, 0);
     assert!(out.contains("No measure differs"), "{out}");
+    // The comparison is read on the terminal or as JSON: --out is misuse, nothing written.
+    let tmp = tempfile::tempdir().unwrap();
+    let book = tmp.path().join("moved.xlsx");
+    let mut with_out = args.to_vec();
+    let book_arg = book.display().to_string();
+    with_out.extend(["--out", book_arg.as_str()]);
+    let (code, out, err) = explain(&dir, &with_out);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("to compare two exports, read the terminal"),
+        "{err}"
+    );
+    assert!(!book.exists());
 }
 
 /// `all` of a family of a return.json: the measures `explain` must equal.

@@ -69,3 +69,90 @@ fn check_reproduce_and_diff_describe_every_argument() {
         );
     }
 }
+
+/// Every help text, and what a value that will not do is told, as recorded: each command
+/// declares its own arguments (`src/commands/<verb>.rs`), and moving them must not change a
+/// word of what the user reads.
+#[test]
+fn every_help_and_usage_message_is_as_recorded() {
+    let verbs = [
+        "validate",
+        "build",
+        "check",
+        "reproduce",
+        "diff",
+        "scorecard",
+        "explain",
+        "rules",
+    ];
+    let mut runs: Vec<Vec<&str>> = vec![vec![], vec!["--help"], vec!["-h"]];
+    for verb in verbs {
+        runs.push(vec![verb, "--help"]);
+        runs.push(vec![verb, "-h"]);
+        if verb != "rules" {
+            runs.push(vec![verb]);
+        }
+    }
+    for bad in [
+        &["validate", "x.xlsx", "--period", "2024-25 Q9"][..],
+        &["validate", "x.xlsx", "--provisional"],
+        &["validate", "x.xlsx", "--format", "xml"],
+        &["build", "x.xlsx", "--period", "2024-25 Q2"],
+        &[
+            "build",
+            "x.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--out",
+            "a",
+            "--archive",
+            "b",
+        ],
+        &[
+            "build",
+            "x.xlsx",
+            "--period",
+            "2024-25 Q2",
+            "--out",
+            "a",
+            "--generated-at",
+            "noon",
+        ],
+        &["scorecard", "a", "--out", "b", "--quarters", "21"],
+        &["scorecard", "a", "--out", "b", "--suppress-below", "3"],
+        &["scorecard", "a", "--out", "b", "--to", "Q5 2024"],
+        &[
+            "scorecard",
+            "a",
+            "--out",
+            "b",
+            "--classification",
+            "OFFICIAL-SENSITIVE: PERSONAL DATA OF CHILDREN",
+        ],
+        &["explain", "x.xlsx", "--period", "2024-25 Q5"],
+        &["explain", "x.xlsx", "--period", "2024-25 Q4", "--force"],
+        &[
+            "explain",
+            "x.xlsx",
+            "--period",
+            "2024-25 Q4",
+            "--format",
+            "xml",
+        ],
+        &["rules", "--format", "yaml"],
+    ] {
+        runs.push(bad.to_vec());
+    }
+    let mut all = String::new();
+    for args in runs {
+        let out = yjb().args(&args).output().unwrap();
+        all.push_str(&format!(
+            "$ yjb-return {}\n{}{}[exit {}]\n\n",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            out.status.code().unwrap_or(-1)
+        ));
+    }
+    common::assert_snapshot("help.txt", &all);
+}

@@ -452,6 +452,16 @@ fn devices_and_oversized_files_are_refused_before_reading() {
     let (code, _, err) = run_in(Path::new("."), &["validate", device]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("not a regular file"), "{err}");
+    // Given to check, or as the scorecard's archive, it is what it is, never "does not exist"
+    // (Windows cannot describe NUL as a file, and `check NUL` said so).
+    let (code, out, err) = run_in(Path::new("."), &["check", device]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.contains("it is not a regular file"), "{out}{err}");
+    assert!(!err.contains("does not exist"), "{err}");
+    let board = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_in(board.path(), &["scorecard", device, "--out", "board"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&format!("{device} is not a folder")), "{err}");
     let dir = built();
     let manifest = std::fs::read_to_string(dir.path().join("r/manifest.json")).unwrap();
     let input = manifest
@@ -522,6 +532,35 @@ fn a_device_or_pipe_in_a_returns_folder_is_not_called_missing() {
         "{out}"
     );
     assert!(started.elapsed() < Duration::from_secs(60));
+}
+
+/// A link leading nowhere where a return's file should be: the folder is not the return as
+/// built, so it is never fit to send (it was passed over as if the manifest did not record the
+/// file, and the other two were called fit to send). Wine shows a Windows program no link, so
+/// there the file is simply missing (C405), which is what Windows itself would see.
+#[cfg(unix)]
+#[test]
+fn a_link_leading_nowhere_in_a_returns_folder_is_not_fit_to_send() {
+    let dir = built();
+    let r = dir.path().join("r");
+    std::fs::remove_file(r.join("return.json")).unwrap();
+    std::os::unix::fs::symlink("gone.json", r.join("return.json")).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    assert_ne!(code, 0, "{out}");
+    assert!(!out.contains("fit to send"), "{out}");
+    if common::program_is_windows() {
+        assert!(
+            out.contains("records this file, but it is missing"),
+            "{out}"
+        );
+    } else {
+        assert_eq!(code, 2, "{out}");
+        assert!(
+            out.contains("it is a link to something that does not exist"),
+            "{out}"
+        );
+        assert!(!out.contains("mistyped"), "{out}");
+    }
 }
 
 /// A damaged return.xlsx is not an export: the advice is to build the return again, never to

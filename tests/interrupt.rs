@@ -180,6 +180,15 @@ fn left_in(archive: &Path) -> Vec<String> {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_stop_at_the_very_start_is_held_then_handled() {
+    if common::not_on_windows(
+        "a_stop_at_the_very_start_is_held_then_handled",
+        "the stop held from the first instruction is Linux's (signals blocked before main, \
+         then let through to the handler); Windows has no signal to hold, and a Ctrl-C before \
+         the handler is in place ends the process, through Windows' own handler, before it \
+         has read or written anything",
+    ) {
+        return;
+    }
     let tmp = tempfile::tempdir().unwrap();
     for i in 0..20 {
         let archive = tmp.path().join(format!("archive-{i}"));

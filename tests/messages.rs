@@ -345,14 +345,14 @@ fn validate_on_its_own_issues_report_asks_for_the_export() {
 #[test]
 fn check_on_a_manifest_names_the_folder_and_reproduce() {
     let w = workspace();
-    let (code, out, _) = run_in(w.path(), &["check", "r/manifest.json"]);
+    let (code, out, _) = run_in(w.path(), &["check", &common::native("r/manifest.json")]);
     assert_eq!(code, 2, "{out}");
     assert!(
-        out.contains(
+        out.contains(&common::native(
             "FATAL C001 r/manifest.json: this is a build's manifest.json, not a return file: to \
              check the return, give its folder: `yjb-return check r`; to rebuild it for an \
              audit, run `yjb-return reproduce r/manifest.json`"
-        ),
+        )),
         "{out}"
     );
 }

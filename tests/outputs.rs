@@ -400,6 +400,12 @@ fn force_over_the_folder_holding_the_export_being_read_is_refused() {
 #[cfg(unix)]
 #[test]
 fn out_and_archive_through_a_link_say_what_they_are() {
+    if not_on_windows(
+        "out_and_archive_through_a_link_say_what_they_are",
+        NO_LINKS_UNDER_WINE,
+    ) {
+        return;
+    }
     let f = Fixture::new();
     assert_eq!(f.run(&f.build_args(&["--out", "r"])).0, 0);
     std::os::unix::fs::symlink("r", f.path("linked")).unwrap();

@@ -517,6 +517,12 @@ fn force_never_replaces_a_file_nor_cleans_one_up_later() {
 #[cfg(unix)]
 #[test]
 fn force_never_replaces_anything_through_a_link() {
+    if not_on_windows(
+        "force_never_replaces_anything_through_a_link",
+        NO_LINKS_UNDER_WINE,
+    ) {
+        return;
+    }
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let (code, stdout, stderr) = sample_scorecard(&d.join("real"), &[]);
@@ -1296,6 +1302,13 @@ fn reproduce_reads_only_regular_files_of_the_scorecards_folder() {
             "{err}"
         );
         // A link to a file elsewhere is not followed.
+        if not_on_windows(
+            "reproduce_reads_only_regular_files_of_the_scorecards_folder (its link to a file; \
+             its pipes ran)",
+            NO_LINKS_UNDER_WINE,
+        ) {
+            return;
+        }
         std::fs::remove_file(&csv).unwrap();
         std::os::unix::fs::symlink(dir.path().join("targets.csv"), &csv).unwrap();
         let (code, _, err) = reproduce_a(dir.path());

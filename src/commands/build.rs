@@ -4,12 +4,18 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_error};
+mod account;
+
+use super::args;
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs::{self, read_input};
+use super::outputs::{self, write_error};
 use crate::shell::atomic::{Replaced, Staging};
 use crate::shell::files::Kind;
 use crate::shell::folders::{check_replaceable, first_free};
+use account::{against_earlier, refusal, summary};
 use yjb_return::date::Timestamp;
-use yjb_return::definitions::Severity;
 use yjb_return::names::MANIFEST_JSON;
 use yjb_return::names::{
     ARCHIVED_INPUT, ARCHIVED_SIDECAR, BUILD_FILES, Filing, MAX_SUBMISSIONS, filing_folder,
@@ -20,28 +26,68 @@ use yjb_return::validate::{Cells, Options, Validation, input};
 use yjb_return::write::manifest::AcknowledgedQuery;
 use yjb_return::write::{self, Request};
 
-#[derive(Debug, Clone)]
-pub enum Target {
-    /// Write the return into exactly this folder.
-    Folder { dir: PathBuf, force: bool },
+/// Build the quarterly return: validate, count, and write return.xlsx, return.xml,
+/// return.json and manifest.json into a folder.
+///
+/// Refuses (exit 1) when the export has errors; warnings are listed and do not stop it.
+/// Files appear whole or not at all, and an existing return is never overwritten without
+/// --force.
+#[derive(Debug, Clone, clap::Args)]
+#[command(group(clap::ArgGroup::new("target").required(true).args(["out", "archive"])))]
+pub struct Args {
+    /// The case-management export (.xlsx).
+    pub export: PathBuf,
+    /// The reporting period, e.g. "2024-25 Q2".
+    #[arg(long, value_parser = args::period)]
+    pub period: Period,
+    /// The folder to write the return into, e.g. returns/2024-25-Q2.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// File the return in an archive: DIR/<year>-Q<n>/ with a copy of the input, so it can
+    /// be reproduced later; a resubmission gets its own numbered folder and is compared
+    /// with the latest earlier submission; a provisional return goes in
+    /// DIR/<year>-Q<n>-provisional/, never counted as a submission.
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+    /// Build a provisional return: allowed from an export taken before the period ended (an
+    /// early look), and marked "provisional" in every file; it is for internal use, not
+    /// for submission, and `check` says it is not fit to send (exit 1).
+    #[arg(long)]
+    pub provisional: bool,
+    /// Replace the --out folder if it holds a return this tool built (nothing else is ever
+    /// replaced).
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Record this generation time instead of now (UTC, e.g. 2024-10-21T09:30:00Z).
+    #[arg(long, value_name = "TIME", value_parser = args::timestamp)]
+    pub generated_at: Option<Timestamp>,
+    /// Explanations for warnings that are right, as CSV (default: the export's name with
+    /// `.acknowledgements.csv`, when that file exists).
+    #[arg(long, value_name = "FILE.csv")]
+    pub acknowledgements: Option<PathBuf>,
+}
+
+/// Where the return goes.
+#[derive(Debug, Clone, Copy)]
+enum Target<'a> {
+    /// Write the return into exactly this folder (`--out`, replacing a return there with
+    /// `--force`).
+    Folder(&'a Path),
     /// File it under an archive root as `<root>/<year>-<quarter>/`, with a copy of the input;
     /// a resubmission gets `<year>-<quarter>-resubmission-N/`, a provisional return
     /// `<year>-<quarter>-provisional/` (then `-provisional-N/`). Never overwrites.
-    Archive(PathBuf),
+    Archive(&'a Path),
 }
 
-#[derive(Debug, Clone)]
-pub struct Args {
-    pub export: PathBuf,
-    pub period: Period,
-    pub target: Target,
-    /// The generation time to record (default: now). `reproduce` uses the manifest's.
-    pub generated_at: Option<Timestamp>,
-    pub definitions: Option<PathBuf>,
-    pub acknowledgements: Option<PathBuf>,
-    /// Build a provisional return: allowed from an export taken before the period ended, and
-    /// marked provisional in every output.
-    pub provisional: bool,
+impl Args {
+    /// `--out` or `--archive`: clap requires exactly one of them.
+    fn target(&self) -> Result<Target<'_>, CommandError> {
+        match (&self.out, &self.archive) {
+            (Some(dir), _) => Ok(Target::Folder(dir)),
+            (None, Some(root)) => Ok(Target::Archive(root)),
+            (None, None) => Err(CommandError::NoTarget),
+        }
+    }
 }
 
 /// Refuses, before the work of a build (and again just before the swap), a target that could
@@ -49,74 +95,64 @@ pub struct Args {
 /// build wrote, or one holding the export or acknowledgements being read; `--archive` naming
 /// anything but a folder. An archive reached through a link is the user's own arrangement:
 /// the return is filed in the folder it leads to (nothing is ever replaced in an archive).
-fn check_target(args: &Args) -> Result<(), CommandError> {
-    match &args.target {
-        Target::Folder { dir, force } => {
+fn check_target(args: &Args, target: Target) -> Result<(), CommandError> {
+    match target {
+        Target::Folder(dir) => {
             let Ok(meta) = std::fs::symlink_metadata(dir) else {
                 return Ok(());
             };
             if meta.is_symlink() {
-                return Err(super::out_is_a_link(dir, "a return"));
+                return Err(outputs::out_is_a_link(dir, "a return"));
             }
             if !meta.is_dir() {
-                return Err(CommandError::Other(format!(
-                    "{} is a file, not a folder: name a folder for the return (nothing was \
-                     changed)",
-                    dir.display()
-                )));
+                return Err(CommandError::OutIsAFile {
+                    dir: dir.to_path_buf(),
+                    what: "the return",
+                });
             }
-            super::not_the_current_folder(dir, "a return", "returns")?;
-            if !force {
-                return Err(exists(dir));
+            outputs::not_the_current_folder(dir, "a return", "returns")?;
+            if !args.force {
+                return Err(CommandError::ReturnExists(dir.to_path_buf()));
             }
-            check_replaceable(dir).map_err(|why| {
-                CommandError::Other(format!("cannot replace {}: {why}", dir.display()))
+            check_replaceable(dir).map_err(|why| CommandError::NotAReturnsFolder {
+                dir: dir.to_path_buf(),
+                why,
             })?;
             // A return's own folder holds its input under the names build gives it.
-            let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
+            let sidecar = inputs::sidecar_path(&args.export, args.acknowledgements.as_deref());
             let mut inputs = vec![("the export being read", args.export.as_path())];
             if let Some(s) = &sidecar {
                 inputs.push(("the acknowledgements file being read", s.as_path()));
             }
-            super::not_holding_inputs(dir, &inputs, "the return")
+            outputs::not_holding_inputs(dir, &inputs, "the return")
         }
         Target::Archive(root) => match std::fs::metadata(root) {
             Ok(meta) if meta.is_dir() => Ok(()),
-            Ok(_) => Err(CommandError::Other(format!(
-                "--archive {} is {}, not a folder: name the archive's folder (nothing was changed)",
-                root.display(),
-                if std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink()) {
-                    "a link to a file"
-                } else {
-                    "a file"
-                }
-            ))),
+            Ok(_) => Err(CommandError::ArchiveIsAFile {
+                root: root.to_path_buf(),
+                link: std::fs::symlink_metadata(root).is_ok_and(|m| m.is_symlink()),
+            }),
             Err(_) => match std::fs::read_link(root) {
-                Ok(to) => Err(CommandError::Other(format!(
-                    "--archive {} is a link to {}, which does not exist: create that folder, or \
-                     name the archive's folder itself (nothing was changed)",
-                    root.display(),
-                    to.display()
-                ))),
+                Ok(to) => Err(CommandError::ArchiveLinkBroken {
+                    root: root.to_path_buf(),
+                    to,
+                }),
                 Err(_) => Ok(()),
             },
         },
     }
 }
 
-fn exists(dir: &Path) -> CommandError {
-    CommandError::Other(format!(
-        "{} already exists; a return is never overwritten unless you add --force \
-         (or use --archive, which files a resubmission in a new folder)",
-        dir.display()
-    ))
-}
-
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
-    check_target(args)?;
-    let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
+    let target = args.target()?;
+    check_target(args, target)?;
+    let defs = inputs::definitions(definitions, Some(args.period))?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
+    let sidecar = inputs::sidecar(&args.export, args.acknowledgements.as_deref())?;
     let progress = crate::shell::progress::for_terminal(false);
     let v = input::validate_bytes(
         &bytes,
@@ -125,47 +161,47 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             period: Some(args.period),
             provisional: args.provisional,
             progress: progress.clone(),
-            today: Some(super::now().date),
+            today: Some(inputs::now().date),
         },
         sidecar.as_ref(),
         Cells::Drop,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
-    super::note_if_open_in_excel(&args.export);
+    inputs::note_if_open_in_excel(&args.export);
     let file = args.export.display().to_string();
     if v.internal_failures() > 0 || v.has_errors() {
         progress.done();
         let mut text = report::terminal::render(&v, &file, Some(report::terminal::DEFAULT_LIMIT));
         text.push('\n');
-        text.push_str(&refusal(&v, args));
-        super::print(out, &text)?;
+        text.push_str(&refusal(&v, args.period, &args.export));
+        outputs::print(out, &text)?;
         return Ok(if v.internal_failures() > 0 {
-            EXIT_FAILURE
+            Exit::Failure
         } else {
-            EXIT_ERRORS
+            Exit::Findings
         });
     }
     generation_time_covers(args)?;
-    let export = v
-        .export()
-        .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
+    let export = v.export().map_err(|source| CommandError::Export {
+        file: file.clone(),
+        source,
+    })?;
     let acknowledged = acknowledged(&v);
-    let input_path = match &args.target {
+    let input_path = match target {
         Target::Archive(_) => ARCHIVED_INPUT.to_string(),
-        Target::Folder { .. } => crate::shell::files::resolved_for_record(&args.export),
+        Target::Folder(_) => crate::shell::files::resolved_for_record(&args.export),
     };
     let request = Request {
         period: args.period,
         provisional: args.provisional,
-        generated_at: args.generated_at.unwrap_or_else(super::now),
+        generated_at: args.generated_at.unwrap_or_else(inputs::now),
         input_path,
         input_sha256: v.sha256.clone(),
         input_bytes: bytes.len() as u64,
         acknowledged: &acknowledged,
     };
     progress.stage("Counting the return and writing its files");
-    let built =
-        write::build(&export, &defs, &request).map_err(|e| CommandError::Other(e.to_string()))?;
+    let built = write::build(&export, &defs, &request)?;
     let manifest = built.manifest.to_json();
     let mut files: Vec<(&str, &[u8])> = built
         .files
@@ -174,21 +210,22 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
     // The archive keeps the very bytes validated: the export and its acknowledgements.
-    if let Target::Archive(_) = args.target {
+    if let Target::Archive(_) = target {
         files.push((ARCHIVED_INPUT, &bytes));
         if let Some(s) = &sidecar {
             files.push((ARCHIVED_SIDECAR, &s.bytes));
         }
     }
-    let (dir, kept) = place(args, &files)?;
+    let (dir, kept) = place(args, target, &files)?;
     progress.done();
     let mut text = summary(&v, &built, &dir);
-    if let Target::Archive(root) = &args.target
+    if let Target::Archive(root) = target
         && let Some(moved) = against_earlier(root, &dir, &built.ret, &defs)
     {
         writeln!(text, "\n{moved}").unwrap();
     }
-    if let Some(note) = super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+    if let Some(note) =
+        inputs::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
     {
         writeln!(text, "\n{note}").unwrap();
     }
@@ -200,13 +237,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         )
         .unwrap();
     }
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     // The process ends when the build returns: handing the typed export and the validated
     // rows back to the allocator one string at a time would only delay the exit (about 1.5%
     // of a large build's time).
     std::mem::forget(export);
     std::mem::forget(v);
-    Ok(EXIT_OK)
+    Ok(Exit::Ok)
 }
 
 /// A `--generated-at` that `check` would call impossible for the period (C106): a return is
@@ -216,11 +253,9 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
     let Some(at) = args.generated_at else {
         return Ok(());
     };
-    let today = super::now().date;
+    let today = inputs::now().date;
     match yjb_return::audit::check::cannot_cover(args.period, args.provisional, at.date, today) {
-        Some(why) => Err(CommandError::Other(format!(
-            "--generated-at {at} cannot be recorded: {why} (check C106); nothing was written"
-        ))),
+        Some(why) => Err(CommandError::GeneratedAt { at, why }),
         None => Ok(()),
     }
 }
@@ -229,28 +264,34 @@ fn generation_time_covers(args: &Args) -> Result<(), CommandError> {
 /// a return there only with `--force`), or the first free folder of the archive for a
 /// submission (or a provisional return). Returns where it went, and where an old folder holding
 /// other files was kept, if so.
-fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
+fn place(
+    args: &Args,
+    target: Target,
+    files: &[(&str, &[u8])],
+) -> Result<(PathBuf, Option<PathBuf>), CommandError> {
     let (period, provisional) = (args.period, args.provisional);
-    match &args.target {
-        Target::Folder { dir, force } => {
+    match target {
+        Target::Folder(dir) => {
             let mut staging = Staging::write(dir, files, &BUILD_FILES)
-                .map_err(|e| write_error(dir, &e, Some("--force")))?;
-            if *force && std::fs::symlink_metadata(dir).is_ok() {
+                .map_err(|e| write_error(dir, e, Some("--force")))?;
+            if args.force && std::fs::symlink_metadata(dir).is_ok() {
                 // Looked at again: the folder may have changed while the return was built.
-                check_target(args)?;
+                check_target(args, target)?;
                 let replaced = staging
                     .replace(dir)
-                    .map_err(|e| write_error(dir, &e, Some("--force")))?;
+                    .map_err(|e| write_error(dir, e, Some("--force")))?;
                 let kept = match replaced {
                     Replaced::KeptAt(path) => Some(path),
                     Replaced::Nothing | Replaced::Removed => None,
                 };
-                return Ok((dir.clone(), kept));
+                return Ok((dir.to_path_buf(), kept));
             }
             match staging.place_new(dir) {
-                Ok(()) => Ok((dir.clone(), None)),
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(exists(dir)),
-                Err(e) => Err(write_error(dir, &e, Some("--force"))),
+                Ok(()) => Ok((dir.to_path_buf(), None)),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    Err(CommandError::ReturnExists(dir.to_path_buf()))
+                }
+                Err(e) => Err(write_error(dir, e, Some("--force"))),
             }
         }
         Target::Archive(root) => {
@@ -261,7 +302,7 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
             };
             let first = root.join(filing_folder(period, kind));
             let mut staging = Staging::write(&first, files, &BUILD_FILES)
-                .map_err(|e| write_error(&first, &e, None))?;
+                .map_err(|e| write_error(&first, e, None))?;
             // Another build may file the same quarter at the same moment: a taken number is
             // never replaced, the next one is tried.
             for n in first_free(root, period, kind).number()..=MAX_SUBMISSIONS {
@@ -269,115 +310,16 @@ fn place(args: &Args, files: &[(&str, &[u8])]) -> Result<(PathBuf, Option<PathBu
                 match staging.place_new(&dir) {
                     Ok(()) => return Ok((dir, None)),
                     Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-                    Err(e) => return Err(write_error(&dir, &e, None)),
+                    Err(e) => return Err(write_error(&dir, e, None)),
                 }
             }
-            let what = if provisional {
-                "provisional returns"
-            } else {
-                "submissions"
-            };
-            Err(CommandError::Other(format!(
-                "{} already holds {MAX_SUBMISSIONS} {what} of {period}; nothing was filed",
-                root.display()
-            )))
+            Err(CommandError::ArchiveFull {
+                root: root.to_path_buf(),
+                period,
+                provisional,
+            })
         }
     }
-}
-
-/// What a resubmission changed, on the terminal: the figures that moved against the latest
-/// earlier submission of its quarter, as `diff` shows them, or that none did. `None` for a
-/// provisional return or a first submission; a provisional return filed in a submission's folder
-/// (by a version before provisional folders) is passed over, since it was never a submission.
-fn against_earlier(
-    root: &Path,
-    dir: &Path,
-    ret: &yjb_return::measures::Return,
-    defs: &yjb_return::definitions::Definitions,
-) -> Option<String> {
-    let name = dir.file_name()?.to_string_lossy();
-    let (period, Filing::Submission(n)) = yjb_return::names::parse_folder(&name)? else {
-        return None;
-    };
-    let earlier = (1..n)
-        .rev()
-        .map(|k| root.join(yjb_return::names::submission_folder(period, k)))
-        .filter(|folder| folder.is_dir());
-    for folder in earlier {
-        let file = [
-            yjb_return::names::RETURN_JSON,
-            yjb_return::names::RETURN_XML,
-        ]
-        .iter()
-        .map(|f| folder.join(f))
-        .find(|p| p.is_file());
-        let cannot = |why: &str| {
-            Some(format!(
-                "This is a resubmission of {period}, but it could not be compared with the \
-                 earlier submission {}: {why}. Run `yjb-return diff` on the two folders.",
-                folder.display()
-            ))
-        };
-        let Some(file) = file else {
-            return cannot("it holds no return.json or return.xml");
-        };
-        let old = match super::document(&file) {
-            Ok(doc) => doc.ret,
-            Err(f) => return cannot(&f.message),
-        };
-        if old.identity.provisional {
-            continue;
-        }
-        let layout = match yjb_return::write::template::Layout::load(defs) {
-            Ok(l) => l,
-            Err(e) => return cannot(&format!("the return template is unusable: {e}")),
-        };
-        let mut d = yjb_return::audit::diff::diff(&old, ret, &layout);
-        // Every build has its own time and, usually, its own export: only the rest is news.
-        d.identity
-            .retain(|c| !matches!(c.field, "generated_at" | "input_sha256"));
-        let account = yjb_return::audit::diff::render_text(
-            &d,
-            &file.display().to_string(),
-            &dir.join(yjb_return::names::RETURN_JSON)
-                .display()
-                .to_string(),
-        );
-        return Some(format!(
-            "A resubmission of {period}, compared with the latest earlier submission ({}) as \
-             `yjb-return diff` compares them:\n{account}",
-            folder.display(),
-        ));
-    }
-    None
-}
-
-/// Why the return was not built and what to do next: a period the export does not cover is
-/// fixed on the command line; anything else in the case-management system.
-fn refusal(v: &Validation, args: &Args) -> String {
-    let blocking: Vec<&str> = v
-        .findings
-        .iter()
-        .filter(|f| f.severity >= Severity::Error && f.acknowledged.is_none())
-        .map(|f| f.code.as_str())
-        .collect();
-    let period = args.period;
-    if !blocking.is_empty() && blocking.iter().all(|c| *c == "E450" || *c == "E451") {
-        let early = if blocking.contains(&"E451") {
-            ", or add --provisional for an early look (a provisional return is not fit to send)"
-        } else {
-            ""
-        };
-        return format!(
-            "The return was not built: the export does not cover {period}. Check --period{early}.\n"
-        );
-    }
-    format!(
-        "The return was not built: fix the errors above in the case-management system, export \
-         again and rerun build. To list them all in a workbook, run:\n  yjb-return validate \
-         \"{}\" --period \"{period}\" --report issues.xlsx\n",
-        args.export.display()
-    )
 }
 
 /// Warnings acknowledged with an explanation: they travel into the manifest and the workbook.
@@ -394,91 +336,4 @@ fn acknowledged(v: &Validation) -> Vec<AcknowledgedQuery> {
             })
         })
         .collect()
-}
-
-/// The first line of a provisional build's account: before anything else, what it is not.
-pub const PROVISIONAL_FIRST_LINE: &str = "PROVISIONAL return: for internal use, not for submission";
-
-fn summary(v: &Validation, built: &write::Built, dir: &Path) -> String {
-    let id = &built.ret.identity;
-    let mut s = String::new();
-    if id.provisional {
-        writeln!(s, "{PROVISIONAL_FIRST_LINE}").unwrap();
-    }
-    writeln!(
-        s,
-        "Built the {}{} return for {} ({}) in {}",
-        if id.provisional { "provisional " } else { "" },
-        id.period,
-        id.yjs_name,
-        id.yjs_code,
-        dir.display()
-    )
-    .unwrap();
-    let (xlsx, xml) = if id.provisional {
-        (
-            "the return for people, marked provisional: not to be sent",
-            "the figures as XML, marked provisional: not to be sent",
-        )
-    } else {
-        (
-            "the return for people: its figures go to the YJB through its portal, YJAF",
-            "the same figures as XML: a machine-readable record (this tool's own schema)",
-        )
-    };
-    for (name, what) in [
-        (yjb_return::names::RETURN_XLSX, xlsx),
-        (yjb_return::names::RETURN_XML, xml),
-        (
-            yjb_return::names::RETURN_JSON,
-            "every figure by measure code",
-        ),
-        (MANIFEST_JSON, "how it was made, for `reproduce`"),
-    ] {
-        writeln!(s, "  {name:<14}{what}").unwrap();
-    }
-    writeln!(
-        s,
-        "  {} measures; definitions {}; generated at {}",
-        built.ret.measures.len(),
-        id.definitions_version,
-        id.generated_at
-    )
-    .unwrap();
-    if id.provisional {
-        writeln!(
-            s,
-            "  Its figures will change: for the return to send, build {} again from an export \
-             taken after the quarter closes, without --provisional.",
-            id.period
-        )
-        .unwrap();
-    }
-    let warnings: Vec<_> = v
-        .findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .collect();
-    if !warnings.is_empty() {
-        let open = warnings.iter().filter(|f| f.acknowledged.is_none()).count();
-        writeln!(
-            s,
-            "\n{} warning(s) ({} acknowledged); they do not stop the build:",
-            warnings.len(),
-            warnings.len() - open
-        )
-        .unwrap();
-        for f in warnings.iter().take(report::terminal::DEFAULT_LIMIT) {
-            writeln!(s, "  {}", report::terminal::line(f)).unwrap();
-        }
-        if warnings.len() > report::terminal::DEFAULT_LIMIT {
-            writeln!(
-                s,
-                "  ...and {} more (`validate --all` lists them)",
-                warnings.len() - report::terminal::DEFAULT_LIMIT
-            )
-            .unwrap();
-        }
-    }
-    s
 }

@@ -6,18 +6,35 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK};
+use super::args::Format;
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 use yjb_return::audit;
 use yjb_return::definitions::Severity;
 use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use yjb_return::validate::Finding;
 
-#[derive(Debug, Clone)]
+/// Check a finished return before sending it: structure, identity, consistency of the
+/// figures, and whether any file was edited after it was built.
+///
+/// Give return.xml, return.xlsx, return.json, or the return's folder to check all three
+/// against each other and against the manifest.json beside them. `yjb-return rules` lists
+/// every check (C-codes).
+///
+/// Exit status: 0 fit to send; 1 not fit to send (an error, a provisional return, figures
+/// edited after the build); 2 the file could not be read or the command was misused.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// return.xml, return.xlsx, return.json, or a return's folder (all three are checked).
+    /// The return to check: return.xml, return.xlsx or return.json, or the folder `build`
+    /// wrote (e.g. returns/2024-25-Q2).
+    #[arg(value_name = "RETURN")]
     pub path: PathBuf,
-    pub definitions: Option<PathBuf>,
-    pub json: bool,
+    /// How to show the result: text to read, or json for other programs
+    /// (the findings with their codes, files and places).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Serialize)]
@@ -37,41 +54,45 @@ struct Summary {
     warnings: usize,
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     let (folder, targets, given): (PathBuf, Vec<PathBuf>, audit::Given) = if args.path.is_dir() {
+        // Whatever stands at a file's name is checked, as the scorecard does: a device, a pipe
+        // or a link leading nowhere is named as what it is, never passed over as absent.
+        let disk = crate::shell::files::Disk::new(&args.path);
         let targets: Vec<PathBuf> = [RETURN_XML, RETURN_XLSX, RETURN_JSON]
             .iter()
+            .filter(|n| yjb_return::folder::Folder::entry(&disk, n).is_some())
             .map(|n| args.path.join(n))
-            .filter(|p| p.exists())
             .collect();
         if targets.is_empty() {
-            return Err(CommandError::Other(format!(
-                "{} holds no return.xml, return.xlsx or return.json{}",
-                args.path.display(),
-                yjb_return::recognise::folder_advice(
+            return Err(CommandError::NoReturnIn {
+                dir: args.path.clone(),
+                names: "return.xml, return.xlsx or return.json",
+                advice: yjb_return::recognise::folder_advice(
                     &crate::shell::files::Disk::new(&args.path),
                     yjb_return::recognise::Wanted::Return,
-                    "check"
-                )
-                .map(|a| format!("; {a}"))
-                .unwrap_or_default()
-            )));
+                    "check",
+                ),
+            });
         }
         (args.path.clone(), targets, audit::Given::Folder)
-    } else if args.path.exists() {
+    } else if crate::shell::files::stands(&args.path) {
         let folder = args
             .path
             .parent()
             .map_or_else(PathBuf::new, Path::to_path_buf);
         (folder, vec![args.path.clone()], audit::Given::Files)
     } else {
-        return Err(CommandError::Other(format!(
-            "{} does not exist; {}",
-            args.path.display(),
-            crate::shell::files::nearby(&args.path, crate::shell::files::Kind::ReturnFile)
-        )));
+        return Err(CommandError::NoSuchReturn {
+            path: args.path.clone(),
+            nearby: crate::shell::files::nearby(&args.path, crate::shell::files::Kind::ReturnFile),
+        });
     };
-    let source = super::source(args.definitions.as_deref())?;
+    let source = inputs::source(definitions)?;
     let targets: Vec<String> = targets
         .iter()
         .map(|t| {
@@ -84,7 +105,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         &targets,
         &source,
         given,
-        super::now().date,
+        inputs::now().date,
     );
     let (files, findings, fatal) = (&checked.files, &checked.findings, checked.fatal);
     let errors = findings
@@ -109,7 +130,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         "passed"
     };
-    let text = if args.json {
+    let text = if args.format.is_json() {
         let report = Report {
             verdict,
             tool_version: env!("CARGO_PKG_VERSION"),
@@ -124,7 +145,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     } else {
         render_text(&checked, &folder, verdict, errors, warnings)
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(exit_status(verdict))
 }
 
@@ -133,11 +154,11 @@ const PROVISIONAL: &str = "C105";
 
 /// 0 fit to send; 1 not fit to send (an error, a provisional return, figures edited after the
 /// build); 2 unreadable.
-fn exit_status(verdict: &str) -> i32 {
+fn exit_status(verdict: &str) -> Exit {
     match verdict {
-        "passed" | "warnings" => EXIT_OK,
-        "unreadable" => EXIT_FAILURE,
-        _ => EXIT_ERRORS,
+        "passed" | "warnings" => Exit::Ok,
+        "unreadable" => Exit::Failure,
+        _ => Exit::Findings,
     }
 }
 
@@ -262,10 +283,10 @@ mod tests {
 
     #[test]
     fn exit_0_means_fit_to_send_and_nothing_else() {
-        assert_eq!(exit_status("passed"), 0);
-        assert_eq!(exit_status("warnings"), 0);
-        assert_eq!(exit_status("provisional"), 1);
-        assert_eq!(exit_status("errors"), 1);
-        assert_eq!(exit_status("unreadable"), 2);
+        assert_eq!(exit_status("passed"), Exit::Ok);
+        assert_eq!(exit_status("warnings"), Exit::Ok);
+        assert_eq!(exit_status("provisional"), Exit::Findings);
+        assert_eq!(exit_status("errors"), Exit::Findings);
+        assert_eq!(exit_status("unreadable"), Exit::Failure);
     }
 }

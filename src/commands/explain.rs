@@ -4,20 +4,17 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input};
+use super::args::{self, Format};
+use super::error::{Clash, CommandError};
+use super::exit::Exit;
+use super::inputs::{self, read_input};
+use super::outputs::{self, write_output};
 use crate::shell::files::Kind;
 use yjb_return::definitions::{Definitions, Severity};
-use yjb_return::explain::{self, Selection, json::Source, text};
+use yjb_return::explain::{self, ExplainError, Selection, json::Source, text};
 use yjb_return::period::Period;
 use yjb_return::report;
 use yjb_return::validate::{Cells, Finding, Options, Validation, input};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
 
 /// Show who is behind a figure: the records each measure counts, each on the row that decides
 /// it with a sentence saying why; for a percentage, the records of its denominator it does not
@@ -40,7 +37,7 @@ pub struct Args {
     #[arg(value_name = "NEW")]
     pub new: Option<PathBuf>,
     /// The reporting period, e.g. "2024-25 Q4".
-    #[arg(long, value_parser = parse_period)]
+    #[arg(long, value_parser = args::period)]
     pub period: Period,
     /// The measure to explain: a code (kpi1.all.suitable), a section (kpi1), a pattern
     /// (kpi1.*.suitable) or * for every one. Repeat it for several. With --out or --format json
@@ -67,21 +64,16 @@ pub struct Args {
     /// `.acknowledgements.csv`, when that file exists).
     #[arg(long, value_name = "FILE.csv")]
     pub acknowledgements: Option<PathBuf>,
-    /// The definitions folder (the global --definitions option).
-    #[arg(skip)]
-    pub definitions: Option<PathBuf>,
 }
 
-fn parse_period(s: &str) -> Result<Period, String> {
-    s.parse()
-        .map_err(|e: yjb_return::period::PeriodError| e.to_string())
-}
-
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
-    let defs = super::definitions(args.definitions.as_deref(), Some(args.period))?;
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
+    let defs = inputs::definitions(definitions, Some(args.period))?;
     let known = explain::known_codes(&defs, args.period);
-    let selection = Selection::parse(&args.measures, &known)
-        .map_err(|e| CommandError::Other(format!("--measure: {e}")))?;
+    let selection = Selection::parse(&args.measures, &known)?;
     match &args.new {
         None => one(args, &defs, &selection, out),
         Some(new) => two(args, new, &defs, &selection, out),
@@ -94,14 +86,9 @@ fn one(
     defs: &Definitions,
     selection: &Selection,
     out: &mut dyn Write,
-) -> Result<i32, CommandError> {
+) -> Result<Exit, CommandError> {
     if args.measures.is_empty() && args.out.is_none() && args.format == Format::Text {
-        return Err(CommandError::Other(
-            "say which measures to explain: --measure kpi1.all.suitable (a code), --measure \
-             kpi1 (a section), --measure \"kpi1.*.suitable\" (a pattern) or --measure \"*\"; or \
-             write every one with --out explain.xlsx or --format json"
-                .to_string(),
-        ));
+        return Err(CommandError::NoMeasure);
     }
     if let Some(path) = &args.out {
         check_out(path, args)?;
@@ -111,12 +98,17 @@ fn one(
     let file = args.export.display().to_string();
     if let Some(refused) = refusal(&v, &args.export, args)? {
         progress.done();
-        super::print(out, &refused)?;
+        outputs::print(out, &refused)?;
         return Ok(status(&v));
     }
     progress.stage("Explaining the figures");
-    let x = explain::explain(&v, defs, args.period, selection)
-        .map_err(|e| CommandError::Other(format!("{file}: {e}")))?;
+    let x = explain::explain(&v, defs, args.period, selection).map_err(|e| match e {
+        ExplainError::Records(source) => CommandError::Export {
+            file: file.clone(),
+            source,
+        },
+        e => CommandError::Explain(e),
+    })?;
     let source = Source {
         file: &file,
         sha256: &v.sha256,
@@ -127,8 +119,8 @@ fn one(
     if let Some(path) = &args.out {
         progress.stage("Writing the workbook");
         let bytes =
-            explain::xlsx::render(&x, &source).map_err(|e| super::workbook_error(path, &e))?;
-        super::write_output(path, &bytes, args.force)?;
+            explain::xlsx::render(&x, &source).map_err(|e| outputs::workbook_error(path, e))?;
+        write_output(path, &bytes, args.force)?;
         written = format!(
             "The explanation of {} measure(s) was written to {}: one sheet per section, every \
              record; keep it inside the service.\n",
@@ -144,11 +136,8 @@ fn one(
         let written = explain::json::write(&x, &source, &warnings, &mut buffered)
             .and_then(|()| std::io::Write::flush(&mut buffered));
         return match written {
-            Err(e) if !crate::shell::words::reader_gone(&e) => Err(CommandError::Other(format!(
-                "cannot write the output: {}",
-                crate::shell::words::describe(&e)
-            ))),
-            _ => Ok(EXIT_OK),
+            Err(e) if !crate::shell::words::reader_gone(&e) => Err(CommandError::Print(e)),
+            _ => Ok(Exit::Ok),
         };
     }
     // With every measure in the workbook, the terminal says where it went, not all of it.
@@ -168,8 +157,8 @@ fn one(
             t
         }
     };
-    super::print(out, &text)?;
-    Ok(EXIT_OK)
+    outputs::print(out, &text)?;
+    Ok(Exit::Ok)
 }
 
 /// Compares two exports of one period.
@@ -179,13 +168,9 @@ fn two(
     defs: &Definitions,
     selection: &Selection,
     out: &mut dyn Write,
-) -> Result<i32, CommandError> {
+) -> Result<Exit, CommandError> {
     if args.out.is_some() {
-        return Err(CommandError::Other(
-            "--out writes one export's explanation; to compare two exports, read the terminal \
-             or use --format json (nothing was written)"
-                .to_string(),
-        ));
+        return Err(CommandError::OutComparing);
     }
     let progress = crate::shell::progress::for_terminal(args.format == Format::Json);
     let old_v = load(args, &args.export, defs, &progress)?;
@@ -193,13 +178,12 @@ fn two(
     for (v, path) in [(&old_v, args.export.as_path()), (&new_v, new)] {
         if let Some(refused) = refusal(v, path, args)? {
             progress.done();
-            super::print(out, &refused)?;
+            outputs::print(out, &refused)?;
             return Ok(status(v));
         }
     }
     progress.stage("Comparing the figures");
-    let c = explain::compare(&old_v, &new_v, defs, args.period, selection)
-        .map_err(|e| CommandError::Other(e.to_string()))?;
+    let c = explain::compare(&old_v, &new_v, defs, args.period, selection)?;
     progress.done();
     let (old_file, new_file) = (args.export.display().to_string(), new.display().to_string());
     let text = match args.format {
@@ -220,8 +204,8 @@ fn two(
             text::render_comparison(&c, &old_file, &new_file, (!args.all).then_some(text::LINES))
         }
     };
-    super::print(out, &text)?;
-    Ok(EXIT_OK)
+    outputs::print(out, &text)?;
+    Ok(Exit::Ok)
 }
 
 /// Reads and validates an export as build does.
@@ -237,7 +221,7 @@ fn load(
     let named = (path == args.export)
         .then_some(args.acknowledgements.as_deref())
         .flatten();
-    let sidecar = super::sidecar(path, named)?;
+    let sidecar = inputs::sidecar(path, named)?;
     let v = input::validate_bytes(
         &bytes,
         defs,
@@ -245,22 +229,22 @@ fn load(
             period: Some(args.period),
             provisional: args.provisional,
             progress: progress.clone(),
-            today: Some(super::now().date),
+            today: Some(inputs::now().date),
         },
         sidecar.as_ref(),
         Cells::Drop,
     )
     .map_err(|e| CommandError::load(path, e))?;
-    super::note_if_open_in_excel(path);
+    inputs::note_if_open_in_excel(path);
     Ok(v)
 }
 
 /// The exit status of an export refused.
-fn status(v: &Validation) -> i32 {
+fn status(v: &Validation) -> Exit {
     if v.internal_failures() > 0 {
-        EXIT_FAILURE
+        Exit::Failure
     } else {
-        EXIT_ERRORS
+        Exit::Findings
     }
 }
 
@@ -328,27 +312,26 @@ fn warnings_note(warnings: &[&Finding]) -> String {
 /// Refuses, before any work, an --out that names an export being read, a folder, or (without
 /// --force) a file that exists.
 fn check_out(path: &Path, args: &Args) -> Result<(), CommandError> {
-    let refuse = |why: String| {
-        Err(CommandError::Other(format!(
-            "{}: {why}; nothing was written",
-            path.display()
-        )))
+    let refuse = |clash| {
+        Err(CommandError::OutputClash {
+            path: path.to_path_buf(),
+            option: "--out",
+            clash,
+        })
     };
     let here = resolved(path);
-    let mut inputs = vec![("the export being explained", args.export.clone())];
-    if let Some(s) = super::sidecar_path(&args.export, args.acknowledgements.as_deref()) {
-        inputs.push(("the acknowledgements file being read", s));
+    let mut read = vec![("the export being explained", args.export.clone())];
+    if let Some(s) = inputs::sidecar_path(&args.export, args.acknowledgements.as_deref()) {
+        read.push(("the acknowledgements file being read", s));
     }
-    for (what, input) in inputs {
+    for (what, input) in read {
         if resolved(&input) == here {
-            return refuse(format!("--out names {what}: choose another file name"));
+            return refuse(Clash::Input(what));
         }
     }
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => refuse("--out names a folder: give a file name".to_string()),
-        Ok(_) if !args.force => {
-            refuse("--out names a file that already exists; add --force to replace it".to_string())
-        }
+        Ok(m) if m.is_dir() => refuse(Clash::Folder),
+        Ok(_) if !args.force => refuse(Clash::Exists),
         _ => Ok(()),
     }
 }

@@ -7,7 +7,11 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_OK};
+use super::args::Format;
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 use crate::shell::files::Kind;
 use yjb_return::audit::reproduce::verdict::render_text;
 use yjb_return::audit::reproduce::{self, RecordError, ReproduceError, Reproduction};
@@ -19,45 +23,49 @@ use yjb_return::scorecard::make::MakeError;
 use yjb_return::scorecard::manifest::ScorecardManifest;
 use yjb_return::text::cut;
 
-#[derive(Debug, Clone)]
+/// Rebuild a past return from its manifest and prove the outputs byte-for-byte identical,
+/// or show which figures differ and why.
+///
+/// The input the manifest names must still be readable (an archive keeps its own copy,
+/// input.xlsx); the period, definitions version, generation time and acknowledged queries
+/// are taken from the manifest.
+///
+/// Exit status: 0 reproduced, 1 not reproduced, 2 could not be attempted.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
-    /// A manifest.json, or the folder holding one.
+    /// The manifest.json written by build (or the folder holding it).
     pub manifest: PathBuf,
-    pub definitions: Option<PathBuf>,
-    /// Also write the rebuilt files here, to inspect them.
+    /// Also write the rebuilt files into this folder, which must not exist yet, to
+    /// inspect them.
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    pub json: bool,
+    /// How to show the result: text to read, or json for other programs
+    /// (each file's expected and rebuilt SHA-256, the reasons, the figures that differ).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
-fn other(message: String) -> CommandError {
-    CommandError::Other(message)
-}
-
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     if let Some(dir) = &args.out
         && std::fs::symlink_metadata(dir).is_ok()
     {
-        return Err(other(format!(
-            "{} already exists: --out takes a new folder for the rebuilt files (nothing was \
-             changed)",
-            dir.display()
-        )));
+        return Err(CommandError::RebuiltExists(dir.clone()));
     }
     let manifest_path = if args.manifest.is_dir() {
         let path = args.manifest.join(MANIFEST_JSON);
         if !path.exists() {
-            return Err(other(format!(
-                "{} holds no {MANIFEST_JSON}; {}",
-                args.manifest.display(),
-                recognise::folder_advice(
+            return Err(CommandError::NoManifestIn {
+                dir: args.manifest.clone(),
+                advice: recognise::folder_advice(
                     &crate::shell::files::Disk::new(&args.manifest),
                     Wanted::Manifest,
-                    "reproduce"
-                )
-                .unwrap_or_else(|| {
-                    "give the folder of a return built by build, or its manifest.json".to_string()
-                })
-            )));
+                    "reproduce",
+                ),
+            });
         }
         path
     } else {
@@ -66,27 +74,27 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     let folder = manifest_path
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
-    let bytes = super::read_input(&manifest_path, Kind::Manifest)?;
+    let bytes = inputs::read_input(&manifest_path, Kind::Manifest)?;
     let text = String::from_utf8_lossy(&bytes);
     if ScorecardManifest::is_scorecard(&text) {
-        return scorecard(args, &manifest_path, &text, out);
+        return scorecard(args, definitions, &manifest_path, &text, out);
     }
-    let recorded = reproduce::read_manifest(&text).map_err(|e| match e {
-        RecordError::NotAManifest => {
-            let what = recognise::recognise(&bytes);
-            other(format!(
-                "{}: {}",
-                manifest_path.display(),
-                recognise::advice(
-                    &what,
-                    &manifest_path,
-                    Wanted::Manifest,
-                    folder.join(MANIFEST_JSON).is_file(),
-                )
-                .unwrap_or_else(|| e.to_string())
-            ))
+    let recorded = reproduce::read_manifest(&text).map_err(|source| {
+        // What the file is instead, when it is another of the tool's files.
+        let advice = match source {
+            RecordError::NotAManifest => recognise::advice(
+                &recognise::recognise(&bytes),
+                &manifest_path,
+                Wanted::Manifest,
+                folder.join(MANIFEST_JSON).is_file(),
+            ),
+            _ => None,
+        };
+        CommandError::Manifest {
+            path: manifest_path.clone(),
+            source,
+            advice,
         }
-        e => other(format!("{}: {e}", manifest_path.display())),
     })?;
     let manifest = &recorded.manifest;
     let input_path = {
@@ -99,22 +107,22 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     };
     // The input's path and hash are read from the manifest: shown cut, as every user value.
     let input_shown = cut(&input_path.display().to_string()).into_owned();
-    let input = crate::shell::files::read(&input_path, Kind::Export).map_err(|e| {
-        other(format!(
-            "cannot read the archived input {input_shown} named by the manifest ({e}); it \
-             should have SHA-256 {}",
-            cut(&manifest.input.sha256)
-        ))
+    let input = crate::shell::files::read(&input_path, Kind::Export).map_err(|source| {
+        CommandError::ArchivedInput {
+            shown: input_shown.clone(),
+            source,
+            sha256: cut(&manifest.input.sha256).into_owned(),
+        }
     })?;
-    let source = super::source(args.definitions.as_deref())?;
+    let source = inputs::source(definitions)?;
     let defs = Definitions::load(&source, &manifest.definitions.version)?;
     let given = reproduce::Given {
         folder: &crate::shell::files::Disk::new(&folder),
         input: &input,
         input_shown,
         defs: &defs,
-        today: super::now().date,
-        progress: crate::shell::progress::for_terminal(args.json),
+        today: inputs::now().date,
+        progress: crate::shell::progress::for_terminal(args.format.is_json()),
     };
     let outcome = match reproduce::reproduce(&recorded, &given) {
         Ok(Reproduction::Compared { outcome, built }) => {
@@ -136,24 +144,24 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                 &outcome.input,
                 Some(report::terminal::DEFAULT_LIMIT),
             ));
-            super::print(out, &text)?;
-            return Ok(EXIT_ERRORS);
+            outputs::print(out, &text)?;
+            return Ok(Exit::Findings);
         }
         Err(ReproduceError::Input(e)) => return Err(CommandError::load(&input_path, e)),
-        Err(e) => return Err(other(e.to_string())),
+        Err(e) => return Err(e.into()),
     };
-    let text = if args.json {
+    let text = if args.format.is_json() {
         let mut s = serde_json::to_string_pretty(&outcome).expect("serialisable");
         s.push('\n');
         s
     } else {
         render_text(&outcome)
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(if outcome.reproduced {
-        EXIT_OK
+        Exit::Ok
     } else {
-        EXIT_ERRORS
+        Exit::Findings
     })
 }
 
@@ -168,21 +176,22 @@ fn write_rebuilt(dir: &Path, built: &yjb_return::write::Built) -> Result<(), Com
     files.push((MANIFEST_JSON, m.as_bytes()));
     let mut staging =
         crate::shell::atomic::Staging::write(dir, &files, &yjb_return::names::BUILD_FILES)
-            .map_err(|e| super::write_error(dir, &e, None))?;
+            .map_err(|e| outputs::write_error(dir, e, None))?;
     staging
         .place_new(dir)
-        .map_err(|e| super::write_error(dir, &e, None))
+        .map_err(|e| outputs::write_error(dir, e, None))
 }
 
 /// A scorecard's manifest: the scorecard is rebuilt from the same archive, window and CSV copies
 /// and compared file by file.
 fn scorecard(
     args: &Args,
+    definitions: Option<&Path>,
     manifest: &Path,
     text: &str,
     out: &mut dyn Write,
-) -> Result<i32, CommandError> {
-    let source = super::source(args.definitions.as_deref())?;
+) -> Result<Exit, CommandError> {
+    let source = inputs::source(definitions)?;
     let folder = manifest
         .parent()
         .map_or_else(PathBuf::new, Path::to_path_buf);
@@ -194,10 +203,10 @@ fn scorecard(
         text,
         &open,
         &source,
-        super::now().date,
+        inputs::now().date,
     ) {
         Ok(r) => r,
-        Err(MakeError::Unreadable(message)) => return Err(other(message)),
+        Err(e @ MakeError::Unreadable(_)) => return Err(e.into()),
         Err(MakeError::Invalid(problems)) => {
             let mut text = format!(
                 "NOT reproduced: the scorecard of {} can no longer be made; its inputs now have \
@@ -207,8 +216,8 @@ fn scorecard(
             for p in &problems {
                 writeln!(text, "  {p}").unwrap();
             }
-            super::print(out, &text)?;
-            return Ok(EXIT_ERRORS);
+            outputs::print(out, &text)?;
+            return Ok(Exit::Findings);
         }
     };
     if let Some(dir) = &args.out {
@@ -219,18 +228,22 @@ fn scorecard(
             .collect();
         let mut staging =
             crate::shell::atomic::Staging::write(dir, &files, &yjb_return::scorecard::FILES)
-                .map_err(|e| super::write_error(dir, &e, None))?;
+                .map_err(|e| outputs::write_error(dir, e, None))?;
         staging
             .place_new(dir)
-            .map_err(|e| super::write_error(dir, &e, None))?;
+            .map_err(|e| outputs::write_error(dir, e, None))?;
     }
-    let text = if args.json {
+    let text = if args.format.is_json() {
         let mut s = serde_json::to_string_pretty(&r).expect("serialisable");
         s.push('\n');
         s
     } else {
         r.render_text()
     };
-    super::print(out, &text)?;
-    Ok(if r.reproduced { EXIT_OK } else { EXIT_ERRORS })
+    outputs::print(out, &text)?;
+    Ok(if r.reproduced {
+        Exit::Ok
+    } else {
+        Exit::Findings
+    })
 }

@@ -5,6 +5,13 @@
 //! `docs/rules.md` is this command's Markdown output; a test keeps the two identical.
 
 use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
 
 use yjb_return::audit::check;
 use yjb_return::definitions::{Definitions, RuleDef, Severity};
@@ -12,13 +19,30 @@ use yjb_return::definitions::{Definitions, RuleDef, Severity};
 /// What the "sheets" column says of a `check` code.
 const CHECKED: &str = "the return";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// List every validation rule: its code, severity and what it checks.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Args {
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     #[default]
     Text,
     Csv,
     Json,
     Markdown,
+}
+
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
+    let defs = inputs::definitions(definitions, None)?;
+    outputs::print(out, &render(&defs, args.format))?;
+    Ok(Exit::Ok)
 }
 
 pub fn render(defs: &Definitions, format: Format) -> String {

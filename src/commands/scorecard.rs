@@ -4,34 +4,102 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_OK};
-use crate::shell::atomic::{self, Replaced, Staging};
-use crate::shell::files::Kind;
+use super::args;
+use super::error::CommandError;
+use super::exit::Exit;
+use super::inputs;
+use super::outputs;
+use crate::shell::atomic::{Replaced, Staging};
+use crate::shell::folders::check_scorecard_replaceable;
 use yjb_return::date::Timestamp;
-use yjb_return::names::parse_folder;
-use yjb_return::names::{RETURN_JSON, RETURN_XLSX, RETURN_XML};
 use yjb_return::names::{SCORECARD_HTML, SCORECARD_JSON, SCORECARD_XLSX};
 use yjb_return::period::Period;
-use yjb_return::scorecard::FILES;
 use yjb_return::scorecard::make::{self, CsvSource, MANIFEST_JSON, Made, MakeError};
-use yjb_return::scorecard::manifest::{KIND, ScorecardManifest};
 
-#[derive(Debug, Clone)]
+/// Draw the board's scorecard from the archive that `build --archive` fills: every
+/// indicator by quarter against local targets, with RAG, directions of travel, trends and
+/// charts, as scorecard.xlsx, scorecard.html and scorecard.json.
+///
+/// Every return read is checked first. Exit status: 0 written, 1 an input has errors
+/// (listed; nothing is written), 2 unreadable input or misuse.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
+    /// The archive folder (one folder per quarter, as `build --archive` files them).
     pub archive: PathBuf,
+    /// The folder to write the scorecard into, e.g. board/2024-25-Q4.
+    #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// The last quarter shown (default: the latest quarter in the archive).
+    #[arg(long, value_parser = args::period)]
     pub to: Option<Period>,
+    /// How many quarters to show, ending at --to (2 to 20).
+    #[arg(long, value_name = "N", default_value_t = yjb_return::scorecard::DEFAULT_QUARTERS, value_parser = quarters)]
     pub quarters: u32,
+    /// Local targets: indicator,from_period,target,floor,note (and optionally owner).
+    #[arg(long, value_name = "FILE.csv")]
     pub targets: Option<PathBuf>,
+    /// Published comparator figures: indicator,comparator,period,value,source.
+    #[arg(long, value_name = "FILE.csv")]
     pub benchmarks: Option<PathBuf>,
+    /// The officer's explanations: indicator,period,text.
+    #[arg(long, value_name = "FILE.csv")]
     pub commentary: Option<PathBuf>,
+    /// Replace the --out folder if it holds a scorecard this tool made (nothing else is ever
+    /// replaced).
+    #[arg(long)]
     pub force: bool,
+    /// Record this generation time instead of now (UTC, e.g. 2025-05-01T09:00:00Z).
+    #[arg(long, value_name = "TIME", value_parser = args::timestamp)]
     pub generated_at: Option<Timestamp>,
-    pub definitions: Option<PathBuf>,
-    /// `--classification`, already checked.
+    /// Print this marking on every page, e.g. OFFICIAL (40 characters at most).
+    #[arg(long, value_name = "TEXT", value_parser = yjb_return::scorecard::paper::classification)]
     pub classification: Option<String>,
-    /// `--publication`: the threshold below which counts are suppressed.
-    pub publication: Option<u32>,
+    /// Write the publication copy: every count from 1 to 4 (and every figure worked out from
+    /// one) shown as c, marked on every page.
+    #[arg(long)]
+    pub publication: bool,
+    /// With --publication: suppress counts from 1 to below N instead of 5 (N at least 2).
+    #[arg(long, value_name = "N", requires = "publication", value_parser = suppress_below)]
+    pub suppress_below: Option<u32>,
+}
+
+impl Args {
+    /// With `--publication`, the threshold below which counts are suppressed.
+    fn publication(&self) -> Option<u32> {
+        self.publication.then(|| {
+            self.suppress_below
+                .unwrap_or(yjb_return::scorecard::publication::DEFAULT_BELOW)
+        })
+    }
+}
+
+/// `--quarters`: how many quarters a scorecard shows.
+fn quarters(s: &str) -> Result<u32, String> {
+    use yjb_return::scorecard::{MAX_QUARTERS, MIN_QUARTERS};
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (MIN_QUARTERS..=MAX_QUARTERS).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a number of quarters from {MIN_QUARTERS} to {MAX_QUARTERS}: a \
+                 direction needs two quarters, and five years is as far back as a scorecard looks"
+            )
+        })
+}
+
+/// `--suppress-below`: the publication copy's threshold.
+fn suppress_below(s: &str) -> Result<u32, String> {
+    use yjb_return::scorecard::publication::MIN_BELOW;
+    s.trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| (MIN_BELOW..=1000).contains(n))
+        .ok_or_else(|| {
+            format!(
+                "{s:?} is not a threshold from {MIN_BELOW} to 1000: counts from 1 to below it are                  suppressed (the usual is 5)"
+            )
+        })
 }
 
 /// A CSV named on the command line, read whole (within the CSV cap), with the absolute path
@@ -40,7 +108,7 @@ fn csv(path: &Option<PathBuf>) -> Result<Option<CsvSource>, CommandError> {
     let Some(p) = path else {
         return Ok(None);
     };
-    let bytes = super::read_input(p, crate::shell::files::Kind::Csv)?;
+    let bytes = inputs::read_input(p, crate::shell::files::Kind::Csv)?;
     Ok(Some(CsvSource {
         name: p.display().to_string(),
         original: absolute(p),
@@ -62,20 +130,17 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
         return Ok(());
     };
     if meta.is_symlink() {
-        return Err(super::out_is_a_link(dir, "a scorecard"));
+        return Err(outputs::out_is_a_link(dir, "a scorecard"));
     }
     if !meta.is_dir() {
-        return Err(CommandError::Other(format!(
-            "{} is a file, not a folder: name a folder for the scorecard (nothing was changed)",
-            dir.display()
-        )));
+        return Err(CommandError::OutIsAFile {
+            dir: dir.clone(),
+            what: "the scorecard",
+        });
     }
-    super::not_the_current_folder(dir, "a scorecard", "board")?;
+    outputs::not_the_current_folder(dir, "a scorecard", "board")?;
     if !args.force {
-        return Err(CommandError::Other(format!(
-            "{} already exists; a scorecard is never overwritten unless you add --force",
-            dir.display()
-        )));
+        return Err(CommandError::ScorecardExists(dir.clone()));
     }
     let mut inputs = vec![("the archive being read", args.archive.as_path())];
     for (what, path) in [
@@ -87,64 +152,21 @@ fn check_out(args: &Args) -> Result<(), CommandError> {
             inputs.push((what, path.as_path()));
         }
     }
-    check_replaceable(dir)
-        .map_err(|why| CommandError::Other(format!("cannot replace {}: {why}", dir.display())))?;
+    check_scorecard_replaceable(dir).map_err(|why| CommandError::NotAScorecardsFolder {
+        dir: dir.clone(),
+        why,
+    })?;
     // A scorecard's own folder holds copies of its CSVs under the names it gives them.
-    super::not_holding_inputs(dir, &inputs, "the scorecard")
+    outputs::not_holding_inputs(dir, &inputs, "the scorecard")
 }
 
-/// Whether `dir` is a scorecard this tool wrote, which `--force` may replace: a folder holding
-/// a `manifest.json` that reads as a scorecard's and nothing but files a scorecard's folder
-/// holds (its outputs and the CSV copies), or an empty folder. Otherwise, the end of a
-/// sentence saying what the folder holds.
-fn check_replaceable(dir: &Path) -> Result<(), String> {
-    let held = atomic::contents(dir, &FILES).map_err(|e| crate::shell::words::reading(&e))?;
-    if !held.foreign.is_empty() {
-        let archive = held
-            .foreign
-            .iter()
-            .any(|n| n.strip_suffix('/').and_then(parse_folder).is_some());
-        let returns = held
-            .foreign
-            .iter()
-            .any(|n| [RETURN_XML, RETURN_XLSX, RETURN_JSON].contains(&n.as_str()));
-        return Err(format!(
-            "it holds {}, which a scorecard never writes, so it is not a scorecard's folder{}; \
-             --force replaces only a folder holding a scorecard, and nothing was changed",
-            yjb_return::text::list(&held.foreign, 5),
-            if archive {
-                " (it looks like an archive of returns: name a new folder for the scorecard, \
-                 such as board)"
-            } else if returns {
-                " (it looks like a return's folder)"
-            } else {
-                ""
-            }
-        ));
-    }
-    if held.entries == 0 {
-        return Ok(());
-    }
-    let text =
-        crate::shell::files::read(&dir.join(MANIFEST_JSON), Kind::Manifest).map_err(|e| {
-            format!(
-                "it holds no readable {MANIFEST_JSON} ({e}), so it is not a scorecard this tool \
-             wrote; nothing was changed"
-            )
-        })?;
-    let text = String::from_utf8_lossy(&text);
-    match ScorecardManifest::from_json(&text) {
-        Ok(m) if m.kind == KIND => Ok(()),
-        _ => Err(format!(
-            "its {MANIFEST_JSON} is not one a scorecard has, so it is not a scorecard this tool \
-             wrote; nothing was changed"
-        )),
-    }
-}
-
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     check_out(args)?;
-    let now = super::now();
+    let now = inputs::now();
     let options = make::Options {
         archive_path: absolute(&args.archive),
         to: args.to,
@@ -153,18 +175,18 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         benchmarks: csv(&args.benchmarks)?,
         commentary: csv(&args.commentary)?,
         generated_at: args.generated_at.unwrap_or(now),
-        source: super::source(args.definitions.as_deref())?,
+        source: inputs::source(definitions)?,
         today: now.date,
         paper: yjb_return::scorecard::Paper {
             classification: args.classification.clone(),
             publication: args
-                .publication
+                .publication()
                 .map(|below| yjb_return::scorecard::publication::Suppression { below }),
         },
     };
     let made = match make::make(&options, &crate::shell::files::Disk::new(&args.archive)) {
         Ok(made) => made,
-        Err(MakeError::Unreadable(message)) => return Err(CommandError::Other(message)),
+        Err(e @ MakeError::Unreadable(_)) => return Err(e.into()),
         Err(MakeError::Invalid(problems)) => {
             let mut text = format!(
                 "The scorecard was not written: {} problem(s) to fix first.\n",
@@ -173,8 +195,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             for p in &problems {
                 writeln!(text, "  {p}").unwrap();
             }
-            super::print(out, &text)?;
-            return Ok(EXIT_ERRORS);
+            outputs::print(out, &text)?;
+            return Ok(Exit::Findings);
         }
     };
     let manifest = made.manifest.to_json();
@@ -185,21 +207,21 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         .collect();
     files.push((MANIFEST_JSON, manifest.as_bytes()));
     let mut staging = Staging::write(&args.out, &files, &yjb_return::scorecard::FILES)
-        .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
+        .map_err(|e| outputs::write_error(&args.out, e, Some("--force")))?;
     let mut kept = None;
     if args.force && std::fs::symlink_metadata(&args.out).is_ok() {
         // Looked at again: the folder may have changed while the scorecard was made.
         check_out(args)?;
         if let Replaced::KeptAt(path) = staging
             .replace(&args.out)
-            .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?
+            .map_err(|e| outputs::write_error(&args.out, e, Some("--force")))?
         {
             kept = Some(path);
         }
     } else {
         staging
             .place_new(&args.out)
-            .map_err(|e| super::write_error(&args.out, &e, Some("--force")))?;
+            .map_err(|e| outputs::write_error(&args.out, e, Some("--force")))?;
     }
     let mut text = summary(&made, &args.out);
     if let Some(p) = made.scorecard.paper.publication {
@@ -222,8 +244,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
         )
         .unwrap();
     }
-    super::print(out, &text)?;
-    Ok(EXIT_OK)
+    outputs::print(out, &text)?;
+    Ok(Exit::Ok)
 }
 
 fn summary(made: &Made, dir: &Path) -> String {
@@ -295,86 +317,4 @@ fn summary(made: &Made, dir: &Path) -> String {
         }
     }
     t
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use yjb_return::write::manifest::Tool;
-
-    fn folder_with(files: &[(&str, &str)]) -> tempfile::TempDir {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            match name.strip_suffix('/') {
-                Some(sub) => std::fs::create_dir(dir.path().join(sub)).unwrap(),
-                None => std::fs::write(dir.path().join(name), text).unwrap(),
-            }
-        }
-        dir
-    }
-
-    fn manifest() -> String {
-        ScorecardManifest {
-            kind: KIND.into(),
-            manifest_version: 1,
-            tool: Tool {
-                name: "yjb-return".into(),
-                version: "0.2.0".into(),
-            },
-            definitions: Vec::new(),
-            generated_at: "2025-05-01T09:00:00Z".into(),
-            archive: "/archive".into(),
-            to: "2024-25 Q4".into(),
-            quarters: 8,
-            returns: Vec::new(),
-            inputs: Vec::new(),
-            outputs: Vec::new(),
-            classification: None,
-            publication: None,
-        }
-        .to_json()
-    }
-
-    #[test]
-    fn only_a_scorecards_folder_may_be_replaced() {
-        let m = manifest();
-        let ok = folder_with(&[
-            (MANIFEST_JSON, &m),
-            (SCORECARD_HTML, "<html>"),
-            ("targets.csv", "indicator"),
-        ]);
-        assert_eq!(check_replaceable(ok.path()), Ok(()));
-        assert_eq!(check_replaceable(folder_with(&[]).path()), Ok(()));
-
-        let mine = folder_with(&[("notes.docx", "notes"), (MANIFEST_JSON, r#"{"mine":1}"#)]);
-        let why = check_replaceable(mine.path()).unwrap_err();
-        assert!(
-            why.starts_with("it holds notes.docx, which a scorecard never writes")
-                && why.ends_with("nothing was changed"),
-            "{why}"
-        );
-        let foreign = folder_with(&[(MANIFEST_JSON, r#"{"mine":1}"#)]);
-        let why = check_replaceable(foreign.path()).unwrap_err();
-        assert!(why.contains("is not one a scorecard has"), "{why}");
-        let a_return = folder_with(&[(MANIFEST_JSON, &m), (RETURN_XML, "<x/>")]);
-        let why = check_replaceable(a_return.path()).unwrap_err();
-        assert!(why.contains("it looks like a return's folder"), "{why}");
-        let archive = folder_with(&[("2024-25-Q2/", ""), ("board/", "")]);
-        let why = check_replaceable(archive.path()).unwrap_err();
-        assert!(
-            why.contains("2024-25-Q2/ and board/") && why.contains("archive of returns"),
-            "{why}"
-        );
-        let no_manifest = folder_with(&[(SCORECARD_JSON, "{}")]);
-        let why = check_replaceable(no_manifest.path()).unwrap_err();
-        assert!(why.contains("no readable manifest.json"), "{why}");
-        #[cfg(unix)]
-        {
-            let linked = folder_with(&[(MANIFEST_JSON, &m)]);
-            std::os::unix::fs::symlink("/etc/hostname", linked.path().join(SCORECARD_HTML))
-                .unwrap();
-            let why = check_replaceable(linked.path()).unwrap_err();
-            assert!(why.contains("scorecard.html (a link)"), "{why}");
-        }
-    }
 }

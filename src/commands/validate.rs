@@ -3,50 +3,73 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{CommandError, EXIT_ERRORS, EXIT_FAILURE, EXIT_OK, read_input, write_output};
+use super::args::{self, Format};
+use super::error::{Clash, CommandError};
+use super::exit::Exit;
+use super::inputs::{self, read_input};
+use super::outputs::{self, write_output};
 use crate::shell::files::Kind;
 use yjb_return::definitions::{Definitions, Severity};
 use yjb_return::period::Period;
 use yjb_return::report;
 use yjb_return::validate::{Cells, Options, Validation, acknowledge, input};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Format {
-    #[default]
-    Text,
-    Json,
-}
-
-#[derive(Debug, Clone, Default)]
+/// Check an export against the data dictionary and list every problem to fix.
+///
+/// Errors must be fixed before `build`; warnings are queries that may be right.
+/// Exit status: 0 no errors, 1 errors found, 2 the file could not be read.
+#[derive(Debug, Clone, clap::Args)]
 pub struct Args {
+    /// The case-management export (.xlsx).
     pub export: PathBuf,
+    /// The reporting period, e.g. "2024-25 Q2" (also "2024-25Q2", "2024/25 Q2" or "Q2 2024-25").
+    #[arg(long, value_parser = args::period)]
     pub period: Option<Period>,
-    /// The export is for a provisional return: taken before the period ended is allowed.
+    /// The export is for a provisional return: one taken before the period ended is then
+    /// allowed (with --period).
+    #[arg(long, requires = "period")]
     pub provisional: bool,
+    /// Output on the terminal: readable text, or JSON for other programs.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Also write an Excel report: every finding linked to its cell, and the export
+    /// with the problem cells highlighted.
+    #[arg(long, value_name = "FILE.xlsx")]
     pub report: Option<PathBuf>,
+    /// List every finding on the terminal instead of the first few.
+    #[arg(long)]
     pub all: bool,
-    pub definitions: Option<PathBuf>,
-    /// The acknowledgements sidecar; by default `<export>.acknowledgements.csv` when present.
+    /// Explanations for warnings that are right, as CSV (default: the export's name with
+    /// `.acknowledgements.csv`, when that file exists).
+    #[arg(long, value_name = "FILE.csv")]
     pub acknowledgements: Option<PathBuf>,
-    /// Write a sidecar listing the current warnings, to be filled in.
+    /// Write a CSV listing the current warnings, to fill in with explanations.
+    #[arg(long, value_name = "FILE.csv")]
     pub acknowledgements_template: Option<PathBuf>,
-    /// Write a copy of the export with identifiers pseudonymised, to share in a bug report.
+    /// Write a copy of the export for a bug report: every child, intervention, offence and
+    /// victim identifier replaced by a pseudonym (the same one wherever it appears), unknown
+    /// columns emptied. Dates, dates of birth included, and codes are kept (the rules need
+    /// them), so the copy is pseudonymised, not anonymous: share it only as your
+    /// information-sharing rules allow.
+    #[arg(long, value_name = "FILE.xlsx")]
     pub redact: Option<PathBuf>,
-    /// Replace output files (report, redacted copy, template) that already exist.
+    /// Replace the files named by --report, --redact or --acknowledgements-template if
+    /// they already exist (never the export itself).
+    #[arg(long)]
     pub force: bool,
 }
 
 /// Reads and validates the export named in `args`, without printing anything; returns the
 /// definitions it was validated against with the result, and the export's bytes (the
 /// redacted copy reads them again).
-pub fn load(
+fn load(
     args: &Args,
+    definitions: Option<&Path>,
     progress: &yjb_return::progress::Progress,
 ) -> Result<(Definitions, Validation, Vec<u8>), CommandError> {
-    let defs = super::definitions(args.definitions.as_deref(), args.period)?;
+    let defs = inputs::definitions(definitions, args.period)?;
     let bytes = read_input(&args.export, Kind::Export)?;
-    let sidecar = super::sidecar(&args.export, args.acknowledgements.as_deref())?;
+    let sidecar = inputs::sidecar(&args.export, args.acknowledgements.as_deref())?;
     // The report is made from the export's cells, kept in memory; the redacted copy streams
     // the export again instead.
     let cells = if args.report.is_some() {
@@ -61,13 +84,13 @@ pub fn load(
             period: args.period,
             provisional: args.provisional,
             progress: progress.clone(),
-            today: Some(super::now().date),
+            today: Some(inputs::now().date),
         },
         sidecar.as_ref(),
         cells,
     )
     .map_err(|e| CommandError::load(&args.export, e))?;
-    super::note_if_open_in_excel(&args.export);
+    inputs::note_if_open_in_excel(&args.export);
     Ok((defs, v, bytes))
 }
 
@@ -104,38 +127,33 @@ fn resolved(path: &Path) -> PathBuf {
 /// Refuses, before any work, an output that would overwrite one of the inputs, another
 /// output, or (without `--force`) any existing file.
 fn check_outputs(args: &Args) -> Result<(), CommandError> {
-    let sidecar = super::sidecar_path(&args.export, args.acknowledgements.as_deref());
+    let sidecar = inputs::sidecar_path(&args.export, args.acknowledgements.as_deref());
     let mut inputs = vec![("the export being validated", resolved(&args.export))];
     if let Some(s) = &sidecar {
         inputs.push(("the acknowledgements file being read", resolved(s)));
     }
-    let refuse = |path: &Path, why: String| {
-        Err(CommandError::Other(format!(
-            "{}: {why}; nothing was written",
-            path.display()
-        )))
+    let refuse = |path: &Path, option: &'static str, clash: Clash| {
+        Err(CommandError::OutputClash {
+            path: path.to_path_buf(),
+            option,
+            clash,
+        })
     };
     let mut taken: Vec<(&str, PathBuf)> = Vec::new();
     for (option, path) in outputs(args) {
         let here = resolved(path);
         if let Some((what, _)) = inputs.iter().find(|(_, p)| *p == here) {
-            return refuse(
-                path,
-                format!("{option} names {what}: choose another file name"),
-            );
+            return refuse(path, option, Clash::Input(what));
         }
         if let Some((other, _)) = taken.iter().find(|(_, p)| *p == here) {
-            return refuse(path, format!("{option} and {other} name the same file"));
+            return refuse(path, option, Clash::Output(other));
         }
         match std::fs::symlink_metadata(path) {
             Ok(m) if m.is_dir() => {
-                return refuse(path, format!("{option} names a folder: give a file name"));
+                return refuse(path, option, Clash::Folder);
             }
             Ok(_) if !args.force => {
-                return refuse(
-                    path,
-                    format!("{option} names a file that already exists; add --force to replace it"),
-                );
+                return refuse(path, option, Clash::Exists);
             }
             _ => {}
         }
@@ -144,15 +162,19 @@ fn check_outputs(args: &Args) -> Result<(), CommandError> {
     Ok(())
 }
 
-pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
+pub fn run(
+    args: &Args,
+    definitions: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<Exit, CommandError> {
     check_outputs(args)?;
     let file = args.export.display().to_string();
-    let progress = crate::shell::progress::for_terminal(args.format == Format::Json);
-    let (defs, v, bytes) = match load(args, &progress) {
+    let progress = crate::shell::progress::for_terminal(args.format.is_json());
+    let (defs, v, bytes) = match load(args, definitions, &progress) {
         Ok(loaded) => loaded,
-        Err(CommandError::Unreadable { code, message, .. }) if args.format == Format::Json => {
-            super::print(out, &report::json::unreadable(&file, code, &message))?;
-            return Ok(EXIT_FAILURE);
+        Err(CommandError::Unreadable { code, message, .. }) if args.format.is_json() => {
+            outputs::print(out, &report::json::unreadable(&file, code, &message))?;
+            return Ok(Exit::Failure);
         }
         Err(e) => return Err(e),
     };
@@ -166,11 +188,10 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
     if let Some(path) = &args.redact {
         progress.stage("Writing the redacted copy");
         let copy = report::redact::render(&v, &defs, &bytes).map_err(|e| match e {
-            report::redact::RedactError::Write(e) => super::workbook_error(path, &e),
-            report::redact::RedactError::Read(e) => CommandError::Unreadable {
+            report::redact::RedactError::Write(e) => outputs::workbook_error(path, e),
+            report::redact::RedactError::Read(source) => CommandError::Reread {
                 path: args.export.clone(),
-                code: e.code(),
-                message: e.to_string(),
+                source,
             },
         })?;
         write_output(path, &copy, args.force)?;
@@ -187,8 +208,8 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             "Writing the report ({} findings)",
             v.findings.len()
         ));
-        let bytes = report::xlsx::render_dated(&v, &file, super::now().date)
-            .map_err(|e| super::workbook_error(path, &e))?;
+        let bytes = report::xlsx::render_dated(&v, &file, inputs::now().date)
+            .map_err(|e| outputs::workbook_error(path, e))?;
         write_output(path, &bytes, args.force)?;
         written.push_str(&format!("Report written to {}\n", path.display()));
     }
@@ -205,7 +226,7 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
                 (!args.all).then_some(report::terminal::DEFAULT_LIMIT),
             );
             if let Some(note) =
-                super::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
+                inputs::sidecar_not_found(&args.export, args.acknowledgements.as_deref(), &v)
             {
                 t.push_str(&format!("\n{note}\n"));
             }
@@ -219,13 +240,13 @@ pub fn run(args: &Args, out: &mut dyn Write) -> Result<i32, CommandError> {
             t
         }
     };
-    super::print(out, &text)?;
+    outputs::print(out, &text)?;
     Ok(if v.internal_failures() > 0 {
-        EXIT_FAILURE
+        Exit::Failure
     } else if v.has_errors() {
-        EXIT_ERRORS
+        Exit::Findings
     } else {
-        EXIT_OK
+        Exit::Ok
     })
 }
 

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use foldhash::fast::FixedState;
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError};
 
-use super::xlsx::write_cell;
+use super::xlsx::cells::write_cell;
 use crate::definitions::Definitions;
 use crate::excel::column_letters;
 use crate::export::workbook::{self, CellRef, ReadError};
@@ -158,7 +158,7 @@ fn copy(
         }
         let name = crate::excel::sheet_name(&data.sheet_name, &taken);
         taken.push(name.clone());
-        let ws = super::xlsx::streaming_sheet(&mut wb, &name, mode == Mode::Streamed)?;
+        let ws = super::xlsx::cells::streaming_sheet(&mut wb, &name, mode == Mode::Streamed)?;
         // The reader hands rows to a visitor that cannot stop it: the first failure is kept
         // and the rest of the sheet passes unwritten.
         let mut failed: Option<Result<XlsxError, OutOfOrder>> = None;

@@ -298,6 +298,7 @@ fn place_new(from: &Path, to: &Path, is_dir: bool) -> io::Result<()> {
     #[cfg(target_os = "linux")]
     match linux::rename(from, to, rustix::fs::RenameFlags::NOREPLACE)? {
         linux::Renamed::Done => return Ok(()),
+        linux::Renamed::Taken => return Err(exists()),
         linux::Renamed::Unsupported => {}
     }
     #[cfg(windows)]
@@ -353,6 +354,7 @@ fn replace_dir(from: &Path, to: &Path, removable: &[String]) -> io::Result<Repla
     match linux::rename(from, to, rustix::fs::RenameFlags::EXCHANGE) {
         // The old folder is now at `from`.
         Ok(linux::Renamed::Done) => return Ok(set_aside(to, remove_listed(from, removable))),
+        Ok(linux::Renamed::Taken) => return Err(exists()),
         Ok(linux::Renamed::Unsupported) => {}
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             place_new(from, to, true)?;
@@ -474,89 +476,10 @@ fn running(pid: u32) -> bool {
 use windows::running;
 
 #[cfg(windows)]
-mod windows {
-    use std::io;
-    use std::os::windows::fs::OpenOptionsExt;
-    use std::path::Path;
-
-    use windows_sys::Win32::Foundation::{
-        CloseHandle, ERROR_INVALID_PARAMETER, ERROR_SHARING_VIOLATION, GetLastError,
-    };
-    use windows_sys::Win32::System::Threading::{
-        GetExitCodeProcess, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
-    };
-
-    /// Fails with Windows' sharing error when another program holds one of the files `names`
-    /// of the folder `dir` open, as Excel holds a workbook it shows: the folder is then left
-    /// as it is and the user told to close it. Windows itself refuses to move a folder
-    /// holding an open file, but not every file system or emulation does (Wine moves it), and
-    /// then the old file could not be deleted. Asked by opening each file sharing nothing,
-    /// which any open handle prevents; a file that cannot be opened for another reason is
-    /// left for the move to report.
-    pub fn refuse_if_held(dir: &Path, names: &[String]) -> io::Result<()> {
-        for name in names {
-            let opened = std::fs::OpenOptions::new()
-                .read(true)
-                .share_mode(0)
-                .open(dir.join(name));
-            if let Err(e) = opened
-                && e.raw_os_error() == Some(ERROR_SHARING_VIOLATION as i32)
-            {
-                return Err(e);
-            }
-        }
-        Ok(())
-    }
-
-    /// What `GetExitCodeProcess` gives for a process that has not ended.
-    const STILL_ACTIVE: u32 = 259;
-
-    /// Whether the process `pid` is running. Windows answers "no such process" with
-    /// ERROR_INVALID_PARAMETER; any other refusal (another user's process) means it exists,
-    /// and so does a process that cannot be asked how it ended. A process that ended while
-    /// something still holds it open has its exit code: not running. Windows reuses ids soon,
-    /// so a staging of a dead build may be kept a while longer for a stranger's process: the
-    /// safe side.
-    pub fn running(pid: u32) -> bool {
-        // SAFETY: OpenProcess takes plain values and returns a handle or null; the handle is
-        // closed once, after its only use, and `code` outlives the call that writes it.
-        unsafe {
-            let process = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
-            if process.is_null() {
-                return GetLastError() != ERROR_INVALID_PARAMETER;
-            }
-            let mut code = 0u32;
-            let asked = GetExitCodeProcess(process, &mut code);
-            CloseHandle(process);
-            asked == 0 || code == STILL_ACTIVE
-        }
-    }
-}
+mod windows;
 
 #[cfg(target_os = "linux")]
-mod linux {
-    use std::io;
-    use std::path::Path;
-
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    use rustix::io::Errno;
-
-    pub enum Renamed {
-        Done,
-        /// The kernel or the file system does not offer this kind of rename.
-        Unsupported,
-    }
-
-    /// `renameat2` with `flags`.
-    pub fn rename(from: &Path, to: &Path, flags: RenameFlags) -> io::Result<Renamed> {
-        match renameat_with(CWD, from, CWD, to, flags) {
-            Ok(()) => Ok(Renamed::Done),
-            Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => Ok(Renamed::Unsupported),
-            Err(Errno::EXIST | Errno::NOTEMPTY) => Err(super::exists()),
-            Err(e) => Err(e.into()),
-        }
-    }
-}
+mod linux;
 
 #[cfg(test)]
 mod tests {

@@ -29,6 +29,9 @@ pub enum FileError {
     /// A file expected inside a folder the tool wrote is a link (which could lead anywhere).
     #[error("it is a link to somewhere else, not a file the tool wrote")]
     Link,
+    /// A link that leads nowhere: what it names does not exist.
+    #[error("it is a link to something that does not exist: put the file itself there")]
+    LinkToNothing,
     #[error(
         "it is {} bytes, more than {} can be ({} bytes at most): check that this is the right file",
         .size, .kind.noun(), .kind.limit()
@@ -42,6 +45,9 @@ pub fn read(path: &Path, kind: Kind) -> Result<Vec<u8>, FileError> {
     // A FIFO would block `open` itself, so the type is checked before opening.
     let meta = match fs::metadata(path) {
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            if fs::symlink_metadata(path).is_ok() {
+                return Err(FileError::LinkToNothing);
+            }
             return Err(FileError::Missing(nearby(path, kind)));
         }
         Err(e) if windows_device(&e) => return Err(FileError::NotAFile),
@@ -124,7 +130,7 @@ impl FileError {
         let why = match self {
             FileError::Missing(_) => Why::Missing,
             FileError::Folder(_) | FileError::NotAFile => Why::NotAFile,
-            FileError::Link => Why::Link,
+            FileError::Link | FileError::LinkToNothing => Why::Link,
             FileError::TooLarge { .. } => Why::TooLarge,
             FileError::Io(_) => Why::Other,
         };
@@ -144,8 +150,15 @@ impl Folder for Disk {
     fn entries(&self) -> Result<std::collections::BTreeMap<String, Entry>, Unread> {
         let unread = |e: io::Error| {
             let why = match e.kind() {
-                io::ErrorKind::NotFound => Why::Missing,
                 io::ErrorKind::NotADirectory => Why::NotAFile,
+                // What Windows says of a file or a device (`NUL`) listed as a folder varies
+                // (an invalid name, a path not found): it is there, and it is not a folder.
+                _ if fs::metadata(&self.path).is_ok_and(|m| !m.is_dir())
+                    || windows_device_at(&self.path) =>
+                {
+                    Why::NotAFile
+                }
+                io::ErrorKind::NotFound => Why::Missing,
                 _ => Why::Other,
             };
             Unread::new(why, crate::shell::words::reading(&e))
@@ -164,9 +177,7 @@ impl Folder for Disk {
             return None;
         }
         let path = self.path.join(name);
-        fs::symlink_metadata(&path)
-            .ok()
-            .map(|_| self.kind_of(&path))
+        stands(&path).then(|| self.kind_of(&path))
     }
 
     fn read(&self, name: &str, kind: Kind) -> Result<Vec<u8>, Unread> {
@@ -220,6 +231,18 @@ fn open(path: &Path) -> io::Result<fs::File> {
         options.custom_flags(nix::libc::O_NONBLOCK);
     }
     options.open(path)
+}
+
+/// Whether anything stands at `path`: a file, a folder, a link (even one leading nowhere), a
+/// pipe or a device. Windows cannot describe a device (`NUL`) as a file, so asking whether it
+/// exists says no; it is there all the same, and is named as what it is, never as missing.
+pub fn stands(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok() || windows_device_at(path)
+}
+
+/// Whether `path` is a device Windows cannot describe as a file ([`windows_device`]).
+fn windows_device_at(path: &Path) -> bool {
+    matches!(fs::symlink_metadata(path), Err(e) if windows_device(&e))
 }
 
 /// Whether Windows refused to describe `path` because it is a device (`NUL`, `COM1`): asking
@@ -466,6 +489,18 @@ mod tests {
             read_inside(&inner, "gone.csv", Kind::Csv),
             Some(Err(FileError::Missing(_)))
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_leading_nowhere_is_said_to_be_one_not_a_mistyped_name() {
+        let dir = tempfile::tempdir().unwrap();
+        let link = dir.path().join("return.json");
+        std::os::unix::fs::symlink("gone.json", &link).unwrap();
+        let err = read(&link, Kind::ReturnFile).unwrap_err();
+        assert!(matches!(err, FileError::LinkToNothing), "{err}");
+        assert_eq!(err.unread().why, Why::Link);
+        assert!(!err.to_string().contains("mistyped"), "{err}");
     }
 
     #[test]

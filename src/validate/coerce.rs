@@ -7,7 +7,8 @@
 //! cell that reads cleanly, except the text an id or a code off the list adds to its row.
 
 use crate::date::Date;
-use crate::export::workbook::{CellRef, format_number};
+use crate::export::workbook::CellRef;
+use crate::export::workbook::cell::format_number;
 use crate::period::Period;
 use crate::schema::row::Value;
 use crate::schema::{ColumnDef, ColumnType};

@@ -99,7 +99,7 @@ fn hours_attended_within_offered(sheets: &Sheets<'_>, out: &mut Collector<'_>) {
                 s,
                 Some(row.row),
                 Some("ete_hours_attended"),
-                Some(crate::export::workbook::format_number(attended)),
+                Some(crate::export::workbook::cell::format_number(attended)),
                 format!("{attended} hours attended but only {offered} offered"),
             );
             f.child_id = row.text_at(child).map(str::to_string);

@@ -98,6 +98,14 @@ pub fn not_on_windows(test: &str, why: &str) -> bool {
     true
 }
 
+/// Why a test of links skips against the Windows build under Wine: Wine shows a Windows
+/// program no link at all. A Unix symlink is seen as what it leads to (a folder, a file, or
+/// nothing), and Wine 8 cannot make a Windows one (its `mklink` does nothing). On Windows the
+/// tool sees a symbolic link or a junction as a link, as it sees a symlink on Linux.
+pub const NO_LINKS_UNDER_WINE: &str = "Wine shows a Windows program no link (a Unix symlink is \
+     seen as what it leads to, and Wine 8 makes no Windows link: its mklink does nothing); on \
+     Windows a symbolic link or junction is a link to the tool, as a symlink is on Linux";
+
 /// The 2024-25 samples (the flawed export is here).
 pub fn samples() -> PathBuf {
     samples_of("2024-25")

@@ -24,7 +24,8 @@ pub use print::{CHARTS, DATA, GUIDANCE, SCORECARD, SOURCES};
 use print::{FONT, FONT_SIZE, Formats, safe};
 
 use super::Scorecard;
-use crate::write::workbook::{WriteError, created};
+use crate::write::workbook::WriteError;
+use crate::write::workbook::writer::created;
 
 /// Writes the scorecard workbook; the document's creation time is the generation time, so the
 /// same scorecard gives the same bytes.

@@ -10,7 +10,7 @@ use crate::scorecard::metrics;
 use crate::scorecard::paper::Furniture;
 use crate::scorecard::status::{Direction, Rag};
 use crate::text::xml_safe;
-use crate::write::workbook::header_safe;
+use crate::write::workbook::style::header_safe;
 
 pub const SCORECARD: &str = "Scorecard";
 pub const CHARTS: &str = "Charts";

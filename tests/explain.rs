@@ -529,6 +529,50 @@ fn the_workbook_has_every_measure_and_prints_on_a4_saying_it_holds_identifiers()
             .any(|x| x.contains("TargetMode=\"External\"")),
         "a link leads outside the file"
     );
+    // A section's records read from their first line: every cell top-aligned, numbers (the
+    // row, what a record adds) centred in their narrow columns.
+    let styles = &parts["xl/styles.xml"];
+    let xfs: Vec<&str> = styles
+        .split("<cellXfs")
+        .nth(1)
+        .unwrap()
+        .split("</cellXfs>")
+        .next()
+        .unwrap()
+        .split("<xf ")
+        .skip(1)
+        .collect();
+    let kpi1 = names.iter().position(|n| n == "kpi1").unwrap();
+    let xml = &parts[&format!("xl/worksheets/sheet{}.xml", kpi1 + 1)];
+    let mut numbers = 0;
+    for row in xml.split("<row r=\"").skip(1) {
+        let r: u32 = row.split('"').next().unwrap().parse().unwrap();
+        if r <= 5 {
+            continue;
+        }
+        for cell in row.split("<c r=\"").skip(1) {
+            let head = cell.split('>').next().unwrap();
+            let s: usize = head
+                .split(" s=\"")
+                .nth(1)
+                .unwrap_or_else(|| panic!("row {r}: a cell with no format: {head}"))
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(
+                xfs[s].contains("vertical=\"top\""),
+                "row {r}: {head} {}",
+                xfs[s]
+            );
+            if !head.contains(" t=\"") {
+                numbers += 1;
+                assert!(xfs[s].contains("horizontal=\"center\""), "row {r}: {head}");
+            }
+        }
+    }
+    assert!(numbers > 28, "{numbers}");
     // The same input gives the same bytes.
     let again = tmp.path().join("again.xlsx");
     let (code, _, _) = explain(

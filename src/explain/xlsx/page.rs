@@ -38,9 +38,10 @@ impl Styles {
                 .set_bold()
                 .set_rotation(90)
                 .set_align(FormatAlign::Bottom)
+                // Over the middle of its column (LibreOffice draws it at the right edge else).
+                .set_align(FormatAlign::Center)
                 .set_border_bottom(FormatBorder::Thin),
-            // Wrapped, at the foot of the row as the plain cells beside it are.
-            wrap: Format::new().set_text_wrap(),
+            wrap: top.clone().set_text_wrap(),
             link: Format::new()
                 .set_font_color(Color::RGB(0x0563C1))
                 .set_underline(FormatUnderline::Single)

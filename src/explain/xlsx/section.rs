@@ -277,6 +277,20 @@ pub fn sheet(
     let why_col = headers.len() as u16;
     ws.set_column_width(why_col, WHY_WIDTH)?;
     ws.set_column_width(why_col + 1, RULE_WIDTH)?;
+    // The cells are written plain and take their column's format (a format given with each
+    // of millions of cells costs the writer a lookup each): top-aligned, so a record whose
+    // reason wraps reads from its first line; the Row and measures centred in their narrow
+    // columns (hours in Excel's General format: 7.25, 7).
+    let first_measure = headers.len() - t.columns.len();
+    for c in 0..first_measure {
+        let f = if c == 1 { &st.centre } else { &st.top };
+        ws.set_column_format(c as u16, f)?;
+    }
+    for c in first_measure..headers.len() {
+        ws.set_column_format(c as u16, &st.centre)?;
+    }
+    ws.set_column_format(why_col, &st.wrap)?;
+    ws.set_column_format(why_col + 1, &st.wrap)?;
     ws.write_string_with_format(
         0,
         0,
@@ -320,8 +334,7 @@ pub fn sheet(
         if lines > 1 {
             ws.set_row_height(row, 15.0 * f64::from(lines))?;
         }
-        // Plain cells (the sheet's default format): a format on each of millions of cells
-        // costs the writer a lookup each.
+        // Plain cells, in their column's format.
         for (c, cell) in cells.iter().enumerate() {
             let c = c as u16;
             match cell {
@@ -341,9 +354,9 @@ pub fn sheet(
                 }
             }
         }
-        ws.write_string_with_format(row, why_col, &why, &st.wrap)?;
+        ws.write_string(row, why_col, &why)?;
         if !rules.is_empty() {
-            ws.write_string_with_format(row, why_col + 1, &rules, &st.wrap)?;
+            ws.write_string(row, why_col + 1, &rules)?;
         }
     }
     ws.autofilter(HEADER_ROW, 0, row.max(HEADER_ROW + 1), why_col + 1)?;

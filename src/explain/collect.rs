@@ -2,8 +2,10 @@
 //! (and keeps its sums, so the figures are the very ones a build makes), and keeps each record
 //! of a family that was asked for, with its reason.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
+
+use foldhash::fast::FixedState;
 
 use super::model::{Collected, Entry, Status};
 use crate::kpi::tally::{Counter, Family, FamilyDef, Reason, Tally, Verdict};
@@ -17,6 +19,8 @@ pub struct Collector<'s> {
     sheets: &'s BTreeMap<String, String>,
     /// The same, shared by every record of a sheet.
     named: BTreeMap<&'static str, Arc<str>>,
+    /// Every identifier met, kept once: a child's id is in many measures' records.
+    ids: HashSet<Arc<str>, FixedState>,
 }
 
 impl<'s> Collector<'s> {
@@ -30,6 +34,7 @@ impl<'s> Collector<'s> {
             wanted,
             sheets,
             named: BTreeMap::new(),
+            ids: HashSet::default(),
         }
     }
 
@@ -55,7 +60,7 @@ impl<'s> Collector<'s> {
             ids: r
                 .ids
                 .into_iter()
-                .map(|(k, v)| (k, v.into_owned()))
+                .map(|(k, v)| (k, intern(&mut self.ids, &v)))
                 .collect(),
             key: r.key,
             fields: r.fields,
@@ -82,6 +87,16 @@ impl<'s> Collector<'s> {
             })
             .collect()
     }
+}
+
+/// `value` as kept in `ids`, added the first time it is met.
+fn intern(ids: &mut HashSet<Arc<str>, FixedState>, value: &str) -> Arc<str> {
+    if let Some(kept) = ids.get(value) {
+        return kept.clone();
+    }
+    let kept: Arc<str> = Arc::from(value);
+    ids.insert(kept.clone());
+    kept
 }
 
 impl<'a> Tally<'a> for Collector<'_> {

@@ -192,7 +192,7 @@ fn record_changes(
         let record = e
             .ids
             .get(record_id(e))
-            .map_or_else(String::new, |(_, v)| v.clone());
+            .map_or_else(String::new, |(_, v)| v.to_string());
         let before = old_index.find(e.table, &e.ids, &e.fields);
         let after = new_index.find(e.table, &e.ids, &e.fields);
         out.extend(differences(e.table, &record, before, after));

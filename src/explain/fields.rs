@@ -2,6 +2,7 @@
 //! are compared by.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::export::records::{
     BoardAttendance, CohortMember, Export, Intervention, Offence, OocOutcome, STATUTORY_PARTNERS,
@@ -152,14 +153,19 @@ impl<'e> Index<'e> {
     pub fn find(
         &self,
         table: &str,
-        ids: &[(&str, String)],
+        ids: &[(&str, Arc<str>)],
         fields: &[(&str, String)],
     ) -> Option<(u32, Vec<Field>)> {
         let id = |name: &str| {
             ids.iter()
-                .chain(fields)
                 .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.as_str())
+                .map(|(_, v)| &**v)
+                .or_else(|| {
+                    fields
+                        .iter()
+                        .find(|(k, _)| *k == name)
+                        .map(|(_, v)| v.as_str())
+                })
         };
         match table {
             "Interventions" => {

@@ -8,6 +8,8 @@
 //! "rule"]}], "warnings": [...]}`. `amount` is what the record adds to the figure: 1 for a
 //! child, the weekly hours, the reoffences; 0 for a record not counted.
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
@@ -26,13 +28,13 @@ pub struct Source<'a> {
 }
 
 /// Pairs as a JSON object, values cut to a readable length.
-struct AsMap<'a>(&'a [(&'static str, String)]);
+struct AsMap<'a, V>(&'a [(&'static str, V)]);
 
-impl Serialize for AsMap<'_> {
+impl<V: AsRef<str>> Serialize for AsMap<'_, V> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.len()))?;
         for (k, v) in self.0 {
-            m.serialize_entry(k, &crate::text::cut(v))?;
+            m.serialize_entry(k, &crate::text::cut(v.as_ref()))?;
         }
         m.end()
     }
@@ -55,12 +57,12 @@ impl Serialize for Amount {
 struct EntryJson<'a> {
     sheet: &'a str,
     row: u32,
-    ids: AsMap<'a>,
+    ids: AsMap<'a, Arc<str>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<&'a str>,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     kind: Option<&'a str>,
-    fields: AsMap<'a>,
+    fields: AsMap<'a, String>,
     amount: Amount,
     why: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -237,7 +239,7 @@ struct Place<'a> {
 struct MovedJson<'a> {
     movement: &'static str,
     key: &'a str,
-    ids: AsMap<'a>,
+    ids: AsMap<'a, Arc<str>>,
     old: Option<Place<'a>>,
     new: Option<Place<'a>>,
     changes: Vec<ChangeJson<'a>>,

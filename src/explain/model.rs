@@ -41,8 +41,9 @@ pub struct Entry {
     pub table: &'static str,
     /// The Excel row.
     pub row: u32,
-    /// The record's identifiers, those that identify it across two exports first.
-    pub ids: Vec<(&'static str, String)>,
+    /// The record's identifiers, those that identify it across two exports first; each value
+    /// shared by every entry that names it (a child is in many measures).
+    pub ids: Vec<(&'static str, std::sync::Arc<str>)>,
     /// How many of `ids` identify the record.
     pub key: usize,
     /// The fields that decide it.
@@ -61,7 +62,7 @@ impl Entry {
         self.ids
             .iter()
             .take(self.key)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| &**v)
             .collect::<Vec<_>>()
             .join(" ")
     }

@@ -47,6 +47,14 @@ fn the_figures_are_the_builds_and_outside_is_listed_only_for_a_percentage() {
     assert_eq!(suitable.denominator, Some(("cohort.all.children", 2)));
     // The sheet as the export names it.
     assert_eq!(suitable.counted().next().unwrap().sheet.as_ref(), "Orders");
+    // A child's id is kept once, whatever measures its records are in.
+    let cohort = x.measure(x.find("cohort.all.children").unwrap());
+    let in_cohort = cohort.counted().find(|e| e.key() == "C1").unwrap();
+    let in_suitable = suitable.counted().next().unwrap();
+    assert!(std::sync::Arc::ptr_eq(
+        &in_cohort.ids[0].1,
+        &in_suitable.ids[0].1
+    ));
     // A breakdown is no percentage: nobody is outside it.
     let nfa = x.measure(x.find("kpi1.all.type.nfa").unwrap());
     assert_eq!(keys(&nfa, Status::Counted), ["C2"]);

@@ -126,7 +126,7 @@ impl<'e> Table<'e> {
                 if col.parts.as_ref().is_some_and(|p| !p.contains(&e.part)) {
                     continue;
                 }
-                let first = e.ids.first().map_or("", |(_, v)| v.as_str());
+                let first = e.ids.first().map_or("", |(_, v)| &**v);
                 let slot = *at.entry((e.table, e.row, e.key, first)).or_insert_with(|| {
                     t.records.push(Record {
                         entry: e,

@@ -2,7 +2,8 @@
 //! (and keeps its sums, so the figures are the very ones a build makes), and keeps each record
 //! of a family that was asked for, with its reason.
 
-use std::collections::{BTreeMap, HashSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use foldhash::fast::FixedState;
@@ -19,8 +20,9 @@ pub struct Collector<'s> {
     sheets: &'s BTreeMap<String, String>,
     /// The same, shared by every record of a sheet.
     named: BTreeMap<&'static str, Arc<str>>,
-    /// Every identifier met, kept once: a child's id is in many measures' records.
-    ids: HashSet<Arc<str>, FixedState>,
+    /// Every identifier read from the export, kept once by where it lies in the export's
+    /// text (a child's id is in many measures' records; found without comparing text).
+    ids: HashMap<(usize, usize), Arc<str>, FixedState>,
 }
 
 impl<'s> Collector<'s> {
@@ -34,7 +36,7 @@ impl<'s> Collector<'s> {
             wanted,
             sheets,
             named: BTreeMap::new(),
-            ids: HashSet::default(),
+            ids: HashMap::default(),
         }
     }
 
@@ -60,7 +62,7 @@ impl<'s> Collector<'s> {
             ids: r
                 .ids
                 .into_iter()
-                .map(|(k, v)| (k, intern(&mut self.ids, &v)))
+                .map(|(k, v)| (k, intern(&mut self.ids, v)))
                 .collect(),
             key: r.key,
             fields: r.fields,
@@ -89,14 +91,16 @@ impl<'s> Collector<'s> {
     }
 }
 
-/// `value` as kept in `ids`, added the first time it is met.
-fn intern(ids: &mut HashSet<Arc<str>, FixedState>, value: &str) -> Arc<str> {
-    if let Some(kept) = ids.get(value) {
-        return kept.clone();
+/// `value` as kept in `ids` when it is the export's own text (the same text, the same
+/// `Arc`); a value made for the occasion is kept apart.
+fn intern(ids: &mut HashMap<(usize, usize), Arc<str>, FixedState>, value: Cow<str>) -> Arc<str> {
+    match value {
+        Cow::Borrowed(text) => ids
+            .entry((text.as_ptr() as usize, text.len()))
+            .or_insert_with(|| Arc::from(text))
+            .clone(),
+        Cow::Owned(text) => Arc::from(text),
     }
-    let kept: Arc<str> = Arc::from(value);
-    ids.insert(kept.clone());
-    kept
 }
 
 impl<'a> Tally<'a> for Collector<'_> {

@@ -240,12 +240,9 @@ pub fn sheet(
 ) -> Result<(), XlsxError> {
     let t = Table::gather(x, name);
     let headers = t.headers();
-    let rows: Vec<Vec<Cell>> = t
-        .records
-        .iter()
-        .take(MAX_ROWS)
-        .map(|r| t.cells(r))
-        .collect();
+    // A record's cells are made again to be written rather than all kept: a large section's
+    // would take hundreds of MB.
+    let shown = || t.records.iter().take(MAX_ROWS);
     // Each column as wide as its longest value, and an upright header's first words.
     let mut widths: Vec<f64> = headers
         .iter()
@@ -258,8 +255,8 @@ pub fn sheet(
         })
         .map(|n| n as f64)
         .collect();
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
+    for r in shown() {
+        for (w, cell) in widths.iter_mut().zip(t.cells(r)) {
             *w = w.max(cell.width() as f64);
         }
     }
@@ -326,7 +323,8 @@ pub fn sheet(
     ws.write_string_with_format(HEADER_ROW, why_col, "Why", &st.header)?;
     ws.write_string_with_format(HEADER_ROW, why_col + 1, "Rule that left it out", &st.header)?;
     let mut row = HEADER_ROW;
-    for (r, cells) in t.records.iter().zip(&rows) {
+    for r in shown() {
+        let cells = t.cells(r);
         row += 1;
         let why = r.whys.join("; ");
         let rules = r.rules.join("; ");

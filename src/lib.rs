@@ -23,6 +23,7 @@
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 pub mod audit;
+pub mod explain;
 pub mod export;
 pub mod kpi;
 pub mod measures;

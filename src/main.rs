@@ -38,6 +38,7 @@ enum Command {
     Reproduce(commands::reproduce::Args),
     Diff(commands::diff::Args),
     Scorecard(commands::scorecard::Args),
+    Explain(commands::explain::Args),
     Rules(commands::rules::Args),
 }
 
@@ -75,6 +76,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<Exit, CommandError> {
         Command::Reproduce(args) => commands::reproduce::run(args, definitions, out),
         Command::Diff(args) => commands::diff::run(args, definitions, out),
         Command::Scorecard(args) => commands::scorecard::run(args, definitions, out),
+        Command::Explain(args) => commands::explain::run(args, definitions, out),
         Command::Rules(args) => commands::rules::run(args, definitions, out),
     }
 }

@@ -20,7 +20,8 @@ pub const MAX_SHOWN_CHARS: usize = 200;
 /// within [`MAX_SHOWN_CHARS`]. Cut between characters, never inside one. A text already cut
 /// is left as it is.
 pub fn cut(text: &str) -> Cow<'_, str> {
-    if text.chars().nth(MAX_SHOWN_CHARS).is_none() {
+    // No more bytes than the limit: no more characters either (most values, at once).
+    if text.len() <= MAX_SHOWN_CHARS || text.chars().nth(MAX_SHOWN_CHARS).is_none() {
         return Cow::Borrowed(text);
     }
     Cow::Owned(cut_mapped(text, std::iter::once))

@@ -39,6 +39,8 @@ fn every_command_speaks_ascii_on_the_samples() {
     let q2 = s.join("q2-export.xlsx").display().to_string();
     let flawed = s.join("flawed-export.xlsx").display().to_string();
     let provisional = s.join("q4-provisional-export.xlsx").display().to_string();
+    let q3 = s.join("q3-export.xlsx").display().to_string();
+    let q3_corrected = s.join("q3-export-corrected.xlsx").display().to_string();
     let runs: Vec<Vec<&str>> = vec![
         vec!["--help"],
         vec!["--version"],
@@ -79,6 +81,33 @@ fn every_command_speaks_ascii_on_the_samples() {
         vec!["validate", "q2/return.xlsx"],
         vec!["reproduce", "q2/return.xml"],
         vec!["validate", "missing.xlsx"],
+        vec!["explain", "--help"],
+        vec![
+            "explain",
+            &q2,
+            "--period",
+            "2024-25 Q2",
+            "--measure",
+            "*",
+            "--all",
+        ],
+        vec![
+            "explain",
+            &flawed,
+            "--period",
+            "2024-25 Q2",
+            "--measure",
+            "kpi1",
+        ],
+        vec![
+            "explain",
+            &q2,
+            "--period",
+            "2024-25 Q2",
+            "--measure",
+            "kpi1.al",
+        ],
+        vec!["explain", &q3, &q3_corrected, "--period", "2024-25 Q3"],
     ];
     for args in &runs {
         assert_ascii(d, args, &[]);

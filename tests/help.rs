@@ -82,6 +82,7 @@ fn every_help_and_usage_message_is_as_recorded() {
         "reproduce",
         "diff",
         "scorecard",
+        "explain",
         "rules",
     ];
     let mut runs: Vec<Vec<&str>> = vec![vec![], vec!["--help"], vec!["-h"]];
@@ -127,6 +128,16 @@ fn every_help_and_usage_message_is_as_recorded() {
             "b",
             "--classification",
             "OFFICIAL-SENSITIVE: PERSONAL DATA OF CHILDREN",
+        ],
+        &["explain", "x.xlsx", "--period", "2024-25 Q5"],
+        &["explain", "x.xlsx", "--period", "2024-25 Q4", "--force"],
+        &[
+            "explain",
+            "x.xlsx",
+            "--period",
+            "2024-25 Q4",
+            "--format",
+            "xml",
         ],
         &["rules", "--format", "yaml"],
     ] {

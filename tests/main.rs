@@ -8,6 +8,7 @@ mod architecture;
 mod ascii;
 mod audit_truth;
 mod check_edits;
+mod explain;
 mod help;
 mod hostile;
 mod interrupt;

@@ -173,8 +173,24 @@ pub enum CommandError {
     /// `--generated-at` is a time `check` would call impossible for the period (C106).
     #[error("--generated-at {at} cannot be recorded: {why} (check C106); nothing was written")]
     GeneratedAt { at: Timestamp, why: String },
-    /// `validate` names an output file that would overwrite an input, another output, a
-    /// folder, or (without --force) any existing file.
+    /// `explain` on the terminal with no measure named (every one would be thousands of lines).
+    #[error(
+        "say which measures to explain: --measure kpi1.all.suitable (a code), --measure kpi1 (a \
+         section), --measure \"kpi1.*.suitable\" (a pattern) or --measure \"*\"; or write every \
+         one with --out explain.xlsx or --format json"
+    )]
+    NoMeasure,
+    /// `explain --measure` names no measure the return can have.
+    #[error("--measure: {0}")]
+    UnknownMeasure(#[from] yjb_return::explain::UnknownMeasure),
+    /// `explain --out` given two exports to compare.
+    #[error(
+        "--out writes one export's explanation; to compare two exports, read the terminal or \
+         use --format json (nothing was written)"
+    )]
+    OutComparing,
+    /// `validate` or `explain` names an output file that would overwrite an input, another
+    /// output, a folder, or (without --force) any existing file.
     #[error("{path}: {}; nothing was written", .clash.words(.option))]
     OutputClash {
         path: PathBuf,
@@ -195,6 +211,8 @@ pub enum CommandError {
     Reproduce(#[from] yjb_return::audit::reproduce::ReproduceError),
     #[error(transparent)]
     Scorecard(#[from] yjb_return::scorecard::make::MakeError),
+    #[error(transparent)]
+    Explain(#[from] yjb_return::explain::ExplainError),
 
     // Writing.
     /// An output could not be written; `lock` is Excel's lock file beside it, if there was one.
@@ -459,6 +477,37 @@ mod tests {
                  fault in this tool: please report it (with `--redact`'s copy of the export, if \
                  it can be made)"
                     .to_string(),
+            ),
+            (
+                CommandError::NoMeasure,
+                "say which measures to explain: --measure kpi1.all.suitable (a code), --measure \
+                 kpi1 (a section), --measure \"kpi1.*.suitable\" (a pattern) or --measure \"*\"; \
+                 or write every one with --out explain.xlsx or --format json"
+                    .to_string(),
+            ),
+            (
+                CommandError::OutComparing,
+                "--out writes one export's explanation; to compare two exports, read the \
+                 terminal or use --format json (nothing was written)"
+                    .to_string(),
+            ),
+            (
+                CommandError::UnknownMeasure(yjb_return::explain::UnknownMeasure {
+                    given: "kpi1.al".into(),
+                    nearest: vec!["kpi1.all".into()],
+                }),
+                "--measure: no measure is called \"kpi1.al\" (the nearest: kpi1.all); name a \
+                 measure (kpi1.all.suitable), a section (kpi1), a pattern (kpi1.*.suitable) or * \
+                 for every one"
+                    .to_string(),
+            ),
+            (
+                CommandError::OutputClash {
+                    path: p("q4"),
+                    option: "--out",
+                    clash: Clash::Folder,
+                },
+                "q4: --out names a folder: give a file name; nothing was written".to_string(),
             ),
             (
                 CommandError::Print(io::Error::from(io::ErrorKind::StorageFull)),

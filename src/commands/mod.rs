@@ -9,6 +9,7 @@ pub mod check;
 pub mod diff;
 pub mod error;
 pub mod exit;
+pub mod explain;
 pub mod inputs;
 pub mod outputs;
 pub mod reproduce;

@@ -6,12 +6,17 @@
 //! wins (custody > community > out of court > prevention), then the larger `intervention_id`
 //! in byte-wise order (`9` beats `10`). Every "at the end" figure comes from that intervention.
 //! A `CUST` whose licence ends in the period without a release in it is not in the cohort.
+//!
+//! When explaining, the interventions that touch the period but do not stand for a child are
+//! its near misses: one that ended in the period while another of the child's represents it,
+//! and a `CUST` licence that ended in the period without a release in it.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use super::tally::{Family, FamilyDef, Reason, Said, Tally, Unit, Verdict};
 use crate::date::Date;
-use crate::export::records::{EndState, Export, Group, Intervention};
-use crate::measures::Measures;
+use crate::export::records::{EndState, Export, Group, Intervention, InterventionType};
 use crate::period::Period;
 
 /// One child of the cohort and the intervention that represents it.
@@ -41,6 +46,11 @@ static NOT_RECORDED: EndState<'static> = EndState {
     looked_after: false,
 };
 
+/// What was recorded at the end (or release) of an intervention; all No when nothing was.
+fn end_of<'a>(iv: &'a Intervention<'a>) -> &'a EndState<'a> {
+    iv.end.as_ref().unwrap_or(&NOT_RECORDED)
+}
+
 impl<'a> Member<'a> {
     pub fn group(&self) -> Group {
         self.intervention.kind.group()
@@ -48,7 +58,7 @@ impl<'a> Member<'a> {
 
     /// What was recorded at the end (or release).
     pub fn end(&self) -> &'a EndState<'a> {
-        self.intervention.end.as_ref().unwrap_or(&NOT_RECORDED)
+        end_of(self.intervention)
     }
 }
 
@@ -82,43 +92,207 @@ pub fn members<'a>(export: &'a Export<'a>, period: Period) -> Vec<Member<'a>> {
         .collect()
 }
 
-/// `cohort.GROUP.children`.
-pub fn measures(members: &[Member]) -> Measures {
-    let mut m = Measures::new();
-    PerGroup::count(members, |_| true).set(&mut m, "cohort", "children");
-    m
+/// An intervention that touches the period but stands for no child of the cohort.
+#[derive(Debug, Clone)]
+pub struct NearMiss<'a> {
+    pub intervention: &'a Intervention<'a>,
+    /// The rule that left it out.
+    pub rule: &'static str,
+    /// The rule as it applies to this intervention.
+    pub why: String,
 }
 
-/// A count per group, from which the five `GROUP` measures are set (`all` = the sum).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(crate) struct PerGroup([i64; 4]);
+/// The rule of an intervention ending in the period while another represents the child.
+pub const REPRESENTED: &str = "another intervention of the child represents it";
+/// The rule of a custodial licence ending in the period without a release in it.
+pub const LICENCE_ONLY: &str = "a CUST counts at its release, not at its licence's end";
 
-impl PerGroup {
-    pub fn add(&mut self, group: Group, n: i64) {
-        self.0[group as usize] += n;
+/// How an intervention "ends" for the cohort, in words: `RO NSH-I-0053 ended 2024-12-04`.
+pub fn ending(iv: &Intervention) -> String {
+    let (what, date) = match iv.kind {
+        InterventionType::Cust => ("released", iv.release_date),
+        _ => ("ended", iv.end_date),
+    };
+    match date {
+        Some(d) => format!(
+            "{} {} {what} {d}",
+            iv.kind.code(),
+            crate::text::cut(iv.intervention_id)
+        ),
+        None => format!(
+            "{} {} not {what}",
+            iv.kind.code(),
+            crate::text::cut(iv.intervention_id)
+        ),
+    }
+}
+
+/// The interventions that touch the period but are not in the cohort, in row order.
+pub fn near_misses<'a>(
+    export: &'a Export<'a>,
+    period: Period,
+    members: &[Member<'a>],
+) -> Vec<NearMiss<'a>> {
+    let by_child: BTreeMap<&str, &Intervention> = members
+        .iter()
+        .map(|m| (m.intervention.child_id, m.intervention))
+        .collect();
+    let mut out = Vec::new();
+    for iv in &export.interventions {
+        if iv.cohort_end().is_some_and(|d| period.contains(d)) {
+            let Some(best) = by_child.get(iv.child_id) else {
+                continue;
+            };
+            if std::ptr::eq(*best, iv) {
+                continue;
+            }
+            let how = if best.cohort_end() > iv.cohort_end() {
+                "ends later"
+            } else if best.kind.group() > iv.kind.group() {
+                "ends the same day in a higher group"
+            } else {
+                "ends the same day in the same group, and its id is larger byte-wise"
+            };
+            out.push(NearMiss {
+                intervention: iv,
+                rule: REPRESENTED,
+                why: format!(
+                    "{} in the period, but {} {how}: that one represents the child",
+                    ending(iv),
+                    ending(best)
+                ),
+            });
+        } else if iv.kind == InterventionType::Cust
+            && let Some(end) = iv.end_date.filter(|d| period.contains(*d))
+        {
+            let released = match iv.release_date {
+                Some(d) => format!("released {d}"),
+                None => "no release recorded".to_string(),
+            };
+            out.push(NearMiss {
+                intervention: iv,
+                rule: LICENCE_ONLY,
+                why: format!(
+                    "CUST {} licence ended {end} in the period, {released}, no release in it: \
+                     not in the cohort",
+                    crate::text::cut(iv.intervention_id)
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// The cohort as the KPIs decide it: its members, its near misses (when explaining) and the
+/// family `cohort.GROUP.children`, which every cohort percentage is a share of.
+pub struct Cohort<'a> {
+    pub members: Vec<Member<'a>>,
+    pub near: Vec<NearMiss<'a>>,
+    pub family: Family,
+}
+
+/// What the cohort's families count from.
+pub const UNIVERSE: &str = "the cohort (children whose intervention ended in the period)";
+
+impl<'a> Cohort<'a> {
+    /// Finds the cohort of `period` and decides `cohort.GROUP.children`.
+    pub fn tally<T: Tally<'a>>(export: &'a Export<'a>, period: Period, t: &mut T) -> Cohort<'a> {
+        let members = members(export, period);
+        let near = if T::EXPLAINING {
+            near_misses(export, period, &members)
+        } else {
+            Vec::new()
+        };
+        let family = t.family(FamilyDef::groups(
+            "cohort",
+            "children",
+            Unit::Count,
+            "the interventions ending in the period",
+        ));
+        let cohort = Cohort {
+            members,
+            near,
+            family,
+        };
+        cohort.decide(t, family, |_| Verdict::Yes(1), |_| Said::default());
+        cohort
     }
 
-    /// Counts the cohort members for which `test` holds.
-    pub fn count(members: &[Member], test: impl Fn(&EndState) -> bool) -> PerGroup {
-        let mut g = PerGroup::default();
-        for member in members {
-            if test(member.end()) {
-                g.add(member.group(), 1);
+    /// Decides family `f` for every member, each in its group, by `verdict` on what was
+    /// recorded at the end; `say` gives the fields and the sentence, only when explaining.
+    /// A near miss is reported where it would have counted.
+    pub fn decide<T: Tally<'a>>(
+        &self,
+        t: &mut T,
+        f: Family,
+        verdict: impl Fn(&EndState<'a>) -> Verdict,
+        say: impl Fn(&EndState<'a>) -> Said,
+    ) {
+        for m in &self.members {
+            let end = m.end();
+            t.decide(f, m.group() as usize, verdict(end), || {
+                if f == self.family {
+                    let mut r = reason(m.intervention, membership(m.intervention));
+                    r.why = format!("{}: in the cohort", ending(m.intervention));
+                    return r;
+                }
+                let said = say(end);
+                let mut r = reason(m.intervention, said.fields);
+                r.why = said.why;
+                r
+            });
+        }
+        if T::EXPLAINING {
+            for n in &self.near {
+                let end = end_of(n.intervention);
+                if !verdict(end).counts() {
+                    continue;
+                }
+                t.near_miss(f, n.intervention.kind.group() as usize, n.rule, || {
+                    if f == self.family {
+                        let mut r = reason(n.intervention, membership(n.intervention));
+                        r.why = n.why.clone();
+                        return r;
+                    }
+                    let said = say(end);
+                    let mut r = reason(n.intervention, said.fields);
+                    r.why = format!("{} (it would count: {})", n.why, said.why);
+                    r
+                });
             }
         }
-        g
     }
+}
 
-    /// Sets `<kpi>.<group>.<what>` for the four groups and `all`.
-    pub fn set(self, m: &mut Measures, kpi: &str, what: &str) {
-        for group in Group::ALL {
-            m.set(
-                format!("{kpi}.{}.{what}", group.code()),
-                self.0[group as usize],
-            );
-        }
-        m.set(format!("{kpi}.all.{what}"), self.0.iter().sum::<i64>());
+/// What decides a child's place in the cohort: the intervention's type and the day it ended
+/// (or the child was released).
+fn membership(iv: &Intervention) -> Vec<(&'static str, String)> {
+    let mut fields = vec![("intervention_type", iv.kind.code().to_string())];
+    if iv.kind == InterventionType::Cust {
+        fields.push(("release_date", date_text(iv.release_date)));
     }
+    fields.push(("end_date", date_text(iv.end_date)));
+    fields
+}
+
+/// A cohort record: the child, on the row of the intervention that decides it.
+pub fn reason<'a>(iv: &'a Intervention<'a>, fields: Vec<(&'static str, String)>) -> Reason<'a> {
+    Reason {
+        sheet: "Interventions",
+        row: iv.row,
+        ids: vec![
+            ("child_id", Cow::Borrowed(iv.child_id)),
+            ("intervention_id", Cow::Borrowed(iv.intervention_id)),
+        ],
+        key: 1,
+        fields,
+        why: String::new(),
+    }
+}
+
+/// A date as the export's text, blank when there is none.
+pub fn date_text(d: Option<Date>) -> String {
+    d.map_or_else(String::new, |d| d.to_string())
 }
 
 #[cfg(test)]
@@ -143,7 +317,7 @@ mod tests {
             ended("I4", "C2", Yc, "2024-01-01", "2024-07-01"),
         ]);
         assert_eq!(ids(&e, "2024-25 Q2"), ["I2", "I4"]);
-        let m = measures(&members(&e, q("2024-25 Q2")));
+        let m = figures(&e, "2024-25 Q2");
         assert_eq!(m.get("cohort.community.children"), Some(1));
         assert_eq!(m.get("cohort.out_of_court.children"), Some(1));
         assert_eq!(m.get("cohort.prevention.children"), Some(0));
@@ -187,7 +361,7 @@ mod tests {
         assert_eq!(ids(&e, "2024-25 Q2"), ["I1"]);
         assert_eq!(ids(&e, "2024-25 Q1"), ["I2"]);
         assert!(ids(&e, "2024-25 Q4").is_empty());
-        let m = measures(&members(&e, q("2024-25 Q2")));
+        let m = figures(&e, "2024-25 Q2");
         assert_eq!(m.get("cohort.custody.children"), Some(1));
     }
 
@@ -206,7 +380,7 @@ mod tests {
         still_open.end = Some(end_state());
         let e = export(vec![still_open]);
         assert!(ids(&e, "2024-25 Q2").is_empty());
-        let m = measures(&members(&e, q("2024-25 Q2")));
+        let m = figures(&e, "2024-25 Q2");
         assert_eq!(m.get("cohort.all.children"), Some(0));
     }
 
@@ -219,5 +393,107 @@ mod tests {
             ended("I4", "C4", Ro, "2024-01-01", "2024-10-01"),
         ]);
         assert_eq!(ids(&e, "2024-25 Q2"), ["I1", "I2"]);
+    }
+
+    #[test]
+    fn a_member_says_which_intervention_ended_and_on_which_row() {
+        let mut iv = ended("I7", "C1", Ro, "2024-01-01", "2024-08-01");
+        iv.row = 9;
+        let r = Recorder::of(&export(vec![iv]), "2024-25 Q2");
+        let h = r.get("cohort.community.children", "C1");
+        assert_eq!((h.counted, h.row), (Some(1), 9));
+        assert_eq!(h.why, "RO I7 ended 2024-08-01: in the cohort");
+        assert_eq!(
+            h.fields,
+            [
+                ("intervention_type", "RO".to_string()),
+                ("end_date", "2024-08-01".to_string())
+            ]
+        );
+        assert_eq!(r.counted("cohort.all.children"), ["C1"]);
+    }
+
+    #[test]
+    fn a_licence_ending_without_a_release_in_the_period_is_a_near_miss() {
+        let mut licence = released("I2", "C2", "2023-06-01", "2024-05-01", Some("2024-08-01"));
+        licence.row = 4;
+        let e = export(vec![licence]);
+        let r = Recorder::of(&e, "2024-25 Q2");
+        assert!(r.counted("cohort.all.children").is_empty());
+        assert_eq!(r.near("cohort.custody.children"), ["C2"]);
+        assert_eq!(r.near("cohort.all.children"), ["C2"]);
+        let h = r.near_miss("cohort.custody.children", "C2");
+        assert_eq!((h.rule, h.row), (Some(LICENCE_ONLY), 4));
+        assert_eq!(
+            h.why,
+            "CUST I2 licence ended 2024-08-01 in the period, released 2024-05-01, no release \
+             in it: not in the cohort"
+        );
+        // The KPIs it would have counted in say so; those it would not have, do not list it.
+        let h = r.near_miss("kpi1.custody.suitable", "C2");
+        assert_eq!(h.rule, Some(LICENCE_ONLY));
+        assert!(
+            h.why
+                .ends_with("(it would count: accommodation at the end: PARENTS, suitable Y)"),
+            "{}",
+            h.why
+        );
+        assert!(r.near("kpi1.custody.type.nfa").is_empty());
+        // In Q1, the quarter of the release, it counts.
+        let r = Recorder::of(&e, "2024-25 Q1");
+        assert_eq!(r.counted("cohort.custody.children"), ["C2"]);
+        assert!(r.near("cohort.custody.children").is_empty());
+    }
+
+    #[test]
+    fn an_intervention_of_a_child_represented_by_another_is_a_near_miss_in_its_group() {
+        let e = export(vec![
+            ended("I1", "C1", Prev, "2024-01-01", "2024-07-10"),
+            ended("I2", "C1", Ro, "2024-01-01", "2024-09-02"),
+            ended("I3", "C2", Yc, "2024-01-01", "2024-08-01"),
+            released("I4", "C2", "2024-01-01", "2024-08-01", None),
+            ended("10", "C3", Ro, "2024-01-01", "2024-08-01"),
+            ended("9", "C3", Yro, "2024-01-01", "2024-08-01"),
+        ]);
+        let r = Recorder::of(&e, "2024-25 Q2");
+        assert_eq!(r.near("cohort.prevention.children"), ["C1"]);
+        assert_eq!(
+            r.near_miss("cohort.prevention.children", "C1").why,
+            "PREV I1 ended 2024-07-10 in the period, but RO I2 ended 2024-09-02 ends later: \
+             that one represents the child"
+        );
+        assert_eq!(
+            r.near_miss("cohort.out_of_court.children", "C2").why,
+            "YC I3 ended 2024-08-01 in the period, but CUST I4 released 2024-08-01 ends the \
+             same day in a higher group: that one represents the child"
+        );
+        let community = r.near_miss("cohort.community.children", "C3");
+        assert_eq!(community.rule, Some(REPRESENTED));
+        assert!(
+            community
+                .why
+                .starts_with("RO 10 ended 2024-08-01 in the period, but YRO 9")
+        );
+        assert!(community.why.contains("its id is larger byte-wise"));
+        // Each child is counted once, under the intervention that represents it.
+        assert_eq!(r.counted("cohort.all.children"), ["C1", "C2", "C3"]);
+        assert_eq!(
+            r.get("cohort.community.children", "C1").why,
+            "RO I2 ended 2024-09-02: in the cohort"
+        );
+    }
+
+    #[test]
+    fn a_count_never_looks_for_near_misses() {
+        // The same export through the build's tally: the figures only.
+        let e = export(vec![released(
+            "I2",
+            "C2",
+            "2023-06-01",
+            "2024-05-01",
+            Some("2024-08-01"),
+        )]);
+        let m = figures(&e, "2024-25 Q2");
+        assert_eq!(m.get("cohort.all.children"), Some(0));
     }
 }

@@ -1,6 +1,9 @@
 //! The aggregation layer: from the typed export and a reporting period to the return's
-//! measures, one module per KPI, each a pure function readable beside its paragraph of
-//! `return-format.md`.
+//! measures, one module per KPI, each readable beside its paragraph of `return-format.md`.
+//!
+//! Each module decides, record by record, whether and why a record counts, and tells a
+//! [`tally::Tally`]: [`compute`] keeps only the sums (the return's figures), `explain` keeps
+//! the records and their reasons too. One implementation, so the two always agree.
 //!
 //! Decisions where the spec is silent (also in `docs/decisions.md`):
 //! - `kpi3.GROUP.formal_plan` counts children with an identified need whose `send_plan` is
@@ -32,34 +35,41 @@ pub mod kpi7;
 pub mod kpi8;
 pub mod kpi9;
 pub mod reoffending;
+pub mod tally;
 #[cfg(test)]
-mod testkit;
+pub(crate) mod testkit;
 
 use crate::export::records::Export;
 use crate::measures::Measures;
 use crate::period::Period;
 pub use codes::{Codes, GROUP_CODES};
+use tally::{Counter, Tally};
 
 /// Computes every measure of the return for `period`.
 pub fn compute(export: &Export, period: Period, codes: &Codes) -> Measures {
-    let members = cohort::members(export, period);
-    let mut m = Measures::new();
-    m.extend(cohort::measures(&members));
-    m.extend(kpi1::measures(&members, codes));
-    m.extend(kpi2::measures(&members, codes));
-    m.extend(kpi3::measures(&members));
-    m.extend(kpi4::measures(&members));
-    m.extend(kpi5::measures(&members));
-    m.extend(kpi6::measures(export, period));
-    m.extend(kpi7::measures(export, period, codes));
-    m.extend(kpi8::measures(&members));
-    m.extend(kpi9::measures(export, period));
-    m.extend(kpi10::measures(export, period));
-    m.extend(fte::measures(export, period));
-    m.extend(custody::measures(export, period));
-    m.extend(reoffending::measures(export, period));
-    m.extend(caseload::measures(export, period));
-    m
+    let mut counter = Counter::default();
+    decide(export, period, codes, &mut counter);
+    counter.measures()
+}
+
+/// Decides every record of every measure of the return for `period`, in the return's order,
+/// telling `t`.
+pub fn decide<'a, T: Tally<'a>>(export: &'a Export<'a>, period: Period, codes: &Codes, t: &mut T) {
+    let cohort = cohort::Cohort::tally(export, period, t);
+    kpi1::tally(&cohort, codes, t);
+    kpi2::tally(&cohort, codes, t);
+    kpi3::tally(&cohort, t);
+    kpi4::tally(&cohort, t);
+    kpi5::tally(&cohort, t);
+    kpi6::tally(export, period, t);
+    kpi7::tally(export, period, codes, t);
+    kpi8::tally(&cohort, t);
+    kpi9::tally(export, period, t);
+    kpi10::tally(export, period, t);
+    fte::tally(export, period, t);
+    custody::tally(export, period, t);
+    reoffending::tally(export, period, t);
+    caseload::tally(export, period, t);
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 //! browser page (`web`).
 
 mod bench;
+mod bench_explain;
 mod dist;
 mod flawed;
 mod northshire;
@@ -130,6 +131,7 @@ fn main() {
         Some("bench-floor") => println!("{}", bench::floor(Path::new(&args[1]))),
         Some("bench-range") => println!("{}", bench::range(Path::new(&args[1]))),
         Some("bench-pandas") => pandas::bench_command(&workspace(), &args[1..]),
+        Some("bench-explain") => bench_explain::command(&workspace(), &args[1..]),
         Some("dist") => {
             let options = dist::options(&workspace(), &args[1..]);
             for zip in dist::run(&workspace(), &options) {
@@ -150,6 +152,7 @@ fn main() {
                 "usage: cargo run -p xtask -- samples [DIR] | defects\n       \
                  cargo run -p xtask --release -- bench [--sizes 10000,50000,200000] [--rounds 5] [--dir DIR] [--chart FILE.svg]\n       \
                  cargo run -p xtask --release -- bench-chart RESULTS.csv FILE.svg\n       \
+                 cargo run -p xtask --release -- bench-explain [--sizes 50000,200000] [--rounds 3] [--dir DIR] [--tool PATH]\n       \
                  cargo run -p xtask --release -- bench-pandas [--sizes 10000,50000,200000] [--engines calamine,openpyxl] [--openpyxl-rounds R] [--dir DIR]\n       \
                  cargo run -p xtask --release -- pandas-check [EXPORT PERIOD]...\n       \
                  cargo xtask dist [--version vX.Y.Z] [--out DIR] [--target TRIPLE]... [--binary PLATFORM=PATH]...\n       \

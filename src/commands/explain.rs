@@ -117,7 +117,7 @@ fn one(
         sha256: &v.sha256,
         definitions_version: &defs.version,
     };
-    let warnings = warnings(&v);
+    let warnings = explain::warnings(&v);
     let mut written = String::new();
     if let Some(path) = &args.out {
         progress.stage("Writing the workbook");
@@ -292,14 +292,6 @@ fn refusal(v: &Validation, path: &Path, args: &Args) -> Result<Option<String>, C
         ));
     }
     Ok(Some(text))
-}
-
-/// The export's warnings (acknowledged or not).
-fn warnings(v: &Validation) -> Vec<&Finding> {
-    v.findings
-        .iter()
-        .filter(|f| f.severity == Severity::Warning)
-        .collect()
 }
 
 fn warnings_note(warnings: &[&Finding]) -> String {

@@ -23,12 +23,12 @@ mod tests;
 
 use std::collections::BTreeMap;
 
-use crate::definitions::Definitions;
+use crate::definitions::{Definitions, Severity};
 use crate::export::records::Export;
 use crate::kpi::Codes;
 use crate::kpi::tally::FamilyDef;
 use crate::period::Period;
-use crate::validate::Validation;
+use crate::validate::{Finding, Validation};
 use collect::Collector;
 pub use model::{Entry, Explanation, Measure, MeasureRef, NOTICE, Status};
 pub use select::{Selection, UnknownMeasure};
@@ -50,6 +50,15 @@ pub fn sheet_names(v: &Validation) -> BTreeMap<String, String> {
     v.sheets
         .iter()
         .map(|s| (s.name.clone(), s.sheet_name.clone()))
+        .collect()
+}
+
+/// The export's warnings (acknowledged or not), which an explanation lists: they do not stop
+/// it.
+pub fn warnings(v: &Validation) -> Vec<&Finding> {
+    v.findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
         .collect()
 }
 

@@ -385,6 +385,26 @@ const jobs = {
     if (archive) r.body.archive = r.pick(archive);
     return r;
   },
+  explain() {
+    const exportEntry = one('x-export');
+    if (!exportEntry) return 'Choose the export first.';
+    const r = new Request('explain');
+    r.body.export = r.file(exportEntry);
+    const ack = one('x-ack');
+    if (ack) r.body.acknowledgements = r.file(ack);
+    const later = one('x-new');
+    if (later) {
+      r.body.new = r.file(later);
+      const laterAck = one('x-new-ack');
+      if (laterAck) r.body.new_acknowledgements = r.file(laterAck);
+    }
+    r.body.period = $('#x-period').value;
+    // As --measure, once for each name: a measure's code holds no space or comma.
+    r.body.measures = $('#x-measures').value.split(/[\s,]+/).filter(Boolean);
+    r.body.provisional = $('#x-provisional').checked;
+    r.body.all = $('#x-all').checked;
+    return r;
+  },
   scorecard() {
     const archive = picked('s-archive');
     if (!archive) return 'Choose the archive folder first.';
@@ -528,6 +548,8 @@ function show(job, answer, results, form) {
   // Links made for an earlier answer are let go.
   while (urls.length) URL.revokeObjectURL(urls.pop());
   const parts = [banner(bannerKind(answer), answer.headline)];
+  // explain's answers name children: that is said before anything else.
+  if (answer.notice) parts.unshift(el('p', { class: 'notice', role: 'note' }, answer.notice));
   const report = answer.json ? JSON.parse(answer.json) : null;
   if (job === 'validate' || job === 'build') {
     if (report && report.summary) parts.push(counts(report.summary));
@@ -543,6 +565,11 @@ function show(job, answer, results, form) {
     }
     if (job === 'validate') parts.push(validateDownloads(answer, form));
     if (job === 'build' && answer.exit !== 0) parts.push(words(answer.text, true));
+  } else if (job === 'explain') {
+    // An export with errors: its findings, as build lists them.
+    if (report && report.findings) parts.push(counts(report.summary), ...findingsTable(report, null));
+    parts.push(words(answer.text, true));
+    parts.push(downloads(answer.files));
   } else if (job === 'scorecard') {
     parts.push(words(answer.text, true));
     parts.push(downloads(answer.files));

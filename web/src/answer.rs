@@ -15,6 +15,10 @@ pub const EXIT_FAILURE: i32 = 2;
 #[derive(Debug, Default, Serialize)]
 pub struct Answer {
     pub exit: i32,
+    /// What the page says before anything else, prominently: `explain`'s notice that its
+    /// answer holds case identifiers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<&'static str>,
     /// The verdict in one line, for the banner at the top of the results.
     pub headline: String,
     /// What the command prints on the terminal.

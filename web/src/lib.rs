@@ -7,7 +7,7 @@
 //!
 //! - [`host`]: the picked files, read when a job reads them, and the folders they make;
 //! - [`jobs`]: one module per command (`validate`, `build`, `check`, `diff`, `reproduce`,
-//!   `scorecard`), each from a request to an [`answer::Answer`];
+//!   `scorecard`, `explain`), each from a request to an [`answer::Answer`];
 //! - [`answer`]: the answer packed for the page, and the zips it offers;
 //! - `abi` (WebAssembly only): the exports the page calls (`alloc`, `run`) and the imports it
 //!   provides (reading a picked file, progress, a panic's message, memory running out).

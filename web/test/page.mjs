@@ -301,8 +301,104 @@ await test('the scorecard of the sample archive equals the binary\'s scorecard.j
   assert((await frame.locator('body').textContent()).includes('Scorecard to'), 'the scorecard is shown in the page');
 });
 
+// explain: the same words, JSON and workbook as the binary, which reads an export's
+// acknowledgements from beside it (the page is given them).
+const NOTICE = 'Contains case identifiers: keep inside the service.';
+async function explainIn(p, file, period, measures, later) {
+  const dir = path.join(samples, '2024-25');
+  await p.setInputFiles('#x-export', path.join(dir, file));
+  const ack = path.join(dir, file.replace(/\.xlsx$/, '.acknowledgements.csv'));
+  if (fs.existsSync(ack)) await p.setInputFiles('#x-ack', ack);
+  else await p.click('#explain [data-clear="x-ack"]');
+  if (later) {
+    await p.setInputFiles('#x-new', path.join(dir, later));
+    await p.setInputFiles('#x-new-ack', path.join(dir, later.replace(/\.xlsx$/, '.acknowledgements.csv')));
+  } else {
+    await p.click('#explain [data-clear="x-new"]');
+    await p.click('#explain [data-clear="x-new-ack"]');
+  }
+  await p.selectOption('#x-period', period);
+  await p.fill('#x-measures', measures);
+}
+
+await test('explain of kpi1.all.suitable gives the binary\'s words (with --all too) and JSON, the notice first', async () => {
+  const dir = path.join(samples, '2024-25');
+  await tab('explain');
+  await explainIn(page, 'q4-export.xlsx', '2024-25 Q4', 'kpi1.all.suitable');
+  const { banner } = await submit('explain');
+  assert(banner === 'Explained 1 measure(s) of 2024-25 Q4', banner);
+  const first = await page.$eval('#explain .results', (r) => ({ tag: r.firstElementChild.className, text: r.firstElementChild.textContent }));
+  assert(first.tag === 'notice' && first.text === NOTICE, `the notice is not first: ${JSON.stringify(first)}`);
+  const argv = ['explain', 'q4-export.xlsx', '--period', '2024-25 Q4', '--measure', 'kpi1.all.suitable'];
+  const terminal = yjb(dir, ...argv);
+  assert(terminal.status === 0, `the binary exited ${terminal.status}: ${terminal.err}`);
+  same(Buffer.from(await words('explain')), terminal.out, 'the words of explain');
+  const json = yjb(dir, ...argv, '--format', 'json');
+  assert(json.status === 0, json.err);
+  same(await download('explain', 'explain.json'), json.out, 'explain --format json');
+  // A section, every line.
+  await page.fill('#x-measures', 'kpi1');
+  await page.check('#x-all');
+  await submit('explain');
+  await page.uncheck('#x-all');
+  const all = yjb(dir, 'explain', 'q4-export.xlsx', '--period', '2024-25 Q4', '--measure', 'kpi1', '--all');
+  assert(all.status === 0, all.err);
+  same(Buffer.from(await words('explain')), all.out, 'the words of explain --measure kpi1 --all');
+});
+
+await test('explain\'s workbook of every measure equals the binary\'s --out explain.xlsx byte for byte', async () => {
+  const dir = path.join(samples, '2024-25');
+  await explainIn(page, 'q4-export.xlsx', '2024-25 Q4', '');
+  const { banner } = await submit('explain');
+  assert(banner.startsWith('Explained '), banner);
+  const out = path.join(work, 'explain.xlsx');
+  const r = yjb(dir, 'explain', 'q4-export.xlsx', '--period', '2024-25 Q4', '--out', out);
+  assert(r.status === 0, r.err);
+  same(await download('explain', 'explain.xlsx'), fs.readFileSync(out), 'explain.xlsx');
+  const json = yjb(dir, 'explain', 'q4-export.xlsx', '--period', '2024-25 Q4', '--format', 'json');
+  same(await download('explain', 'explain.json'), json.out, 'explain --format json of every measure');
+  // With no measure named, the words are those of --measure "*".
+  same(Buffer.from(await words('explain')), yjb(dir, 'explain', 'q4-export.xlsx', '--period', '2024-25 Q4', '--measure', '*').out,
+    'the words of explain --measure "*"');
+});
+
+await test('explain of the Q3 export against the corrected one names the record that moved, as the binary does', async () => {
+  const dir = path.join(samples, '2024-25');
+  await explainIn(page, 'q3-export.xlsx', '2024-25 Q3', '', 'q3-export-corrected.xlsx');
+  const { banner } = await submit('explain');
+  assert(banner.startsWith('2 measure(s) of 2024-25 Q3 differ'), banner);
+  const argv = ['explain', 'q3-export.xlsx', 'q3-export-corrected.xlsx', '--period', '2024-25 Q3'];
+  const terminal = yjb(dir, ...argv);
+  assert(terminal.status === 0, terminal.err);
+  const text = await words('explain');
+  same(Buffer.from(text), terminal.out, 'the words of explain OLD NEW');
+  assert(text.includes('entered child_id NSH-1015, intervention_id NSH-I-0053 (Interventions row 55)'), text);
+  same(await download('explain', 'explain.json'), yjb(dir, ...argv, '--format', 'json').out, 'explain OLD NEW --format json');
+  assert(!(await page.isVisible('#explain .results a[data-file="explain.xlsx"]')), 'no workbook of a comparison');
+});
+
+await test('explain refuses an export with errors with the binary\'s findings, and an unknown measure with its sentence', async () => {
+  const dir = path.join(samples, '2024-25');
+  await explainIn(page, 'flawed-export.xlsx', '2024-25 Q2', 'kpi1');
+  const refused = await submit('explain');
+  assert(refused.banner === 'Nothing was explained: flawed-export.xlsx has errors', refused.banner);
+  const json = yjb(dir, 'explain', 'flawed-export.xlsx', '--period', '2024-25 Q2', '--measure', 'kpi1', '--format', 'json');
+  assert(json.status === 1, `the binary exited ${json.status}`);
+  same(await download('explain', 'explain.json'), json.out, 'the refused export\'s findings');
+  assert((await page.$$('#explain table.findings tbody tr')).length === JSON.parse(json.out).findings.length, 'a row per finding');
+  assert((await words('explain')).startsWith(NOTICE), 'the refusal says the notice first');
+
+  await explainIn(page, 'q4-export.xlsx', '2024-25 Q4', 'kpi1.all.suitible');
+  const unknown = await submit('explain');
+  const r = yjb(dir, 'explain', 'q4-export.xlsx', '--period', '2024-25 Q4', '--measure', 'kpi1.all.suitible');
+  assert(r.status === 2, `the binary exited ${r.status}`);
+  assert(unknown.banner.startsWith('no measure is called "kpi1.all.suitible" (the nearest: kpi1.all.suitable'), unknown.banner);
+  assert(r.err.trim() === `yjb-return: --measure: ${unknown.banner}`, `the binary said ${r.err}`);
+  await page.fill('#x-measures', '');
+});
+
 await test('every control is labelled and reachable by keyboard', async () => {
-  for (const name of ['validate', 'build', 'check', 'diff', 'reproduce', 'scorecard']) {
+  for (const name of ['validate', 'build', 'check', 'diff', 'reproduce', 'explain', 'scorecard']) {
     await tab(name);
     const unlabelled = await page.evaluate((panel) => {
       const name = (el) => {
@@ -345,6 +441,10 @@ if (screenshots) {
       await tab(name);
       await page.screenshot({ path: path.join(screenshots, `${name}-100.png`), fullPage: true });
     }
+    await tab('explain');
+    await explainIn(page, 'q4-export.xlsx', '2024-25 Q4', 'kpi1.all.suitable');
+    await submit('explain');
+    await page.screenshot({ path: path.join(screenshots, 'explain-100.png'), fullPage: true });
     // 200%: half the width in CSS pixels, twice the device pixels, as the browser's zoom does.
     const zoomed = await context.browser().newContext({ viewport: { width: 640, height: 450 }, deviceScaleFactor: 2 });
     const z = await zoomed.newPage();
@@ -357,6 +457,11 @@ if (screenshots) {
     await z.screenshot({ path: path.join(screenshots, 'validate-200.png'), fullPage: true });
     await z.click('#tab-build');
     await z.screenshot({ path: path.join(screenshots, 'build-200.png'), fullPage: true });
+    await z.click('#tab-explain');
+    await explainIn(z, 'q4-export.xlsx', '2024-25 Q4', 'kpi1.all.suitable');
+    await z.click('#explain form button[type="submit"]');
+    await z.waitForFunction(() => Number(document.body.dataset.answers || 0) > 1);
+    await z.screenshot({ path: path.join(screenshots, 'explain-200.png'), fullPage: true });
     await zoomed.close();
   });
 }

@@ -8,6 +8,7 @@
 
 pub mod audit;
 pub mod build;
+pub mod explain;
 pub mod scorecard;
 pub mod validate;
 
@@ -46,8 +47,7 @@ pub enum Job {
     Diff(audit::DiffArgs),
     Reproduce(audit::ReproduceArgs),
     Scorecard(scorecard::Args),
-    // `explain` (issue 20) joins here when the engine has it: its arguments, and a module
-    // beside these that calls it.
+    Explain(explain::Args),
 }
 
 /// What every job is given beside its own arguments.
@@ -80,6 +80,7 @@ pub fn run(request: &[u8], host: Rc<dyn Host>, progress: Progress) -> Answer {
         Job::Diff(a) => audit::diff(a, &cx),
         Job::Reproduce(a) => audit::reproduce(a, &cx),
         Job::Scorecard(a) => scorecard::run(a, &cx),
+        Job::Explain(a) => explain::run(a, &cx),
     };
     cx.progress.done();
     answer.unwrap_or_else(|Failed(answer)| *answer)

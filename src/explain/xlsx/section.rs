@@ -271,7 +271,8 @@ pub fn sheet(
         .map(|(h, _)| h.chars().count())
         .max()
         .map_or(15.0, |n| (n as f64 * 7.5 + 10.0).min(180.0));
-    let ws = crate::report::xlsx::cells::streaming_sheet(wb, name, rows.len() >= STREAMED_FROM)?;
+    let ws =
+        crate::report::xlsx::cells::streaming_sheet(wb, name, shown().count() >= STREAMED_FROM)?;
     page(ws, &format!("{title}: {name}"), HEADER_ROW)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (w + 1.5).max(3.0))?;

@@ -158,7 +158,12 @@ fn copy(
         }
         let name = crate::excel::sheet_name(&data.sheet_name, &taken);
         taken.push(name.clone());
-        let ws = super::xlsx::cells::streaming_sheet(&mut wb, &name, mode == Mode::Streamed)?;
+        let ws = super::xlsx::cells::streaming_sheet(
+            &mut wb,
+            &name,
+            mode == Mode::Streamed,
+            data.rows.len(),
+        )?;
         // The reader hands rows to a visitor that cannot stop it: the first failure is kept
         // and the rest of the sheet passes unwritten.
         let mut failed: Option<Result<XlsxError, OutOfOrder>> = None;

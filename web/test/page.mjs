@@ -178,7 +178,7 @@ await test('validate of the flawed sample gives the findings of validate --forma
   assert((await page.$$('#validate table.findings tbody tr')).length === warnings, 'the severity filter');
 });
 
-await test('validate makes the issues workbook and the acknowledgements template', async () => {
+await test('validate makes the issues workbook, the pseudonymised copy and the acknowledgements template, as the binary does', async () => {
   const dir = path.join(samples, '2024-25');
   const [d] = await Promise.all([page.waitForEvent('download'), page.click('#validate .results button:has-text("issues workbook")')]);
   const issues = fs.readFileSync(await d.path());
@@ -186,6 +186,16 @@ await test('validate makes the issues workbook and the acknowledgements template
   assert(issues.subarray(0, 2).toString() === 'PK', 'the issues workbook is a zip');
   const sheets = unzip(issues).get('xl/workbook.xml').toString();
   for (const sheet of ['Issues', 'Summary', 'By child']) assert(sheets.includes(`name="${sheet}"`), `no ${sheet} sheet`);
+  // The program's, byte for byte: its sheets below STREAMED_FROM rows are kept in memory, as
+  // the page keeps every sheet.
+  const report = path.join(work, 'flawed issues.xlsx');
+  yjb(dir, 'validate', 'flawed-export.xlsx', '--period', '2024-25 Q2', '--report', report);
+  same(issues, fs.readFileSync(report), 'the issues workbook');
+  const [r] = await Promise.all([page.waitForEvent('download'), page.click('#validate .results button:has-text("pseudonymised copy")')]);
+  assert(r.suggestedFilename().endsWith('redacted.xlsx'), r.suggestedFilename());
+  const redacted = path.join(work, 'flawed redacted.xlsx');
+  yjb(dir, 'validate', 'flawed-export.xlsx', '--period', '2024-25 Q2', '--redact', redacted);
+  same(fs.readFileSync(await r.path()), fs.readFileSync(redacted), 'the pseudonymised copy');
   const template = await download('validate', 'flawed-export.acknowledgements.csv');
   const out = path.join(work, 'template.csv');
   yjb(dir, 'validate', 'flawed-export.xlsx', '--period', '2024-25 Q2', '--acknowledgements-template', out);

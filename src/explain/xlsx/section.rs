@@ -12,11 +12,6 @@ use crate::kpi::tally::Unit;
 
 /// The most records a section sheet lists: Excel's rows, less the sheet's heading rows.
 const MAX_ROWS: usize = 1_048_576 - 8;
-/// A section of at least this many records is streamed through a temporary file (constant
-/// memory); a smaller one is kept in memory, as it always is in the browser's page (which has
-/// no temporary folder), so that the page's workbook of such an export is the program's byte
-/// for byte: a streamed sheet stores its text inline, a kept one in the shared strings.
-pub const STREAMED_FROM: usize = 10_000;
 
 /// The width of the Why column, and of the rule's.
 const WHY_WIDTH: f64 = 50.0;
@@ -272,7 +267,7 @@ pub fn sheet(
         .max()
         .map_or(15.0, |n| (n as f64 * 7.5 + 10.0).min(180.0));
     let ws =
-        crate::report::xlsx::cells::streaming_sheet(wb, name, shown().count() >= STREAMED_FROM)?;
+        crate::report::xlsx::cells::streaming_sheet(wb, name, true, shown().count())?;
     page(ws, &format!("{title}: {name}"), HEADER_ROW)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (w + 1.5).max(3.0))?;

@@ -20,13 +20,13 @@ impl Report<'_> {
     pub(super) fn by_child(&self, wb: &mut Workbook) -> Result<(), XlsxError> {
         let v = self.v;
         let styles = &self.styles;
-        let ws = streaming_sheet(wb, "By child", true)?;
         let mut children: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in &v.findings {
             if let Some(child) = &f.child_id {
                 children.entry(child).or_default().push(f);
             }
         }
+        let ws = streaming_sheet(wb, "By child", true, children.len())?;
         let headers = ["Child", "Findings", "Errors", "Rules", "First cell"];
         let widths = [16.0, 10.0, 10.0, 30.0, 24.0];
         self.table_head(ws, "Findings by child", &headers, &widths, children.len())?;

@@ -57,9 +57,16 @@ pub(super) fn excel_date(d: Date) -> Result<ExcelDateTime, XlsxError> {
     )
 }
 
-/// A sheet named `name`, written top to bottom: in constant-memory mode when its rows come
-/// `in_order`, keeping one row in memory and the rest in an unnamed temporary file that the
-/// operating system removes even if the tool is killed. Should the temporary folder refuse the file, the
+/// A sheet of at least this many rows is streamed; a smaller one is kept in memory, as every
+/// sheet is in the browser's page, so that the page's workbooks of any but the largest export
+/// are the program's byte for byte (a streamed sheet stores its text inline, a kept one in the
+/// shared strings: the same cells, other bytes).
+pub(crate) const STREAMED_FROM: usize = 10_000;
+
+/// A sheet named `name` of `rows` rows, written top to bottom: in constant-memory mode when its
+/// rows come `in_order` and are at least [`STREAMED_FROM`], keeping one row in memory and the
+/// rest in an unnamed temporary file that the operating system removes even if the tool is
+/// killed. Should the temporary folder refuse the file, the
 /// sheet is kept in memory instead: the report still appears, at some cost in memory. Where there
 /// is no operating system (WebAssembly in a browser: no temporary folder, and asking for one
 /// stops the module) it is always kept in memory.
@@ -67,9 +74,11 @@ pub(crate) fn streaming_sheet<'w>(
     wb: &'w mut Workbook,
     name: &str,
     in_order: bool,
+    rows: usize,
 ) -> Result<&'w mut Worksheet, XlsxError> {
     const NO_TEMPORARY_FOLDER: bool = cfg!(all(target_family = "wasm", target_os = "unknown"));
-    if !(in_order && !NO_TEMPORARY_FOLDER && wb.add_worksheet_with_constant_memory().is_ok()) {
+    let streamed = in_order && rows >= STREAMED_FROM && !NO_TEMPORARY_FOLDER;
+    if !(streamed && wb.add_worksheet_with_constant_memory().is_ok()) {
         wb.add_worksheet();
     }
     let last = wb.worksheets().len().saturating_sub(1);
@@ -144,5 +153,36 @@ mod tests {
         // Four "ab" to a line of 11: "ab ab ab ab".
         assert_eq!(wrapped_lines("ab ".repeat(8).trim_end(), 10.0), 2);
         assert_eq!(wrapped_lines("ab ".repeat(9).trim_end(), 10.0), 3);
+    }
+
+    /// The sheet's XML in a workbook of one sheet of `rows` rows of text, written as the
+    /// reports write theirs.
+    fn sheet_xml(rows: usize) -> String {
+        use std::io::Read;
+        let mut wb = Workbook::new();
+        let ws = streaming_sheet(&mut wb, "Rows", true, rows).unwrap();
+        for r in 0..rows {
+            ws.write_string(r as u32, 0, format!("row {r}")).unwrap();
+        }
+        let bytes = wb.save_to_buffer().unwrap();
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut xml = String::new();
+        zip.by_name("xl/worksheets/sheet1.xml")
+            .unwrap()
+            .read_to_string(&mut xml)
+            .unwrap();
+        xml
+    }
+
+    #[test]
+    fn a_sheet_is_streamed_from_its_threshold_and_kept_below_it() {
+        // Kept in memory, as the browser's page keeps every sheet: text in the shared strings.
+        let kept = sheet_xml(STREAMED_FROM - 1);
+        assert!(!kept.contains("inlineStr"));
+        assert!(kept.contains(&format!("<c r=\"A{}\" t=\"s\">", STREAMED_FROM - 1)));
+        // Streamed (on the command line, which has a temporary folder): text inline.
+        let streamed = sheet_xml(STREAMED_FROM);
+        assert!(streamed.contains(&format!("row {}", STREAMED_FROM - 1)));
+        assert!(streamed.contains("inlineStr"));
     }
 }

@@ -68,7 +68,7 @@ impl Report<'_> {
             .collect();
         // Rows arrive sorted from the reader; were they not, a constant-memory sheet would drop
         // the out-of-order ones, so such a sheet is written the ordinary way.
-        let ws = streaming_sheet(wb, name, kept.is_sorted_by_key(|r| r.row))?;
+        let ws = streaming_sheet(wb, name, kept.is_sorted_by_key(|r| r.row), kept.len())?;
         let widths = column_widths(kept.iter().copied());
         for (col, width) in widths.iter().enumerate() {
             ws.set_column_width(col as u16, *width)?;

@@ -72,8 +72,8 @@ impl Report<'_> {
     /// Issues: every finding, and every other row a finding involves, one table row each.
     pub(super) fn issues(&self, wb: &mut Workbook) -> Result<(), XlsxError> {
         let v = self.v;
-        let ws = streaming_sheet(wb, "Issues", true)?;
         let rows: usize = v.findings.iter().map(|f| 1 + f.related.len()).sum();
+        let ws = streaming_sheet(wb, "Issues", true, rows)?;
         let widths = issue_widths(v);
         let headers = ISSUE_COLUMNS.map(|(h, _, _)| h);
         self.table_head(ws, "Validation issues", &headers, &widths, rows)?;

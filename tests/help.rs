@@ -145,7 +145,7 @@ fn every_help_and_usage_message_is_as_recorded() {
     }
     let mut all = String::new();
     for args in runs {
-        let out = yjb().args(&args).output().unwrap();
+        let out = common::steady_output(&args);
         all.push_str(&format!(
             "$ yjb-return {}\n{}{}[exit {}]\n\n",
             args.join(" "),

@@ -218,6 +218,10 @@ for (const { file, period } of quarters) {
 }
 
 await test('the built return of every sample quarter equals the binary\'s byte for byte', async () => {
+  // A fresh page: in headless Chromium driven by playwright, the 31st download of one page
+  // never arrived (not understood yet; docs/decisions.md), and this test takes thirty.
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.engine === 'ready');
   await tab('build');
   for (const { file, period, year, q } of quarters) {
     await page.setInputFiles('#b-export', file);

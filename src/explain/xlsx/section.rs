@@ -266,8 +266,7 @@ pub fn sheet(
         .map(|(h, _)| h.chars().count())
         .max()
         .map_or(15.0, |n| (n as f64 * 7.5 + 10.0).min(180.0));
-    let ws =
-        crate::report::xlsx::cells::streaming_sheet(wb, name, true, shown().count())?;
+    let ws = crate::report::xlsx::cells::streaming_sheet(wb, name, true, shown().count())?;
     page(ws, &format!("{title}: {name}"), HEADER_ROW)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (w + 1.5).max(3.0))?;

@@ -522,6 +522,21 @@ fn the_workbook_has_every_measure_and_prints_on_a4_saying_it_holds_identifiers()
             2,
             "{s}"
         );
+        // Each row once, in order, and the sheet's dimension reaching the last (the library's
+        // streamed sheets once wrote their last row twice).
+        let rows: Vec<u32> = xml
+            .split("<row r=\"")
+            .skip(1)
+            .map(|r| r.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(rows.windows(2).all(|w| w[0] < w[1]), "{s}: {rows:?}");
+        let dimension = xml.split("<dimension ref=\"").nth(1).unwrap();
+        let corner = dimension.split(['"', ':']).nth(1).unwrap();
+        let last: u32 = corner
+            .trim_start_matches(|c: char| c.is_ascii_uppercase())
+            .parse()
+            .unwrap();
+        assert_eq!(Some(&last), rows.last(), "{s}");
     }
     assert!(
         !parts

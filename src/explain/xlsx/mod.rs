@@ -7,6 +7,7 @@
 
 mod measures;
 mod page;
+mod rows;
 mod section;
 
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
@@ -52,9 +53,12 @@ pub fn render(x: &Explanation, source: &Source) -> Result<Vec<u8>, XlsxError> {
         }
     }
     measures::sheet(&mut wb, x, source, &title, &styles)?;
-    for s in sections {
-        section::sheet(&mut wb, x, s, &title, &styles)?;
+    // The library names its sheets' parts by their order: Measures is the first.
+    let mut splices = Vec::new();
+    for (i, s) in sections.into_iter().enumerate() {
+        let part = format!("xl/worksheets/sheet{}.xml", i + 2);
+        splices.push(section::sheet(&mut wb, x, s, &title, &styles, part)?);
     }
-    wb.save_to_buffer()
-        .map(crate::workbook_bytes::same_everywhere)
+    let book = wb.save_to_buffer()?;
+    rows::splice(&book, splices).map(crate::workbook_bytes::same_everywhere)
 }

@@ -84,6 +84,10 @@ pub fn section(code: &str) -> &str {
 /// text when opening a file.
 pub fn wrapped_lines(text: &str, width: f64) -> u32 {
     let per_line = (width.floor() as usize).max(1);
+    // No more bytes than a line holds: no more characters either, one line (most reasons).
+    if text.len() <= per_line {
+        return 1;
+    }
     let mut lines = 1;
     let mut used = 0;
     for word in text.split(' ') {

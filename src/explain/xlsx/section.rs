@@ -1,5 +1,6 @@
 //! A section's sheet: each record a row, with a column per measure of the section.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 
 use foldhash::fast::FixedState;
@@ -7,6 +8,7 @@ use foldhash::fast::FixedState;
 use rust_xlsxwriter::{Workbook, XlsxError};
 
 use super::page::{HEADER_ROW, Styles, page, section, wrapped_lines};
+use super::rows::{Rows, Splice};
 use crate::explain::model::{Entry, Explanation, MeasureRef, Status};
 use crate::kpi::tally::Unit;
 
@@ -49,15 +51,40 @@ enum Cell<'e> {
 }
 
 impl Cell<'_> {
-    /// How many characters it shows, for the column's width.
+    /// How many characters it shows, for the column's width (counted without making the text:
+    /// this runs for every cell of a large export).
     fn width(&self) -> usize {
         match self {
             Cell::Empty => 0,
-            Cell::Text(t) => t.chars().count().min(30),
-            Cell::Count(n) => n.to_string().len(),
-            Cell::Hours(h) => format!("{:.2}", *h as f64 / 1000.0).len(),
+            Cell::Text(t) if t.len() <= 30 => t.chars().count(),
+            Cell::Text(t) => t.chars().take(30).count(),
+            Cell::Count(n) => shown_len(format_args!("{n}")),
+            Cell::Hours(h) => shown_len(format_args!("{:.2}", *h as f64 / 1000.0)),
             Cell::Word(w) => w.len(),
         }
+    }
+}
+
+/// How many bytes `args` writes, without writing them anywhere.
+fn shown_len(args: std::fmt::Arguments) -> usize {
+    struct Count(usize);
+    impl std::fmt::Write for Count {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0 += s.len();
+            Ok(())
+        }
+    }
+    let mut c = Count(0);
+    let _ = std::fmt::write(&mut c, args);
+    c.0
+}
+
+/// `parts` joined by `; `, borrowed when there is only one (most records).
+fn joined<'a>(parts: &[&'a str]) -> Cow<'a, str> {
+    match parts {
+        [] => Cow::Borrowed(""),
+        [one] => Cow::Borrowed(one),
+        many => Cow::Owned(many.join("; ")),
     }
 }
 
@@ -175,17 +202,17 @@ impl<'e> Table<'e> {
         h
     }
 
-    /// A record's cells before Why, in the headers' order.
-    fn cells(&self, r: &Record<'e>) -> Vec<Cell<'e>> {
+    /// A record's cells before Why, in the headers' order, into `out` (emptied first: one
+    /// buffer serves every record).
+    fn cells(&self, r: &Record<'e>, out: &mut Vec<Cell<'e>>) {
         let find = |list: &[(&'static str, &'e str)], name: &str| {
             list.iter()
                 .find(|(k, _)| *k == name)
                 .map_or(Cell::Empty, |(_, v)| Cell::Text(v))
         };
-        let mut out = vec![
-            Cell::Text(&r.entry.sheet),
-            Cell::Count(i64::from(r.entry.row)),
-        ];
+        out.clear();
+        out.push(Cell::Text(&r.entry.sheet));
+        out.push(Cell::Count(i64::from(r.entry.row)));
         out.extend(self.id_names.iter().map(|n| find(&r.ids, n)));
         if self.part_kind.is_some() {
             out.push(r.part.map_or(Cell::Empty, Cell::Text));
@@ -199,7 +226,6 @@ impl<'e> Table<'e> {
                 (None, _) => Cell::Empty,
             });
         }
-        out
     }
 }
 
@@ -230,14 +256,16 @@ fn add<'e>(r: &mut Record<'e>, column: usize, e: &'e Entry) {
     }
 }
 
-/// The sheet of section `name`: a heading, then a row per record.
-pub fn sheet(
+/// The sheet of section `name`: a heading, then a row per record. Its rows are written into
+/// the workbook's part `part` by the [`Splice`] returned, once the workbook is saved.
+pub fn sheet<'e>(
     wb: &mut Workbook,
-    x: &Explanation,
+    x: &'e Explanation,
     name: &str,
     title: &str,
     st: &Styles,
-) -> Result<(), XlsxError> {
+    part: String,
+) -> Result<Splice<'e>, XlsxError> {
     let t = Table::gather(x, name);
     let headers = t.headers();
     // A record's cells are made again to be written rather than all kept: a large section's
@@ -255,8 +283,10 @@ pub fn sheet(
         })
         .map(|n| n as f64)
         .collect();
+    let mut cells = Vec::with_capacity(headers.len());
     for r in shown() {
-        for (w, cell) in widths.iter_mut().zip(t.cells(r)) {
+        t.cells(r, &mut cells);
+        for (w, cell) in widths.iter_mut().zip(&cells) {
             *w = w.max(cell.width() as f64);
         }
     }
@@ -266,7 +296,8 @@ pub fn sheet(
         .map(|(h, _)| h.chars().count())
         .max()
         .map_or(15.0, |n| (n as f64 * 7.5 + 10.0).min(180.0));
-    let ws = crate::report::xlsx::cells::streaming_sheet(wb, name, true, shown().count())?;
+    // A sheet of a few rows for the library: the records' rows are spliced in (`rows`).
+    let ws = wb.add_worksheet().set_name(name)?;
     page(ws, &format!("{title}: {name}"), HEADER_ROW)?;
     for (c, w) in widths.iter().enumerate() {
         ws.set_column_width(c as u16, (w + 1.5).max(3.0))?;
@@ -322,54 +353,63 @@ pub fn sheet(
     }
     ws.write_string_with_format(HEADER_ROW, why_col, "Why", &st.header)?;
     ws.write_string_with_format(HEADER_ROW, why_col + 1, "Rule that left it out", &st.header)?;
-    let mut row = HEADER_ROW;
-    for r in shown() {
-        let cells = t.cells(r);
-        row += 1;
-        let why = r.whys.join("; ");
-        let rules = r.rules.join("; ");
-        let lines = wrapped_lines(&why, WHY_WIDTH).max(wrapped_lines(&rules, RULE_WIDTH));
-        if lines > 1 {
-            ws.set_row_height(row, 15.0 * f64::from(lines))?;
-        }
-        // Plain cells, in their column's format.
-        for (c, cell) in cells.iter().enumerate() {
-            let c = c as u16;
-            match cell {
-                Cell::Empty => {}
-                Cell::Text(text) if !text.is_empty() => {
-                    ws.write_string(row, c, crate::text::cut(text))?;
-                }
-                Cell::Text(_) => {}
-                Cell::Count(n) => {
-                    ws.write_number(row, c, *n as f64)?;
-                }
-                Cell::Hours(h) => {
-                    ws.write_number(row, c, *h as f64 / 1000.0)?;
-                }
-                Cell::Word(w) => {
-                    ws.write_string(row, c, *w)?;
+    let records = t.records.len();
+    // The records are gathered again to be written: every section's kept until the workbook
+    // is saved would take hundreds of MB for a large export.
+    drop(t);
+    let name = name.to_string();
+    let last = HEADER_ROW + records.min(MAX_ROWS) as u32;
+    ws.autofilter(HEADER_ROW, 0, last.max(HEADER_ROW + 1), why_col + 1)?;
+    // The rows under the heading are written into the sheet's XML once the library has
+    // written the rest (`rows`): the same cells, each in its column's format.
+    let fill = move |out: &mut Rows| -> Result<(), XlsxError> {
+        let t = Table::gather(x, &name);
+        let mut row = HEADER_ROW;
+        for r in t.records.iter().take(MAX_ROWS) {
+            t.cells(r, &mut cells);
+            row += 1;
+            let why = joined(&r.whys);
+            let rules = joined(&r.rules);
+            let lines = wrapped_lines(&why, WHY_WIDTH).max(wrapped_lines(&rules, RULE_WIDTH));
+            out.start(row, (lines > 1).then_some(15 * lines));
+            for (c, cell) in cells.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    Cell::Empty => {}
+                    Cell::Text(text) => out.text(c, &crate::text::cut(text))?,
+                    Cell::Count(n) => out.count(c, *n),
+                    Cell::Hours(h) => out.number(c, *h as f64 / 1000.0),
+                    Cell::Word(w) => out.text(c, w)?,
                 }
             }
+            out.text(why_col, &why)?;
+            out.text(why_col + 1, &rules)?;
+            out.end()?;
         }
-        ws.write_string(row, why_col, &why)?;
-        if !rules.is_empty() {
-            ws.write_string(row, why_col + 1, &rules)?;
+        if records > MAX_ROWS {
+            out.start(row + 2, None);
+            out.text(
+                0,
+                &format!(
+                    "Only the first {MAX_ROWS} of {records} records fit on a sheet: the JSON \
+                     (--format json) lists them all."
+                ),
+            )?;
+            out.end()?;
         }
-    }
-    ws.autofilter(HEADER_ROW, 0, row.max(HEADER_ROW + 1), why_col + 1)?;
-    if t.records.len() > MAX_ROWS {
-        ws.write_string(
-            row + 2,
-            0,
-            format!(
-                "Only the first {MAX_ROWS} of {} records fit on a sheet: the JSON \
-                 (--format json) lists them all.",
-                t.records.len()
-            ),
-        )?;
-    }
-    Ok(())
+        Ok(())
+    };
+    let written = match records {
+        0 => None,
+        n if n > MAX_ROWS => Some(last + 2),
+        _ => Some(last),
+    };
+    Ok(Splice {
+        part,
+        columns: usize::from(why_col) + 2,
+        last: written,
+        fill: Box::new(fill),
+    })
 }
 
 /// A measure column's header: the code without its section and part, `suitable`,

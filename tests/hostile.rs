@@ -545,13 +545,13 @@ fn a_link_leading_nowhere_in_a_returns_folder_is_not_fit_to_send() {
     let r = dir.path().join("r");
     std::fs::remove_file(r.join("return.json")).unwrap();
     std::os::unix::fs::symlink("gone.json", r.join("return.json")).unwrap();
-    let (code, out, _) = run_in(dir.path(), &["check", "r"]);
+    let (code, out, err) = run_in(dir.path(), &["check", "r"]);
     assert_ne!(code, 0, "{out}");
     assert!(!out.contains("fit to send"), "{out}");
     if common::program_is_windows() {
         assert!(
             out.contains("records this file, but it is missing"),
-            "{out}"
+            "exit {code}, stdout {out:?}, stderr {err:?}"
         );
     } else {
         assert_eq!(code, 2, "{out}");

@@ -173,6 +173,66 @@ pub trait Folder {
     fn open(&self, name: &str) -> Box<dyn Folder + '_>;
 }
 
+/// `name` inside the folder whose path is `path`, as its user would write it.
+pub fn shown_in(path: &str, name: &str) -> String {
+    if path.is_empty() {
+        name.to_string()
+    } else {
+        format!("{path}/{name}")
+    }
+}
+
+/// The entries of a folder held as its files and folders by name (a [`Memory`], or the page's
+/// picked folder), whatever holds each file.
+pub fn entries_of<F, D>(
+    files: &BTreeMap<String, F>,
+    folders: &BTreeMap<String, D>,
+) -> BTreeMap<String, Entry> {
+    files
+        .keys()
+        .map(|n| (n.clone(), Entry::File))
+        .chain(folders.keys().map(|n| (n.clone(), Entry::Folder)))
+        .collect()
+}
+
+/// What stands at `name` in a folder held as [`entries_of`] takes it.
+pub fn entry_of<F, D>(
+    files: &BTreeMap<String, F>,
+    folders: &BTreeMap<String, D>,
+    name: &str,
+) -> Option<Entry> {
+    if files.contains_key(name) {
+        Some(Entry::File)
+    } else if folders.contains_key(name) {
+        Some(Entry::Folder)
+    } else {
+        None
+    }
+}
+
+/// The file `name` of a folder held as [`entries_of`] takes it, read by `read`: a name that
+/// is not [`plain_name`], a folder or nothing there is refused as [`Folder::read`] says.
+pub fn read_from<F, D>(
+    files: &BTreeMap<String, F>,
+    folders: &BTreeMap<String, D>,
+    name: &str,
+    read: impl FnOnce(&F) -> Result<Vec<u8>, Unread>,
+) -> Result<Vec<u8>, Unread> {
+    if !plain_name(name) {
+        return Err(Unread::new(
+            Why::Other,
+            "it is not a plain name of a file in the folder",
+        ));
+    }
+    match files.get(name) {
+        Some(file) => read(file),
+        None if folders.contains_key(name) => {
+            Err(Unread::new(Why::NotAFile, "it is a folder, not a file"))
+        }
+        None => Err(Unread::missing()),
+    }
+}
+
 /// A folder held in memory: the files a browser's user picked, or a test's.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Memory {
@@ -217,11 +277,7 @@ impl Memory {
 
 impl Folder for Memory {
     fn shown(&self, name: &str) -> String {
-        if self.path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}/{name}", self.path)
-        }
+        shown_in(&self.path, name)
     }
 
     fn path(&self) -> String {
@@ -229,41 +285,21 @@ impl Folder for Memory {
     }
 
     fn entries(&self) -> Result<BTreeMap<String, Entry>, Unread> {
-        Ok(self
-            .files
-            .keys()
-            .map(|n| (n.clone(), Entry::File))
-            .chain(self.folders.keys().map(|n| (n.clone(), Entry::Folder)))
-            .collect())
+        Ok(entries_of(&self.files, &self.folders))
     }
 
     fn entry(&self, name: &str) -> Option<Entry> {
-        if self.files.contains_key(name) {
-            Some(Entry::File)
-        } else if self.folders.contains_key(name) {
-            Some(Entry::Folder)
-        } else {
-            None
-        }
+        entry_of(&self.files, &self.folders, name)
     }
 
     fn read(&self, name: &str, kind: Kind) -> Result<Vec<u8>, Unread> {
-        if !plain_name(name) {
-            return Err(Unread::new(
-                Why::Other,
-                "it is not a plain name of a file in the folder",
-            ));
-        }
-        match self.files.get(name) {
-            Some(bytes) if bytes.len() as u64 > kind.limit() => {
+        read_from(&self.files, &self.folders, name, |bytes| {
+            if bytes.len() as u64 > kind.limit() {
                 Err(Unread::too_large(kind, bytes.len() as u64))
+            } else {
+                Ok(bytes.clone())
             }
-            Some(bytes) => Ok(bytes.clone()),
-            None if self.folders.contains_key(name) => {
-                Err(Unread::new(Why::NotAFile, "it is a folder, not a file"))
-            }
-            None => Err(Unread::missing()),
-        }
+        })
     }
 
     fn open(&self, name: &str) -> Box<dyn Folder + '_> {

@@ -7,7 +7,9 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::Deserialize;
-use yjb_return::folder::{Entry, Folder, Kind, Unread, Why, plain_name};
+use yjb_return::folder::{
+    Entry, Folder, Kind, Unread, Why, entries_of, entry_of, plain_name, read_from, shown_in,
+};
 
 /// Where the bytes of picked files come from: the browser (a worker reading the `File`
 /// synchronously), or a test's memory.
@@ -123,11 +125,7 @@ impl Picked {
 
 impl Folder for Picked {
     fn shown(&self, name: &str) -> String {
-        if self.path.is_empty() {
-            name.to_string()
-        } else {
-            format!("{}/{name}", self.path)
-        }
+        shown_in(&self.path, name)
     }
 
     fn path(&self) -> String {
@@ -135,38 +133,17 @@ impl Folder for Picked {
     }
 
     fn entries(&self) -> Result<BTreeMap<String, Entry>, Unread> {
-        Ok(self
-            .files
-            .keys()
-            .map(|n| (n.clone(), Entry::File))
-            .chain(self.folders.keys().map(|n| (n.clone(), Entry::Folder)))
-            .collect())
+        Ok(entries_of(&self.files, &self.folders))
     }
 
     fn entry(&self, name: &str) -> Option<Entry> {
-        if self.files.contains_key(name) {
-            Some(Entry::File)
-        } else if self.folders.contains_key(name) {
-            Some(Entry::Folder)
-        } else {
-            None
-        }
+        entry_of(&self.files, &self.folders, name)
     }
 
     fn read(&self, name: &str, kind: Kind) -> Result<Vec<u8>, Unread> {
-        if !plain_name(name) {
-            return Err(Unread::new(
-                Why::Other,
-                "it is not a plain name of a file in the folder",
-            ));
-        }
-        match self.files.get(name) {
-            Some(file) => file.read(self.host.as_ref(), kind),
-            None if self.folders.contains_key(name) => {
-                Err(Unread::new(Why::NotAFile, "it is a folder, not a file"))
-            }
-            None => Err(Unread::missing()),
-        }
+        read_from(&self.files, &self.folders, name, |file| {
+            file.read(self.host.as_ref(), kind)
+        })
     }
 
     fn open(&self, name: &str) -> Box<dyn Folder + '_> {
